@@ -1,0 +1,24 @@
+package network.butter.api;
+
+import network.butter.wire.ErrorCode;
+
+/** No answer arrived within the request's timeout. The peer is told to stop working on it. */
+public final class RequestTimeoutException extends ButterException {
+
+    private final long timeoutMs;
+
+    /**
+     * @param peer      the node that was called
+     * @param route     the route that was called
+     * @param timeoutMs how long the caller waited, in milliseconds
+     */
+    public RequestTimeoutException(Object peer, String route, long timeoutMs) {
+        super(ErrorCode.UNKNOWN, "no answer from " + peer + " to '" + route + "' within " + timeoutMs + " ms", null);
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** How long the caller waited, in milliseconds. */
+    public long timeoutMs() {
+        return timeoutMs;
+    }
+}

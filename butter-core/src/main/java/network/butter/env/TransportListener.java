@@ -1,0 +1,23 @@
+package network.butter.env;
+
+import network.butter.api.ButterException;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.wire.Frame;
+
+/** What a {@link Transport} reports to the node runtime; every call arrives on the node loop. */
+public interface TransportListener {
+
+    /**
+     * A request-level frame ({@link Frame.Request}, {@link Frame.Response}, {@link Frame.Failure} or
+     * {@link Frame.Cancel}) arrived from an authenticated peer.
+     */
+    void onFrame(PeerAddress from, Frame frame);
+
+    /**
+     * Requests to {@code peer} cannot be delivered or answered any more: dialling failed, the handshake or
+     * identity check failed, or the connection closed. Everything in flight to that peer should fail with
+     * {@code cause}.
+     */
+    void onPeerFailed(PeerId peer, ButterException cause);
+}

@@ -1,0 +1,91 @@
+package network.butter.identity;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.util.Objects;
+
+/**
+ * A node's Ed25519 key pair and the {@link PeerId} derived from it.
+ *
+ * <p>The private key signs TLS handshakes and owner mutations; it never leaves the node. Create one with
+ * {@link #generate(SecureRandom)} or load a persistent one with {@link IdentityStore}.
+ */
+public final class NodeIdentity {
+
+    private final KeyPair keyPair;
+    private final PeerId peerId;
+
+    private NodeIdentity(KeyPair keyPair) {
+        this.keyPair = keyPair;
+        this.peerId = PeerId.fromPublicKey(keyPair.getPublic());
+    }
+
+    /**
+     * Wraps an existing Ed25519 key pair after checking that its halves belong together.
+     *
+     * @throws IllegalArgumentException if the keys are not Ed25519 or do not match
+     */
+    public static NodeIdentity of(KeyPair keyPair) {
+        Objects.requireNonNull(keyPair, "keyPair");
+        NodeIdentity identity = new NodeIdentity(keyPair);
+        byte[] probe = "butter-identity-check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        if (!identity.peerId.verify(probe, identity.sign(probe))) {
+            throw new IllegalArgumentException("the private key does not match the public key");
+        }
+        return identity;
+    }
+
+    /**
+     * Generates a fresh identity.
+     *
+     * @param entropy the randomness for the key; a strong {@link SecureRandom} on a real node, a seeded one in
+     *                the simulator so runs repeat
+     */
+    public static NodeIdentity generate(SecureRandom entropy) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+            generator.initialize(255, entropy);
+            return new NodeIdentity(generator.generateKeyPair());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot generate Ed25519 keys", e);
+        }
+    }
+
+    /** This node's peer id. */
+    public PeerId peerId() {
+        return peerId;
+    }
+
+    /** The public half of the key. */
+    public PublicKey publicKey() {
+        return keyPair.getPublic();
+    }
+
+    /** The private half of the key, for the TLS layer; never send it anywhere. */
+    public PrivateKey privateKey() {
+        return keyPair.getPrivate();
+    }
+
+    /** Signs {@code data} with this node's key (Ed25519, 64-byte signature). */
+    public byte[] sign(byte[] data) {
+        try {
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign(keyPair.getPrivate());
+            signer.update(data);
+            return signer.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with the node's Ed25519 key", e);
+        }
+    }
+
+    /** Shows the peer id only; the private key never appears in logs. */
+    @Override
+    public String toString() {
+        return "NodeIdentity[" + peerId + "]";
+    }
+}

@@ -1,0 +1,154 @@
+package network.butter.identity;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * The identity of a node on the Butter network: its Ed25519 public key.
+ *
+ * <p>The id <em>is</em> the 32-byte public key rather than a hash of it, so anyone holding a peer id can
+ * verify that peer's signatures (owner-signed updates, TLS certificates) without a lookup. The text form is
+ * the key in unpadded base64url: 43 characters, safe in URLs, file names and {@code id@host:port}
+ * addresses, and it round-trips through {@link #parse(String)}.
+ *
+ * <p>Ids are totally ordered by their unsigned bytes; protocols use that order for deterministic tie-breaks
+ * (e.g. the group leader is the highest live id).
+ */
+public final class PeerId implements Comparable<PeerId> {
+
+    /** Length of an Ed25519 public key and therefore of a peer id, in bytes. */
+    public static final int LENGTH_BYTES = 32;
+    /** Length of the text form, in characters. */
+    public static final int TEXT_LENGTH = 43;
+
+    // DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (RFC 8410); the raw key follows it.
+    private static final byte[] X509_PREFIX = {
+        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
+    };
+
+    private final byte[] key;
+    private final int hash;
+
+    private PeerId(byte[] key) {
+        this.key = key;
+        this.hash = Arrays.hashCode(key);
+    }
+
+    /**
+     * Wraps a raw 32-byte Ed25519 public key.
+     *
+     * @throws IllegalArgumentException if the array is not 32 bytes long
+     */
+    public static PeerId fromBytes(byte[] rawKey) {
+        if (rawKey == null || rawKey.length != LENGTH_BYTES) {
+            throw new IllegalArgumentException("a peer id is a " + LENGTH_BYTES + "-byte Ed25519 public key, got "
+                + (rawKey == null ? "null" : rawKey.length + " bytes"));
+        }
+        return new PeerId(rawKey.clone());
+    }
+
+    /**
+     * Derives the peer id of an Ed25519 public key.
+     *
+     * @throws IllegalArgumentException if the key is not an Ed25519 key
+     */
+    public static PeerId fromPublicKey(PublicKey publicKey) {
+        byte[] encoded = publicKey.getEncoded();
+        if (!"Ed25519".equals(publicKey.getAlgorithm()) && !"EdDSA".equals(publicKey.getAlgorithm())
+            || encoded == null || encoded.length != X509_PREFIX.length + LENGTH_BYTES
+            || !Arrays.equals(encoded, 0, X509_PREFIX.length, X509_PREFIX, 0, X509_PREFIX.length)) {
+            throw new IllegalArgumentException("not an Ed25519 public key: " + publicKey.getAlgorithm());
+        }
+        return new PeerId(Arrays.copyOfRange(encoded, X509_PREFIX.length, encoded.length));
+    }
+
+    /**
+     * Parses the text form produced by {@link #toString()}.
+     *
+     * @throws IllegalArgumentException with the reason if the text is not a peer id
+     */
+    public static PeerId parse(String text) {
+        if (text == null || text.length() != TEXT_LENGTH) {
+            throw new IllegalArgumentException("a peer id is " + TEXT_LENGTH + " base64url characters, got "
+                + (text == null ? "null" : "'" + text + "' (" + text.length() + " characters)"));
+        }
+        byte[] raw;
+        try {
+            raw = Base64.getUrlDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("a peer id is base64url text, '" + text + "' is not: " + e.getMessage(), e);
+        }
+        PeerId id = new PeerId(raw);
+        if (!id.toString().equals(text)) {
+            // 43 characters carry 258 bits; a non-canonical last character would give two texts for one id.
+            throw new IllegalArgumentException("'" + text + "' is not the canonical text form of a peer id");
+        }
+        return id;
+    }
+
+    /** The raw 32-byte public key (a copy). */
+    public byte[] toBytes() {
+        return key.clone();
+    }
+
+    /** The public key as a JCA key, for verifying signatures and certificates. */
+    public PublicKey toPublicKey() {
+        byte[] encoded = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + LENGTH_BYTES);
+        System.arraycopy(key, 0, encoded, X509_PREFIX.length, LENGTH_BYTES);
+        try {
+            return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot decode Ed25519 keys", e);
+        }
+    }
+
+    /**
+     * Checks an Ed25519 signature made by this peer.
+     *
+     * @return true only if {@code signature} is this peer's valid signature of {@code data}
+     */
+    public boolean verify(byte[] data, byte[] signature) {
+        try {
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(toPublicKey());
+            verifier.update(data);
+            return verifier.verify(signature);
+        } catch (InvalidKeyException | java.security.SignatureException e) {
+            return false;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot verify Ed25519 signatures", e);
+        }
+    }
+
+    /** The first 8 characters of the text form: enough to tell peers apart in logs. */
+    public String shortForm() {
+        return toString().substring(0, 8);
+    }
+
+    @Override
+    public int compareTo(PeerId other) {
+        return Arrays.compareUnsigned(key, other.key);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PeerId other && Arrays.equals(key, other.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    /** The canonical text form: 43 characters of unpadded base64url. */
+    @Override
+    public String toString() {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+    }
+}

@@ -1,0 +1,208 @@
+package network.butter.runtime;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import network.butter.api.Limits;
+import network.butter.api.Reply;
+import network.butter.api.Request;
+import network.butter.api.RequestHandler;
+import network.butter.env.Cancellable;
+import network.butter.env.Environment;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.wire.ErrorCode;
+import network.butter.wire.Frame;
+import network.butter.wire.FrameCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests this node is serving, on the node loop: route lookup, per-peer and global concurrency limits,
+ * handler deadlines, cancellation, and turning whatever a handler does (return, throw, hang, return too
+ * much) into exactly one precise answer.
+ */
+final class IncomingCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(IncomingCalls.class);
+
+    private final Environment env;
+    private final Limits limits;
+    private final FrameCodec codec;
+    private final Map<String, RequestHandler> routes;
+    private final Runnable onDrained;
+    private final Map<Key, Call> calls = new HashMap<>();
+    private final Map<PeerId, Integer> perPeer = new HashMap<>();
+
+    IncomingCalls(Environment env, Limits limits, FrameCodec codec, Map<String, RequestHandler> routes,
+                  Runnable onDrained) {
+        this.env = env;
+        this.limits = limits;
+        this.codec = codec;
+        this.routes = routes;
+        this.onDrained = onDrained;
+    }
+
+    int size() {
+        return calls.size();
+    }
+
+    void accept(PeerAddress from, Frame.Request request) {
+        Key key = new Key(from.id(), request.requestId());
+        RequestHandler handler = routes.get(request.route());
+        if (handler == null) {
+            fail(from, request.requestId(), ErrorCode.UNKNOWN_ROUTE, "no handler for route '" + request.route() + "'");
+            return;
+        }
+        if (calls.containsKey(key)) {
+            log.warn("peer {} reused request id {} while it is still in flight; ignoring the duplicate",
+                from.id().shortForm(), request.requestId());
+            return;
+        }
+        int fromPeer = perPeer.getOrDefault(from.id(), 0);
+        if (fromPeer >= limits.maxInFlightPerPeer()) {
+            fail(from, request.requestId(), ErrorCode.OVERLOADED,
+                fromPeer + " requests from this peer are already being handled (limit " + limits.maxInFlightPerPeer() + ")");
+            return;
+        }
+        if (calls.size() >= limits.maxConcurrentHandlers()) {
+            fail(from, request.requestId(), ErrorCode.OVERLOADED,
+                calls.size() + " handlers are running (limit " + limits.maxConcurrentHandlers() + ")");
+            return;
+        }
+        long maxMs = limits.maxHandlerTime().toMillis();
+        long deadlineMs = request.timeoutMs() == 0 ? maxMs : Math.min(request.timeoutMs(), maxMs);
+        Call call = new Call(from, request.route());
+        calls.put(key, call);
+        perPeer.merge(from.id(), 1, Integer::sum);
+        call.timer = env.loop().schedule(deadlineMs, () -> timeOut(key, call, deadlineMs));
+        Request appRequest = new Request(from, request.route(), request.payload());
+        call.task = env.worker().start(request.route(), () -> run(key, call, handler, appRequest));
+    }
+
+    void refuseShuttingDown(PeerAddress from, Frame.Request request, PeerId self) {
+        fail(from, request.requestId(), ErrorCode.SHUTTING_DOWN, "node " + self.shortForm() + " is shutting down");
+    }
+
+    /** Runs on a worker thread. */
+    private void run(Key key, Call call, RequestHandler handler, Request request) {
+        Reply reply = null;
+        Throwable failure = null;
+        try {
+            reply = handler.handle(request);
+            if (reply == null) {
+                failure = new IllegalStateException("handler returned null instead of a Reply");
+            }
+        } catch (Exception | StackOverflowError | OutOfMemoryError e) {
+            failure = e;
+        }
+        Reply finalReply = reply;
+        Throwable finalFailure = failure;
+        try {
+            env.loop().execute(() -> finish(key, call, finalReply, finalFailure));
+        } catch (RejectedExecutionException e) {
+            log.debug("handler for '{}' finished after the node loop closed", call.route);
+        }
+    }
+
+    private void finish(Key key, Call call, Reply reply, Throwable failure) {
+        if (!remove(key, call)) {
+            return; // timed out, cancelled or abandoned: the caller has its answer already
+        }
+        int id = key.requestId;
+        if (failure != null) {
+            if (failure instanceof InterruptedException) {
+                log.debug("handler for '{}' was interrupted", call.route);
+            } else {
+                log.warn("handler for '{}' failed on a request from {}", call.route, call.from.id().shortForm(), failure);
+            }
+            fail(call.from, id, ErrorCode.HANDLER_FAILED, describe(failure));
+        } else {
+            Frame.Response response = new Frame.Response(id, reply.payload());
+            int frameBytes = codec.frameLength(response);
+            if (frameBytes > codec.maxFrameBytes()) {
+                log.warn("handler for '{}' returned {} bytes, more than one frame holds ({} bytes)",
+                    call.route, reply.payload().length, codec.maxFrameBytes());
+                fail(call.from, id, ErrorCode.PAYLOAD_TOO_LARGE, "reply of " + reply.payload().length
+                    + " bytes exceeds the maximum frame of " + codec.maxFrameBytes() + " bytes");
+            } else {
+                env.transport().send(call.from, response);
+            }
+        }
+        onDrained.run();
+    }
+
+    private void timeOut(Key key, Call call, long deadlineMs) {
+        if (!remove(key, call)) {
+            return;
+        }
+        call.task.cancel();
+        log.warn("handler for '{}' did not finish within {} ms; interrupted it", call.route, deadlineMs);
+        fail(call.from, key.requestId, ErrorCode.HANDLER_TIMEOUT, "did not finish within " + deadlineMs + " ms");
+        onDrained.run();
+    }
+
+    /** The caller sent CANCEL: stop the handler and answer nothing. */
+    void cancel(PeerId peer, int requestId) {
+        Key key = new Key(peer, requestId);
+        Call call = calls.get(key);
+        if (call != null && remove(key, call)) {
+            call.task.cancel();
+            onDrained.run();
+        }
+    }
+
+    /** The peer is gone: stop its handlers, nobody can receive their answers. */
+    void abandonPeer(PeerId peer) {
+        for (Map.Entry<Key, Call> entry : List.copyOf(calls.entrySet())) {
+            if (entry.getKey().peer.equals(peer)) {
+                cancel(peer, entry.getKey().requestId);
+            }
+        }
+    }
+
+    /** Stops every handler, telling each caller why; used when a shutdown's grace period ends. */
+    void abandonAll(String reason) {
+        for (Map.Entry<Key, Call> entry : List.copyOf(calls.entrySet())) {
+            Call call = entry.getValue();
+            if (remove(entry.getKey(), call)) {
+                call.task.cancel();
+                fail(call.from, entry.getKey().requestId, ErrorCode.SHUTTING_DOWN, reason);
+            }
+        }
+    }
+
+    private boolean remove(Key key, Call call) {
+        if (!calls.remove(key, call)) {
+            return false;
+        }
+        call.timer.cancel();
+        perPeer.computeIfPresent(key.peer, (peer, count) -> count == 1 ? null : count - 1);
+        return true;
+    }
+
+    private void fail(PeerAddress to, int requestId, ErrorCode code, String message) {
+        env.transport().send(to, new Frame.Failure(requestId, code, message));
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    private record Key(PeerId peer, int requestId) {
+    }
+
+    private static final class Call {
+        final PeerAddress from;
+        final String route;
+        Cancellable timer = Cancellable.NONE;
+        Cancellable task = Cancellable.NONE;
+
+        Call(PeerAddress from, String route) {
+            this.from = from;
+            this.route = route;
+        }
+    }
+}

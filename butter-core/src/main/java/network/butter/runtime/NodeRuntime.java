@@ -1,0 +1,322 @@
+package network.butter.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
+import network.butter.api.Behaviour;
+import network.butter.api.ButterException;
+import network.butter.api.Limits;
+import network.butter.api.Node;
+import network.butter.api.NodeClosedException;
+import network.butter.api.Reply;
+import network.butter.api.RequestHandler;
+import network.butter.env.Cancellable;
+import network.butter.env.Environment;
+import network.butter.env.NodeLoop;
+import network.butter.env.TransportListener;
+import network.butter.identity.HostPort;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.wire.Frame;
+import network.butter.wire.FrameCodec;
+import network.butter.wire.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node runtime: routes, multiplexed request/response, timeouts, limits, background behaviours and
+ * graceful shutdown, written against the {@link Environment} seam only.
+ *
+ * <p>Public methods may be called from any thread; they hand their work to the node loop, which owns all
+ * mutable state here, so there are no locks. Outgoing calls live in {@link OutgoingCalls}, incoming ones in
+ * {@link IncomingCalls}; this class wires them to the transport and runs the node's life cycle.
+ */
+public final class NodeRuntime implements Node, TransportListener {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+
+    private enum State { RUNNING, DRAINING, CLOSED }
+
+    private final Environment env;
+    private final NodeLoop loop;
+    private final Limits limits;
+    private final FrameCodec codec;
+    private final Map<String, RequestHandler> routes = new ConcurrentHashMap<>();
+    private final OutgoingCalls outgoing;
+    private final IncomingCalls incoming;
+    private final List<Background> behaviours = new ArrayList<>();
+    private final AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
+    private State state = State.RUNNING;
+    private Cancellable graceTimer = Cancellable.NONE;
+
+    /**
+     * Creates the runtime and registers it with the environment's transport.
+     *
+     * @param env    the node's environment
+     * @param limits the limits to enforce
+     */
+    public NodeRuntime(Environment env, Limits limits) {
+        this.env = Objects.requireNonNull(env, "env");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.loop = env.loop();
+        this.codec = new FrameCodec(limits.maxFrameBytes());
+        this.outgoing = new OutgoingCalls(env, limits, this::maybeFinishShutdown);
+        this.incoming = new IncomingCalls(env, limits, codec, routes, this::maybeFinishShutdown);
+        env.transport().start(this);
+    }
+
+    @Override
+    public PeerId id() {
+        return address().id();
+    }
+
+    @Override
+    public PeerAddress address() {
+        return env.transport().localAddress();
+    }
+
+    @Override
+    public Limits limits() {
+        return limits;
+    }
+
+    @Override
+    public Node handle(String route, RequestHandler handler) {
+        Route.validate(route);
+        routes.put(route, Objects.requireNonNull(handler, "handler"));
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload, Duration timeout) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(payload, "payload");
+        Route.validate(route);
+        long timeoutMs = OutgoingCalls.timeoutMillis(timeout);
+        if (peer.id().equals(id())) {
+            throw new IllegalArgumentException("a node cannot send a request to itself (" + peer + ")");
+        }
+        CompletableFuture<Reply> result = new CompletableFuture<>();
+        int maxPayload = codec.maxPayloadBytes(route);
+        if (payload.length > maxPayload) {
+            result.completeExceptionally(new network.butter.api.PayloadTooLargeException("request payload of "
+                + payload.length + " bytes for '" + route + "' exceeds the maximum of " + maxPayload + " bytes"));
+            return result;
+        }
+        onLoop(result, () -> {
+            if (state != State.RUNNING) {
+                outgoing.deliver(result, null, new NodeClosedException("node " + id().shortForm()
+                    + " is shutting down and sends no new requests"));
+            } else {
+                outgoing.submit(peer, route, payload, timeoutMs, result);
+            }
+        });
+        return result;
+    }
+
+    @Override
+    public CompletableFuture<PeerAddress> connect(HostPort address) {
+        Objects.requireNonNull(address, "address");
+        CompletableFuture<PeerAddress> result = new CompletableFuture<>();
+        onLoop(result, () -> env.transport().connect(address)
+            .whenComplete((peer, error) -> outgoing.deliver(result, peer, error)));
+        return result;
+    }
+
+    @Override
+    public Cancellable every(Duration period, Behaviour behaviour) {
+        long periodMs = OutgoingCalls.timeoutMillis(period);
+        Objects.requireNonNull(behaviour, "behaviour");
+        Background periodic = new Background("every-" + periodMs + "ms", behaviour, periodMs);
+        start(periodic);
+        return periodic::cancel;
+    }
+
+    @Override
+    public Cancellable spawn(String name, Behaviour behaviour) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(behaviour, "behaviour");
+        Background task = new Background(name, behaviour, 0);
+        start(task);
+        return task::cancel;
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown(Duration grace) {
+        long graceMs = Math.max(0, grace.toMillis());
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!shutdown.compareAndSet(null, done)) {
+            return shutdown.get();
+        }
+        try {
+            loop.execute(() -> beginShutdown(graceMs));
+        } catch (RejectedExecutionException e) {
+            // The loop is already gone: nothing is left to drain.
+            env.transport().close().whenComplete((v, error) -> done.complete(null));
+        }
+        return done;
+    }
+
+    // ---- TransportListener: called on the loop ----
+
+    @Override
+    public void onFrame(PeerAddress from, Frame frame) {
+        switch (frame) {
+            case Frame.Request r -> {
+                if (state == State.RUNNING) {
+                    incoming.accept(from, r);
+                } else {
+                    incoming.refuseShuttingDown(from, r, id());
+                }
+            }
+            case Frame.Response r -> outgoing.onResponse(from.id(), r);
+            case Frame.Failure f -> outgoing.onFailure(from.id(), f);
+            case Frame.Cancel c -> incoming.cancel(from.id(), c.requestId());
+            case Frame.Hello h -> log.debug("{}: ignoring HELLO from {} passed up by the transport", id().shortForm(), from);
+            case Frame.GoAway g -> log.debug("{}: ignoring GOAWAY from {} passed up by the transport", id().shortForm(), from);
+        }
+    }
+
+    @Override
+    public void onPeerFailed(PeerId peer, ButterException cause) {
+        outgoing.failPeer(peer, cause);
+        incoming.abandonPeer(peer);
+    }
+
+    // ---- life cycle, on the loop ----
+
+    private void start(Background task) {
+        try {
+            loop.execute(() -> {
+                if (state == State.RUNNING && !task.cancelled) {
+                    behaviours.add(task);
+                    task.schedule(task.periodMs == 0 ? 0 : 1 + env.random().nextLong(task.periodMs));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            log.debug("behaviour {} not started: the node loop is closed", task.name);
+        }
+    }
+
+    private void beginShutdown(long graceMs) {
+        if (state != State.RUNNING) {
+            return;
+        }
+        state = State.DRAINING;
+        log.debug("{}: shutting down, draining {} outgoing and {} incoming requests for up to {} ms",
+            id().shortForm(), outgoing.size(), incoming.size(), graceMs);
+        for (Background task : List.copyOf(behaviours)) {
+            task.cancel();
+        }
+        graceTimer = loop.schedule(graceMs, this::forceShutdown);
+        maybeFinishShutdown();
+    }
+
+    private void forceShutdown() {
+        if (state != State.DRAINING) {
+            return;
+        }
+        outgoing.failAll(new NodeClosedException("node " + id().shortForm() + " closed before an answer arrived"));
+        incoming.abandonAll("node " + id().shortForm() + " closed before the handler finished");
+        finishShutdown();
+    }
+
+    private void maybeFinishShutdown() {
+        if (state == State.DRAINING && outgoing.size() == 0 && incoming.size() == 0) {
+            finishShutdown();
+        }
+    }
+
+    private void finishShutdown() {
+        state = State.CLOSED;
+        graceTimer.cancel();
+        env.transport().close().whenComplete((v, error) -> {
+            if (error != null) {
+                log.warn("{}: transport did not close cleanly: {}", id().shortForm(), error.toString());
+            }
+            shutdown.get().complete(null);
+        });
+    }
+
+    private void onLoop(CompletableFuture<?> result, Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new NodeClosedException("node is closed"));
+        }
+    }
+
+    /** A periodic ({@code periodMs > 0}) or long-running ({@code periodMs == 0}) behaviour. */
+    private final class Background {
+        private final String name;
+        private final Behaviour behaviour;
+        private final long periodMs;
+        private volatile boolean cancelled;
+        private Cancellable timer = Cancellable.NONE;
+        private Cancellable running = Cancellable.NONE;
+
+        Background(String name, Behaviour behaviour, long periodMs) {
+            this.name = name;
+            this.behaviour = behaviour;
+            this.periodMs = periodMs;
+        }
+
+        void schedule(long delayMs) {
+            timer = delayMs == 0 ? Cancellable.NONE : loop.schedule(delayMs, this::fire);
+            if (delayMs == 0) {
+                fire();
+            }
+        }
+
+        private void fire() {
+            if (cancelled || state != State.RUNNING) {
+                return;
+            }
+            running = env.worker().start(name, () -> {
+                try {
+                    behaviour.run(NodeRuntime.this);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception | StackOverflowError e) {
+                    log.warn("{}: behaviour '{}' failed", id().shortForm(), name, e);
+                } finally {
+                    afterRound();
+                }
+            });
+        }
+
+        private void afterRound() {
+            try {
+                loop.execute(() -> {
+                    if (periodMs > 0 && !cancelled && state == State.RUNNING) {
+                        timer = loop.schedule(periodMs, this::fire);
+                    } else {
+                        behaviours.remove(this);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                log.debug("behaviour {} ended after the node loop closed", name);
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            try {
+                loop.execute(() -> {
+                    timer.cancel();
+                    running.cancel();
+                    behaviours.remove(this);
+                });
+            } catch (RejectedExecutionException e) {
+                log.debug("behaviour {} cancelled after the node loop closed", name);
+            }
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package network.butter.runtime;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import network.butter.api.ButterException;
+import network.butter.api.Limits;
+import network.butter.api.OverloadedException;
+import network.butter.api.Reply;
+import network.butter.api.RequestTimeoutException;
+import network.butter.env.Cancellable;
+import network.butter.env.Environment;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.wire.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requests this node sent and is waiting for, on the node loop: request ids, per-peer in-flight limits with
+ * a bounded wait queue, timeouts (with a CANCEL to the peer) and matching of answers.
+ *
+ * <p>An answer is accepted only from the peer the request went to, so a peer cannot complete another
+ * peer's requests by guessing ids.
+ */
+final class OutgoingCalls {
+
+    private static final Logger log = LoggerFactory.getLogger(OutgoingCalls.class);
+
+    private final Environment env;
+    private final Limits limits;
+    private final Runnable onDrained;
+    private final Map<Integer, Call> inFlight = new HashMap<>();
+    private final Map<PeerId, PeerCalls> byPeer = new HashMap<>();
+    private int nextRequestId = 1;
+    private int waitingCount;
+
+    OutgoingCalls(Environment env, Limits limits, Runnable onDrained) {
+        this.env = env;
+        this.limits = limits;
+        this.onDrained = onDrained;
+    }
+
+    /** A positive duration in whole milliseconds that fits the wire's 32-bit timeout field. */
+    static long timeoutMillis(Duration duration) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException("a duration must be positive, got " + duration);
+        }
+        long ms = Math.max(1, duration.toMillis());
+        if (ms > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("a duration must be at most " + 0xFFFF_FFFFL + " ms, got " + duration);
+        }
+        return ms;
+    }
+
+    /** Requests in flight plus requests waiting for a slot. */
+    int size() {
+        return inFlight.size() + waitingCount;
+    }
+
+    void submit(PeerAddress peer, String route, byte[] payload, long timeoutMs, CompletableFuture<Reply> result) {
+        PeerCalls calls = byPeer.computeIfAbsent(peer.id(), id -> new PeerCalls());
+        Call call = new Call(peer, route, payload, env.loop().nowMillis() + timeoutMs, timeoutMs, result);
+        if (calls.ids.size() < limits.maxInFlightPerPeer()) {
+            call.timer = env.loop().schedule(timeoutMs, () -> expire(call));
+            dispatch(call, calls);
+        } else if (calls.waiting.size() < limits.maxQueuedPerPeer()) {
+            call.timer = env.loop().schedule(timeoutMs, () -> expire(call));
+            calls.waiting.add(call);
+            waitingCount++;
+        } else {
+            forget(peer.id(), calls);
+            deliver(result, null, new OverloadedException(calls.ids.size() + " requests to " + peer
+                + " are in flight and " + calls.waiting.size() + " wait (limits "
+                + limits.maxInFlightPerPeer() + " and " + limits.maxQueuedPerPeer() + ")"));
+        }
+    }
+
+    private void dispatch(Call call, PeerCalls calls) {
+        int id = allocateId();
+        call.requestId = id;
+        inFlight.put(id, call);
+        calls.ids.add(id);
+        long remainingMs = Math.max(1, call.deadlineMs - env.loop().nowMillis());
+        env.transport().send(call.peer, new Frame.Request(id, remainingMs, call.route, call.payload));
+    }
+
+    private int allocateId() {
+        int id;
+        do {
+            id = nextRequestId++;
+        } while (id == 0 || inFlight.containsKey(id));
+        return id;
+    }
+
+    void onResponse(PeerId from, Frame.Response response) {
+        Call call = settle(from, response.requestId());
+        if (call != null) {
+            deliver(call.result, new Reply(response.payload()), null);
+        }
+    }
+
+    void onFailure(PeerId from, Frame.Failure failure) {
+        Call call = settle(from, failure.requestId());
+        if (call != null) {
+            deliver(call.result, null,
+                ButterException.fromRemote(call.peer, call.route, failure.code(), failure.message()));
+        }
+    }
+
+    private Call settle(PeerId from, int requestId) {
+        Call call = inFlight.get(requestId);
+        if (call == null || !call.peer.id().equals(from)) {
+            log.debug("ignoring an answer from {} to request {}: not in flight to that peer (late or bogus)",
+                from.shortForm(), requestId);
+            return null;
+        }
+        inFlight.remove(requestId);
+        call.timer.cancel();
+        PeerCalls calls = byPeer.get(from);
+        calls.ids.remove(requestId);
+        pump(from, calls);
+        onDrained.run();
+        return call;
+    }
+
+    private void expire(Call call) {
+        PeerId peer = call.peer.id();
+        PeerCalls calls = byPeer.get(peer);
+        if (call.requestId != 0) {
+            if (inFlight.remove(call.requestId) != call) {
+                return;
+            }
+            calls.ids.remove(call.requestId);
+            env.transport().send(call.peer, new Frame.Cancel(call.requestId));
+        } else {
+            if (calls == null || !calls.waiting.remove(call)) {
+                return;
+            }
+            waitingCount--;
+        }
+        deliver(call.result, null, new RequestTimeoutException(call.peer, call.route, call.timeoutMs));
+        pump(peer, calls);
+        onDrained.run();
+    }
+
+    private void pump(PeerId peer, PeerCalls calls) {
+        while (calls.ids.size() < limits.maxInFlightPerPeer() && !calls.waiting.isEmpty()) {
+            waitingCount--;
+            dispatch(calls.waiting.poll(), calls);
+        }
+        forget(peer, calls);
+    }
+
+    private void forget(PeerId peer, PeerCalls calls) {
+        if (calls.ids.isEmpty() && calls.waiting.isEmpty()) {
+            byPeer.remove(peer);
+        }
+    }
+
+    /** Fails everything in flight to or waiting for {@code peer}. */
+    void failPeer(PeerId peer, ButterException cause) {
+        PeerCalls calls = byPeer.remove(peer);
+        if (calls == null) {
+            return;
+        }
+        for (int id : calls.ids) {
+            Call call = inFlight.remove(id);
+            call.timer.cancel();
+            deliver(call.result, null, cause);
+        }
+        for (Call call : calls.waiting) {
+            waitingCount--;
+            call.timer.cancel();
+            deliver(call.result, null, cause);
+        }
+        onDrained.run();
+    }
+
+    /** Fails every call; used when a shutdown's grace period ends. */
+    void failAll(ButterException cause) {
+        for (PeerId peer : List.copyOf(byPeer.keySet())) {
+            failPeer(peer, cause);
+        }
+    }
+
+    /**
+     * Completes a caller's future on a worker thread, never on the loop: a caller's callback that blocks must
+     * not stall the node.
+     */
+    <T> void deliver(CompletableFuture<T> future, T value, Throwable error) {
+        env.worker().start("complete", () -> {
+            if (error != null) {
+                future.completeExceptionally(error);
+            } else {
+                future.complete(value);
+            }
+        });
+    }
+
+    private static final class PeerCalls {
+        final Set<Integer> ids = new LinkedHashSet<>();
+        final ArrayDeque<Call> waiting = new ArrayDeque<>();
+    }
+
+    private static final class Call {
+        final PeerAddress peer;
+        final String route;
+        final byte[] payload;
+        final long deadlineMs;
+        final long timeoutMs;
+        final CompletableFuture<Reply> result;
+        int requestId;
+        Cancellable timer = Cancellable.NONE;
+
+        Call(PeerAddress peer, String route, byte[] payload, long deadlineMs, long timeoutMs,
+             CompletableFuture<Reply> result) {
+            this.peer = peer;
+            this.route = route;
+            this.payload = payload;
+            this.deadlineMs = deadlineMs;
+            this.timeoutMs = timeoutMs;
+            this.result = result;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package network.butter.wire;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The rules for route names, such as {@code ohce/reverse} or {@code butter/hosts/sample}.
+ *
+ * <p>A route is 1 to {@value #MAX_BYTES} characters from {@code A–Z a–z 0–9 . _ - / :}. Routes starting with
+ * {@code butter/} are reserved for Butter's own protocols. The narrow alphabet keeps routes readable in logs
+ * and makes a malformed request easy to spot.
+ */
+public final class Route {
+
+    /** Longest route, in bytes (and characters: the alphabet is ASCII). */
+    public static final int MAX_BYTES = 255;
+    /** Prefix reserved for Butter's built-in protocols. */
+    public static final String RESERVED_PREFIX = "butter/";
+
+    private Route() {
+    }
+
+    /**
+     * Returns why {@code route} is not a valid route, or {@code null} if it is.
+     */
+    public static String problem(String route) {
+        if (route == null || route.isEmpty()) {
+            return "a route must not be empty";
+        }
+        if (route.length() > MAX_BYTES) {
+            return "a route is at most " + MAX_BYTES + " characters, got " + route.length();
+        }
+        for (int i = 0; i < route.length(); i++) {
+            char c = route.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || c == '.' || c == '_' || c == '-' || c == '/' || c == ':';
+            if (!ok) {
+                return "character '" + c + "' at index " + i + " is not allowed in a route (use A-Z a-z 0-9 . _ - / :)";
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Checks a route given by a caller.
+     *
+     * @return the route, unchanged
+     * @throws IllegalArgumentException with the reason if it is invalid
+     */
+    public static String validate(String route) {
+        String problem = problem(route);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem + (route == null ? "" : ": '" + route + "'"));
+        }
+        return route;
+    }
+
+    /** The route's wire bytes (ASCII). */
+    static byte[] bytes(String route) {
+        return route.getBytes(StandardCharsets.US_ASCII);
+    }
+}
