@@ -20,4 +20,10 @@ public interface TransportListener {
      * {@code cause}.
      */
     void onPeerFailed(PeerId peer, ButterException cause);
+
+    /**
+     * Whether any request to or from {@code peer} is in flight. The transport closes an idle connection only
+     * when this is false, so a slow handler never loses its connection.
+     */
+    boolean isBusyWith(PeerId peer);
 }

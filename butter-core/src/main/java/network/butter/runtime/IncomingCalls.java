@@ -48,6 +48,10 @@ final class IncomingCalls {
         return calls.size();
     }
 
+    boolean isBusyWith(PeerId peer) {
+        return perPeer.containsKey(peer);
+    }
+
     void accept(PeerAddress from, Frame.Request request) {
         Key key = new Key(from.id(), request.requestId());
         RequestHandler handler = routes.get(request.route());

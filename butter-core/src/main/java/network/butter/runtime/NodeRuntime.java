@@ -190,6 +190,11 @@ public final class NodeRuntime implements Node, TransportListener {
         incoming.abandonPeer(peer);
     }
 
+    @Override
+    public boolean isBusyWith(PeerId peer) {
+        return outgoing.isBusyWith(peer) || incoming.isBusyWith(peer);
+    }
+
     // ---- life cycle, on the loop ----
 
     private void start(Background task) {

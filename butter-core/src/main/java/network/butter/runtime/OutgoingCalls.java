@@ -63,6 +63,10 @@ final class OutgoingCalls {
         return inFlight.size() + waitingCount;
     }
 
+    boolean isBusyWith(PeerId peer) {
+        return byPeer.containsKey(peer);
+    }
+
     void submit(PeerAddress peer, String route, byte[] payload, long timeoutMs, CompletableFuture<Reply> result) {
         PeerCalls calls = byPeer.computeIfAbsent(peer.id(), id -> new PeerCalls());
         Call call = new Call(peer, route, payload, env.loop().nowMillis() + timeoutMs, timeoutMs, result);

@@ -1,0 +1,161 @@
+package network.butter.node;
+
+import io.netty.channel.EventLoop;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import network.butter.api.Behaviour;
+import network.butter.api.Limits;
+import network.butter.api.Node;
+import network.butter.api.Reply;
+import network.butter.api.RequestHandler;
+import network.butter.env.Cancellable;
+import network.butter.env.Environment;
+import network.butter.identity.HostPort;
+import network.butter.identity.IdentityStore;
+import network.butter.identity.NodeIdentity;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.node.env.EventLoopNodeLoop;
+import network.butter.node.env.VirtualThreadWorker;
+import network.butter.node.tls.NodeTls;
+import network.butter.node.transport.NettyTransport;
+import network.butter.runtime.NodeRuntime;
+import network.butter.wire.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Butter node: the core {@link NodeRuntime} on the real environment (Netty TLS transport, system
+ * clock, virtual-thread handlers). Create it with {@link Butter#node}, register routes, {@link #start()} it.
+ * Routes may be registered before or after starting; everything else needs a started node.
+ */
+public final class ButterNode implements Node {
+
+    private static final Logger log = LoggerFactory.getLogger(ButterNode.class);
+
+    private final NodeConfig config;
+    private final Map<String, RequestHandler> earlyRoutes = new LinkedHashMap<>();
+    private volatile NodeRuntime runtime;
+
+    ButterNode(NodeConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Loads or creates the identity, starts listening and connects to the bootstrap addresses.
+     *
+     * @return this node, started
+     * @throws IllegalStateException if it was started before, or it cannot listen on the configured address
+     */
+    public synchronized ButterNode start() {
+        if (runtime != null) {
+            throw new IllegalStateException("node " + runtime.id() + " is already started");
+        }
+        SecureRandom entropy = new SecureRandom();
+        NodeIdentity identity = config.dataDirectory() != null
+            ? IdentityStore.loadOrCreate(config.dataDirectory(), entropy)
+            : NodeIdentity.generate(entropy);
+        NodeTls tls = NodeTls.create(identity, entropy, Instant.now());
+        EventLoop loop = (config.eventLoopGroup() != null ? config.eventLoopGroup() : SharedEventLoops.group()).next();
+        NettyTransport transport = new NettyTransport(identity.peerId(), tls, loop, config.limits(),
+            config.host(), config.port(), config.advertisedHost());
+        Environment env = new Environment(new EventLoopNodeLoop(loop), new SplittableRandom(entropy.nextLong()),
+            new VirtualThreadWorker("butter-" + identity.peerId().shortForm()), transport);
+        NodeRuntime started = new NodeRuntime(env, config.limits());
+        earlyRoutes.forEach(started::handle);
+        transport.bind();
+        runtime = started;
+        log.info("node {} listening on {}", identity.peerId(), transport.localAddress().hostPort());
+        for (HostPort address : config.bootstrap()) {
+            started.connect(address).whenComplete((peer, error) -> {
+                if (error != null) {
+                    log.warn("bootstrap {} unreachable: {}", address, error.getMessage());
+                } else {
+                    log.info("connected to bootstrap peer {}", peer);
+                }
+            });
+        }
+        return this;
+    }
+
+    /** Whether {@link #start()} has been called. */
+    public boolean started() {
+        return runtime != null;
+    }
+
+    /** The configuration this node runs with. */
+    public NodeConfig config() {
+        return config;
+    }
+
+    private NodeRuntime runtime() {
+        NodeRuntime current = runtime;
+        if (current == null) {
+            throw new IllegalStateException("the node is not started: call start() first");
+        }
+        return current;
+    }
+
+    @Override
+    public PeerId id() {
+        return runtime().id();
+    }
+
+    @Override
+    public PeerAddress address() {
+        return runtime().address();
+    }
+
+    @Override
+    public Limits limits() {
+        return config.limits();
+    }
+
+    @Override
+    public synchronized ButterNode handle(String route, RequestHandler handler) {
+        if (runtime != null) {
+            runtime.handle(route, handler);
+        } else {
+            Route.validate(route);
+            earlyRoutes.put(route, java.util.Objects.requireNonNull(handler, "handler"));
+        }
+        return this;
+    }
+
+    @Override
+    public CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload, Duration timeout) {
+        return runtime().request(peer, route, payload, timeout);
+    }
+
+    @Override
+    public CompletableFuture<PeerAddress> connect(HostPort address) {
+        return runtime().connect(address);
+    }
+
+    @Override
+    public Cancellable every(Duration period, Behaviour behaviour) {
+        return runtime().every(period, behaviour);
+    }
+
+    @Override
+    public Cancellable spawn(String name, Behaviour behaviour) {
+        return runtime().spawn(name, behaviour);
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdown(Duration grace) {
+        NodeRuntime current = runtime;
+        return current == null ? CompletableFuture.completedFuture(null) : current.shutdown(grace);
+    }
+
+    @Override
+    public String toString() {
+        NodeRuntime current = runtime;
+        return current == null ? "ButterNode[not started]" : "ButterNode[" + current.address() + "]";
+    }
+}

@@ -1,0 +1,113 @@
+package network.butter.node;
+
+import io.netty.channel.EventLoopGroup;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import network.butter.api.Limits;
+import network.butter.identity.HostPort;
+
+/**
+ * How to run a node. Build one with {@link Butter#node(java.util.function.Consumer)}; every setting has a
+ * sensible default, so {@code Butter.node(cfg -> {})} is a working node.
+ *
+ * @param host              address to listen on (default {@code 0.0.0.0}; use {@code 127.0.0.1} for tests)
+ * @param port              TCP port to listen on (default 0: any free port, see {@code node.address()})
+ * @param advertisedHost    host other nodes should dial, or null to derive it from {@code host}
+ * @param dataDirectory     where the node keeps its identity (and later its data), or null for a fresh
+ *                          identity each run
+ * @param memoryBudgetBytes memory the operator grants the node; limits derive from it (default 512 MiB)
+ * @param limits            explicit limits, or null to derive them from the memory budget
+ * @param bootstrap         addresses of nodes to connect to at start
+ * @param eventLoopGroup    Netty event loops to run on, or null for the process-wide shared ones
+ */
+public record NodeConfig(String host, int port, String advertisedHost, Path dataDirectory, long memoryBudgetBytes,
+                         Limits limits, List<HostPort> bootstrap, EventLoopGroup eventLoopGroup) {
+
+    /** Checks the values and derives the limits if none were given. */
+    public NodeConfig {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0-65535, got " + port);
+        }
+        if (limits == null) {
+            limits = Limits.forMemoryBudget(memoryBudgetBytes);
+        }
+        bootstrap = List.copyOf(bootstrap);
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Fluent builder for {@link NodeConfig}; see the record components for what each setting means. */
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port;
+        private String advertisedHost;
+        private Path dataDirectory;
+        private long memoryBudgetBytes = Limits.DEFAULT_MEMORY_BUDGET_BYTES;
+        private Limits limits;
+        private final List<HostPort> bootstrap = new ArrayList<>();
+        private EventLoopGroup eventLoopGroup;
+
+        Builder() {
+        }
+
+        /** Address to listen on. */
+        public Builder host(String value) {
+            this.host = value;
+            return this;
+        }
+
+        /** Port to listen on; 0 picks a free one. */
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        /** Host that other nodes should dial. */
+        public Builder advertisedHost(String value) {
+            this.advertisedHost = value;
+            return this;
+        }
+
+        /** Directory for the node's identity and data; created if missing. */
+        public Builder dataDirectory(Path value) {
+            this.dataDirectory = value;
+            return this;
+        }
+
+        /** Memory budget in bytes; the limits are derived from it unless set explicitly. */
+        public Builder memoryBudgetBytes(long value) {
+            this.memoryBudgetBytes = value;
+            return this;
+        }
+
+        /** Explicit limits, overriding those derived from the memory budget. */
+        public Builder limits(Limits value) {
+            this.limits = value;
+            return this;
+        }
+
+        /** Adds a bootstrap address. */
+        public Builder bootstrap(HostPort value) {
+            this.bootstrap.add(Objects.requireNonNull(value, "bootstrap address"));
+            return this;
+        }
+
+        /** Netty event loops to use instead of the shared ones (the caller shuts them down). */
+        public Builder eventLoopGroup(EventLoopGroup value) {
+            this.eventLoopGroup = value;
+            return this;
+        }
+
+        /** The configuration. */
+        public NodeConfig build() {
+            return new NodeConfig(host, port, advertisedHost, dataDirectory, memoryBudgetBytes, limits, bootstrap,
+                eventLoopGroup);
+        }
+    }
+}

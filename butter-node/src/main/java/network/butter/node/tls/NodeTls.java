@@ -1,0 +1,80 @@
+package network.butter.node.tls;
+
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+import network.butter.identity.NodeIdentity;
+import network.butter.identity.PeerId;
+
+/**
+ * The TLS 1.3 contexts of one node: mutual authentication with each side's self-signed Ed25519 node
+ * certificate, no certificate authorities, no host names. Who a connection is with is decided by the key,
+ * see {@link #peerOf(SSLSession)}.
+ *
+ * @param server the context for accepted connections (requires a client certificate)
+ * @param client the context for dialled connections
+ */
+public record NodeTls(SslContext server, SslContext client) {
+
+    /** The only protocol version spoken. */
+    public static final String PROTOCOL = "TLSv1.3";
+
+    /**
+     * Builds the contexts for a node.
+     *
+     * @param identity the node's keys
+     * @param entropy  randomness for the certificate serial
+     * @param now      the current time, for the certificate's validity start
+     */
+    public static NodeTls create(NodeIdentity identity, SecureRandom entropy, Instant now) {
+        X509Certificate certificate = NodeCertificate.create(identity, entropy, now);
+        PeerCertificateTrustManager trust = new PeerCertificateTrustManager();
+        try {
+            SslContext server = SslContextBuilder.forServer(identity.privateKey(), certificate)
+                .sslProvider(SslProvider.JDK)
+                .protocols(PROTOCOL)
+                .clientAuth(ClientAuth.REQUIRE)
+                .trustManager(trust)
+                .build();
+            SslContext client = SslContextBuilder.forClient()
+                .sslProvider(SslProvider.JDK)
+                .protocols(PROTOCOL)
+                .keyManager(identity.privateKey(), certificate)
+                .trustManager(trust)
+                .endpointIdentificationAlgorithm(null)
+                .build();
+            return new NodeTls(server, client);
+        } catch (SSLException e) {
+            throw new IllegalStateException("this JDK cannot set up TLS 1.3 with Ed25519 certificates", e);
+        }
+    }
+
+    /**
+     * The peer id proven by a completed handshake.
+     *
+     * @throws SSLException if the session carries no valid Butter node certificate
+     */
+    public static PeerId peerOf(SSLSession session) throws SSLException {
+        Certificate[] chain = session.getPeerCertificates();
+        X509Certificate[] x509 = new X509Certificate[chain.length];
+        for (int i = 0; i < chain.length; i++) {
+            if (!(chain[i] instanceof X509Certificate cert)) {
+                throw new SSLException("the peer presented a non-X.509 certificate");
+            }
+            x509[i] = cert;
+        }
+        try {
+            return PeerCertificateTrustManager.verify(x509);
+        } catch (CertificateException e) {
+            throw new SSLException(e.getMessage(), e);
+        }
+    }
+}

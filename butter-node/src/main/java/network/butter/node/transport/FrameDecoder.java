@@ -1,0 +1,53 @@
+package network.butter.node.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+import network.butter.wire.FrameCodec;
+import network.butter.wire.WireFormatException;
+
+/**
+ * Cuts the byte stream into frames and decodes them with {@link FrameCodec}. The length is checked against
+ * the maximum before a frame is buffered, so a hostile length prefix costs nothing; after the first bad
+ * frame everything else on the connection is discarded while it closes.
+ */
+public final class FrameDecoder extends ByteToMessageDecoder {
+
+    private final FrameCodec codec;
+    private boolean failed;
+
+    /** @param codec the codec, which also sets the maximum frame size */
+    public FrameDecoder(FrameCodec codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws WireFormatException {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.readableBytes() < FrameCodec.LENGTH_FIELD_BYTES) {
+            return;
+        }
+        long length = in.getUnsignedInt(in.readerIndex());
+        try {
+            codec.checkLength(length);
+            if (in.readableBytes() < FrameCodec.LENGTH_FIELD_BYTES + length) {
+                return;
+            }
+            in.skipBytes(FrameCodec.LENGTH_FIELD_BYTES);
+            out.add(codec.decode(in.readSlice((int) length).nioBuffer()));
+        } catch (WireFormatException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    /** Whether part of a frame has arrived and the rest has not: a stalled sender if it stays so. */
+    boolean hasPartialFrame() {
+        return !failed && actualReadableBytes() > 0;
+    }
+}

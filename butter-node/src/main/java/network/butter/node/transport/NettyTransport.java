@@ -1,0 +1,374 @@
+package network.butter.node.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import network.butter.api.Limits;
+import network.butter.api.OverloadedException;
+import network.butter.api.PeerUnreachableException;
+import network.butter.env.Transport;
+import network.butter.env.TransportListener;
+import network.butter.identity.HostPort;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.node.tls.NodeTls;
+import network.butter.wire.ErrorCode;
+import network.butter.wire.Frame;
+import network.butter.wire.FrameCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The real transport: TCP with TLS 1.3 via Netty, every channel of the node on the node's own event loop.
+ *
+ * <p>One connection per peer pair: requests dial on demand; if both sides dial at once, both keep the
+ * connection opened by the lower peer id (if one side dialled twice, the older one) and send on it, and the
+ * other closes when idle. Connections idle for {@link Limits#idleTimeout()} with nothing in flight are
+ * closed and re-dialled when next needed.
+ */
+public final class NettyTransport implements Transport {
+
+    /** How long a peer has after the TLS handshake to send its HELLO, in milliseconds. */
+    static final long HELLO_TIMEOUT_MS = 10_000;
+    /** How long a TLS handshake may take, in milliseconds. */
+    static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** How long dialling may take before the peer counts as unreachable, in milliseconds. */
+    static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** A sender silent this long in the middle of a frame is cut off, in seconds. */
+    static final int STALLED_FRAME_SECONDS = 30;
+
+    private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
+
+    private final PeerId localId;
+    private final NodeTls tls;
+    private final EventLoop loop;
+    private final Limits limits;
+    private final FrameCodec codec;
+    private final String bindHost;
+    private final int requestedPort;
+    private final String advertisedHost;
+    private final Set<Connection> connections = new LinkedHashSet<>();
+    private final Map<PeerId, Connection> primary = new HashMap<>();
+    private final Map<PeerId, ArrayDeque<Frame>> dialling = new HashMap<>();
+    private final Map<Connection, CompletableFuture<PeerAddress>> pendingDials = new HashMap<>();
+    private TransportListener listener;
+    private Channel server;
+    private PeerAddress localAddress;
+    private CompletableFuture<Void> closed;
+
+    /**
+     * @param localId        this node's peer id
+     * @param tls            this node's TLS contexts
+     * @param loop           the node's event loop: all channels are registered on it
+     * @param limits         the node's limits
+     * @param bindHost       the address to listen on, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+     * @param port           the port to listen on, 0 for any free port
+     * @param advertisedHost the host other nodes should dial, or null to derive it from {@code bindHost}
+     */
+    public NettyTransport(PeerId localId, NodeTls tls, EventLoop loop, Limits limits, String bindHost, int port,
+                          String advertisedHost) {
+        this.localId = localId;
+        this.tls = tls;
+        this.loop = loop;
+        this.limits = limits;
+        this.codec = new FrameCodec(limits.maxFrameBytes());
+        this.bindHost = bindHost;
+        this.requestedPort = port;
+        this.advertisedHost = advertisedHost;
+    }
+
+    /**
+     * Starts listening. Blocks until bound; call it off the event loop.
+     *
+     * @throws IllegalStateException naming the address if binding fails
+     */
+    public void bind() {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(loop, loop)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 128)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+            .childHandler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    String label = hostPortOf(ch.remoteAddress());
+                    pipeline(ch, tls.server().newHandler(ch.alloc()), new Connection(NettyTransport.this, false, null, label));
+                }
+            });
+        ChannelFuture bound = bootstrap.bind(bindHost, requestedPort).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new IllegalStateException("cannot listen on " + bindHost + ":" + requestedPort + ": "
+                + bound.cause().getMessage(), bound.cause());
+        }
+        server = bound.channel();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        localAddress = new PeerAddress(localId, advertisedHost != null ? advertisedHost : advertise(bindHost), port);
+    }
+
+    private static String advertise(String bindHost) {
+        try {
+            InetAddress address = InetAddress.getByName(bindHost);
+            return address.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostAddress() : address.getHostAddress();
+        } catch (UnknownHostException e) {
+            return bindHost;
+        }
+    }
+
+    private WriteBufferWaterMark waterMark() {
+        int high = Math.max(64 * 1024, Math.min(4 * limits.maxFrameBytes(), 16 * 1024 * 1024));
+        return new WriteBufferWaterMark(high / 2, high);
+    }
+
+    private void pipeline(SocketChannel ch, SslHandler ssl, Connection connection) {
+        ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
+        long idleSeconds = Math.max(1, limits.idleTimeout().toSeconds());
+        ch.pipeline()
+            .addLast("tls", ssl)
+            .addLast("idle", new IdleStateHandler(STALLED_FRAME_SECONDS, 0, idleSeconds, TimeUnit.SECONDS))
+            .addLast("flush", new FlushConsolidationHandler(256, true))
+            .addLast("decoder", new FrameDecoder(codec))
+            .addLast("encoder", new FrameEncoder(codec))
+            .addLast("connection", connection);
+    }
+
+    @Override
+    public void start(TransportListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public PeerAddress localAddress() {
+        if (localAddress == null) {
+            throw new IllegalStateException("the transport is not bound yet");
+        }
+        return localAddress;
+    }
+
+    PeerId localId() {
+        return localId;
+    }
+
+    FrameCodec codec() {
+        return codec;
+    }
+
+    Frame.Hello hello() {
+        return new Frame.Hello(FrameCodec.PROTOCOL_VERSION, localAddress == null ? 0 : localAddress.port(),
+            limits.maxFrameBytes());
+    }
+
+    @Override
+    public void send(PeerAddress peer, Frame frame) {
+        Connection connection = primary.get(peer.id());
+        if (connection != null) {
+            connection.send(frame);
+            return;
+        }
+        if (!(frame instanceof Frame.Request)) {
+            log.debug("dropping {} for {}: no open connection", frame, peer);
+            return;
+        }
+        ArrayDeque<Frame> queue = dialling.get(peer.id());
+        if (queue != null) {
+            queue.add(frame);
+            return;
+        }
+        if (closed != null) {
+            listener.onPeerFailed(peer.id(), new PeerUnreachableException(peer, "this node is closing", null));
+            return;
+        }
+        if (connections.size() >= limits.maxConnections()) {
+            listener.onPeerFailed(peer.id(), new OverloadedException("cannot dial " + peer + ": "
+                + connections.size() + " connections are open (limit " + limits.maxConnections() + ")"));
+            return;
+        }
+        queue = new ArrayDeque<>();
+        queue.add(frame);
+        dialling.put(peer.id(), queue);
+        dial(peer.hostPort(), peer.id()).whenComplete((address, error) -> {
+            if (error != null) {
+                ArrayDeque<Frame> dropped = dialling.remove(peer.id());
+                if (dropped != null) {
+                    listener.onPeerFailed(peer.id(), error instanceof network.butter.api.ButterException b ? b
+                        : new PeerUnreachableException(peer, error.getMessage(), error));
+                }
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<PeerAddress> connect(HostPort address) {
+        return dial(address, null);
+    }
+
+    /** Dials; the future completes on the loop once the HELLO exchange is done. */
+    private CompletableFuture<PeerAddress> dial(HostPort address, PeerId expected) {
+        CompletableFuture<PeerAddress> result = new CompletableFuture<>();
+        String label = address.toString();
+        Connection connection = new Connection(this, true, expected, label);
+        pendingDials.put(connection, result);
+        new Bootstrap()
+            .group(loop)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+            .handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    pipeline(ch, tls.client().newHandler(ch.alloc(), address.host(), address.port()), connection);
+                }
+            })
+            .connect(address.host(), address.port())
+            .addListener(future -> {
+                if (!future.isSuccess()) {
+                    pendingDials.remove(connection);
+                    Throwable cause = future.cause();
+                    result.completeExceptionally(new PeerUnreachableException(expected != null
+                        ? expected + "@" + label : label, cause.getMessage() != null ? cause.getMessage()
+                        : cause.getClass().getSimpleName(), cause));
+                }
+            });
+        return result;
+    }
+
+    /** Called when a channel opens; false if it must be refused for the connection limit. */
+    boolean admit(Connection connection) {
+        if (closed != null || connections.size() >= limits.maxConnections()) {
+            log.warn("refusing connection {}: {} connections are open (limit {})", connection,
+                connections.size(), limits.maxConnections());
+            return false;
+        }
+        connections.add(connection);
+        return true;
+    }
+
+    /** The HELLO exchange of a connection finished: it can carry requests. */
+    void onReady(Connection connection) {
+        PeerId peer = connection.peer();
+        Connection existing = primary.get(peer);
+        if (existing == null || prefer(connection, existing)) {
+            primary.put(peer, connection);
+        }
+        if (existing != null && connection.outbound() && existing.outbound()) {
+            // We dialled a peer we already had: keep the older connection, drop this one.
+            connection.goAway(ErrorCode.IDLE, "duplicate connection");
+        }
+        ArrayDeque<Frame> queued = dialling.remove(peer);
+        if (queued != null) {
+            Connection target = primary.get(peer);
+            queued.forEach(target::send);
+        }
+        CompletableFuture<PeerAddress> dial = pendingDials.remove(connection);
+        if (dial != null) {
+            dial.complete(connection.peerAddress());
+        }
+    }
+
+    /** Both ends pick the connection opened by the lower peer id; for a tie (same opener) the existing one. */
+    private boolean prefer(Connection candidate, Connection existing) {
+        PeerId candidateOpener = candidate.outbound() ? localId : candidate.peer();
+        PeerId existingOpener = existing.outbound() ? localId : existing.peer();
+        return candidateOpener.compareTo(existingOpener) < 0;
+    }
+
+    void onFrame(Connection connection, Frame frame) {
+        listener.onFrame(connection.peerAddress(), frame);
+    }
+
+    /** Whether a connection may be closed for idleness: a spare one always, the primary if nothing is in flight. */
+    boolean idle(Connection connection) {
+        return primary.get(connection.peer()) != connection || !listener.isBusyWith(connection.peer());
+    }
+
+    void onClosed(Connection connection) {
+        connections.remove(connection);
+        CompletableFuture<PeerAddress> dial = pendingDials.remove(connection);
+        if (dial != null) {
+            dial.completeExceptionally(connection.closeReason());
+        }
+        PeerId peer = connection.peer();
+        if (peer == null || primary.get(peer) != connection) {
+            maybeFinishClose();
+            return;
+        }
+        primary.remove(peer);
+        Connection spare = null;
+        for (Connection other : connections) {
+            if (other.ready() && peer.equals(other.peer())) {
+                spare = other;
+            }
+        }
+        if (spare != null) {
+            primary.put(peer, spare);
+        } else {
+            listener.onPeerFailed(peer, connection.closeReason());
+        }
+        maybeFinishClose();
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (closed != null) {
+                closed.whenComplete((v, e) -> result.complete(null));
+                return;
+            }
+            closed = result;
+            if (server != null) {
+                server.close();
+            }
+            for (Connection connection : List.copyOf(connections)) {
+                if (connection.ready()) {
+                    connection.goAway(ErrorCode.SHUTTING_DOWN, "node is shutting down");
+                } else {
+                    connection.channel().close();
+                }
+            }
+            for (CompletableFuture<PeerAddress> dial : new ArrayList<>(pendingDials.values())) {
+                dial.completeExceptionally(new PeerUnreachableException("peer", "this node is closing", null));
+            }
+            maybeFinishClose();
+        });
+        return result;
+    }
+
+    private void maybeFinishClose() {
+        if (closed != null && connections.isEmpty() && !closed.isDone()) {
+            if (server == null) {
+                closed.complete(null);
+            } else {
+                server.closeFuture().addListener(f -> closed.complete(null));
+            }
+        }
+    }
+
+    private static String hostPortOf(InetSocketAddress address) {
+        return address == null ? "unknown" : new HostPort(address.getAddress().getHostAddress(), address.getPort()).toString();
+    }
+}
