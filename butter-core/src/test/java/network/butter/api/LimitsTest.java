@@ -1,0 +1,36 @@
+package network.butter.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LimitsTest {
+
+    @Test
+    void shouldDeriveDefaultsFromA512MebibyteBudget() {
+        Limits limits = Limits.defaults();
+        assertThat(limits.maxFrameBytes()).isEqualTo(1024 * 1024);
+        assertThat(limits.maxConnections()).isEqualTo(120);
+        assertThat(limits.maxConcurrentHandlers()).isEqualTo(64);
+        assertThat(limits.maxInFlightPerPeer()).isEqualTo(64);
+    }
+
+    @Test
+    void shouldScaleWithTheBudgetWithinBounds() {
+        Limits small = Limits.forMemoryBudget(16L * 1024 * 1024);
+        Limits large = Limits.forMemoryBudget(64L * 1024 * 1024 * 1024);
+        assertThat(small.maxFrameBytes()).isEqualTo(64 * 1024);
+        assertThat(large.maxFrameBytes()).isEqualTo(16 * 1024 * 1024);
+        assertThat(large.maxConnections()).isGreaterThan(small.maxConnections()).isLessThanOrEqualTo(4096);
+    }
+
+    @Test
+    void shouldRejectUnusableValuesWithTheirName() {
+        assertThatThrownBy(() -> Limits.forMemoryBudget(1024)).hasMessageContaining("at least 16 MiB");
+        assertThatThrownBy(() -> Limits.defaults().withMaxConnections(0)).hasMessageContaining("maxConnections");
+        assertThatThrownBy(() -> Limits.defaults().withIdleTimeout(Duration.ZERO)).hasMessageContaining("idleTimeout");
+        assertThatThrownBy(() -> Limits.defaults().withMaxFrameBytes(10)).hasMessageContaining("maxFrameBytes");
+    }
+}
