@@ -42,6 +42,14 @@ butter_find_java() {
   fi
   export JAVA_HOME=$best
   export PATH="$JAVA_HOME/bin:$PATH"
+  # Maven's own libraries call sun.misc.Unsafe, which JDK 24+ warns about on every run; the flag that
+  # silences it does not exist before JDK 23, so add it only where it is understood.
+  if [ "$(butter_java_major "$best")" -ge 24 ]; then
+    case "${MAVEN_OPTS:-}" in
+      *sun-misc-unsafe-memory-access*) ;;
+      *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+    esac
+  fi
 }
 
 butter_find_java

@@ -1,0 +1,116 @@
+package network.butter.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import network.butter.identity.HostPort;
+import network.butter.identity.IdentityStore;
+import network.butter.node.Butter;
+import network.butter.node.ButterNode;
+import network.butter.node.NodeConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code butter node}: runs a plain node until stopped. It prints {@code peer id: <id>} and
+ * {@code address: <id>@<host>:<port>} on stdout (logs go to stderr), so scripts can read where it is.
+ * Ctrl-C or SIGTERM shuts it down gracefully: requests in flight get up to five seconds to finish.
+ */
+@Command(
+    name = "node",
+    description = {
+        "Start a node and run it until stopped (Ctrl-C).",
+        "Prints its peer id and address (id@host:port) on stdout; other nodes reach it there."})
+final class NodeCommand implements Callable<Integer> {
+
+    /** The port a node listens on unless told otherwise: fixed, so that it can be forwarded and shared. */
+    static final int DEFAULT_PORT = 7000;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", paramLabel = "ADDRESS",
+        description = "Address to listen on; 0.0.0.0 is every interface, 127.0.0.1 this machine only.")
+    private String host;
+
+    @Option(names = {"-p", "--port"}, converter = Converters.ListenPort.class, defaultValue = "" + DEFAULT_PORT,
+        paramLabel = "PORT",
+        description = "TCP port to listen on; 0 picks any free port.")
+    private int port;
+
+    @Option(names = "--advertise-host", paramLabel = "HOST",
+        description = "Host other nodes should dial, when it differs from the listening address "
+            + "(e.g. your public address behind a forwarded port). Default: derived from --host.")
+    private String advertiseHost;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+        description = "Directory for the node's key (" + IdentityStore.FILE_NAME + "), so that it keeps its peer id "
+            + "across restarts; created if missing. Default: none, a fresh identity every run.")
+    private Path dataDirectory;
+
+    @Option(names = "--memory", converter = Converters.MemoryBudget.class, defaultValue = "512m",
+        paramLabel = "SIZE",
+        description = "Memory budget of the node, e.g. 256m, 1g, 768MiB (binary units; at least 16m). "
+            + "Connection, frame and handler limits derive from it.")
+    private DataSize memory;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", showDefaultValue = Visibility.NEVER,
+        description = "A node to connect to at start; repeat for several.")
+    private List<HostPort> bootstrap = List.of();
+
+    /** The node configuration the options describe; the converters have already checked every value. */
+    NodeConfig config() {
+        NodeConfig.Builder builder = NodeConfig.builder()
+            .host(host)
+            .port(port)
+            .advertisedHost(advertiseHost)
+            .dataDirectory(dataDirectory == null ? null : dataDirectory.toAbsolutePath())
+            .memoryBudgetBytes(memory.bytes());
+        bootstrap.forEach(builder::bootstrap);
+        return builder.build();
+    }
+
+    /** Starts the node, prints where it is, and blocks until the JVM shuts down or this thread is interrupted. */
+    @Override
+    public Integer call() {
+        ButterNode node = Butter.node(config()).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread closeOnExit = new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "butter-shutdown");
+        Runtime.getRuntime().addShutdownHook(closeOnExit);
+        try {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("peer id: " + node.id());
+            out.println("address: " + node.address());
+            out.flush();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(dataDirectory == null
+                ? "identity: fresh for this run (use --data-dir to keep it)"
+                : "identity: kept in " + dataDirectory.toAbsolutePath().resolve(IdentityStore.FILE_NAME));
+            err.println("running; stop with Ctrl-C");
+            err.flush();
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            removeShutdownHook(closeOnExit);
+            node.close();
+        }
+        return 0;
+    }
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already shutting down: the hook runs, or ran, and closes the node itself.
+        }
+    }
+}
