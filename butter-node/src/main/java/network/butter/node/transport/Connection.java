@@ -237,9 +237,19 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        phase = Phase.CLOSED;
-        transport.onClosed(this);
+        markClosed();
         ctx.fireChannelInactive();
+    }
+
+    /**
+     * Stops this connection carrying anything and tells the transport at once, not when the close completes:
+     * a frame handed to a closing connection would be lost without a word.
+     */
+    private void markClosed() {
+        if (phase != Phase.CLOSED) {
+            phase = Phase.CLOSED;
+            transport.onClosed(this);
+        }
     }
 
     /** Tells the peer why, then closes. Logged once. */
@@ -253,7 +263,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         } else {
             log.warn("closing connection with {}: {} ({})", label(), message, code);
         }
-        phase = Phase.CLOSED;
+        markClosed();
         ctx.writeAndFlush(new Frame.GoAway(code, message)).addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -271,7 +281,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         } else {
             log.info("connection with {} closed: {}", label(), reason.getMessage());
         }
-        phase = Phase.CLOSED;
+        markClosed();
         ctx.close();
     }
 

@@ -74,6 +74,7 @@ public final class NettyTransport implements Transport {
     private final Map<PeerId, Connection> primary = new HashMap<>();
     private final Map<PeerId, ArrayDeque<Frame>> dialling = new HashMap<>();
     private final Map<Connection, CompletableFuture<PeerAddress>> pendingDials = new HashMap<>();
+    private final Map<HostPort, CompletableFuture<PeerAddress>> dialsByAddress = new HashMap<>();
     private TransportListener listener;
     private Channel server;
     private PeerAddress localAddress;
@@ -209,20 +210,28 @@ public final class NettyTransport implements Transport {
         queue = new ArrayDeque<>();
         queue.add(frame);
         dialling.put(peer.id(), queue);
-        dial(peer.hostPort(), peer.id()).whenComplete((address, error) -> {
-            if (error != null) {
-                ArrayDeque<Frame> dropped = dialling.remove(peer.id());
-                if (dropped != null) {
-                    listener.onPeerFailed(peer.id(), error instanceof network.butter.api.ButterException b ? b
-                        : new PeerUnreachableException(peer, error.getMessage(), error));
-                }
+        // A connect() to the same address may be under way: ride on it rather than open a duplicate connection.
+        CompletableFuture<PeerAddress> pending = dialsByAddress.get(peer.hostPort());
+        (pending != null ? pending : dial(peer.hostPort(), peer.id())).whenComplete((address, error) -> {
+            ArrayDeque<Frame> stranded = error != null || !address.id().equals(peer.id()) ? dialling.remove(peer.id()) : null;
+            if (stranded != null) {
+                listener.onPeerFailed(peer.id(), error == null
+                    ? new network.butter.api.PeerIdentityMismatchException(peer.hostPort(), peer.id(), address.id())
+                    : error instanceof network.butter.api.ButterException b ? b
+                    : new PeerUnreachableException(peer, error.getMessage(), error));
             }
         });
     }
 
     @Override
     public CompletableFuture<PeerAddress> connect(HostPort address) {
-        return dial(address, null);
+        for (Connection connection : connections) {
+            if (connection.ready() && connection.peerAddress().hostPort().equals(address)) {
+                return CompletableFuture.completedFuture(connection.peerAddress());
+            }
+        }
+        CompletableFuture<PeerAddress> pending = dialsByAddress.get(address);
+        return pending != null ? pending.copy() : dial(address, null);
     }
 
     /** Dials; the future completes on the loop once the HELLO exchange is done. */
@@ -231,6 +240,8 @@ public final class NettyTransport implements Transport {
         String label = address.toString();
         Connection connection = new Connection(this, true, expected, label);
         pendingDials.put(connection, result);
+        dialsByAddress.put(address, result);
+        result.whenComplete((peer, error) -> dialsByAddress.remove(address, result));
         new Bootstrap()
             .group(loop)
             .channel(NioSocketChannel.class)
@@ -274,10 +285,6 @@ public final class NettyTransport implements Transport {
         if (existing == null || prefer(connection, existing)) {
             primary.put(peer, connection);
         }
-        if (existing != null && connection.outbound() && existing.outbound()) {
-            // We dialled a peer we already had: keep the older connection, drop this one.
-            connection.goAway(ErrorCode.IDLE, "duplicate connection");
-        }
         ArrayDeque<Frame> queued = dialling.remove(peer);
         if (queued != null) {
             Connection target = primary.get(peer);
@@ -289,7 +296,11 @@ public final class NettyTransport implements Transport {
         }
     }
 
-    /** Both ends pick the connection opened by the lower peer id; for a tie (same opener) the existing one. */
+    /**
+     * Both ends pick the connection opened by the lower peer id. If one side opened both (two dials to one peer
+     * under different addresses), each end keeps the one that was ready first; both stay open, so an answer
+     * sent on either arrives, and the spare closes once idle.
+     */
     private boolean prefer(Connection candidate, Connection existing) {
         PeerId candidateOpener = candidate.outbound() ? localId : candidate.peer();
         PeerId existingOpener = existing.outbound() ? localId : existing.peer();
@@ -300,11 +311,19 @@ public final class NettyTransport implements Transport {
         listener.onFrame(connection.peerAddress(), frame);
     }
 
-    /** Whether a connection may be closed for idleness: a spare one always, the primary if nothing is in flight. */
+    /**
+     * Whether a connection may be closed for idleness: only when nothing is in flight with its peer, since the
+     * peer may be answering on it even when this end sends on another.
+     */
     boolean idle(Connection connection) {
-        return primary.get(connection.peer()) != connection || !listener.isBusyWith(connection.peer());
+        return !listener.isBusyWith(connection.peer());
     }
 
+    /**
+     * A connection stopped carrying frames (called once per connection, as soon as it starts closing). If it was
+     * the peer's primary, a spare takes over, and whatever was in flight with the peer fails now rather than
+     * timing out later: its answers may have been on the lost connection.
+     */
     void onClosed(Connection connection) {
         connections.remove(connection);
         CompletableFuture<PeerAddress> dial = pendingDials.remove(connection);
@@ -312,20 +331,13 @@ public final class NettyTransport implements Transport {
             dial.completeExceptionally(connection.closeReason());
         }
         PeerId peer = connection.peer();
-        if (peer == null || primary.get(peer) != connection) {
-            maybeFinishClose();
-            return;
-        }
-        primary.remove(peer);
-        Connection spare = null;
-        for (Connection other : connections) {
-            if (other.ready() && peer.equals(other.peer())) {
-                spare = other;
+        if (peer != null && primary.get(peer) == connection) {
+            primary.remove(peer);
+            for (Connection other : connections) {
+                if (other.ready() && peer.equals(other.peer())) {
+                    primary.put(peer, other);
+                }
             }
-        }
-        if (spare != null) {
-            primary.put(peer, spare);
-        } else {
             listener.onPeerFailed(peer, connection.closeReason());
         }
         maybeFinishClose();
