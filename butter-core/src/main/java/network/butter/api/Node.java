@@ -113,6 +113,8 @@ public interface Node extends AutoCloseable {
     /**
      * Shuts down gracefully: refuses new requests, lets those in flight (both ways) finish for up to
      * {@code grace}, stops behaviours, then closes every connection. Calling it again returns the same future.
+     * The shutdown takes effect on the node's loop, so a request that reaches the node just before it does is
+     * still served (and drained) rather than refused.
      */
     CompletableFuture<Void> shutdown(Duration grace);
 
