@@ -28,8 +28,11 @@ public sealed interface Frame {
     /** Type byte of {@link GoAway}. */
     int GO_AWAY = 0x06;
 
-    /** Longest error or GOAWAY message, in UTF-8 bytes; longer messages are cut when encoded. */
-    int MAX_MESSAGE_BYTES = 1024;
+    /**
+     * Longest error or GOAWAY message, in UTF-8 bytes, chosen so that the largest FAILURE (1 + 4 + 1 + 2 + message)
+     * fits the smallest permitted maximum frame; longer messages are cut when encoded.
+     */
+    int MAX_MESSAGE_BYTES = 1016;
 
     /**
      * The first frame each side sends on a new connection: protocol version, the port the sender listens on
