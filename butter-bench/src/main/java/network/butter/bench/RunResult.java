@@ -1,0 +1,18 @@
+package network.butter.bench;
+
+/**
+ * What one run (one system, one concurrency, one round) measured.
+ *
+ * @param system            the system's name
+ * @param concurrency       requests kept outstanding
+ * @param round             which round, from 1
+ * @param requests          requests completed inside the measured window
+ * @param errors            requests that failed, during warm-up or measurement (a healthy run has none)
+ * @param requestsPerSecond {@code requests} divided by the window's length
+ * @param p50Micros         median latency in microseconds
+ * @param p99Micros         99th-percentile latency in microseconds
+ * @param firstFailure      the first failure, described, or null if none failed
+ */
+record RunResult(String system, int concurrency, int round, long requests, long errors, double requestsPerSecond,
+                 long p50Micros, long p99Micros, String firstFailure) {
+}
