@@ -18,8 +18,9 @@ import network.butter.identity.PeerId;
  * Reply r = node.requestBlocking(peer, "ohce/reverse", "hello");   // "olleh"
  * }</pre>
  *
- * <p>All methods are thread-safe. Futures complete on a virtual thread, never on the node's event loop, so
- * their callbacks may block. Failures are {@link ButterException}s, one subclass per cause.
+ * <p>All methods are thread-safe. The callbacks of returned futures (also those added with the plain,
+ * non-{@code Async} methods such as {@code thenApply}) run on a virtual thread, never on the node's event loop,
+ * so they may block. Failures are {@link ButterException}s, one subclass per cause.
  */
 public interface Node extends AutoCloseable {
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import network.butter.api.Behaviour;
@@ -49,6 +50,7 @@ public final class NodeRuntime implements Node, TransportListener {
     private final Limits limits;
     private final FrameCodec codec;
     private final Map<String, RequestHandler> routes = new ConcurrentHashMap<>();
+    private final Executor callbacks;
     private final OutgoingCalls outgoing;
     private final IncomingCalls incoming;
     private final List<Background> behaviours = new ArrayList<>();
@@ -67,6 +69,7 @@ public final class NodeRuntime implements Node, TransportListener {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.loop = env.loop();
         this.codec = new FrameCodec(limits.maxFrameBytes());
+        this.callbacks = task -> env.worker().start("callback", task);
         this.outgoing = new OutgoingCalls(env, limits, this::maybeFinishShutdown);
         this.incoming = new IncomingCalls(env, limits, codec, routes, this::maybeFinishShutdown);
         env.transport().start(this);
@@ -103,7 +106,7 @@ public final class NodeRuntime implements Node, TransportListener {
         if (peer.id().equals(id())) {
             throw new IllegalArgumentException("a node cannot send a request to itself (" + peer + ")");
         }
-        CompletableFuture<Reply> result = new CompletableFuture<>();
+        CompletableFuture<Reply> result = newFuture();
         int maxPayload = codec.maxPayloadBytes(route);
         if (payload.length > maxPayload) {
             result.completeExceptionally(new network.butter.api.PayloadTooLargeException("request payload of "
@@ -112,7 +115,7 @@ public final class NodeRuntime implements Node, TransportListener {
         }
         onLoop(result, () -> {
             if (state != State.RUNNING) {
-                outgoing.deliver(result, null, new NodeClosedException("node " + id().shortForm()
+                OutgoingCalls.deliver(result, null, new NodeClosedException("node " + id().shortForm()
                     + " is shutting down and sends no new requests"));
             } else {
                 outgoing.submit(peer, route, payload, timeoutMs, result);
@@ -124,9 +127,9 @@ public final class NodeRuntime implements Node, TransportListener {
     @Override
     public CompletableFuture<PeerAddress> connect(HostPort address) {
         Objects.requireNonNull(address, "address");
-        CompletableFuture<PeerAddress> result = new CompletableFuture<>();
+        CompletableFuture<PeerAddress> result = newFuture();
         onLoop(result, () -> env.transport().connect(address)
-            .whenComplete((peer, error) -> outgoing.deliver(result, peer, error)));
+            .whenComplete((peer, error) -> OutgoingCalls.deliver(result, peer, error)));
         return result;
     }
 
@@ -151,7 +154,7 @@ public final class NodeRuntime implements Node, TransportListener {
     @Override
     public CompletableFuture<Void> shutdown(Duration grace) {
         long graceMs = Math.max(0, grace.toMillis());
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> done = newFuture();
         if (!shutdown.compareAndSet(null, done)) {
             return shutdown.get();
         }
@@ -248,6 +251,11 @@ public final class NodeRuntime implements Node, TransportListener {
             }
             shutdown.get().complete(null);
         });
+    }
+
+    /** A future whose callbacks never run on the loop, whoever completes it. */
+    private <T> CompletableFuture<T> newFuture() {
+        return new CallbackSafeFuture<>(callbacks);
     }
 
     private void onLoop(CompletableFuture<?> result, Runnable task) {

@@ -194,17 +194,15 @@ final class OutgoingCalls {
     }
 
     /**
-     * Completes a caller's future on a worker thread, never on the loop: a caller's callback that blocks must
-     * not stall the node.
+     * Completes a caller's future. Safe on the loop because callers' futures are {@link CallbackSafeFuture}s:
+     * their callbacks run on the worker, never here.
      */
-    <T> void deliver(CompletableFuture<T> future, T value, Throwable error) {
-        env.worker().start("complete", () -> {
-            if (error != null) {
-                future.completeExceptionally(error);
-            } else {
-                future.complete(value);
-            }
-        });
+    static <T> void deliver(CompletableFuture<T> future, T value, Throwable error) {
+        if (error != null) {
+            future.completeExceptionally(error);
+        } else {
+            future.complete(value);
+        }
     }
 
     private static final class PeerCalls {

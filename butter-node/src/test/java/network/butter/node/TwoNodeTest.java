@@ -36,6 +36,15 @@ class TwoNodeTest {
     }
 
     @Test
+    void shouldRunPlainCallbacksOnVirtualThreadsNotOnTheEventLoop() {
+        Thread callbackThread = alice.request(bob.address(), "ohce/reverse", "abc")
+            .thenApply(reply -> Thread.currentThread())
+            .join();
+        assertThat(callbackThread.isVirtual()).isTrue();
+        assertThat(callbackThread.getName()).doesNotStartWith("butter-loop");
+    }
+
+    @Test
     void shouldReportUnknownRoute() {
         assertThatThrownBy(() -> alice.requestBlocking(bob.address(), "no/such/route", "x"))
             .isInstanceOf(UnknownRouteException.class)

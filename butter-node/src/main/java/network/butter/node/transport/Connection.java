@@ -7,7 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +48,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private PeerAddress peerAddress;
     private int peerMaxFrameBytes = FrameCodec.MIN_MAX_FRAME_BYTES;
     private ButterException closeReason;
+    private long silentIntervals;
 
     /**
      * @param outbound    whether this node dialled
@@ -142,14 +142,17 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }, NettyTransport.HELLO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** Called every idle-check interval while nothing is read; {@code isFirst} marks the first after a read. */
     private void onIdle(IdleStateEvent idle) {
-        if (idle.state() == IdleState.READER_IDLE) {
-            FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
-            if (decoder != null && decoder.hasPartialFrame()) {
-                goAway(ErrorCode.PROTOCOL_ERROR, "sender stalled in the middle of a frame");
+        silentIntervals = idle.isFirst() ? 1 : silentIntervals + 1;
+        long silentMs = silentIntervals * transport.idleCheckIntervalMs();
+        FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+        if (decoder != null && decoder.hasPartialFrame()) {
+            if (silentMs >= NettyTransport.STALLED_FRAME_MS) {
+                goAway(ErrorCode.PROTOCOL_ERROR, "sender stalled in the middle of a frame for " + silentMs + " ms");
             }
-        } else if (idle.state() == IdleState.ALL_IDLE && transport.idle(this)) {
-            goAway(ErrorCode.IDLE, "connection idle");
+        } else if (phase == Phase.READY && silentMs >= transport.idleTimeoutMs() && transport.idle(this)) {
+            goAway(ErrorCode.IDLE, "connection idle for " + silentMs + " ms");
         }
     }
 

@@ -57,8 +57,8 @@ public final class NettyTransport implements Transport {
     static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     /** How long dialling may take before the peer counts as unreachable, in milliseconds. */
     static final int CONNECT_TIMEOUT_MS = 5_000;
-    /** A sender silent this long in the middle of a frame is cut off, in seconds. */
-    static final int STALLED_FRAME_SECONDS = 30;
+    /** A sender silent this long in the middle of a frame is cut off, in milliseconds. */
+    static final long STALLED_FRAME_MS = 30_000;
 
     private static final Logger log = LoggerFactory.getLogger(NettyTransport.class);
 
@@ -146,10 +146,11 @@ public final class NettyTransport implements Transport {
 
     private void pipeline(SocketChannel ch, SslHandler ssl, Connection connection) {
         ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
-        long idleSeconds = Math.max(1, limits.idleTimeout().toSeconds());
+        // Only read idleness is watched: every request is answered, so a connection in use always has
+        // something to read, and watching writes would cost a promise and a listener on every frame.
         ch.pipeline()
             .addLast("tls", ssl)
-            .addLast("idle", new IdleStateHandler(STALLED_FRAME_SECONDS, 0, idleSeconds, TimeUnit.SECONDS))
+            .addLast("idle", new IdleStateHandler(idleCheckIntervalMs(), 0, 0, TimeUnit.MILLISECONDS))
             .addLast("flush", new FlushConsolidationHandler(256, true))
             .addLast("decoder", new FrameDecoder(codec))
             .addLast("encoder", new FrameEncoder(codec))
@@ -167,6 +168,16 @@ public final class NettyTransport implements Transport {
             throw new IllegalStateException("the transport is not bound yet");
         }
         return localAddress;
+    }
+
+    /** How often a silent connection is checked for idleness or a stalled frame, in milliseconds. */
+    long idleCheckIntervalMs() {
+        return Math.max(100, Math.min(STALLED_FRAME_MS, limits.idleTimeout().toMillis()));
+    }
+
+    /** Silence after which a connection with nothing in flight is closed, in milliseconds. */
+    long idleTimeoutMs() {
+        return limits.idleTimeout().toMillis();
     }
 
     PeerId localId() {
