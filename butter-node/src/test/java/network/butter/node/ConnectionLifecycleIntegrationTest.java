@@ -24,9 +24,8 @@ import network.butter.api.Limits;
 import network.butter.api.Reply;
 import network.butter.api.RequestHandler;
 import network.butter.identity.PeerAddress;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How connections between real nodes come and go: an idle one closes by itself and the next request dials
@@ -44,17 +43,8 @@ class ConnectionLifecycleIntegrationTest {
     /** Short enough that a lost answer fails a test fast, long enough for a loaded machine. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
 
-    private LocalNodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        nodes = new LocalNodes();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        nodes.close();
-    }
+    @RegisterExtension
+    final LocalNodes nodes = new LocalNodes();
 
     @Test
     void shouldCloseAnIdleConnectionAndDialAgainWhenNeeded() throws Exception {

@@ -15,9 +15,8 @@ import java.util.stream.Stream;
 import network.butter.identity.IdentityStore;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerId;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,17 +30,8 @@ class IdentityPersistenceTest {
     @TempDir
     Path tempDir;
 
-    private LocalNodes nodes;
-
-    @BeforeEach
-    void setUp() {
-        nodes = new LocalNodes();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        nodes.close();
-    }
+    @RegisterExtension
+    final LocalNodes nodes = new LocalNodes();
 
     @Test
     void shouldKeepThePeerIdAcrossRestarts() throws Exception {

@@ -12,13 +12,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import network.butter.api.Limits;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Real nodes for one test, all on 127.0.0.1, and the bounded waits the integration tests share. Closing it
- * shuts every node it started down, whatever the test did, so a failing test never leaks listening sockets
- * into the next one.
+ * Real nodes for one test, all on 127.0.0.1, and the bounded waits the integration tests share. Register it
+ * with {@code @RegisterExtension final LocalNodes nodes = new LocalNodes();}: after each test it shuts every
+ * node it started down, whatever the test did, so a failing test never leaks listening sockets into the next.
  */
-final class LocalNodes implements AutoCloseable {
+final class LocalNodes implements AutoCloseable, AfterEachCallback {
 
     /** The longest any test waits for something on a real socket; generous, so a slow CI box is no failure. */
     static final Duration WAIT = Duration.ofSeconds(10);
@@ -65,6 +67,11 @@ final class LocalNodes implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while closing the test's nodes", e);
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws ExecutionException, TimeoutException {
+        close();
     }
 
     /** The value of {@code future}, waiting at most {@link #WAIT}. */

@@ -10,8 +10,8 @@ import network.butter.api.NodeClosedException;
 import network.butter.api.PeerUnreachableException;
 import network.butter.api.Reply;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Graceful shutdown between real nodes: what is in flight drains within the grace period, nothing new is
@@ -28,19 +28,13 @@ class NodeShutdownIntegrationTest {
     /** A caller timeout well above the grace periods, so a caller never fails by its own timeout here. */
     private static final Duration CALLER_TIMEOUT = Duration.ofSeconds(8);
 
-    private LocalNodes nodes;
-    private BlockingHandler blocking;
-
-    @BeforeEach
-    void setUp() {
-        nodes = new LocalNodes();
-        blocking = new BlockingHandler();
-    }
+    @RegisterExtension
+    final LocalNodes nodes = new LocalNodes();
+    private final BlockingHandler blocking = new BlockingHandler();
 
     @AfterEach
-    void tearDown() throws Exception {
+    void releaseBlockedHandlers() {
         blocking.release();
-        nodes.close();
     }
 
     @Test

@@ -27,8 +27,8 @@ import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.wire.FrameCodec;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every failure a caller can see, produced end to end between real nodes on loopback: each must arrive as
@@ -41,19 +41,13 @@ class RequestErrorsIntegrationTest {
     /** A caller timeout that must not end a test: well above {@link #SHORT}, well below {@link LocalNodes#WAIT}. */
     private static final Duration LONG = Duration.ofSeconds(5);
 
-    private LocalNodes nodes;
-    private BlockingHandler blocking;
-
-    @BeforeEach
-    void setUp() {
-        nodes = new LocalNodes();
-        blocking = new BlockingHandler();
-    }
+    @RegisterExtension
+    final LocalNodes nodes = new LocalNodes();
+    private final BlockingHandler blocking = new BlockingHandler();
 
     @AfterEach
-    void tearDown() throws Exception {
+    void releaseBlockedHandlers() {
         blocking.release();
-        nodes.close();
     }
 
     @Test
