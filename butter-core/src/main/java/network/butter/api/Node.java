@@ -33,6 +33,9 @@ public interface Node extends AutoCloseable {
     /** The limits this node enforces. */
     Limits limits();
 
+    /** Traffic counters since the node started. */
+    NodeStats stats();
+
     /**
      * Serves {@code route} with {@code handler}, replacing any handler it had.
      *

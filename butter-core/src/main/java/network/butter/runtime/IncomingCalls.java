@@ -32,11 +32,13 @@ final class IncomingCalls {
     private final FrameCodec codec;
     private final Map<String, RequestHandler> routes;
     private final Runnable onDrained;
+    private final TrafficCounters counters;
     private final Map<Key, Call> calls = new HashMap<>();
     private final Map<PeerId, Integer> perPeer = new HashMap<>();
 
     IncomingCalls(Environment env, Limits limits, FrameCodec codec, Map<String, RequestHandler> routes,
-                  Runnable onDrained) {
+                  TrafficCounters counters, Runnable onDrained) {
+        this.counters = counters;
         this.env = env;
         this.limits = limits;
         this.codec = codec;
@@ -131,6 +133,7 @@ final class IncomingCalls {
                 fail(call.from, id, ErrorCode.PAYLOAD_TOO_LARGE, "reply of " + reply.payload().length
                     + " bytes exceeds the maximum frame of " + codec.maxFrameBytes() + " bytes");
             } else {
+                counters.replySent();
                 env.transport().send(call.from, response);
             }
         }
@@ -187,6 +190,7 @@ final class IncomingCalls {
     }
 
     private void fail(PeerAddress to, int requestId, ErrorCode code, String message) {
+        counters.replySent();
         env.transport().send(to, new Frame.Failure(requestId, code, message));
     }
 

@@ -16,6 +16,7 @@ import network.butter.api.ButterException;
 import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.api.NodeClosedException;
+import network.butter.api.NodeStats;
 import network.butter.api.Reply;
 import network.butter.api.RequestHandler;
 import network.butter.env.Cancellable;
@@ -51,6 +52,7 @@ public final class NodeRuntime implements Node, TransportListener {
     private final FrameCodec codec;
     private final Map<String, RequestHandler> routes = new ConcurrentHashMap<>();
     private final Executor callbacks;
+    private final TrafficCounters counters = new TrafficCounters();
     private final OutgoingCalls outgoing;
     private final IncomingCalls incoming;
     private final List<Background> behaviours = new ArrayList<>();
@@ -70,8 +72,8 @@ public final class NodeRuntime implements Node, TransportListener {
         this.loop = env.loop();
         this.codec = new FrameCodec(limits.maxFrameBytes());
         this.callbacks = task -> env.worker().start("callback", task);
-        this.outgoing = new OutgoingCalls(env, limits, this::maybeFinishShutdown);
-        this.incoming = new IncomingCalls(env, limits, codec, routes, this::maybeFinishShutdown);
+        this.outgoing = new OutgoingCalls(env, limits, counters, this::maybeFinishShutdown);
+        this.incoming = new IncomingCalls(env, limits, codec, routes, counters, this::maybeFinishShutdown);
         env.transport().start(this);
     }
 
@@ -88,6 +90,11 @@ public final class NodeRuntime implements Node, TransportListener {
     @Override
     public Limits limits() {
         return limits;
+    }
+
+    @Override
+    public NodeStats stats() {
+        return counters.snapshot();
     }
 
     @Override
@@ -173,14 +180,21 @@ public final class NodeRuntime implements Node, TransportListener {
     public void onFrame(PeerAddress from, Frame frame) {
         switch (frame) {
             case Frame.Request r -> {
+                counters.requestReceived();
                 if (state == State.RUNNING) {
                     incoming.accept(from, r);
                 } else {
                     incoming.refuseShuttingDown(from, r, id());
                 }
             }
-            case Frame.Response r -> outgoing.onResponse(from.id(), r);
-            case Frame.Failure f -> outgoing.onFailure(from.id(), f);
+            case Frame.Response r -> {
+                counters.replyReceived();
+                outgoing.onResponse(from.id(), r);
+            }
+            case Frame.Failure f -> {
+                counters.replyReceived();
+                outgoing.onFailure(from.id(), f);
+            }
             case Frame.Cancel c -> incoming.cancel(from.id(), c.requestId());
             case Frame.Hello h -> log.debug("{}: ignoring HELLO from {} passed up by the transport", id().shortForm(), from);
             case Frame.GoAway g -> log.debug("{}: ignoring GOAWAY from {} passed up by the transport", id().shortForm(), from);

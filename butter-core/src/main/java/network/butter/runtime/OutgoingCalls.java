@@ -35,14 +35,16 @@ final class OutgoingCalls {
     private final Environment env;
     private final Limits limits;
     private final Runnable onDrained;
+    private final TrafficCounters counters;
     private final Map<Integer, Call> inFlight = new HashMap<>();
     private final Map<PeerId, PeerCalls> byPeer = new HashMap<>();
     private int nextRequestId = 1;
     private int waitingCount;
 
-    OutgoingCalls(Environment env, Limits limits, Runnable onDrained) {
+    OutgoingCalls(Environment env, Limits limits, TrafficCounters counters, Runnable onDrained) {
         this.env = env;
         this.limits = limits;
+        this.counters = counters;
         this.onDrained = onDrained;
     }
 
@@ -91,6 +93,7 @@ final class OutgoingCalls {
         inFlight.put(id, call);
         calls.ids.add(id);
         long remainingMs = Math.max(1, call.deadlineMs - env.loop().nowMillis());
+        counters.requestSent(call.route);
         env.transport().send(call.peer, new Frame.Request(id, remainingMs, call.route, call.payload));
     }
 

@@ -70,6 +70,23 @@ class NodeRuntimeTest {
     }
 
     @Test
+    void shouldCountRequestsAndRepliesOnBothSides() {
+        request(alice, bob, "echo", "a", 1000);
+        request(alice, bob, "nope", "b", 1000);
+        net.time().advance(10);
+        assertThat(alice.runtime().stats()).satisfies(stats -> {
+            assertThat(stats.requestsSent()).isEqualTo(2);
+            assertThat(stats.repliesReceived()).isEqualTo(2);
+            assertThat(stats.requestsSentByRoute()).containsEntry("echo", 1L).containsEntry("nope", 1L);
+        });
+        assertThat(bob.runtime().stats()).satisfies(stats -> {
+            assertThat(stats.requestsReceived()).isEqualTo(2);
+            assertThat(stats.repliesSent()).isEqualTo(2);
+            assertThat(stats.messages()).isEqualTo(4);
+        });
+    }
+
+    @Test
     void shouldTellCallerTheRouteIsUnknown() {
         CompletableFuture<Reply> reply = request(alice, bob, "nope", "hi", 1000);
         net.time().advance(10);

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import network.butter.api.Behaviour;
 import network.butter.api.Limits;
 import network.butter.api.Node;
+import network.butter.api.NodeStats;
 import network.butter.api.Reply;
 import network.butter.api.RequestHandler;
 import network.butter.env.Cancellable;
@@ -114,6 +115,11 @@ public final class ButterNode implements Node {
     @Override
     public Limits limits() {
         return config.limits();
+    }
+
+    @Override
+    public NodeStats stats() {
+        return runtime().stats();
     }
 
     @Override
