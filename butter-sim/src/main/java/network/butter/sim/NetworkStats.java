@@ -1,0 +1,14 @@
+package network.butter.sim;
+
+/**
+ * What the emulated network did during a run.
+ *
+ * @param sent       messages handed to the network
+ * @param delivered  messages delivered (a duplicate counts twice)
+ * @param lost       messages dropped by the loss probability
+ * @param blocked    messages dropped by a blocked link or a partition
+ * @param duplicated messages delivered a second time
+ * @param refused    requests to a node that is not running (answered by "connection refused")
+ */
+public record NetworkStats(long sent, long delivered, long lost, long blocked, long duplicated, long refused) {
+}

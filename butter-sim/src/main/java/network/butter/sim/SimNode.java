@@ -1,0 +1,125 @@
+package network.butter.sim;
+
+import java.time.Duration;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import network.butter.api.Limits;
+import network.butter.api.Node;
+import network.butter.env.Environment;
+import network.butter.identity.NodeIdentity;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.runtime.NodeRuntime;
+
+/**
+ * A simulated node: the real {@link NodeRuntime} on a simulated environment. It keeps its identity and address
+ * across {@link #crash()} and {@link #restart()}; each restart is a new incarnation with fresh protocol state,
+ * set up again by the same setup function (which registers routes and behaviours).
+ */
+public final class SimNode {
+
+    private final Simulation simulation;
+    private final int index;
+    private final NodeIdentity identity;
+    private final PeerAddress address;
+    private final Limits limits;
+    private final Consumer<Node> setup;
+    private int incarnation;
+    private boolean running;
+    private NodeRuntime runtime;
+    private SimTransport transport;
+
+    SimNode(Simulation simulation, int index, NodeIdentity identity, PeerAddress address, Limits limits,
+            Consumer<Node> setup) {
+        this.simulation = simulation;
+        this.index = index;
+        this.identity = identity;
+        this.address = address;
+        this.limits = limits;
+        this.setup = setup;
+    }
+
+    /** Starts a new incarnation with fresh state and its own random stream. */
+    void boot(long randomSeed) {
+        incarnation++;
+        transport = new SimTransport(simulation, this, incarnation, limits.maxFrameBytes());
+        SimLoop loop = new SimLoop(simulation, this, incarnation);
+        runtime = new NodeRuntime(new Environment(loop, new SplittableRandom(randomSeed), loop, transport), limits);
+        running = true;
+        setup.accept(runtime);
+    }
+
+    /** The node's API, as an application on it sees it. */
+    public Node node() {
+        return runtime;
+    }
+
+    /** The node's peer id; the same across restarts. */
+    public PeerId id() {
+        return identity.peerId();
+    }
+
+    /** The node's address; the same across restarts. */
+    public PeerAddress address() {
+        return address;
+    }
+
+    /** Position in the order of spawning, from 0. */
+    public int index() {
+        return index;
+    }
+
+    /** Whether the node is running (not crashed, not shut down). */
+    public boolean running() {
+        return running;
+    }
+
+    /**
+     * Kills the node at once: its pending timers and messages vanish, connected peers notice one latency later.
+     * Idempotent.
+     */
+    public void crash() {
+        if (running) {
+            running = false;
+            transport.disconnectAll("connection reset");
+            incarnation++;
+            simulation.recordLifecycle(this, "crash");
+        }
+    }
+
+    /** Boots a crashed or shut-down node again, with the same identity. */
+    public void restart() {
+        if (running) {
+            throw new IllegalStateException(this + " is running; crash or shut it down first");
+        }
+        simulation.recordLifecycle(this, "restart");
+        boot(simulation.nextSeed());
+    }
+
+    /** Shuts the node down gracefully, like {@link Node#shutdown(Duration)}; it stops running when done. */
+    public CompletableFuture<Void> shutdown(Duration grace) {
+        return runtime.shutdown(grace).whenComplete((v, error) -> {
+            running = false;
+            incarnation++;
+            simulation.recordLifecycle(this, "shutdown");
+        });
+    }
+
+    int incarnation() {
+        return incarnation;
+    }
+
+    boolean isIncarnation(int value) {
+        return running && incarnation == value;
+    }
+
+    SimTransport transport() {
+        return transport;
+    }
+
+    @Override
+    public String toString() {
+        return "SimNode[" + index + " " + identity.peerId().shortForm() + (running ? "" : " down") + "]";
+    }
+}

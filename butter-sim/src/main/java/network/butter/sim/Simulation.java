@@ -1,0 +1,371 @@
+package network.butter.sim;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import network.butter.api.Limits;
+import network.butter.api.Node;
+import network.butter.identity.HostPort;
+import network.butter.identity.NodeIdentity;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+
+/**
+ * A deterministic discrete-event simulation of a Butter network: the real node runtime, in virtual time, on an
+ * emulated network with configurable faults.
+ *
+ * <pre>{@code
+ * Simulation sim = Simulation.builder().seed(42).build();
+ * SimNode bob = sim.spawn(node -> node.handle("echo", req -> Reply.of(req.payload())));
+ * SimNode alice = sim.spawn();
+ * Reply reply = sim.await(alice.node().request(bob.address(), "echo", "hi"), Duration.ofSeconds(1));
+ * }</pre>
+ *
+ * <p>Everything random (keys, latencies, losses, each node's PRNG) derives from the one seed, and events run in
+ * a total order (due time, then scheduling order), so a seed and a scenario give the same run every time;
+ * {@link #traceHash()} fingerprints it. The simulation is single-threaded: drive it from one thread, and let
+ * simulated applications use the asynchronous API only (a blocking call inside a handler would wait forever).
+ */
+public final class Simulation {
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    private final long seed;
+    private final SplittableRandom random;
+    private final Limits defaultLimits;
+    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Map<PeerId, SimNode> byId = new HashMap<>();
+    private final Map<HostPort, SimNode> byAddress = new HashMap<>();
+    private final Map<Long, Long> linkClock = new HashMap<>();
+    private final Set<Long> blockedLinks = new HashSet<>();
+    private final Map<SimNode, Integer> partitionGroup = new HashMap<>();
+    private Faults faults;
+    private long nowMs;
+    private long sequence;
+    private long eventsRun;
+    private long trace = FNV_OFFSET;
+    private long sent;
+    private long delivered;
+    private long lost;
+    private long blocked;
+    private long duplicated;
+    private long refused;
+
+    private Simulation(long seed, Faults faults, Limits defaultLimits) {
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.faults = faults;
+        this.defaultLimits = defaultLimits;
+    }
+
+    /** A builder with seed 0, {@link Faults#lan()} and default limits. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The seed this simulation derives all its randomness from; print it when a test fails. */
+    public long seed() {
+        return seed;
+    }
+
+    /** The current virtual time, in milliseconds since the start. */
+    public long nowMs() {
+        return nowMs;
+    }
+
+    /** Events run so far. */
+    public long eventsRun() {
+        return eventsRun;
+    }
+
+    /**
+     * A fingerprint of the run so far: every delivered message (time, sender, receiver, bytes), every drop and
+     * every crash or restart. Two runs with the same seed and scenario have the same hash.
+     */
+    public long traceHash() {
+        return trace;
+    }
+
+    /** What the emulated network has done so far. */
+    public NetworkStats networkStats() {
+        return new NetworkStats(sent, delivered, lost, blocked, duplicated, refused);
+    }
+
+    // ---- nodes ----
+
+    /** Spawns a running node with default limits and no routes. */
+    public SimNode spawn() {
+        return spawn(defaultLimits, node -> { });
+    }
+
+    /** Spawns a running node with default limits, set up by {@code setup} (also on every restart). */
+    public SimNode spawn(Consumer<Node> setup) {
+        return spawn(defaultLimits, setup);
+    }
+
+    /** Spawns a running node with the given limits, set up by {@code setup} (also on every restart). */
+    public SimNode spawn(Limits limits, Consumer<Node> setup) {
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(setup, "setup");
+        int index = nodes.size();
+        NodeIdentity identity = NodeIdentity.generate(new SeededEntropy(random.nextLong()));
+        PeerAddress address = new PeerAddress(identity.peerId(), syntheticHost(index), 7000);
+        SimNode node = new SimNode(this, index, identity, address, limits, setup);
+        nodes.add(node);
+        byId.put(identity.peerId(), node);
+        byAddress.put(address.hostPort(), node);
+        recordLifecycle(node, "spawn");
+        node.boot(random.nextLong());
+        return node;
+    }
+
+    private static String syntheticHost(int index) {
+        return "10." + (index >>> 16 & 0xFF) + "." + (index >>> 8 & 0xFF) + "." + (index & 0xFF);
+    }
+
+    /** Every node ever spawned, running or not, in spawning order. */
+    public List<SimNode> nodes() {
+        return List.copyOf(nodes);
+    }
+
+    /** The nodes running now, in spawning order. */
+    public List<SimNode> running() {
+        List<SimNode> result = new ArrayList<>();
+        for (SimNode node : nodes) {
+            if (node.running()) {
+                result.add(node);
+            }
+        }
+        return result;
+    }
+
+    SimNode node(PeerId id) {
+        return byId.get(id);
+    }
+
+    SimNode node(HostPort address) {
+        return byAddress.get(address);
+    }
+
+    long nextSeed() {
+        return random.nextLong();
+    }
+
+    // ---- time ----
+
+    /** Runs every event due within the next {@code duration} of virtual time. */
+    public void runFor(Duration duration) {
+        runUntil(nowMs + duration.toMillis());
+    }
+
+    /** Runs every event due up to virtual time {@code targetMs}, then sets the clock to it. */
+    public void runUntil(long targetMs) {
+        while (!queue.isEmpty() && queue.peek().dueMs <= targetMs) {
+            runNext();
+        }
+        nowMs = Math.max(nowMs, targetMs);
+    }
+
+    /**
+     * Runs events until {@code condition} holds or {@code limit} of virtual time has passed.
+     *
+     * @return whether the condition holds
+     */
+    public boolean runUntil(BooleanSupplier condition, Duration limit) {
+        long deadline = nowMs + limit.toMillis();
+        while (!condition.getAsBoolean()) {
+            if (queue.isEmpty() || queue.peek().dueMs > deadline) {
+                nowMs = Math.max(nowMs, deadline);
+                return condition.getAsBoolean();
+            }
+            runNext();
+        }
+        return true;
+    }
+
+    /**
+     * Runs the simulation until {@code future} completes, at most {@code limit} of virtual time.
+     *
+     * @return its value
+     * @throws CompletionException  with the cause if it failed
+     * @throws IllegalStateException if it did not complete within the limit
+     */
+    public <T> T await(CompletableFuture<T> future, Duration limit) {
+        if (!runUntil(future::isDone, limit)) {
+            throw new IllegalStateException("not done within " + limit + " of virtual time (seed " + seed + ")");
+        }
+        return future.join();
+    }
+
+    private void runNext() {
+        Event event = queue.poll();
+        nowMs = Math.max(nowMs, event.dueMs);
+        if (event.live()) {
+            eventsRun++;
+            event.action.run();
+        }
+    }
+
+    Event schedule(SimNode owner, int incarnation, long delayMs, Runnable action) {
+        Event event = new Event(nowMs + Math.max(0, delayMs), sequence++, owner, incarnation, action);
+        queue.add(event);
+        return event;
+    }
+
+    // ---- network ----
+
+    /** Replaces the message-level faults from now on. */
+    public void faults(Faults value) {
+        this.faults = Objects.requireNonNull(value, "faults");
+    }
+
+    /** The message-level faults in force. */
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Drops every message between {@code a} and {@code b}, both ways, until {@link #unblock}. */
+    public void block(SimNode a, SimNode b) {
+        blockedLinks.add(linkKey(a, b));
+        blockedLinks.add(linkKey(b, a));
+    }
+
+    /** Lets messages between {@code a} and {@code b} through again. */
+    public void unblock(SimNode a, SimNode b) {
+        blockedLinks.remove(linkKey(a, b));
+        blockedLinks.remove(linkKey(b, a));
+    }
+
+    /**
+     * Splits the network: messages between nodes of different groups are dropped until {@link #heal()}. Nodes in
+     * no group (including those spawned later) form one more group together.
+     */
+    @SafeVarargs
+    public final void partition(Collection<SimNode>... groups) {
+        partitionGroup.clear();
+        for (int g = 0; g < groups.length; g++) {
+            for (SimNode node : groups[g]) {
+                partitionGroup.put(node, g + 1);
+            }
+        }
+        mix("partition".hashCode());
+    }
+
+    /** Ends a partition. */
+    public void heal() {
+        partitionGroup.clear();
+        mix("heal".hashCode());
+    }
+
+    /** The one-way latency to use for control events (e.g. a crash noticed by peers): one sample. */
+    long latency() {
+        return faults.latency().sample(random);
+    }
+
+    void countRefused() {
+        refused++;
+    }
+
+    /** Carries bytes from one node to another through the faults, in order per link. */
+    void transmit(SimNode from, SimNode to, byte[] bytes) {
+        sent++;
+        long link = linkKey(from, to);
+        if (blockedLinks.contains(link)
+            || partitionGroup.getOrDefault(from, 0).intValue() != partitionGroup.getOrDefault(to, 0).intValue()) {
+            blocked++;
+            mix(-1);
+            return;
+        }
+        if (faults.lossProbability() > 0 && random.nextDouble() < faults.lossProbability()) {
+            lost++;
+            mix(-2);
+            return;
+        }
+        int copies = faults.duplicationProbability() > 0 && random.nextDouble() < faults.duplicationProbability() ? 2 : 1;
+        for (int copy = 0; copy < copies; copy++) {
+            long due = Math.max(nowMs + faults.latency().sample(random), linkClock.getOrDefault(link, 0L));
+            linkClock.put(link, due);
+            if (copy == 1) {
+                duplicated++;
+            }
+            SimTransport target = to.transport();
+            schedule(to, to.incarnation(), due - nowMs, () -> {
+                delivered++;
+                mix(nowMs);
+                mix(((long) from.index() << 32) | to.index());
+                mixBytes(bytes);
+                target.receive(from, bytes);
+            });
+        }
+    }
+
+    private static long linkKey(SimNode from, SimNode to) {
+        return ((long) from.index() << 32) | (to.index() & 0xFFFF_FFFFL);
+    }
+
+    void recordLifecycle(SimNode node, String what) {
+        mix(nowMs);
+        mix(node.index());
+        mixBytes(what.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private void mix(long value) {
+        for (int i = 0; i < 8; i++) {
+            trace = (trace ^ (value >>> (8 * i) & 0xFF)) * FNV_PRIME;
+        }
+    }
+
+    private void mixBytes(byte[] bytes) {
+        for (byte b : bytes) {
+            trace = (trace ^ (b & 0xFF)) * FNV_PRIME;
+        }
+    }
+
+    /** Configures a {@link Simulation}. */
+    public static final class Builder {
+        private long seed;
+        private Faults faults = Faults.lan();
+        private Limits limits = Limits.defaults();
+
+        Builder() {
+        }
+
+        /** The seed all randomness derives from. */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /** The message-level faults at the start. */
+        public Builder faults(Faults value) {
+            this.faults = Objects.requireNonNull(value, "faults");
+            return this;
+        }
+
+        /** Limits for nodes spawned without their own. */
+        public Builder limits(Limits value) {
+            this.limits = Objects.requireNonNull(value, "limits");
+            return this;
+        }
+
+        /** The simulation, at virtual time 0 with no nodes. */
+        public Simulation build() {
+            return new Simulation(seed, faults, limits);
+        }
+    }
+}
