@@ -45,6 +45,14 @@ public interface Node extends AutoCloseable {
     Node handle(String route, RequestHandler handler);
 
     /**
+     * Installs a protocol (discovery, known hosts, storage, search, or one of your own) on this node. Each is a
+     * module: install the ones you want, leave out or replace the others.
+     *
+     * @return this node, for chaining
+     */
+    Node install(network.butter.protocol.Protocol protocol);
+
+    /**
      * Calls {@code route} on {@code peer}, connecting to it if needed.
      *
      * @param timeout how long to wait for the answer; the peer is told, and gives up at the same time

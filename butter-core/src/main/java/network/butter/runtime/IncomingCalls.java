@@ -12,6 +12,7 @@ import network.butter.env.Cancellable;
 import network.butter.env.Environment;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
+import network.butter.protocol.LoopHandler;
 import network.butter.wire.ErrorCode;
 import network.butter.wire.Frame;
 import network.butter.wire.FrameCodec;
@@ -31,13 +32,15 @@ final class IncomingCalls {
     private final Limits limits;
     private final FrameCodec codec;
     private final Map<String, RequestHandler> routes;
+    private final Map<String, LoopHandler> loopRoutes;
     private final Runnable onDrained;
     private final TrafficCounters counters;
     private final Map<Key, Call> calls = new HashMap<>();
     private final Map<PeerId, Integer> perPeer = new HashMap<>();
 
     IncomingCalls(Environment env, Limits limits, FrameCodec codec, Map<String, RequestHandler> routes,
-                  TrafficCounters counters, Runnable onDrained) {
+                  Map<String, LoopHandler> loopRoutes, TrafficCounters counters, Runnable onDrained) {
+        this.loopRoutes = loopRoutes;
         this.counters = counters;
         this.env = env;
         this.limits = limits;
@@ -55,6 +58,11 @@ final class IncomingCalls {
     }
 
     void accept(PeerAddress from, Frame.Request request) {
+        LoopHandler loopHandler = loopRoutes.get(request.route());
+        if (loopHandler != null) {
+            answerOnLoop(from, request, loopHandler);
+            return;
+        }
         Key key = new Key(from.id(), request.requestId());
         RequestHandler handler = routes.get(request.route());
         if (handler == null) {
@@ -116,28 +124,46 @@ final class IncomingCalls {
         if (!remove(key, call)) {
             return; // timed out, cancelled or abandoned: the caller has its answer already
         }
-        int id = key.requestId;
+        answer(call.from, key.requestId, call.route, reply, failure);
+        onDrained.run();
+    }
+
+    /** A built-in protocol's route: answered at once, on the loop, outside the handler limits. */
+    private void answerOnLoop(PeerAddress from, Frame.Request request, LoopHandler handler) {
+        Reply reply = null;
+        Throwable failure = null;
+        try {
+            reply = handler.handle(new Request(from, request.route(), request.payload()));
+            if (reply == null) {
+                failure = new IllegalStateException("handler returned null instead of a Reply");
+            }
+        } catch (Exception | StackOverflowError e) {
+            failure = e;
+        }
+        answer(from, request.requestId(), request.route(), reply, failure);
+    }
+
+    /** Sends exactly one answer for a handled request: the reply, or a failure saying what went wrong. */
+    private void answer(PeerAddress to, int requestId, String route, Reply reply, Throwable failure) {
         if (failure != null) {
             if (failure instanceof InterruptedException) {
-                log.debug("handler for '{}' was interrupted", call.route);
+                log.debug("handler for '{}' was interrupted", route);
             } else {
-                log.warn("handler for '{}' failed on a request from {}", call.route, call.from.id().shortForm(), failure);
+                log.warn("handler for '{}' failed on a request from {}", route, to.id().shortForm(), failure);
             }
-            fail(call.from, id, ErrorCode.HANDLER_FAILED, describe(failure));
-        } else {
-            Frame.Response response = new Frame.Response(id, reply.payload());
-            int frameBytes = codec.frameLength(response);
-            if (frameBytes > codec.maxFrameBytes()) {
-                log.warn("handler for '{}' returned {} bytes, more than one frame holds ({} bytes)",
-                    call.route, reply.payload().length, codec.maxFrameBytes());
-                fail(call.from, id, ErrorCode.PAYLOAD_TOO_LARGE, "reply of " + reply.payload().length
-                    + " bytes exceeds the maximum frame of " + codec.maxFrameBytes() + " bytes");
-            } else {
-                counters.replySent();
-                env.transport().send(call.from, response);
-            }
+            fail(to, requestId, ErrorCode.HANDLER_FAILED, describe(failure));
+            return;
         }
-        onDrained.run();
+        Frame.Response response = new Frame.Response(requestId, reply.payload());
+        if (codec.frameLength(response) > codec.maxFrameBytes()) {
+            log.warn("handler for '{}' returned {} bytes, more than one frame holds ({} bytes)",
+                route, reply.payload().length, codec.maxFrameBytes());
+            fail(to, requestId, ErrorCode.PAYLOAD_TOO_LARGE, "reply of " + reply.payload().length
+                + " bytes exceeds the maximum frame of " + codec.maxFrameBytes() + " bytes");
+        } else {
+            counters.replySent();
+            env.transport().send(to, response);
+        }
     }
 
     private void timeOut(Key key, Call call, long deadlineMs) {

@@ -11,12 +11,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.random.RandomGenerator;
 import network.butter.api.Behaviour;
 import network.butter.api.ButterException;
 import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.api.NodeClosedException;
 import network.butter.api.NodeStats;
+import network.butter.api.PayloadTooLargeException;
 import network.butter.api.Reply;
 import network.butter.api.RequestHandler;
 import network.butter.env.Cancellable;
@@ -26,6 +29,9 @@ import network.butter.env.TransportListener;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
+import network.butter.protocol.LoopHandler;
+import network.butter.protocol.Protocol;
+import network.butter.protocol.ProtocolContext;
 import network.butter.wire.Frame;
 import network.butter.wire.FrameCodec;
 import network.butter.wire.Route;
@@ -51,6 +57,10 @@ public final class NodeRuntime implements Node, TransportListener {
     private final Limits limits;
     private final FrameCodec codec;
     private final Map<String, RequestHandler> routes = new ConcurrentHashMap<>();
+    private final Map<String, LoopHandler> loopRoutes = new HashMap<>();
+    private final List<Protocol> protocols = new ArrayList<>();
+    private final List<BiConsumer<PeerId, ButterException>> peerFailureListeners = new ArrayList<>();
+    private final ProtocolContext protocolContext = new Context();
     private final Executor callbacks;
     private final TrafficCounters counters = new TrafficCounters();
     private final OutgoingCalls outgoing;
@@ -73,7 +83,7 @@ public final class NodeRuntime implements Node, TransportListener {
         this.codec = new FrameCodec(limits.maxFrameBytes());
         this.callbacks = task -> env.worker().start("callback", task);
         this.outgoing = new OutgoingCalls(env, limits, counters, this::maybeFinishShutdown);
-        this.incoming = new IncomingCalls(env, limits, codec, routes, counters, this::maybeFinishShutdown);
+        this.incoming = new IncomingCalls(env, limits, codec, routes, loopRoutes, counters, this::maybeFinishShutdown);
         env.transport().start(this);
     }
 
@@ -114,10 +124,9 @@ public final class NodeRuntime implements Node, TransportListener {
             throw new IllegalArgumentException("a node cannot send a request to itself (" + peer + ")");
         }
         CompletableFuture<Reply> result = newFuture();
-        int maxPayload = codec.maxPayloadBytes(route);
-        if (payload.length > maxPayload) {
-            result.completeExceptionally(new network.butter.api.PayloadTooLargeException("request payload of "
-                + payload.length + " bytes for '" + route + "' exceeds the maximum of " + maxPayload + " bytes"));
+        PayloadTooLargeException tooLarge = checkPayload(route, payload);
+        if (tooLarge != null) {
+            result.completeExceptionally(tooLarge);
             return result;
         }
         onLoop(result, () -> {
@@ -205,6 +214,23 @@ public final class NodeRuntime implements Node, TransportListener {
     public void onPeerFailed(PeerId peer, ButterException cause) {
         outgoing.failPeer(peer, cause);
         incoming.abandonPeer(peer);
+        for (BiConsumer<PeerId, ButterException> listener : List.copyOf(peerFailureListeners)) {
+            listener.accept(peer, cause);
+        }
+    }
+
+    /** Starts the protocol on the node loop; it stops when the node shuts down. */
+    @Override
+    public Node install(Protocol protocol) {
+        Objects.requireNonNull(protocol, "protocol");
+        loop.execute(() -> {
+            if (state == State.RUNNING) {
+                protocols.add(protocol);
+                protocol.start(protocolContext);
+                log.debug("{}: started protocol {}", id().shortForm(), protocol.name());
+            }
+        });
+        return this;
     }
 
     @Override
@@ -237,6 +263,13 @@ public final class NodeRuntime implements Node, TransportListener {
         for (Background task : List.copyOf(behaviours)) {
             task.cancel();
         }
+        for (Protocol protocol : protocols) {
+            try {
+                protocol.stop();
+            } catch (RuntimeException e) {
+                log.warn("{}: protocol {} failed to stop cleanly", id().shortForm(), protocol.name(), e);
+            }
+        }
         graceTimer = loop.schedule(graceMs, this::forceShutdown);
         maybeFinishShutdown();
     }
@@ -267,6 +300,13 @@ public final class NodeRuntime implements Node, TransportListener {
         });
     }
 
+    /** Why a request payload cannot be sent, or null if it fits in one frame. */
+    private PayloadTooLargeException checkPayload(String route, byte[] payload) {
+        int maxPayload = codec.maxPayloadBytes(route);
+        return payload.length <= maxPayload ? null : new PayloadTooLargeException("request payload of "
+            + payload.length + " bytes for '" + route + "' exceeds the maximum of " + maxPayload + " bytes");
+    }
+
     /** A future whose callbacks never run on the loop, whoever completes it. */
     private <T> CompletableFuture<T> newFuture() {
         return new CallbackSafeFuture<>(callbacks);
@@ -277,6 +317,63 @@ public final class NodeRuntime implements Node, TransportListener {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(new NodeClosedException("node is closed"));
+        }
+    }
+
+    /** The view of this node that built-in protocols get; used on the loop only. */
+    private final class Context implements ProtocolContext {
+        @Override
+        public PeerAddress self() {
+            return address();
+        }
+
+        @Override
+        public NodeLoop loop() {
+            return loop;
+        }
+
+        @Override
+        public RandomGenerator random() {
+            return env.random();
+        }
+
+        @Override
+        public Limits limits() {
+            return limits;
+        }
+
+        @Override
+        public Node node() {
+            return NodeRuntime.this;
+        }
+
+        @Override
+        public void handle(String route, LoopHandler handler) {
+            Route.validate(route);
+            loopRoutes.put(route, Objects.requireNonNull(handler, "handler"));
+        }
+
+        @Override
+        public CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload, Duration timeout) {
+            Route.validate(route);
+            long timeoutMs = OutgoingCalls.timeoutMillis(timeout);
+            CompletableFuture<Reply> result = new CompletableFuture<>();
+            PayloadTooLargeException tooLarge = checkPayload(route, payload);
+            if (tooLarge != null) {
+                result.completeExceptionally(tooLarge);
+            } else if (state != State.RUNNING) {
+                result.completeExceptionally(new NodeClosedException("node " + id().shortForm() + " is shutting down"));
+            } else if (peer.id().equals(id())) {
+                result.completeExceptionally(new IllegalArgumentException("a node cannot send a request to itself"));
+            } else {
+                outgoing.submit(peer, route, payload, timeoutMs, result);
+            }
+            return result;
+        }
+
+        @Override
+        public void onPeerFailed(BiConsumer<PeerId, ButterException> listener) {
+            peerFailureListeners.add(Objects.requireNonNull(listener, "listener"));
         }
     }
 

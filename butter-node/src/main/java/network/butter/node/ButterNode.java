@@ -4,7 +4,9 @@ import io.netty.channel.EventLoop;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +27,7 @@ import network.butter.node.env.EventLoopNodeLoop;
 import network.butter.node.env.VirtualThreadWorker;
 import network.butter.node.tls.NodeTls;
 import network.butter.node.transport.NettyTransport;
+import network.butter.protocol.Protocol;
 import network.butter.runtime.NodeRuntime;
 import network.butter.wire.Route;
 import org.slf4j.Logger;
@@ -33,7 +36,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Butter node: the core {@link NodeRuntime} on the real environment (Netty TLS transport, system
  * clock, virtual-thread handlers). Create it with {@link Butter#node}, register routes, {@link #start()} it.
- * Routes may be registered before or after starting; everything else needs a started node.
+ * Routes and protocols may be registered before or after starting; everything else needs a started node.
  */
 public final class ButterNode implements Node {
 
@@ -41,6 +44,7 @@ public final class ButterNode implements Node {
 
     private final NodeConfig config;
     private final Map<String, RequestHandler> earlyRoutes = new LinkedHashMap<>();
+    private final List<Protocol> earlyProtocols = new ArrayList<>();
     private volatile NodeRuntime runtime;
 
     ButterNode(NodeConfig config) {
@@ -69,6 +73,7 @@ public final class ButterNode implements Node {
             new VirtualThreadWorker("butter-" + identity.peerId().shortForm()), transport);
         NodeRuntime started = new NodeRuntime(env, config.limits());
         earlyRoutes.forEach(started::handle);
+        earlyProtocols.forEach(started::install);
         transport.bind();
         runtime = started;
         log.info("node {} listening on {}", identity.peerId(), transport.localAddress().hostPort());
@@ -129,6 +134,16 @@ public final class ButterNode implements Node {
         } else {
             Route.validate(route);
             earlyRoutes.put(route, java.util.Objects.requireNonNull(handler, "handler"));
+        }
+        return this;
+    }
+
+    @Override
+    public synchronized ButterNode install(Protocol protocol) {
+        if (runtime != null) {
+            runtime.install(protocol);
+        } else {
+            earlyProtocols.add(java.util.Objects.requireNonNull(protocol, "protocol"));
         }
         return this;
     }

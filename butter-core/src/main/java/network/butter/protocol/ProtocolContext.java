@@ -1,0 +1,56 @@
+package network.butter.protocol;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.random.RandomGenerator;
+import network.butter.api.ButterException;
+import network.butter.api.Limits;
+import network.butter.api.Node;
+import network.butter.api.Reply;
+import network.butter.env.NodeLoop;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+
+/**
+ * What a {@link Protocol} may use: the node loop (time, timers), the node's randomness, routes served on the
+ * loop, requests whose futures complete on the loop, and news of failed peers. Everything here is to be used on
+ * the node loop only.
+ */
+public interface ProtocolContext {
+
+    /** This node's id and address. */
+    PeerAddress self();
+
+    /** The node loop: {@code nowMillis()}, {@code schedule(...)}, {@code execute(...)}. */
+    NodeLoop loop();
+
+    /** The node's randomness (seeded in the simulator). */
+    RandomGenerator random();
+
+    /** The node's limits. */
+    Limits limits();
+
+    /** The node's public API, e.g. for applications' view of the protocol. */
+    Node node();
+
+    /**
+     * Serves a route on the node loop (see {@link LoopHandler}).
+     *
+     * @throws IllegalArgumentException if the route is invalid
+     */
+    void handle(String route, LoopHandler handler);
+
+    /**
+     * Calls a route on a peer. Unlike {@link Node#request}, the returned future completes <em>on the node
+     * loop</em> and its plain callbacks run there, so protocol code can update its state in them directly; they
+     * must not block.
+     */
+    CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload, Duration timeout);
+
+    /**
+     * Registers a listener for peers found unreachable by any protocol (a failed dial, a reset connection);
+     * called on the node loop.
+     */
+    void onPeerFailed(BiConsumer<PeerId, ButterException> listener);
+}
