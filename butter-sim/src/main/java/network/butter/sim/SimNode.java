@@ -3,7 +3,6 @@ package network.butter.sim;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.env.Environment;
@@ -24,14 +23,26 @@ public final class SimNode {
     private final NodeIdentity identity;
     private final PeerAddress address;
     private final Limits limits;
-    private final Consumer<Node> setup;
+    private final Setup setup;
+    private int segment;
+    private SimMulticast multicast;
     private int incarnation;
     private boolean running;
     private NodeRuntime runtime;
     private SimTransport transport;
 
+    /** Sets a node up at each boot: routes, behaviours, protocols. */
+    @FunctionalInterface
+    public interface Setup {
+        /**
+         * @param self the simulated node (for its multicast port, its address, …)
+         * @param node the node's API
+         */
+        void setUp(SimNode self, Node node);
+    }
+
     SimNode(Simulation simulation, int index, NodeIdentity identity, PeerAddress address, Limits limits,
-            Consumer<Node> setup) {
+            Setup setup) {
         this.simulation = simulation;
         this.index = index;
         this.identity = identity;
@@ -44,10 +55,11 @@ public final class SimNode {
     void boot(long randomSeed) {
         incarnation++;
         transport = new SimTransport(simulation, this, incarnation, limits.maxFrameBytes());
+        multicast = new SimMulticast(simulation, this);
         SimLoop loop = new SimLoop(simulation, this, incarnation);
         runtime = new NodeRuntime(new Environment(loop, new SplittableRandom(randomSeed), loop, transport), limits);
         running = true;
-        setup.accept(runtime);
+        setup.setUp(this, runtime);
     }
 
     /** The node's API, as an application on it sees it. */
@@ -63,6 +75,24 @@ public final class SimNode {
     /** The node's address; the same across restarts. */
     public PeerAddress address() {
         return address;
+    }
+
+    /**
+     * This incarnation's port on the multicast group of its LAN segment, for {@code LanDiscovery}. Datagrams go
+     * to the running nodes of the same segment, through the network's faults.
+     */
+    public SimMulticast multicast() {
+        return multicast;
+    }
+
+    /** The LAN segment the node is on; all nodes start on segment 0. */
+    public int segment() {
+        return segment;
+    }
+
+    /** Moves the node to another LAN segment, i.e. another multicast domain. */
+    public void segment(int value) {
+        this.segment = value;
     }
 
     /** Position in the order of spawning, from 0. */

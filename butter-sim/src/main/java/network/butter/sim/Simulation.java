@@ -120,6 +120,15 @@ public final class Simulation {
 
     /** Spawns a running node with the given limits, set up by {@code setup} (also on every restart). */
     public SimNode spawn(Limits limits, Consumer<Node> setup) {
+        Objects.requireNonNull(setup, "setup");
+        return spawn(limits, (self, node) -> setup.accept(node));
+    }
+
+    /**
+     * Spawns a running node with the given limits, set up by {@code setup} (also on every restart), which also
+     * gets the simulated node itself, e.g. to install discovery on its {@link SimNode#multicast()}.
+     */
+    public SimNode spawn(Limits limits, SimNode.Setup setup) {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(setup, "setup");
         int index = nodes.size();
@@ -281,8 +290,30 @@ public final class Simulation {
         refused++;
     }
 
-    /** Carries bytes from one node to another through the faults, in order per link. */
+    /** Carries a frame from one node's transport to another's through the faults, in order per link. */
     void transmit(SimNode from, SimNode to, byte[] bytes) {
+        SimTransport target = to.transport();
+        transmit(from, to, bytes, () -> target.receive(from, bytes));
+    }
+
+    /** Carries a datagram to one member of the sender's LAN segment through the faults. */
+    void transmitDatagram(SimNode from, SimNode to, byte[] bytes) {
+        SimMulticast target = to.multicast();
+        transmit(from, to, bytes, () -> target.receive(from, bytes));
+    }
+
+    /** Nodes running on a LAN segment, in spawning order. */
+    List<SimNode> segmentMembers(int segment) {
+        List<SimNode> members = new ArrayList<>();
+        for (SimNode node : nodes) {
+            if (node.running() && node.segment() == segment) {
+                members.add(node);
+            }
+        }
+        return members;
+    }
+
+    private void transmit(SimNode from, SimNode to, byte[] bytes, Runnable deliver) {
         sent++;
         long link = linkKey(from, to);
         if (blockedLinks.contains(link)
@@ -303,13 +334,12 @@ public final class Simulation {
             if (copy == 1) {
                 duplicated++;
             }
-            SimTransport target = to.transport();
             schedule(to, to.incarnation(), due - nowMs, () -> {
                 delivered++;
                 mix(nowMs);
                 mix(((long) from.index() << 32) | to.index());
                 mixBytes(bytes);
-                target.receive(from, bytes);
+                deliver.run();
             });
         }
     }
