@@ -1,0 +1,320 @@
+package network.butter.hosts;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import network.butter.api.Reply;
+import network.butter.discover.HostSink;
+import network.butter.env.Cancellable;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.protocol.Protocol;
+import network.butter.protocol.ProtocolContext;
+import network.butter.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's bounded, diverse, live list of known hosts (the original's {@code node/} module).
+ *
+ * <ul>
+ *   <li><b>Admission.</b> A candidate (from discovery, bootstrap or peer exchange) is polled first, over the
+ *       authenticated transport. While the list has room it is admitted. When full it is admitted only if it is
+ *       known by nobody (then the host that most others also know makes way, so nobody is orphaned), if it
+ *       makes the list more diverse (its {@link HostClass} is rarer than the most crowded class, whose
+ *       shortest-lived member makes way), or by a small random chance.</li>
+ *   <li><b>Liveness.</b> Every host is polled each {@link KnownHostsConfig#pollIntervalMs()}; one that does not
+ *       answer within {@link KnownHostsConfig#pollTimeoutMs()}, or that any protocol reports unreachable, is
+ *       evicted at once.</li>
+ *   <li><b>Reciprocity.</b> A node that polls this one is offered as a candidate too.</li>
+ *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list has room,
+ *       and so is a random host at every poll round, so a node that found one peer soon knows many.</li>
+ * </ul>
+ */
+public final class KnownHosts implements Protocol, HostSink {
+
+    /**
+     * Route answering a poll with this node's {@link HostQuality}. The one-byte request says whether the poller
+     * keeps this node in its list (1) or is only considering it (0); only the former counts as knowing it.
+     */
+    public static final String POLL_ROUTE = "butter/hosts/poll";
+    /** Route answering with a {@link HostSample} of known hosts. */
+    public static final String SAMPLE_ROUTE = "butter/hosts/sample";
+
+    private static final Logger log = LoggerFactory.getLogger(KnownHosts.class);
+    private static final int MAX_PROBATION = 32;
+    private static final int MAX_REMEMBERED_REJECTIONS = 1024;
+    private static final int MAX_POLLERS = 0xFFFF;
+    private static final byte[] EMPTY = new byte[0];
+    /** Poll payload of a host in the poller's list: only these polls count towards "known by". */
+    private static final byte[] LISTED = {1};
+    /** Poll payload of a candidate the poller is only considering. */
+    private static final byte[] CONSIDERED = {0};
+
+    private final KnownHostsConfig config;
+    private final LongSupplier storageAvailableBytes;
+    private final Map<PeerId, KnownHost> hosts = new LinkedHashMap<>();
+    private final Set<PeerId> probation = new HashSet<>();
+    private final Map<PeerId, Long> rejectedAt = new LinkedHashMap<>();
+    private final Map<PeerId, Long> polledBy = new HashMap<>();
+    private volatile List<KnownHost> snapshot = List.of();
+    private ProtocolContext context;
+    private long startedAtMs;
+    private boolean stopped;
+    private Cancellable ticker = Cancellable.NONE;
+    private long admitted;
+    private long evicted;
+    private long rejected;
+
+    /**
+     * @param config                capacity, polling and acceptance settings
+     * @param storageAvailableBytes how much storage this node offers, reported in its polls
+     */
+    public KnownHosts(KnownHostsConfig config, LongSupplier storageAvailableBytes) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.storageAvailableBytes = Objects.requireNonNull(storageAvailableBytes, "storageAvailableBytes");
+    }
+
+    @Override
+    public String name() {
+        return "known-hosts";
+    }
+
+    @Override
+    public void start(ProtocolContext ctx) {
+        this.context = ctx;
+        this.startedAtMs = ctx.loop().nowMillis();
+        ctx.handle(POLL_ROUTE, request -> {
+            boolean listed = request.payload().length == 1 && request.payload()[0] == LISTED[0];
+            if (listed && (polledBy.size() < MAX_POLLERS || polledBy.containsKey(request.from().id()))) {
+                polledBy.put(request.from().id(), ctx.loop().nowMillis());
+            }
+            HostQuality mine = quality();
+            offer(request.from()); // whoever polls us is a live node worth considering
+            return Reply.of(mine.encode());
+        });
+        ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from().id()))));
+        ctx.onPeerFailed((peer, cause) -> evict(peer, cause.getMessage()));
+        ticker = ctx.loop().schedule(1 + ctx.random().nextLong(config.pollIntervalMs()), this::tick);
+    }
+
+    @Override
+    public void stop() {
+        stopped = true;
+        ticker.cancel();
+    }
+
+    /** The known hosts now, in admission order; safe to read from any thread. */
+    public List<KnownHost> hosts() {
+        return snapshot;
+    }
+
+    /** The configuration in force. */
+    public KnownHostsConfig config() {
+        return config;
+    }
+
+    /** Hosts admitted, evicted, and candidates rejected, since start: {admitted, evicted, rejected}. */
+    public long[] counters() {
+        return new long[] {admitted, evicted, rejected};
+    }
+
+    /** What this node reports about itself when polled. */
+    public HostQuality quality() {
+        return new HostQuality(context.loop().nowMillis() - startedAtMs, storageAvailableBytes.getAsLong(),
+            hosts.size(), polledBy.size(), config.ambassador(), config.geoTag());
+    }
+
+    @Override
+    public boolean lonely() {
+        return hosts.isEmpty();
+    }
+
+    @Override
+    public void offer(PeerAddress candidate) {
+        PeerId id = candidate.id();
+        if (stopped || id.equals(context.self().id()) || hosts.containsKey(id) || probation.contains(id)
+            || probation.size() >= MAX_PROBATION || recentlyRejected(id)) {
+            return;
+        }
+        probation.add(id);
+        poll(candidate, CONSIDERED, quality -> {
+            probation.remove(id);
+            consider(candidate, quality);
+        }, reason -> {
+            probation.remove(id);
+            remember(id);
+        });
+    }
+
+    private boolean recentlyRejected(PeerId id) {
+        Long at = rejectedAt.get(id);
+        return at != null && context.loop().nowMillis() - at < config.pollIntervalMs();
+    }
+
+    private void remember(PeerId id) {
+        rejectedAt.remove(id);
+        rejectedAt.put(id, context.loop().nowMillis());
+        if (rejectedAt.size() > MAX_REMEMBERED_REJECTIONS) {
+            Iterator<PeerId> oldest = rejectedAt.keySet().iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    private void consider(PeerAddress candidate, HostQuality quality) {
+        if (stopped || hosts.containsKey(candidate.id())) {
+            return;
+        }
+        String subnet = HostClass.subnetOf(candidate.host());
+        if (hosts.size() < config.capacity()) {
+            admit(candidate, quality, subnet);
+            return;
+        }
+        KnownHost victim = victimFor(HostClass.of(subnet, quality), quality);
+        if (victim == null) {
+            rejected++;
+            remember(candidate.id());
+            return;
+        }
+        evict(victim.address().id(), "making way for " + candidate.id().shortForm());
+        admit(candidate, quality, subnet);
+    }
+
+    /** Who makes way for a candidate to a full list, or null if the candidate is not worth a place. */
+    private KnownHost victimFor(HostClass candidateClass, HostQuality quality) {
+        if (quality.knownBy() == 0) {
+            // Known by nobody: take it, in place of the host most others know too, so that host stays known.
+            KnownHost best = null;
+            for (KnownHost host : hosts.values()) {
+                if (host.quality().knownBy() >= 2 && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
+                    best = host;
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+        }
+        Map<HostClass, Integer> counts = new HashMap<>();
+        for (KnownHost host : hosts.values()) {
+            counts.merge(host.hostClass(), 1, Integer::sum);
+        }
+        int crowded = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        if (counts.getOrDefault(candidateClass, 0) + 1 < crowded) {
+            KnownHost shortestLived = null;
+            for (KnownHost host : hosts.values()) {
+                if (counts.get(host.hostClass()) == crowded
+                    && (shortestLived == null || host.quality().uptimeMs() < shortestLived.quality().uptimeMs())) {
+                    shortestLived = host;
+                }
+            }
+            return shortestLived;
+        }
+        if (config.randomAcceptance() > 0 && context.random().nextDouble() < config.randomAcceptance()) {
+            List<KnownHost> all = new ArrayList<>(hosts.values());
+            return all.get(context.random().nextInt(all.size()));
+        }
+        return null;
+    }
+
+    private void admit(PeerAddress address, HostQuality quality, String subnet) {
+        long now = context.loop().nowMillis();
+        hosts.put(address.id(), new KnownHost(address, quality, subnet, now, now));
+        admitted++;
+        publish();
+        log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
+        if (hosts.size() < config.capacity()) {
+            exchangeWith(address);
+        }
+    }
+
+    private void evict(PeerId id, String reason) {
+        if (hosts.remove(id) != null) {
+            evicted++;
+            publish();
+            log.debug("{} forgot {}: {}", context.self().id().shortForm(), id.shortForm(), reason);
+        }
+    }
+
+    private void publish() {
+        snapshot = List.copyOf(hosts.values());
+    }
+
+    private void tick() {
+        if (stopped) {
+            return;
+        }
+        long now = context.loop().nowMillis();
+        polledBy.values().removeIf(at -> now - at > 2 * config.pollIntervalMs());
+        for (KnownHost host : List.copyOf(hosts.values())) {
+            poll(host.address(), LISTED, quality -> {
+                KnownHost current = hosts.get(host.address().id());
+                if (current != null) {
+                    hosts.put(host.address().id(), new KnownHost(current.address(), quality, current.subnet(),
+                        current.admittedAtMs(), context.loop().nowMillis()));
+                    publish();
+                }
+            }, reason -> evict(host.address().id(), "missed a poll: " + reason));
+        }
+        if (!hosts.isEmpty() && hosts.size() < config.capacity()) {
+            List<KnownHost> all = new ArrayList<>(hosts.values());
+            exchangeWith(all.get(context.random().nextInt(all.size())).address());
+        }
+        ticker = context.loop().schedule(config.pollIntervalMs(), this::tick);
+    }
+
+    private void poll(PeerAddress peer, byte[] kind, Consumer<HostQuality> onQuality, Consumer<String> onFailure) {
+        context.request(peer, POLL_ROUTE, kind, Duration.ofMillis(config.pollTimeoutMs())).whenComplete((reply, error) -> {
+            if (error != null) {
+                onFailure.accept(error.getMessage());
+                return;
+            }
+            try {
+                onQuality.accept(HostQuality.decode(reply.payload()));
+            } catch (WireFormatException e) {
+                onFailure.accept("bad poll answer: " + e.getMessage());
+            }
+        });
+    }
+
+    private void exchangeWith(PeerAddress peer) {
+        context.request(peer, SAMPLE_ROUTE, EMPTY, Duration.ofMillis(config.pollTimeoutMs())).whenComplete((reply, error) -> {
+            if (error != null || stopped) {
+                return;
+            }
+            try {
+                for (PeerAddress candidate : HostSample.decode(reply.payload())) {
+                    offer(candidate);
+                }
+            } catch (WireFormatException e) {
+                log.debug("ignoring a bad host sample from {}: {}", peer, e.getMessage());
+            }
+        });
+    }
+
+    /** Up to {@code sampleSize} random known hosts, never the requester itself. */
+    private List<PeerAddress> sample(PeerId requester) {
+        List<PeerAddress> candidates = new ArrayList<>();
+        for (KnownHost host : hosts.values()) {
+            if (!host.address().id().equals(requester)) {
+                candidates.add(host.address());
+            }
+        }
+        for (int i = candidates.size() - 1; i > 0; i--) {
+            int j = context.random().nextInt(i + 1);
+            PeerAddress swap = candidates.get(i);
+            candidates.set(i, candidates.get(j));
+            candidates.set(j, swap);
+        }
+        return candidates.subList(0, Math.min(config.sampleSize(), candidates.size()));
+    }
+}

@@ -1,0 +1,55 @@
+package network.butter.hosts;
+
+/**
+ * How a node keeps its known-host list.
+ *
+ * @param capacity          most hosts kept
+ * @param pollIntervalMs    how often each known host is polled, in milliseconds
+ * @param pollTimeoutMs     a host that does not answer a poll within this time is evicted, in milliseconds
+ * @param randomAcceptance  chance of admitting a candidate to a full list even if it adds no diversity, 0 to 1,
+ *                          so lists keep changing and no part of the network freezes out another
+ * @param sampleSize        most hosts given in answer to a peer-exchange request
+ * @param ambassador        whether this node says it is an ambassador
+ * @param geoTag            this node's geographic tag, empty if none
+ */
+public record KnownHostsConfig(int capacity, long pollIntervalMs, long pollTimeoutMs, double randomAcceptance,
+                               int sampleSize, boolean ambassador, String geoTag) {
+
+    private static final long MIB = 1024 * 1024;
+
+    /** Checks the values. */
+    public KnownHostsConfig {
+        if (capacity < 1 || pollIntervalMs < 1 || pollTimeoutMs < 1 || randomAcceptance < 0 || randomAcceptance > 1
+            || sampleSize < 1 || sampleSize > 255 || geoTag == null || geoTag.length() > HostQuality.MAX_GEO_TAG) {
+            throw new IllegalArgumentException("invalid known-host settings: capacity " + capacity + ", poll every "
+                + pollIntervalMs + " ms, timeout " + pollTimeoutMs + " ms, random acceptance " + randomAcceptance
+                + ", sample " + sampleSize + ", geo tag '" + geoTag + "'");
+        }
+    }
+
+    /**
+     * Defaults for a memory budget and connection limit: one known host per 8 MiB of budget, at most half the
+     * connection limit (every known host is polled, so it holds a connection), 4 to 1024; polls every 10 s,
+     * timeout 3 s, random acceptance 5 %, samples of 16.
+     */
+    public static KnownHostsConfig forMemoryBudget(long budgetBytes, int maxConnections) {
+        long byMemory = budgetBytes / (8 * MIB);
+        int capacity = (int) Math.max(4, Math.min(1024, Math.min(byMemory, maxConnections / 2)));
+        return new KnownHostsConfig(capacity, 10_000, 3_000, 0.05, 16, false, "");
+    }
+
+    /** A copy with another capacity. */
+    public KnownHostsConfig withCapacity(int value) {
+        return new KnownHostsConfig(value, pollIntervalMs, pollTimeoutMs, randomAcceptance, sampleSize, ambassador, geoTag);
+    }
+
+    /** A copy with another poll interval and timeout. */
+    public KnownHostsConfig withPolling(long intervalMs, long timeoutMs) {
+        return new KnownHostsConfig(capacity, intervalMs, timeoutMs, randomAcceptance, sampleSize, ambassador, geoTag);
+    }
+
+    /** A copy with another random-acceptance probability. */
+    public KnownHostsConfig withRandomAcceptance(double value) {
+        return new KnownHostsConfig(capacity, pollIntervalMs, pollTimeoutMs, value, sampleSize, ambassador, geoTag);
+    }
+}
