@@ -1,0 +1,66 @@
+package network.butter.hosts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.List;
+import network.butter.identity.NodeIdentity;
+import network.butter.identity.PeerAddress;
+import network.butter.wire.WireFormatException;
+import org.junit.jupiter.api.Test;
+
+class HostCodecsTest {
+
+    private static PeerAddress address(String host, int port) {
+        return new PeerAddress(NodeIdentity.generate(new SecureRandom()).peerId(), host, port);
+    }
+
+    @Test
+    void shouldRoundTripHostQuality() throws Exception {
+        HostQuality quality = new HostQuality(86_400_000L, 5L << 30, 42, 7, true, "eu-west");
+        assertThat(HostQuality.decode(quality.encode())).isEqualTo(quality);
+    }
+
+    @Test
+    void shouldRejectMalformedHostQuality() {
+        byte[] encoded = new HostQuality(1, 2, 3, 4, false, "x").encode();
+        assertThatThrownBy(() -> HostQuality.decode(Arrays.copyOf(encoded, encoded.length - 1)))
+            .isInstanceOf(WireFormatException.class).hasMessageContaining("truncated");
+        assertThatThrownBy(() -> HostQuality.decode(Arrays.copyOf(encoded, encoded.length + 1)))
+            .isInstanceOf(WireFormatException.class).hasMessageContaining("after a host quality");
+        byte[] control = encoded.clone();
+        control[control.length - 1] = 7;
+        assertThatThrownBy(() -> HostQuality.decode(control)).hasMessageContaining("printable");
+    }
+
+    @Test
+    void shouldRoundTripHostSamplesIncludingIpv6AndNames() throws Exception {
+        List<PeerAddress> hosts = List.of(address("10.0.0.1", 7000), address("::1", 1), address("node.example", 65_535));
+        assertThat(HostSample.decode(HostSample.encode(hosts))).isEqualTo(hosts);
+        assertThat(HostSample.decode(HostSample.encode(List.of()))).isEmpty();
+    }
+
+    @Test
+    void shouldRejectMalformedHostSamples() {
+        byte[] encoded = HostSample.encode(List.of(address("10.0.0.1", 7000)));
+        assertThatThrownBy(() -> HostSample.decode(Arrays.copyOf(encoded, encoded.length - 1)))
+            .isInstanceOf(WireFormatException.class).hasMessageContaining("truncated");
+        byte[] portZero = encoded.clone();
+        portZero[portZero.length - 1] = 0;
+        portZero[portZero.length - 2] = 0;
+        assertThatThrownBy(() -> HostSample.decode(portZero)).hasMessageContaining("bad address");
+    }
+
+    @Test
+    void shouldClassHostsBySubnetUptimeAndStorage() {
+        assertThat(HostClass.subnetOf("192.168.1.77")).isEqualTo("192.168.1.0/24");
+        assertThat(HostClass.subnetOf("2001:db8:85a3:0:0:8a2e:370:7334")).isEqualTo("2001:db8:85a3::/48");
+        assertThat(HostClass.subnetOf("node.example")).isEqualTo("node.example");
+        HostClass young = HostClass.of("a", new HostQuality(60_000, 0, 0, 0, false, ""));
+        HostClass old = HostClass.of("a", new HostQuality(2L * 24 * 3_600_000, 200L << 30, 0, 0, false, ""));
+        assertThat(young).isEqualTo(new HostClass("a", 0, 0));
+        assertThat(old).isEqualTo(new HostClass("a", 2, 2));
+    }
+}
