@@ -10,8 +10,8 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code butter} command. Each job is a subcommand ({@code butter node}, {@code butter ohce}); later
- * features add theirs to {@code subcommands}.
+ * The {@code butter} command. Each job is a subcommand ({@code butter node}, {@code butter ohce},
+ * {@code butter testbed}); later features add theirs to {@code subcommands}.
  *
  * <p>Exit codes: 0 success; 1 the command failed, printed as one {@code error: ...} line (e.g. a port
  * already in use); 2 the command line is wrong, printed as the reason and a pointer to {@code --help};
@@ -25,7 +25,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     usageHelpAutoWidth = true,
     showDefaultValues = true,
     description = "Butter: decentralised applications on an unstructured peer-to-peer network.",
-    subcommands = {NodeCommand.class, OhceCommand.class, HelpCommand.class})
+    subcommands = {NodeCommand.class, OhceCommand.class, TestbedCommand.class, HelpCommand.class})
 public final class ButterCli {
 
     /** Exit code of a command that was invoked correctly but failed. */

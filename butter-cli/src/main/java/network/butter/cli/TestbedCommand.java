@@ -1,0 +1,217 @@
+package network.butter.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import network.butter.testbed.ChurnConfig;
+import network.butter.testbed.ChurnResult;
+import network.butter.testbed.Mode;
+import network.butter.testbed.Testbed;
+import network.butter.testbed.TestbedReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code butter testbed}: runs the churn experiment (see {@link ChurnConfig}) on simulated nodes or on real
+ * nodes on loopback, prints one {@code SUMMARY ...} line on stdout, and writes the time series as CSV and a PNG
+ * chart. Progress goes to stderr, so that scripts can read the summary alone.
+ */
+@Command(
+    name = "testbed",
+    description = {
+        "Run the churn experiment: spawn nodes, store items, kill and replace nodes at random, then retrieve every "
+            + "item from a fresh node.",
+        "Prints one SUMMARY line; writes churn-<mode>.csv and churn-<mode>.png into --out. Simulated runs repeat "
+            + "exactly with the same --seed; real runs use real sockets on 127.0.0.1 only."})
+final class TestbedCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--mode", converter = ModeConverter.class, defaultValue = "sim", paramLabel = "sim|real",
+        description = "sim: simulated nodes in virtual time; real: real nodes on 127.0.0.1 in this JVM "
+            + "(at most " + ChurnConfig.MAX_REAL_NODES + " nodes, phases of at most 5 minutes).")
+    private Mode mode;
+
+    @Option(names = {"-n", "--nodes"}, defaultValue = "250", paramLabel = "N",
+        description = "Nodes alive at any time; dead ones are replaced.")
+    private int nodes;
+
+    @Option(names = "--items", defaultValue = "100", paramLabel = "K",
+        description = "Random items stored before churn, each from a random node.")
+    private int items;
+
+    @Option(names = "--item-bytes", defaultValue = "1024", paramLabel = "BYTES",
+        description = "Size of each item.")
+    private int itemBytes;
+
+    @Option(names = "--chance-to-die", converter = ProbabilityConverter.class, defaultValue = "1/50", paramLabel = "P",
+        description = "Probability per second that a node past its grace period dies, as a decimal or a "
+            + "fraction: 0.02 or 1/50.")
+    private double chanceToDie;
+
+    @Option(names = "--grace", converter = DurationConverter.class, defaultValue = "5s", paramLabel = "DURATION",
+        description = "Age before which a node never dies, e.g. 5s, 1m.")
+    private Duration grace;
+
+    @Option(names = "--form", converter = DurationConverter.class, defaultValue = "5s", paramLabel = "DURATION",
+        description = "Time the network gets to form before items are stored.")
+    private Duration form;
+
+    @Option(names = "--churn", converter = DurationConverter.class, defaultValue = "30s", paramLabel = "DURATION",
+        description = "Time nodes keep dying and being replaced.")
+    private Duration churn;
+
+    @Option(names = "--settle", converter = DurationConverter.class, defaultValue = "10s", paramLabel = "DURATION",
+        description = "Quiet time after churn, before the fresh node retrieves.")
+    private Duration settle;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "SEED",
+        description = "Seed of every random decision; a simulated run repeats exactly with the same seed.")
+    private long seed;
+
+    @Option(names = "--bootstrap-peers", defaultValue = "8", paramLabel = "COUNT",
+        description = "Random live nodes each new node is told about (there is no discovery yet).")
+    private int bootstrapPeers;
+
+    @Option(names = "--partition", defaultValue = "0", paramLabel = "GROUPS",
+        description = "Sim only: split the network into this many random groups during churn, healed before "
+            + "settling; 0 for none.")
+    private int partitionGroups;
+
+    @Option(names = "--loss", converter = ProbabilityConverter.class, defaultValue = "0", paramLabel = "P",
+        description = "Sim only: lose each message with this probability from churn to the end of retrieval; "
+            + "0 for none.")
+    private double loss;
+
+    @Option(names = "--out", defaultValue = "testbed-out", paramLabel = "DIR",
+        description = "Directory for the CSV time series and the PNG chart; created if missing.")
+    private Path out;
+
+    /**
+     * The experiment the options describe.
+     *
+     * @throws ParameterException naming the option at fault, so picocli reports a usage error (exit code 2)
+     */
+    ChurnConfig config() {
+        try {
+            return ChurnConfig.builder()
+                .mode(mode)
+                .nodes(nodes)
+                .items(items)
+                .itemBytes(itemBytes)
+                .chanceToDie(chanceToDie)
+                .grace(grace)
+                .form(form)
+                .churn(churn)
+                .settle(settle)
+                .seed(seed)
+                .bootstrapPeers(bootstrapPeers)
+                .partitionGroups(partitionGroups)
+                .lossProbability(loss)
+                .build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
+        }
+    }
+
+    /** Where the CSV and chart go. */
+    Path outDirectory() {
+        return out.toAbsolutePath();
+    }
+
+    /** Runs the experiment, writes the files, then prints the summary line. */
+    @Override
+    public Integer call() throws IOException {
+        ChurnConfig config = config();
+        PrintWriter err = spec.commandLine().getErr();
+        ChurnResult result = Testbed.runChurn(config, phase -> {
+            err.println("testbed: " + phase);
+            err.flush();
+        });
+        TestbedReport.Outputs files = TestbedReport.write(result, outDirectory());
+        err.println("csv:   " + files.csv());
+        err.println("chart: " + files.chart());
+        err.flush();
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println(result.summaryLine());
+        stdout.flush();
+        return 0;
+    }
+
+    /** For {@code --mode}: {@code sim} or {@code real}, in any case. */
+    static final class ModeConverter implements ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String text) {
+            try {
+                return Mode.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** For probabilities: a decimal ({@code 0.02}) or a fraction ({@code 1/50}), from 0 to 1. */
+    static final class ProbabilityConverter implements ITypeConverter<Double> {
+        private static final Pattern FRACTION = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*/\\s*(\\d+(?:\\.\\d+)?)\\s*");
+
+        @Override
+        public Double convert(String text) {
+            double value;
+            try {
+                Matcher fraction = FRACTION.matcher(text);
+                if (fraction.matches()) {
+                    value = Double.parseDouble(fraction.group(1)) / Double.parseDouble(fraction.group(2));
+                } else {
+                    value = Double.parseDouble(text.strip());
+                }
+            } catch (NumberFormatException e) {
+                throw notAProbability(text);
+            }
+            if (!(value >= 0 && value <= 1)) {
+                throw notAProbability(text);
+            }
+            return value;
+        }
+
+        private static TypeConversionException notAProbability(String text) {
+            return new TypeConversionException("'" + text + "' is not a probability: use a number from 0 to 1, "
+                + "as a decimal or a fraction, e.g. 0.02 or 1/50");
+        }
+    }
+
+    /** For durations: a number with a unit ({@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}); bare numbers are seconds. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h)?\\s*");
+
+        @Override
+        public Duration convert(String text) {
+            Matcher matcher = DURATION.matcher(text.toLowerCase(Locale.ROOT));
+            if (!matcher.matches()) {
+                throw new TypeConversionException("'" + text + "' is not a duration: use e.g. 30s, 2m, 1h or 500ms");
+            }
+            ChronoUnit unit = switch (matcher.group(2) == null ? "s" : matcher.group(2)) {
+                case "ms" -> ChronoUnit.MILLIS;
+                case "m" -> ChronoUnit.MINUTES;
+                case "h" -> ChronoUnit.HOURS;
+                default -> ChronoUnit.SECONDS;
+            };
+            try {
+                return Duration.of(Long.parseLong(matcher.group(1)), unit);
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw new TypeConversionException("'" + text + "' is too long a duration");
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package network.butter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import network.butter.testbed.ChurnConfig;
+import network.butter.testbed.Mode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class TestbedCommandTest {
+
+    /** What a finished command did. */
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result butter(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = ButterCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+            .execute(args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    /** Parses {@code butter testbed args...} without running it, and returns the config the options describe. */
+    private static ChurnConfig parse(String... args) {
+        CommandLine commandLine = ButterCli.commandLine();
+        String[] full = new String[args.length + 1];
+        full[0] = "testbed";
+        System.arraycopy(args, 0, full, 1, args.length);
+        commandLine.parseArgs(full);
+        TestbedCommand command = commandLine.getSubcommands().get("testbed").getCommand();
+        return command.config();
+    }
+
+    @Test
+    void shouldDefaultToTheOriginalChurnExperimentInSimulation() {
+        ChurnConfig config = parse();
+
+        assertThat(config).isEqualTo(ChurnConfig.builder().build());
+    }
+
+    @Test
+    void shouldReadEveryOption() {
+        ChurnConfig config = parse("--mode", "REAL", "--nodes", "12", "--items", "7", "--item-bytes", "64",
+            "--chance-to-die", "0.1", "--grace", "2", "--form", "1m", "--churn", "45s", "--settle", "0s", "--seed",
+            "-9", "--bootstrap-peers", "3");
+
+        assertThat(config).isEqualTo(ChurnConfig.builder().mode(Mode.REAL).nodes(12).items(7).itemBytes(64)
+            .chanceToDie(0.1).grace(Duration.ofSeconds(2)).form(Duration.ofMinutes(1)).churn(Duration.ofSeconds(45))
+            .settle(Duration.ZERO).seed(-9).bootstrapPeers(3).build());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1/50, 0.02", "0.02, 0.02", "1/3, 0.3333333333333333", "0, 0", "1, 1", "2/2, 1"})
+    void shouldAcceptTheChanceToDieAsADecimalOrAFraction(String text, double expected) {
+        assertThat(parse("--chance-to-die", text).chanceToDie()).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2", "1/0", "-0.1", "abc", "1/", "0,5"})
+    void shouldRejectAChanceToDieThatIsNotAProbability(String text) {
+        Result result = butter("testbed", "--chance-to-die", text);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Invalid value for option '--chance-to-die'", "is not a probability",
+            "Try 'butter testbed --help'");
+    }
+
+    @Test
+    void shouldRejectAnUnknownMode() {
+        Result result = butter("testbed", "--mode", "cloud");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("unknown mode 'cloud': use sim or real");
+    }
+
+    @Test
+    void shouldRejectDurationsWithoutAUnitItKnows() {
+        Result result = butter("testbed", "--churn", "30 days");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("'30 days' is not a duration");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--mode real --nodes 1000 | nodes must be 2..300 in real mode",
+        "--mode real --churn 1h | churn must be whole seconds from 0s to 300s in real mode",
+        "--mode real --partition 2 | need the simulator",
+        "--mode real --loss 0.1 | need the simulator",
+        "--settle 1500ms | settle must be whole seconds",
+        "--items 0 | items must be",
+        "--partition 1 | partition groups must be"})
+    void shouldRejectAnExperimentOutOfBoundsBeforeRunningIt(String args, String reason) {
+        String[] split = ("testbed " + args).split(" ");
+
+        Result result = butter(split);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Invalid testbed options: ", reason);
+        assertThat(result.out()).doesNotContain("SUMMARY");
+    }
+
+    @Test
+    void shouldRunASmallSimulationAndPrintOneSummaryLine(@TempDir Path out) {
+        Result result = butter("testbed", "--nodes", "20", "--items", "5", "--chance-to-die", "1/10", "--grace", "1s",
+            "--form", "1s", "--churn", "5s", "--settle", "1s", "--seed", "3", "--out", out.toString());
+
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
+        assertThat(result.out().lines()).singleElement().asString()
+            .startsWith("SUMMARY testbed mode=sim protocol=local-only n=20 items=5 churn=5s chanceToDie=0.1/s retrieved=")
+            .contains("seed=3", "trace=");
+        assertThat(result.err()).contains("testbed: churn 5s", "churn-sim.csv", "churn-sim.png");
+        assertThat(out.resolve("churn-sim.csv")).exists();
+        assertThat(out.resolve("churn-sim.png")).exists();
+        assertThat(Files.isRegularFile(out.resolve("churn-sim.png"))).isTrue();
+    }
+
+    @Test
+    void shouldListTheTestbedCommandAndItsOptions() {
+        assertThat(butter("--help").out()).contains("testbed");
+
+        Result help = butter("testbed", "--help");
+
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--mode", "--nodes", "--items", "--item-bytes", "--chance-to-die", "1/50",
+            "--grace", "--churn", "--settle", "--form", "--seed", "--out", "testbed-out", "--partition", "--loss");
+    }
+}

@@ -1,0 +1,74 @@
+package network.butter.testbed;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * What a churn run measured.
+ *
+ * @param config            the run's configuration
+ * @param protocol          name of the data protocol under test
+ * @param itemsStored       items stored before churn
+ * @param retrieved         items the fresh node got back, verified against their keys
+ * @param retrievalErrors   retrievals that failed or did not finish in time (counted as not retrieved)
+ * @param deaths            nodes killed by churn
+ * @param requestsSent      requests sent by all nodes over the whole run
+ * @param repliesSent       answers sent by all nodes over the whole run
+ * @param retrievalRequests requests the fresh node sent to retrieve everything
+ * @param wallMs            wall-clock time of the run, in milliseconds
+ * @param traceHash         the simulation's trace hash (equal for equal runs), or empty in real mode
+ * @param samples           the time series, one sample a second
+ */
+public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, int retrieved, int retrievalErrors,
+                          long deaths, long requestsSent, long repliesSent, long retrievalRequests, long wallMs,
+                          OptionalLong traceHash, List<Sample> samples) {
+
+    /** Copies the samples. */
+    public ChurnResult {
+        samples = List.copyOf(samples);
+    }
+
+    /** Messages the run cost: every request and every answer, each counted once, at its sender. */
+    public long messages() {
+        return requestsSent + repliesSent;
+    }
+
+    /** Percentage of the stored items retrieved. */
+    public double retrievedPercent() {
+        return itemsStored == 0 ? 0 : 100.0 * retrieved / itemsStored;
+    }
+
+    /**
+     * The one line a run prints, e.g. {@code SUMMARY testbed mode=sim protocol=local-only n=250 items=100
+     * churn=30s chanceToDie=0.02/s retrieved=54/100 (54.0%) messages=12345 deaths=150 wall=1.2s seed=1
+     * trace=0123456789abcdef}. Faults and errors appear only when present.
+     */
+    public String summaryLine() {
+        StringBuilder line = new StringBuilder("SUMMARY testbed");
+        line.append(" mode=").append(config.mode().label())
+            .append(" protocol=").append(protocol)
+            .append(" n=").append(config.nodes())
+            .append(" items=").append(itemsStored)
+            .append(" churn=").append(ChurnConfig.seconds(config.churn()))
+            .append(" chanceToDie=").append(ChurnConfig.decimal(config.chanceToDie())).append("/s");
+        if (config.partitionGroups() > 0) {
+            line.append(" partition=").append(config.partitionGroups());
+        }
+        if (config.lossProbability() > 0) {
+            line.append(" loss=").append(ChurnConfig.decimal(config.lossProbability()));
+        }
+        line.append(" retrieved=").append(retrieved).append('/').append(itemsStored)
+            .append(String.format(Locale.ROOT, " (%.1f%%)", retrievedPercent()))
+            .append(" messages=").append(messages())
+            .append(" retrievalRequests=").append(retrievalRequests)
+            .append(" deaths=").append(deaths);
+        if (retrievalErrors > 0) {
+            line.append(" errors=").append(retrievalErrors);
+        }
+        line.append(String.format(Locale.ROOT, " wall=%.1fs", wallMs / 1000.0))
+            .append(" seed=").append(config.seed());
+        traceHash.ifPresent(hash -> line.append(String.format(Locale.ROOT, " trace=%016x", hash)));
+        return line.toString();
+    }
+}

@@ -1,0 +1,343 @@
+package network.butter.testbed;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import network.butter.api.NodeStats;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.testbed.protocol.DataPeer;
+import network.butter.testbed.protocol.DataProtocol;
+import network.butter.testbed.protocol.ItemKey;
+
+/**
+ * Runs the churn experiment ({@link ChurnConfig}) on a {@link Cluster}, whatever it runs on: spawn, form,
+ * store, churn (with the optional partition and loss), settle, retrieve from a fresh node. It samples the
+ * cluster once a second for the time series.
+ *
+ * <p>Every decision (who joins whom, item contents, who stores, who dies, partition groups) comes from one
+ * {@link SplittableRandom} seeded from the config, and the cluster is only ever touched from the calling thread,
+ * so on a simulated cluster a seed gives the same run every time.
+ */
+public final class ChurnScenario {
+
+    /** How often the scenario acts (churn) and samples. */
+    static final long TICK_MS = 1000;
+
+    /** Retrievals in flight at once: enough to overlap waiting, few enough not to flood a real cluster. */
+    static final int RETRIEVAL_WINDOW = 10;
+
+    /** The longest one window of retrievals may take, in cluster time. */
+    static final Duration RETRIEVAL_LIMIT = Duration.ofSeconds(60);
+
+    /** The longest the scenario waits for nodes to join (at the start, and the fresh node at the end). */
+    static final Duration JOIN_LIMIT = Duration.ofSeconds(60);
+
+    /** The longest storing one item may take, in cluster time. */
+    static final Duration STORE_LIMIT = Duration.ofSeconds(30);
+
+    private final ChurnConfig config;
+    private final Cluster<DataPeer> cluster;
+    private final DataProtocol protocol;
+    private final Consumer<String> progress;
+    private final SplittableRandom random;
+    private final List<Sample> samples = new ArrayList<>();
+    private final List<ItemKey> keys = new ArrayList<>();
+    private final Map<ItemKey, byte[]> contents = new HashMap<>();
+    private final Map<String, Long> retiredByRoute = new HashMap<>();
+    private long retiredRequests;
+    private long retiredReplies;
+    private long deaths;
+    private String currentPhase = "spawn";
+    private boolean started;
+
+    /**
+     * Prepares a run; nothing happens until {@link #run()}.
+     *
+     * @param config   the experiment
+     * @param cluster  where to run it; its mode must match the config's, and its installer must install
+     *                 {@code protocol}
+     * @param protocol the data protocol under test, for its view of which nodes hold which items
+     * @param progress told about each phase as it starts, for people watching a long run
+     */
+    public ChurnScenario(ChurnConfig config, Cluster<DataPeer> cluster, DataProtocol protocol,
+                         Consumer<String> progress) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+        this.progress = Objects.requireNonNull(progress, "progress");
+        if (cluster.mode() != config.mode()) {
+            throw new IllegalArgumentException("the config is for " + config.mode().label() + " mode, the cluster is "
+                + cluster.mode().label());
+        }
+        if ((config.partitionGroups() > 0 || config.lossProbability() > 0) && cluster.faults().isEmpty()) {
+            throw new IllegalArgumentException("partition and loss need a cluster that can inject faults");
+        }
+        this.random = new SplittableRandom(config.seed()).split();
+    }
+
+    /**
+     * Runs every phase and returns what was measured. The cluster is left running: the caller closes it.
+     *
+     * @throws IllegalStateException if this scenario has run before: each run needs a fresh cluster
+     */
+    public ChurnResult run() {
+        if (started) {
+            throw new IllegalStateException("a churn scenario runs once; build a new one on a fresh cluster");
+        }
+        started = true;
+        long wallStart = System.nanoTime();
+        spawnAll();
+        phase("form", config.form(), () -> { });
+        storeItems();
+        startFaults();
+        phase("churn", config.churn(), this::churnOnce);
+        endPartition();
+        phase("settle", config.settle(), () -> { });
+        Retrieval retrieval = retrieveAll();
+        endLoss();
+        long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
+        Traffic total = traffic();
+        return new ChurnResult(config, protocol.name(), keys.size(), retrieval.retrieved, retrieval.errors, deaths,
+            total.requests, total.replies, retrieval.requests, wallMs, cluster.traceHash(), samples);
+    }
+
+    // ---- phases ----
+
+    private void spawnAll() {
+        progress.accept("spawning " + config.nodes() + " " + config.mode().label() + " nodes");
+        List<ClusterNode<DataPeer>> spawned = new ArrayList<>();
+        for (int i = 0; i < config.nodes(); i++) {
+            spawned.add(cluster.spawn());
+        }
+        List<CompletableFuture<Void>> joins = new ArrayList<>();
+        for (ClusterNode<DataPeer> node : spawned) {
+            joins.add(join(node, spawned));
+        }
+        long start = cluster.nowMs();
+        awaitJoined(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])));
+        progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time");
+        sample();
+    }
+
+    /** Waits, bounded, for nodes to join; a network that forms slowly is measured as it is, not failed. */
+    private void awaitJoined(CompletableFuture<Void> joined) {
+        try {
+            cluster.await(joined, JOIN_LIMIT);
+        } catch (IllegalStateException late) {
+            progress.accept("not all nodes joined within " + ChurnConfig.seconds(JOIN_LIMIT) + "; going on");
+        }
+    }
+
+    /** Runs a phase of {@code duration} in one-second ticks, doing {@code eachTick} and sampling after each. */
+    private void phase(String name, Duration duration, Runnable eachTick) {
+        currentPhase = name;
+        if (duration.isZero()) {
+            return;
+        }
+        progress.accept(name + " " + ChurnConfig.seconds(duration));
+        long start = cluster.nowMs();
+        long ticks = duration.toMillis() / TICK_MS;
+        for (long tick = 1; tick <= ticks; tick++) {
+            cluster.advanceTo(start + tick * TICK_MS);
+            eachTick.run();
+            sample();
+        }
+    }
+
+    private void storeItems() {
+        currentPhase = "store";
+        progress.accept("storing " + config.items() + " items of " + config.itemBytes() + " bytes");
+        for (int i = 0; i < config.items(); i++) {
+            List<ClusterNode<DataPeer>> alive = cluster.alive();
+            ClusterNode<DataPeer> storer = alive.get(random.nextInt(alive.size()));
+            byte[] item = new byte[config.itemBytes()];
+            random.nextBytes(item);
+            ItemKey key = cluster.await(storer.app().store(item), STORE_LIMIT);
+            if (contents.putIfAbsent(key, item) == null) {
+                keys.add(key);
+            }
+        }
+        sample();
+    }
+
+    private void startFaults() {
+        cluster.faults().ifPresent(faults -> {
+            if (config.partitionGroups() > 0) {
+                List<ClusterNode<DataPeer>> alive = new ArrayList<>(cluster.alive());
+                shuffle(alive);
+                List<List<ClusterNode<DataPeer>>> groups = new ArrayList<>();
+                for (int g = 0; g < config.partitionGroups(); g++) {
+                    groups.add(new ArrayList<>());
+                }
+                for (int i = 0; i < alive.size(); i++) {
+                    groups.get(i % groups.size()).add(alive.get(i));
+                }
+                progress.accept("partitioning into " + groups.size() + " groups until the end of churn");
+                faults.partition(groups);
+            }
+            if (config.lossProbability() > 0) {
+                progress.accept("losing messages with probability " + ChurnConfig.decimal(config.lossProbability())
+                    + " until the end of retrieval");
+                faults.lossProbability(config.lossProbability());
+            }
+        });
+    }
+
+    private void endPartition() {
+        if (config.partitionGroups() > 0) {
+            cluster.faults().ifPresent(NetworkFaults::heal);
+        }
+    }
+
+    private void endLoss() {
+        if (config.lossProbability() > 0) {
+            cluster.faults().ifPresent(faults -> faults.lossProbability(0));
+        }
+    }
+
+    /** One second of churn: every node past its grace period dies with the configured chance, then is replaced. */
+    private void churnOnce() {
+        long now = cluster.nowMs();
+        int died = 0;
+        for (ClusterNode<DataPeer> node : cluster.alive()) {
+            boolean pastGrace = now - node.spawnedAtMs() >= config.grace().toMillis();
+            if (pastGrace && random.nextDouble() < config.chanceToDie()) {
+                kill(node);
+                died++;
+            }
+        }
+        for (int i = 0; i < died; i++) {
+            ClusterNode<DataPeer> fresh = cluster.spawn();
+            join(fresh, cluster.alive());
+        }
+    }
+
+    private Retrieval retrieveAll() {
+        currentPhase = "retrieve";
+        progress.accept("retrieving " + keys.size() + " items from a fresh node");
+        ClusterNode<DataPeer> fresh = cluster.spawn();
+        awaitJoined(join(fresh, cluster.alive()));
+        long requestsBefore = fresh.stats().requestsSent();
+        Retrieval retrieval = new Retrieval();
+        for (int from = 0; from < keys.size(); from += RETRIEVAL_WINDOW) {
+            List<ItemKey> window = keys.subList(from, Math.min(keys.size(), from + RETRIEVAL_WINDOW));
+            List<CompletableFuture<Optional<byte[]>>> pending = new ArrayList<>();
+            for (ItemKey key : window) {
+                pending.add(fresh.app().retrieve(key));
+            }
+            long deadline = cluster.nowMs() + RETRIEVAL_LIMIT.toMillis();
+            for (int i = 0; i < window.size(); i++) {
+                try {
+                    Duration left = Duration.ofMillis(Math.max(1, deadline - cluster.nowMs()));
+                    Optional<byte[]> found = cluster.await(pending.get(i), left);
+                    if (found.isPresent() && Arrays.equals(found.get(), contents.get(window.get(i)))) {
+                        retrieval.retrieved++;
+                    }
+                } catch (RuntimeException failedOrLate) {
+                    retrieval.errors++;
+                }
+            }
+        }
+        retrieval.requests = fresh.stats().requestsSent() - requestsBefore;
+        sample();
+        return retrieval;
+    }
+
+    // ---- helpers ----
+
+    /** Tells {@code node} about a random sample of the other nodes of {@code candidates}. */
+    private CompletableFuture<Void> join(ClusterNode<DataPeer> node, List<ClusterNode<DataPeer>> candidates) {
+        int others = candidates.size() - (candidates.contains(node) ? 1 : 0);
+        int wanted = Math.min(config.bootstrapPeers(), others);
+        Set<Integer> chosen = new LinkedHashSet<>();
+        List<PeerAddress> peers = new ArrayList<>(wanted);
+        while (peers.size() < wanted) {
+            int index = random.nextInt(candidates.size());
+            ClusterNode<DataPeer> candidate = candidates.get(index);
+            if (candidate != node && chosen.add(index)) {
+                peers.add(candidate.address());
+            }
+        }
+        return node.app().join(peers);
+    }
+
+    private void kill(ClusterNode<DataPeer> node) {
+        cluster.kill(node);
+        NodeStats last = node.stats();
+        retiredRequests += last.requestsSent();
+        retiredReplies += last.repliesSent();
+        last.requestsSentByRoute().forEach((route, count) -> retiredByRoute.merge(route, count, Long::sum));
+        deaths++;
+    }
+
+    private void shuffle(List<ClusterNode<DataPeer>> nodes) {
+        for (int i = nodes.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            nodes.set(i, nodes.set(j, nodes.get(i)));
+        }
+    }
+
+    private void sample() {
+        List<ClusterNode<DataPeer>> alive = cluster.alive();
+        Set<PeerId> aliveIds = new HashSet<>();
+        for (ClusterNode<DataPeer> node : alive) {
+            aliveIds.add(node.id());
+        }
+        int available = 0;
+        for (ItemKey key : keys) {
+            if (protocol.holders(key).stream().anyMatch(aliveIds::contains)) {
+                available++;
+            }
+        }
+        double availability = keys.isEmpty() ? Double.NaN : (double) available / keys.size();
+        Traffic total = traffic(alive);
+        samples.add(new Sample(cluster.nowMs(), currentPhase, alive.size(), deaths, availability, total.requests,
+            total.replies, total.byRoute));
+    }
+
+    private Traffic traffic() {
+        return traffic(cluster.alive());
+    }
+
+    /** Traffic of every node that ever ran: the dead ones' frozen counters plus the live ones' current ones. */
+    private Traffic traffic(List<ClusterNode<DataPeer>> alive) {
+        Traffic total = new Traffic(retiredRequests, retiredReplies, new HashMap<>(retiredByRoute));
+        for (ClusterNode<DataPeer> node : alive) {
+            NodeStats stats = node.stats();
+            total.requests += stats.requestsSent();
+            total.replies += stats.repliesSent();
+            stats.requestsSentByRoute().forEach((route, count) -> total.byRoute.merge(route, count, Long::sum));
+        }
+        return total;
+    }
+
+    private static final class Traffic {
+        long requests;
+        long replies;
+        final Map<String, Long> byRoute;
+
+        Traffic(long requests, long replies, Map<String, Long> byRoute) {
+            this.requests = requests;
+            this.replies = replies;
+            this.byRoute = byRoute;
+        }
+    }
+
+    private static final class Retrieval {
+        int retrieved;
+        int errors;
+        long requests;
+    }
+}

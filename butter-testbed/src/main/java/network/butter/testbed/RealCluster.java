@@ -1,0 +1,170 @@
+package network.butter.testbed;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import network.butter.api.Limits;
+import network.butter.api.Node;
+import network.butter.node.Butter;
+import network.butter.node.ButterNode;
+
+/**
+ * A {@link Cluster} of real nodes in this JVM: real sockets, TLS and threads, all on {@value #HOST}. Time is the
+ * wall clock, so {@link #advanceTo} waits. Killing a node shuts it down with no grace period, which closes its
+ * connections at once, as near to a crash as a node in a shared JVM gets; a replacement is a new node with a
+ * new identity and port.
+ *
+ * <p>Every wait here is bounded: closing waits at most {@link #STOP_LIMIT} for all nodes together.
+ *
+ * @param <A> what the installer returns per node
+ */
+public final class RealCluster<A> implements Cluster<A> {
+
+    /** The only address real testbed nodes listen on and talk to. */
+    public static final String HOST = "127.0.0.1";
+
+    /** The longest the cluster waits for its nodes to stop when it closes. */
+    public static final Duration STOP_LIMIT = Duration.ofSeconds(10);
+
+    private final Function<Node, A> installer;
+    private final Limits limits;
+    private final long startNanos = System.nanoTime();
+    private final Map<ClusterNode<A>, ButterNode> alive = new LinkedHashMap<>();
+    private final List<CompletableFuture<Void>> stopping = new ArrayList<>();
+    private int spawned;
+
+    /**
+     * Prepares an empty cluster; nodes start as the scenario spawns them.
+     *
+     * @param limits    limits of every node; a testbed node may talk to most of the cluster, so give it
+     *                  enough connections (see {@link #testbedLimits(int)})
+     * @param installer puts the application on each new node before it starts (registers routes; the node
+     *                  has no id or address yet) and returns its handle
+     */
+    public RealCluster(Limits limits, Function<Node, A> installer) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.installer = Objects.requireNonNull(installer, "installer");
+    }
+
+    /**
+     * Default limits with room for a connection to every other node of a cluster of {@code nodes}, counting both
+     * ends of a loopback pair: a fresh node searching the network may contact all of it.
+     */
+    public static Limits testbedLimits(int nodes) {
+        Limits defaults = Limits.defaults();
+        return defaults.withMaxConnections(Math.max(defaults.maxConnections(), 2 * nodes + 16));
+    }
+
+    @Override
+    public Mode mode() {
+        return Mode.REAL;
+    }
+
+    @Override
+    public ClusterNode<A> spawn() {
+        ButterNode butterNode = Butter.node(cfg -> cfg.host(HOST).port(0).limits(limits));
+        A app = installer.apply(butterNode);
+        butterNode.start();
+        ClusterNode<A> node = new ClusterNode<>(spawned++, butterNode, app, butterNode.address(), nowMs());
+        alive.put(node, butterNode);
+        return node;
+    }
+
+    /**
+     * Starts an immediate shutdown and returns without waiting for it, as a crash gives no notice: the node
+     * refuses new requests at once and drops its connections as soon as its loop gets to it. {@link #close()}
+     * waits for the stragglers.
+     */
+    @Override
+    public void kill(ClusterNode<A> node) {
+        ButterNode butterNode = alive.remove(node);
+        if (butterNode != null) {
+            node.died(butterNode.stats());
+            stopping.add(butterNode.shutdown(Duration.ZERO));
+        }
+    }
+
+    @Override
+    public List<ClusterNode<A>> alive() {
+        return List.copyOf(alive.keySet());
+    }
+
+    @Override
+    public long nowMs() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** Sleeps until the wall clock reaches {@code targetMs}; an interrupt ends the wait with an exception. */
+    @Override
+    public void advanceTo(long targetMs) {
+        long waitMs = targetMs - nowMs();
+        if (waitMs <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(waitMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the cluster was running", e);
+        }
+    }
+
+    @Override
+    public <T> T await(CompletableFuture<T> future, Duration limit) {
+        try {
+            return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("not done within " + limit, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting", e);
+        }
+    }
+
+    /** Real loopback links cannot be split or degraded from here. */
+    @Override
+    public Optional<NetworkFaults<A>> faults() {
+        return Optional.empty();
+    }
+
+    /** Real runs depend on thread scheduling, so they have no reproducible trace. */
+    @Override
+    public OptionalLong traceHash() {
+        return OptionalLong.empty();
+    }
+
+    /**
+     * Shuts every node still alive down together, with a short grace, and waits at most {@link #STOP_LIMIT} for
+     * them and for the killed ones still stopping.
+     */
+    @Override
+    public void close() {
+        for (Map.Entry<ClusterNode<A>, ButterNode> entry : alive.entrySet()) {
+            entry.getKey().died(entry.getValue().stats());
+            stopping.add(entry.getValue().shutdown(Duration.ofMillis(100)));
+        }
+        alive.clear();
+        CompletableFuture<Void> all = CompletableFuture.allOf(stopping.toArray(new CompletableFuture<?>[0]));
+        stopping.clear();
+        try {
+            all.get(STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // A node that fails to stop cleanly or in time is still no longer part of the cluster: move on.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package network.butter.testbed;
+
+import java.util.Objects;
+import java.util.function.Consumer;
+import network.butter.sim.Faults;
+import network.butter.sim.Simulation;
+import network.butter.testbed.protocol.DataPeer;
+import network.butter.testbed.protocol.DataProtocol;
+import network.butter.testbed.protocol.LocalOnlyStorage;
+
+/**
+ * Runs testbed experiments end to end: builds the cluster the config's mode asks for, installs the protocol
+ * under test on every node, runs the scenario and closes the cluster. What {@code butter testbed} calls.
+ */
+public final class Testbed {
+
+    private Testbed() {
+    }
+
+    /** Runs the churn experiment with the baseline protocol, {@link LocalOnlyStorage}. */
+    public static ChurnResult runChurn(ChurnConfig config, Consumer<String> progress) {
+        return runChurn(config, new LocalOnlyStorage(), progress);
+    }
+
+    /**
+     * Runs the churn experiment with {@code protocol} on a fresh cluster: simulated on a LAN-like network
+     * seeded from the config, or real nodes on loopback.
+     *
+     * @param progress told about each phase as it starts
+     */
+    public static ChurnResult runChurn(ChurnConfig config, DataProtocol protocol, Consumer<String> progress) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(protocol, "protocol");
+        try (Cluster<DataPeer> cluster = cluster(config, protocol)) {
+            return new ChurnScenario(config, cluster, protocol, progress).run();
+        }
+    }
+
+    private static Cluster<DataPeer> cluster(ChurnConfig config, DataProtocol protocol) {
+        return switch (config.mode()) {
+            case SIM -> new SimCluster<>(Simulation.builder().seed(config.seed()).faults(Faults.lan()).build(),
+                protocol::install);
+            case REAL -> new RealCluster<>(RealCluster.testbedLimits(config.nodes() + 1), protocol::install);
+        };
+    }
+}

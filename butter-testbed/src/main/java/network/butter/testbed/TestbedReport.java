@@ -1,0 +1,152 @@
+package network.butter.testbed;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Writes a churn run's time series as CSV and draws it as a PNG chart, so that a run can be plotted,
+ * compared and published without rerunning it.
+ *
+ * <p>CSV columns: {@code t_s} (cluster seconds), {@code phase}, {@code alive}, {@code deaths},
+ * {@code availability} (0 to 1; empty before items are stored), {@code requests_sent}, {@code replies_sent}, then one {@code requests:<route>}
+ * column per route seen in the run, each a running total over all nodes, alive and dead.
+ */
+public final class TestbedReport {
+
+    /** Chart size, in pixels. */
+    static final int CHART_WIDTH = 1000;
+    static final int CHART_HEIGHT = 560;
+
+    static {
+        // Charts are drawn off-screen: never ask for a display, also on a desktop.
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    private TestbedReport() {
+    }
+
+    /**
+     * Where a run's files went.
+     *
+     * @param csv   the time series
+     * @param chart the chart
+     */
+    public record Outputs(Path csv, Path chart) {
+    }
+
+    /**
+     * Writes {@code churn-<mode>.csv} and {@code churn-<mode>.png} into {@code directory}, creating it if needed
+     * and replacing earlier files of the same mode.
+     */
+    public static Outputs write(ChurnResult result, Path directory) throws IOException {
+        Files.createDirectories(directory);
+        String base = "churn-" + result.config().mode().label();
+        Path csv = directory.resolve(base + ".csv");
+        Path chart = directory.resolve(base + ".png");
+        writeCsv(result, csv);
+        writeChart(result, chart);
+        return new Outputs(csv, chart);
+    }
+
+    /** Writes the time series as CSV (see the class comment for the columns). */
+    public static void writeCsv(ChurnResult result, Path file) throws IOException {
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write(csv(result.samples()));
+        }
+    }
+
+    /** The time series as CSV text, one line per sample after the header. */
+    static String csv(List<Sample> samples) {
+        Set<String> routes = new TreeSet<>();
+        for (Sample sample : samples) {
+            routes.addAll(sample.requestsByRoute().keySet());
+        }
+        StringBuilder text = new StringBuilder("t_s,phase,alive,deaths,availability,requests_sent,replies_sent");
+        for (String route : routes) {
+            text.append(",requests:").append(route);
+        }
+        text.append('\n');
+        for (Sample sample : samples) {
+            String availability = Double.isNaN(sample.availability())
+                ? "" : String.format(Locale.ROOT, "%.4f", sample.availability());
+            text.append(String.format(Locale.ROOT, "%.3f,%s,%d,%d,%s,%d,%d", sample.timeMs() / 1000.0,
+                sample.phase(), sample.alive(), sample.deaths(), availability, sample.requestsSent(),
+                sample.repliesSent()));
+            for (String route : routes) {
+                text.append(',').append(sample.requestsByRoute().getOrDefault(route, 0L));
+            }
+            text.append('\n');
+        }
+        return text.toString();
+    }
+
+    /** Draws alive nodes and deaths (left axis) and item availability (right axis, percent) over time, as a PNG. */
+    public static void writeChart(ChurnResult result, Path file) throws IOException {
+        XYSeries alive = new XYSeries("alive nodes");
+        XYSeries deaths = new XYSeries("deaths so far");
+        XYSeries availability = new XYSeries("item availability (%)");
+        for (Sample sample : result.samples()) {
+            double seconds = sample.timeMs() / 1000.0;
+            alive.add(seconds, sample.alive());
+            deaths.add(seconds, sample.deaths());
+            if (!Double.isNaN(sample.availability())) {
+                availability.add(seconds, 100 * sample.availability());
+            }
+        }
+        XYSeriesCollection nodes = new XYSeriesCollection(alive);
+        nodes.addSeries(deaths);
+        JFreeChart chart = ChartFactory.createXYLineChart(title(result), "time (s)", "nodes", nodes,
+            PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        XYLineAndShapeRenderer nodeLines = line(new Color(0x1f77b4));
+        nodeLines.setSeriesPaint(1, Color.GRAY);
+        nodeLines.setSeriesStroke(1, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
+            new float[] {6f, 4f}, 0f));
+        plot.setRenderer(0, nodeLines);
+        ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+        NumberAxis percent = new NumberAxis("item availability (%)");
+        percent.setRange(0, 105);
+        plot.setRangeAxis(1, percent);
+        plot.setDataset(1, new XYSeriesCollection(availability));
+        plot.mapDatasetToRangeAxis(1, 1);
+        plot.setRenderer(1, line(new Color(0xd62728)));
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, CHART_WIDTH, CHART_HEIGHT);
+    }
+
+    private static XYLineAndShapeRenderer line(Color color) {
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        renderer.setSeriesPaint(0, color);
+        renderer.setSeriesStroke(0, new BasicStroke(2f));
+        return renderer;
+    }
+
+    private static String title(ChurnResult result) {
+        ChurnConfig config = result.config();
+        return String.format(Locale.ROOT, "Churn (%s, %s): n=%d, chanceToDie=%s/s, seed=%d: retrieved %d/%d (%.1f%%)",
+            config.mode().label(), result.protocol(), config.nodes(), ChurnConfig.decimal(config.chanceToDie()),
+            config.seed(), result.retrieved(), result.itemsStored(), result.retrievedPercent());
+    }
+}

@@ -1,0 +1,31 @@
+package network.butter.testbed.protocol;
+
+import java.util.Set;
+import network.butter.api.Node;
+import network.butter.identity.PeerId;
+
+/**
+ * A data protocol the testbed can measure: how it stores items and finds them again. Storage and retrieval
+ * protocols plug in here; the churn scenario then measures how many items survive. One instance serves a whole
+ * cluster: it installs itself on every node and keeps an observer's view of where items are.
+ */
+public interface DataProtocol {
+
+    /** A short name for summaries, e.g. {@code local-only}. */
+    String name();
+
+    /**
+     * Installs the protocol on a node: registers its routes and behaviours. The node may not have started yet,
+     * so this must not ask for its id or address.
+     *
+     * @return the node's handle, through which the scenario stores and retrieves
+     */
+    DataPeer install(Node node);
+
+    /**
+     * The nodes that hold a copy of the item, as far as the protocol knows, dead or alive; the scenario
+     * intersects them with the live nodes to chart availability. This is the experimenter's view, not
+     * something a node could know.
+     */
+    Set<PeerId> holders(ItemKey key);
+}

@@ -1,0 +1,127 @@
+package network.butter.testbed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import network.butter.sim.SimulationExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class ChurnScenarioSimTest {
+
+    @RegisterExtension
+    final SimulationExtension sims = new SimulationExtension();
+
+    /** A small churn run: 30 nodes, 10 items, 10 s of churn at 5 % per second. */
+    private ChurnConfig.Builder small() {
+        return ChurnConfig.builder()
+            .mode(Mode.SIM)
+            .nodes(30)
+            .items(10)
+            .itemBytes(256)
+            .chanceToDie(0.05)
+            .grace(Duration.ofSeconds(2))
+            .form(Duration.ofSeconds(2))
+            .churn(Duration.ofSeconds(10))
+            .settle(Duration.ofSeconds(3))
+            .bootstrapPeers(4)
+            .seed(sims.seed());
+    }
+
+    private static ChurnResult run(ChurnConfig config) {
+        return Testbed.runChurn(config, phase -> { });
+    }
+
+    private static String withoutWallTime(String summary) {
+        return summary.replaceAll(" wall=\\S+", "");
+    }
+
+    @Test
+    void shouldGiveTheSameSummaryAndTimeSeriesTwiceWithOneSeed() {
+        ChurnConfig config = small().build();
+
+        ChurnResult first = run(config);
+        ChurnResult second = run(config);
+
+        assertThat(withoutWallTime(second.summaryLine())).isEqualTo(withoutWallTime(first.summaryLine()));
+        assertThat(TestbedReport.csv(second.samples())).isEqualTo(TestbedReport.csv(first.samples()));
+        assertThat(second.traceHash()).isEqualTo(first.traceHash()).isPresent();
+    }
+
+    @Test
+    void shouldRunDifferentlyWithAnotherSeed() {
+        ChurnResult one = run(small().build());
+        ChurnResult other = run(small().seed(sims.seed() + 1).build());
+
+        assertThat(other.traceHash()).isNotEqualTo(one.traceHash());
+        assertThat(TestbedReport.csv(other.samples())).isNotEqualTo(TestbedReport.csv(one.samples()));
+    }
+
+    @Test
+    void shouldRetrieveEveryItemWithoutChurn() {
+        ChurnResult result = run(small().chanceToDie(0).build());
+
+        assertThat(result.deaths()).isZero();
+        assertThat(result.retrieved()).isEqualTo(10);
+        assertThat(result.summaryLine()).contains("retrieved=10/10 (100.0%)", "deaths=0", "mode=sim",
+            "protocol=local-only", "seed=" + sims.seed());
+        assertThat(result.retrievalRequests()).isPositive();
+    }
+
+    @Test
+    void shouldRetrieveNothingOnceEveryHolderHasDied() {
+        ChurnResult result = run(small().chanceToDie(1).grace(Duration.ZERO).build());
+
+        assertThat(result.retrieved()).isZero();
+        assertThat(result.summaryLine()).contains("retrieved=0/10 (0.0%)");
+        Sample beforeChurn = result.samples().stream().filter(s -> s.phase().equals("store")).findFirst().orElseThrow();
+        Sample last = result.samples().getLast();
+        assertThat(beforeChurn.availability()).isEqualTo(1.0);
+        assertThat(last.availability()).isZero();
+        assertThat(last.alive()).isEqualTo(30 + 1);
+        assertThat(result.deaths()).isEqualTo(30L * 10);
+    }
+
+    @Test
+    void shouldFindEveryItemWhoseHolderSurvived() {
+        ChurnResult result = run(small().build());
+
+        Sample last = result.samples().getLast();
+        long available = Math.round(last.availability() * result.itemsStored());
+        assertThat(result.deaths()).isPositive();
+        assertThat(available).as("items with a live holder").isLessThan(10);
+        assertThat(result.retrieved()).isEqualTo((int) available);
+    }
+
+    @Test
+    void shouldSampleOnceASecondThroughEveryPhase() {
+        ChurnResult result = run(small().build());
+
+        assertThat(result.samples()).extracting(Sample::phase).containsSubsequence("spawn", "form", "store", "churn",
+            "settle");
+        assertThat(result.samples()).filteredOn(s -> s.phase().equals("churn")).hasSize(10);
+        assertThat(result.samples()).filteredOn(s -> s.phase().equals("churn"))
+            .allSatisfy(s -> assertThat(s.alive()).isEqualTo(30));
+        Sample settled = result.samples().get(result.samples().size() - 2);
+        assertThat(settled.phase()).isEqualTo("settle");
+        long joinedMs = result.samples().getFirst().timeMs();
+        assertThat(joinedMs).as("virtual time the nodes took to greet their peers").isBetween(1L, 1000L);
+        assertThat(settled.timeMs()).isEqualTo(joinedMs + (2 + 10 + 3) * 1000L);
+        assertThat(settled.requestsByRoute()).containsOnlyKeys("testbed/hello");
+        Sample retrieved = result.samples().getLast();
+        assertThat(retrieved.phase()).isEqualTo("retrieve");
+        assertThat(retrieved.alive()).as("the nodes and the fresh one").isEqualTo(31);
+        assertThat(retrieved.requestsByRoute()).containsKeys("testbed/hello", "testbed/get");
+        assertThat(retrieved.requestsSent()).isEqualTo(result.requestsSent());
+    }
+
+    @Test
+    void shouldRunThePartitionAndLossPhases() {
+        ChurnResult calm = run(small().build());
+        ChurnResult faulty = run(small().partitionGroups(2).lossProbability(0.5).build());
+
+        assertThat(faulty.summaryLine()).contains("partition=2", "loss=0.5");
+        assertThat(faulty.traceHash()).isNotEqualTo(calm.traceHash());
+        assertThat(faulty.retrieved()).isLessThan(calm.retrieved());
+    }
+}

@@ -1,0 +1,51 @@
+package network.butter.testbed;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TestbedReportTest {
+
+    private static final List<Sample> SAMPLES = List.of(
+        new Sample(0, "spawn", 3, 0, Double.NaN, 0, 0, Map.of()),
+        new Sample(1000, "churn", 3, 1, 0.5, 7, 6, Map.of("b/route", 4L, "a/route", 3L)),
+        new Sample(2500, "settle", 3, 1, 0.5, 9, 8, Map.of("b/route", 6L)));
+
+    private static ChurnResult result() {
+        return new ChurnResult(ChurnConfig.builder().nodes(3).items(2).build(), "test", 2, 1, 0, 1, 9, 8, 2, 1234,
+            OptionalLong.of(0xabcL), SAMPLES);
+    }
+
+    @Test
+    void shouldWriteOneRowPerSampleWithAColumnPerRoute() {
+        assertThat(TestbedReport.csv(SAMPLES)).isEqualTo("""
+            t_s,phase,alive,deaths,availability,requests_sent,replies_sent,requests:a/route,requests:b/route
+            0.000,spawn,3,0,,0,0,0,0
+            1.000,churn,3,1,0.5000,7,6,3,4
+            2.500,settle,3,1,0.5000,9,8,0,6
+            """);
+    }
+
+    @Test
+    void shouldDrawAPngNextToTheCsv(@TempDir Path out) throws IOException {
+        TestbedReport.Outputs files = TestbedReport.write(result(), out.resolve("nested"));
+
+        assertThat(files.csv()).hasFileName("churn-sim.csv").exists();
+        assertThat(files.chart()).hasFileName("churn-sim.png");
+        assertThat(Files.readAllBytes(files.chart())).startsWith(0x89, 'P', 'N', 'G');
+    }
+
+    @Test
+    void shouldSummariseARunOnOneLine() {
+        assertThat(result().summaryLine()).isEqualTo("SUMMARY testbed mode=sim protocol=test n=3 items=2 churn=30s "
+            + "chanceToDie=0.02/s retrieved=1/2 (50.0%) messages=17 retrievalRequests=2 deaths=1 wall=1.2s seed=1 "
+            + "trace=0000000000000abc");
+    }
+}
