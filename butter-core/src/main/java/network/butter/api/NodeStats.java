@@ -19,7 +19,11 @@ public record NodeStats(long requestsSent, long requestsReceived, long repliesSe
         requestsSentByRoute = Map.copyOf(requestsSentByRoute);
     }
 
-    /** All frames carrying requests or answers, both ways: the message count the experiments report. */
+    /**
+     * All frames carrying requests or answers, both ways, as seen by this node. Summed over a network this counts
+     * every frame twice (at its sender and at its receiver); count {@code requestsSent + repliesSent} for a
+     * network total.
+     */
     public long messages() {
         return requestsSent + requestsReceived + repliesSent + repliesReceived;
     }

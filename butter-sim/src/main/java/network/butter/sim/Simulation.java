@@ -47,6 +47,7 @@ public final class Simulation {
     private final long seed;
     private final SplittableRandom random;
     private final Limits defaultLimits;
+    private final int hostsPerSubnet;
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<PeerId, SimNode> byId = new HashMap<>();
@@ -66,8 +67,9 @@ public final class Simulation {
     private long duplicated;
     private long refused;
 
-    private Simulation(long seed, Faults faults, Limits defaultLimits) {
+    private Simulation(long seed, Faults faults, Limits defaultLimits, int hostsPerSubnet) {
         this.seed = seed;
+        this.hostsPerSubnet = hostsPerSubnet;
         this.random = new SplittableRandom(seed);
         this.faults = faults;
         this.defaultLimits = defaultLimits;
@@ -133,7 +135,7 @@ public final class Simulation {
         Objects.requireNonNull(setup, "setup");
         int index = nodes.size();
         NodeIdentity identity = NodeIdentity.generate(new SeededEntropy(random.nextLong()));
-        PeerAddress address = new PeerAddress(identity.peerId(), syntheticHost(index), 7000);
+        PeerAddress address = new PeerAddress(identity.peerId(), syntheticHost(index, hostsPerSubnet), 7000);
         SimNode node = new SimNode(this, index, identity, address, limits, setup);
         nodes.add(node);
         byId.put(identity.peerId(), node);
@@ -143,8 +145,10 @@ public final class Simulation {
         return node;
     }
 
-    private static String syntheticHost(int index) {
-        return "10." + (index >>> 16 & 0xFF) + "." + (index >>> 8 & 0xFF) + "." + (index & 0xFF);
+    /** 10.a.b.c: node {@code index} is host c of subnet (a, b), with {@code perSubnet} hosts per /24 subnet. */
+    private static String syntheticHost(int index, int perSubnet) {
+        int subnet = index / perSubnet;
+        return "10." + (subnet >>> 8 & 0xFF) + "." + (subnet & 0xFF) + "." + (index % perSubnet + 1);
     }
 
     /** Every node ever spawned, running or not, in spawning order. */
@@ -371,8 +375,21 @@ public final class Simulation {
         private long seed;
         private Faults faults = Faults.lan();
         private Limits limits = Limits.defaults();
+        private int hostsPerSubnet = 254;
 
         Builder() {
+        }
+
+        /**
+         * How many nodes share one /24 subnet in the synthetic addresses (1–254, default 254): fewer per subnet
+         * spreads nodes over more subnets, which diversity-aware protocols can tell apart.
+         */
+        public Builder hostsPerSubnet(int value) {
+            if (value < 1 || value > 254) {
+                throw new IllegalArgumentException("hostsPerSubnet must be 1-254, got " + value);
+            }
+            this.hostsPerSubnet = value;
+            return this;
         }
 
         /** The seed all randomness derives from. */
@@ -395,7 +412,7 @@ public final class Simulation {
 
         /** The simulation, at virtual time 0 with no nodes. */
         public Simulation build() {
-            return new Simulation(seed, faults, limits);
+            return new Simulation(seed, faults, limits, hostsPerSubnet);
         }
     }
 }
