@@ -72,7 +72,7 @@ public final class NettyTransport implements Transport {
     private final String advertisedHost;
     private final Set<Connection> connections = new LinkedHashSet<>();
     private final Map<PeerId, Connection> primary = new HashMap<>();
-    private final Map<PeerId, ArrayDeque<Frame>> dialling = new HashMap<>();
+    private final Map<PeerId, ArrayDeque<Queued>> dialling = new HashMap<>();
     private final Map<Connection, CompletableFuture<PeerAddress>> pendingDials = new HashMap<>();
     private final Map<HostPort, CompletableFuture<PeerAddress>> dialsByAddress = new HashMap<>();
     private TransportListener listener;
@@ -204,9 +204,9 @@ public final class NettyTransport implements Transport {
             log.debug("dropping {} for {}: no open connection", frame, peer);
             return;
         }
-        ArrayDeque<Frame> queue = dialling.get(peer.id());
+        ArrayDeque<Queued> queue = dialling.get(peer.id());
         if (queue != null) {
-            queue.add(frame);
+            queue.add(new Queued((Frame.Request) frame, System.nanoTime()));
             return;
         }
         if (closed != null) {
@@ -219,12 +219,12 @@ public final class NettyTransport implements Transport {
             return;
         }
         queue = new ArrayDeque<>();
-        queue.add(frame);
+        queue.add(new Queued((Frame.Request) frame, System.nanoTime()));
         dialling.put(peer.id(), queue);
         // A connect() to the same address may be under way: ride on it rather than open a duplicate connection.
         CompletableFuture<PeerAddress> pending = dialsByAddress.get(peer.hostPort());
         (pending != null ? pending : dial(peer.hostPort(), peer.id())).whenComplete((address, error) -> {
-            ArrayDeque<Frame> stranded = error != null || !address.id().equals(peer.id()) ? dialling.remove(peer.id()) : null;
+            ArrayDeque<Queued> stranded = error != null || !address.id().equals(peer.id()) ? dialling.remove(peer.id()) : null;
             if (stranded != null) {
                 listener.onPeerFailed(peer.id(), error == null
                     ? new network.butter.api.PeerIdentityMismatchException(peer.hostPort(), peer.id(), address.id())
@@ -296,10 +296,12 @@ public final class NettyTransport implements Transport {
         if (existing == null || prefer(connection, existing)) {
             primary.put(peer, connection);
         }
-        ArrayDeque<Frame> queued = dialling.remove(peer);
+        ArrayDeque<Queued> queued = dialling.remove(peer);
         if (queued != null) {
             Connection target = primary.get(peer);
-            queued.forEach(target::send);
+            for (Queued waiting : queued) {
+                waiting.stillWanted().ifPresent(target::send);
+            }
         }
         CompletableFuture<PeerAddress> dial = pendingDials.remove(connection);
         if (dial != null) {
@@ -388,6 +390,23 @@ public final class NettyTransport implements Transport {
             } else {
                 server.closeFuture().addListener(f -> closed.complete(null));
             }
+        }
+    }
+
+    /** A request waiting for its connection, and since when. */
+    private record Queued(Frame.Request request, long queuedAtNanos) {
+        /**
+         * The request with the time it waited taken off its timeout, or nothing if its caller has given up
+         * already (a slow TLS handshake must not make the peer work for nobody).
+         */
+        java.util.Optional<Frame.Request> stillWanted() {
+            if (request.timeoutMs() == 0) {
+                return java.util.Optional.of(request);
+            }
+            long waitedMs = (System.nanoTime() - queuedAtNanos) / 1_000_000;
+            long leftMs = request.timeoutMs() - waitedMs;
+            return leftMs <= 0 ? java.util.Optional.empty() : java.util.Optional.of(
+                new Frame.Request(request.requestId(), leftMs, request.route(), request.payload()));
         }
     }
 
