@@ -1,6 +1,8 @@
 package network.butter.cli;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -10,22 +12,30 @@ import network.butter.identity.IdentityStore;
 import network.butter.node.Butter;
 import network.butter.node.ButterNode;
 import network.butter.node.NodeConfig;
+import network.butter.node.discover.DiscoveredPeers;
+import network.butter.node.discover.DiscoveryConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code butter node}: runs a plain node until stopped. It prints {@code peer id: <id>} and
- * {@code address: <id>@<host>:<port>} on stdout (logs go to stderr), so scripts can read where it is.
- * Ctrl-C or SIGTERM shuts it down gracefully: requests in flight get up to five seconds to finish.
+ * {@code address: <id>@<host>:<port>} on stdout (logs go to stderr), so scripts can read where it is, then
+ * {@code discovered <id>@<host>:<port> after <ms> ms} for each peer LAN discovery finds, counted from the moment
+ * the node listens, so scripts can measure how soon a node finds its first peer. Discovery is on unless the
+ * node listens on loopback. Ctrl-C or SIGTERM shuts it down gracefully: requests in flight get up to five
+ * seconds to finish.
  */
 @Command(
     name = "node",
     description = {
         "Start a node and run it until stopped (Ctrl-C).",
-        "Prints its peer id and address (id@host:port) on stdout; other nodes reach it there."})
+        "Prints its peer id and address (id@host:port) on stdout; other nodes reach it there. Then prints "
+            + "'discovered ID@HOST:PORT after MS ms' for each peer found on the local network."})
 final class NodeCommand implements Callable<Integer> {
 
     /** The port a node listens on unless told otherwise: fixed, so that it can be forwarded and shared. */
@@ -63,6 +73,26 @@ final class NodeCommand implements Callable<Integer> {
         description = "A node to connect to at start; repeat for several.")
     private List<HostPort> bootstrap = List.of();
 
+    @Option(names = "--discovery", negatable = true, showDefaultValue = Visibility.NEVER,
+        description = "Find peers on the local network by UDP multicast, or not (--no-discovery). "
+            + "Default: on, unless --host is a loopback address.")
+    private Boolean discovery;
+
+    @Option(names = "--discovery-interface", paramLabel = "NAME", showDefaultValue = Visibility.NEVER,
+        description = "Network interface to multicast on, e.g. eth0. Default: the interface that owns the --host "
+            + "address; for 0.0.0.0, the one the system routes the group through.")
+    private String discoveryInterface;
+
+    @Option(names = "--discovery-group", converter = DiscoveryGroup.class,
+        defaultValue = DiscoveryConfig.DEFAULT_GROUP, paramLabel = "ADDRESS",
+        description = "IPv4 multicast group that nodes meet in; nodes in different groups do not find each other.")
+    private String discoveryGroup;
+
+    @Option(names = "--discovery-port", converter = DiscoveryPort.class,
+        defaultValue = "" + DiscoveryConfig.DEFAULT_PORT, paramLabel = "PORT",
+        description = "UDP port of the discovery group.")
+    private int discoveryPort;
+
     /** The node configuration the options describe; the converters have already checked every value. */
     NodeConfig config() {
         NodeConfig.Builder builder = NodeConfig.builder()
@@ -72,7 +102,22 @@ final class NodeCommand implements Callable<Integer> {
             .dataDirectory(dataDirectory == null ? null : dataDirectory.toAbsolutePath())
             .memoryBudgetBytes(memory.bytes());
         bootstrap.forEach(builder::bootstrap);
+        if (discovery != null ? discovery : !isLoopback(host)) {
+            builder.discovery(DiscoveryConfig.defaults()
+                .withGroup(discoveryGroup)
+                .withPort(discoveryPort)
+                .withInterfaceName(discoveryInterface));
+        }
         return builder.build();
+    }
+
+    /** Loopback nodes are for trying things out on one machine: they do not multicast unless asked to. */
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** Starts the node, prints where it is, and blocks until the JVM shuts down or this thread is interrupted. */
@@ -90,10 +135,14 @@ final class NodeCommand implements Callable<Integer> {
             out.println("peer id: " + node.id());
             out.println("address: " + node.address());
             out.flush();
+            node.discoveredPeers().ifPresent(peers -> printDiscoveries(peers, out));
             PrintWriter err = spec.commandLine().getErr();
             err.println(dataDirectory == null
                 ? "identity: fresh for this run (use --data-dir to keep it)"
                 : "identity: kept in " + dataDirectory.toAbsolutePath().resolve(IdentityStore.FILE_NAME));
+            if (node.discoveredPeers().isEmpty()) {
+                err.println("discovery: off (--discovery turns it on)");
+            }
             err.println("running; stop with Ctrl-C");
             err.flush();
             stopped.await();
@@ -106,11 +155,43 @@ final class NodeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One line per discovered peer, as it is found (on the node loop, hence quick and flushed at once). */
+    private static void printDiscoveries(DiscoveredPeers peers, PrintWriter out) {
+        peers.onDiscovered(found -> {
+            out.println("discovered " + found.address() + " after " + found.afterMs() + " ms");
+            out.flush();
+        });
+    }
+
     private static void removeShutdownHook(Thread hook) {
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException shuttingDown) {
             // The JVM is already shutting down: the hook runs, or ran, and closes the node itself.
+        }
+    }
+
+    /** For {@code --discovery-group}: an IPv4 multicast literal, checked as {@link DiscoveryConfig} checks it. */
+    static final class DiscoveryGroup implements ITypeConverter<String> {
+        @Override
+        public String convert(String text) {
+            try {
+                return DiscoveryConfig.defaults().withGroup(text.strip()).group();
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** For {@code --discovery-port}: a UDP port, 1-65535. */
+    static final class DiscoveryPort implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String text) {
+            try {
+                return DiscoveryConfig.defaults().withPort(Integer.parseInt(text.strip())).port();
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + text + "' is not a UDP port: use 1-65535");
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import network.butter.api.Behaviour;
@@ -16,6 +17,7 @@ import network.butter.api.Node;
 import network.butter.api.NodeStats;
 import network.butter.api.Reply;
 import network.butter.api.RequestHandler;
+import network.butter.discover.LanDiscovery;
 import network.butter.env.Cancellable;
 import network.butter.env.Environment;
 import network.butter.identity.HostPort;
@@ -23,6 +25,9 @@ import network.butter.identity.IdentityStore;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
+import network.butter.node.discover.DiscoveredPeers;
+import network.butter.node.discover.DiscoveryConfig;
+import network.butter.node.discover.NettyMulticast;
 import network.butter.node.env.EventLoopNodeLoop;
 import network.butter.node.env.VirtualThreadWorker;
 import network.butter.node.tls.NodeTls;
@@ -46,16 +51,20 @@ public final class ButterNode implements Node {
     private final Map<String, RequestHandler> earlyRoutes = new LinkedHashMap<>();
     private final List<Protocol> earlyProtocols = new ArrayList<>();
     private volatile NodeRuntime runtime;
+    private volatile DiscoveredPeers discoveredPeers;
 
     ButterNode(NodeConfig config) {
         this.config = config;
     }
 
     /**
-     * Loads or creates the identity, starts listening and connects to the bootstrap addresses.
+     * Loads or creates the identity, starts listening, starts LAN discovery if configured, and connects to the
+     * bootstrap addresses.
      *
      * @return this node, started
-     * @throws IllegalStateException if it was started before, or it cannot listen on the configured address
+     * @throws IllegalStateException    if it was started before, or it cannot listen on the configured address
+     * @throws IllegalArgumentException if discovery is configured on an interface that is missing or cannot
+     *                                  multicast
      */
     public synchronized ButterNode start() {
         if (runtime != null) {
@@ -67,16 +76,35 @@ public final class ButterNode implements Node {
             : NodeIdentity.generate(entropy);
         NodeTls tls = NodeTls.create(identity, entropy, Instant.now());
         EventLoop loop = (config.eventLoopGroup() != null ? config.eventLoopGroup() : SharedEventLoops.group()).next();
+        EventLoopNodeLoop nodeLoop = new EventLoopNodeLoop(loop);
         NettyTransport transport = new NettyTransport(identity.peerId(), tls, loop, config.limits(),
             config.host(), config.port(), config.advertisedHost());
-        Environment env = new Environment(new EventLoopNodeLoop(loop), new SplittableRandom(entropy.nextLong()),
+        Environment env = new Environment(nodeLoop, new SplittableRandom(entropy.nextLong()),
             new VirtualThreadWorker("butter-" + identity.peerId().shortForm()), transport);
+        // Opened before listening, so that a discovery misconfiguration leaves nothing bound behind.
+        NettyMulticast multicast = config.discovery() == null ? null
+            : NettyMulticast.open(loop, config.discovery(), config.host());
         NodeRuntime started = new NodeRuntime(env, config.limits());
         earlyRoutes.forEach(started::handle);
+        try {
+            transport.bind();
+        } catch (RuntimeException e) {
+            if (multicast != null) {
+                multicast.close();
+            }
+            throw e;
+        }
+        // Protocols start only now: they may ask for the node's address, which exists once bound.
         earlyProtocols.forEach(started::install);
-        transport.bind();
+        // Discovery times count from here, when the node can be reached, as peers see it.
+        DiscoveredPeers discovered = multicast == null ? null
+            : new DiscoveredPeers(DiscoveredPeers.DEFAULT_CAPACITY, nodeLoop::nowMillis);
+        discoveredPeers = discovered;
         runtime = started;
         log.info("node {} listening on {}", identity.peerId(), transport.localAddress().hostPort());
+        if (multicast != null) {
+            startDiscovery(started, multicast, discovered);
+        }
         for (HostPort address : config.bootstrap()) {
             started.connect(address).whenComplete((peer, error) -> {
                 if (error != null) {
@@ -89,6 +117,13 @@ public final class ButterNode implements Node {
         return this;
     }
 
+    private void startDiscovery(NodeRuntime started, NettyMulticast multicast, DiscoveredPeers discovered) {
+        DiscoveryConfig discovery = config.discovery();
+        started.install(new LanDiscovery(multicast, discovered, discovery.timing()));
+        log.info("discovering peers on {}:{} via {}", discovery.group(), discovery.port(),
+            multicast.networkInterface().getName());
+    }
+
     /** Whether {@link #start()} has been called. */
     public boolean started() {
         return runtime != null;
@@ -97,6 +132,16 @@ public final class ButterNode implements Node {
     /** The configuration this node runs with. */
     public NodeConfig config() {
         return config;
+    }
+
+    /**
+     * The peers LAN discovery has found so far, or empty if discovery is off (see {@link NodeConfig#discovery()}).
+     *
+     * @throws IllegalStateException if the node is not started
+     */
+    public Optional<DiscoveredPeers> discoveredPeers() {
+        runtime();
+        return Optional.ofNullable(discoveredPeers);
     }
 
     private NodeRuntime runtime() {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import network.butter.api.Limits;
 import network.butter.identity.HostPort;
+import network.butter.node.discover.DiscoveryConfig;
 
 /**
  * How to run a node. Build one with {@link Butter#node(java.util.function.Consumer)}; every setting has a
@@ -21,9 +22,12 @@ import network.butter.identity.HostPort;
  * @param limits            explicit limits, or null to derive them from the memory budget
  * @param bootstrap         addresses of nodes to connect to at start
  * @param eventLoopGroup    Netty event loops to run on, or null for the process-wide shared ones
+ * @param discovery         how to find peers on the LAN by multicast, or null (the default) for no discovery:
+ *                          a library node multicasts only when asked to
  */
 public record NodeConfig(String host, int port, String advertisedHost, Path dataDirectory, long memoryBudgetBytes,
-                         Limits limits, List<HostPort> bootstrap, EventLoopGroup eventLoopGroup) {
+                         Limits limits, List<HostPort> bootstrap, EventLoopGroup eventLoopGroup,
+                         DiscoveryConfig discovery) {
 
     /** Checks the values and derives the limits if none were given. */
     public NodeConfig {
@@ -52,6 +56,7 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
         private Limits limits;
         private final List<HostPort> bootstrap = new ArrayList<>();
         private EventLoopGroup eventLoopGroup;
+        private DiscoveryConfig discovery;
 
         Builder() {
         }
@@ -104,10 +109,19 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
             return this;
         }
 
+        /**
+         * Finds peers on the LAN by UDP multicast, e.g. {@code discovery(DiscoveryConfig.defaults())}; null
+         * switches discovery off again. Off unless set.
+         */
+        public Builder discovery(DiscoveryConfig value) {
+            this.discovery = value;
+            return this;
+        }
+
         /** The configuration. */
         public NodeConfig build() {
             return new NodeConfig(host, port, advertisedHost, dataDirectory, memoryBudgetBytes, limits, bootstrap,
-                eventLoopGroup);
+                eventLoopGroup, discovery);
         }
     }
 }
