@@ -12,7 +12,7 @@ import network.butter.identity.IdentityStore;
 import network.butter.node.Butter;
 import network.butter.node.ButterNode;
 import network.butter.node.NodeConfig;
-import network.butter.node.discover.DiscoveredPeers;
+import network.butter.hosts.KnownHosts;
 import network.butter.node.discover.DiscoveryConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
@@ -135,12 +135,12 @@ final class NodeCommand implements Callable<Integer> {
             out.println("peer id: " + node.id());
             out.println("address: " + node.address());
             out.flush();
-            node.discoveredPeers().ifPresent(peers -> printDiscoveries(peers, out));
+            printKnownPeers(node.knownHosts(), out);
             PrintWriter err = spec.commandLine().getErr();
             err.println(dataDirectory == null
                 ? "identity: fresh for this run (use --data-dir to keep it)"
                 : "identity: kept in " + dataDirectory.toAbsolutePath().resolve(IdentityStore.FILE_NAME));
-            if (node.discoveredPeers().isEmpty()) {
+            if (node.config().discovery() == null) {
                 err.println("discovery: off (--discovery turns it on)");
             }
             err.println("running; stop with Ctrl-C");
@@ -155,10 +155,14 @@ final class NodeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** One line per discovered peer, as it is found (on the node loop, hence quick and flushed at once). */
-    private static void printDiscoveries(DiscoveredPeers peers, PrintWriter out) {
-        peers.onDiscovered(found -> {
-            out.println("discovered " + found.address() + " after " + found.afterMs() + " ms");
+    /**
+     * One line per peer admitted to the known-host list (found by discovery, bootstrap or peer exchange and
+     * checked over TLS), with the time since the node started listening: {@code known peer <id@host:port> after
+     * <ms> ms}. Printed on the node loop, hence quick and flushed at once.
+     */
+    private static void printKnownPeers(KnownHosts hosts, PrintWriter out) {
+        hosts.onAdmitted(host -> {
+            out.println("known peer " + host.address() + " after " + (host.admittedAtMs() - hosts.startedAtMs()) + " ms");
             out.flush();
         });
     }

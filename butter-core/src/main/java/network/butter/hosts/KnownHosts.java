@@ -67,6 +67,7 @@ public final class KnownHosts implements Protocol, HostSink {
     private final Map<PeerId, Long> rejectedAt = new LinkedHashMap<>();
     private final Map<PeerId, Long> polledBy = new HashMap<>();
     private volatile List<KnownHost> snapshot = List.of();
+    private final List<Consumer<KnownHost>> admissionListeners = new ArrayList<>();
     private ProtocolContext context;
     private long startedAtMs;
     private boolean stopped;
@@ -116,6 +117,27 @@ public final class KnownHosts implements Protocol, HostSink {
     /** The known hosts now, in admission order; safe to read from any thread. */
     public List<KnownHost> hosts() {
         return snapshot;
+    }
+
+    /** When the protocol started, on the node loop's clock (milliseconds); admission times compare to it. */
+    public long startedAtMs() {
+        return startedAtMs;
+    }
+
+    /**
+     * Calls {@code listener} on the node loop for every host admitted from now on, after first replaying the hosts
+     * already known, so no admission is missed whenever it registers. The listener must be quick.
+     */
+    public void onAdmitted(Consumer<KnownHost> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (context == null) {
+            admissionListeners.add(listener);
+            return;
+        }
+        context.loop().execute(() -> {
+            hosts.values().forEach(listener);
+            admissionListeners.add(listener);
+        });
     }
 
     /** The configuration in force. */
@@ -228,9 +250,13 @@ public final class KnownHosts implements Protocol, HostSink {
 
     private void admit(PeerAddress address, HostQuality quality, String subnet) {
         long now = context.loop().nowMillis();
-        hosts.put(address.id(), new KnownHost(address, quality, subnet, now, now));
+        KnownHost host = new KnownHost(address, quality, subnet, now, now);
+        hosts.put(address.id(), host);
         admitted++;
         publish();
+        for (Consumer<KnownHost> listener : admissionListeners) {
+            listener.accept(host);
+        }
         log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
         if (hosts.size() < config.capacity()) {
             exchangeWith(address);

@@ -86,11 +86,14 @@ final class IncomingCalls {
             return;
         }
         long maxMs = limits.maxHandlerTime().toMillis();
-        long deadlineMs = request.timeoutMs() == 0 ? maxMs : Math.min(request.timeoutMs(), maxMs);
+        // The caller's own timeout, when it is the tighter one, ends the handler silently: the caller has given up
+        // and learns nothing more from a failure racing its own timer. Only this node's limit is reported.
+        boolean callersDeadline = request.timeoutMs() != 0 && request.timeoutMs() < maxMs;
+        long deadlineMs = callersDeadline ? request.timeoutMs() : maxMs;
         Call call = new Call(from, request.route());
         calls.put(key, call);
         perPeer.merge(from.id(), 1, Integer::sum);
-        call.timer = env.loop().schedule(deadlineMs, () -> timeOut(key, call, deadlineMs));
+        call.timer = env.loop().schedule(deadlineMs, () -> timeOut(key, call, deadlineMs, callersDeadline));
         Request appRequest = new Request(from, request.route(), request.payload());
         call.task = env.worker().start(request.route(), () -> run(key, call, handler, appRequest));
     }
@@ -166,13 +169,17 @@ final class IncomingCalls {
         }
     }
 
-    private void timeOut(Key key, Call call, long deadlineMs) {
+    private void timeOut(Key key, Call call, long deadlineMs, boolean callersDeadline) {
         if (!remove(key, call)) {
             return;
         }
         call.task.cancel();
-        log.warn("handler for '{}' did not finish within {} ms; interrupted it", call.route, deadlineMs);
-        fail(call.from, key.requestId, ErrorCode.HANDLER_TIMEOUT, "did not finish within " + deadlineMs + " ms");
+        if (callersDeadline) {
+            log.debug("handler for '{}' outlived its caller's timeout of {} ms; interrupted it", call.route, deadlineMs);
+        } else {
+            log.warn("handler for '{}' did not finish within {} ms; interrupted it", call.route, deadlineMs);
+            fail(call.from, key.requestId, ErrorCode.HANDLER_TIMEOUT, "did not finish within " + deadlineMs + " ms");
+        }
         onDrained.run();
     }
 

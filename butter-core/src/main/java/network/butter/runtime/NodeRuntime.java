@@ -52,6 +52,9 @@ public final class NodeRuntime implements Node, TransportListener {
 
     private enum State { RUNNING, DRAINING, CLOSED }
 
+    /** Longest wait for the transport to close its connections at the end of a shutdown, in milliseconds. */
+    private static final long TRANSPORT_CLOSE_TIMEOUT_MS = 5_000;
+
     private final Environment env;
     private final NodeLoop loop;
     private final Limits limits;
@@ -292,11 +295,21 @@ public final class NodeRuntime implements Node, TransportListener {
     private void finishShutdown() {
         state = State.CLOSED;
         graceTimer.cancel();
+        CompletableFuture<Void> done = shutdown.get();
+        // A shutdown must end: if the transport cannot close its connections in time, say so and finish anyway.
+        Cancellable watchdog = loop.schedule(TRANSPORT_CLOSE_TIMEOUT_MS, () -> {
+            if (!done.isDone()) {
+                log.warn("{}: transport did not close within {} ms; shutdown completes anyway",
+                    id().shortForm(), TRANSPORT_CLOSE_TIMEOUT_MS);
+                done.complete(null);
+            }
+        });
         env.transport().close().whenComplete((v, error) -> {
             if (error != null) {
                 log.warn("{}: transport did not close cleanly: {}", id().shortForm(), error.toString());
             }
-            shutdown.get().complete(null);
+            watchdog.cancel();
+            done.complete(null);
         });
     }
 

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import network.butter.api.Behaviour;
@@ -17,7 +16,9 @@ import network.butter.api.Node;
 import network.butter.api.NodeStats;
 import network.butter.api.Reply;
 import network.butter.api.RequestHandler;
+import network.butter.discover.Bootstrap;
 import network.butter.discover.LanDiscovery;
+import network.butter.hosts.KnownHosts;
 import network.butter.env.Cancellable;
 import network.butter.env.Environment;
 import network.butter.identity.HostPort;
@@ -25,7 +26,6 @@ import network.butter.identity.IdentityStore;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
-import network.butter.node.discover.DiscoveredPeers;
 import network.butter.node.discover.DiscoveryConfig;
 import network.butter.node.discover.NettyMulticast;
 import network.butter.node.env.EventLoopNodeLoop;
@@ -46,12 +46,14 @@ import org.slf4j.LoggerFactory;
 public final class ButterNode implements Node {
 
     private static final Logger log = LoggerFactory.getLogger(ButterNode.class);
+    /** First pause before a lonely node knocks at its bootstrap addresses again, in milliseconds. */
+    private static final long BOOTSTRAP_RETRY_MS = 1_000;
 
     private final NodeConfig config;
     private final Map<String, RequestHandler> earlyRoutes = new LinkedHashMap<>();
     private final List<Protocol> earlyProtocols = new ArrayList<>();
     private volatile NodeRuntime runtime;
-    private volatile DiscoveredPeers discoveredPeers;
+    private volatile KnownHosts knownHosts;
 
     ButterNode(NodeConfig config) {
         this.config = config;
@@ -95,31 +97,24 @@ public final class ButterNode implements Node {
             throw e;
         }
         // Protocols start only now: they may ask for the node's address, which exists once bound.
+        KnownHosts hosts = new KnownHosts(config.knownHosts(), () -> 0L);
+        started.install(hosts);
+        knownHosts = hosts;
         earlyProtocols.forEach(started::install);
-        // Discovery times count from here, when the node can be reached, as peers see it.
-        DiscoveredPeers discovered = multicast == null ? null
-            : new DiscoveredPeers(DiscoveredPeers.DEFAULT_CAPACITY, nodeLoop::nowMillis);
-        discoveredPeers = discovered;
         runtime = started;
-        log.info("node {} listening on {}", identity.peerId(), transport.localAddress().hostPort());
+        log.debug("node {} listening on {}", identity.peerId(), transport.localAddress().hostPort());
         if (multicast != null) {
-            startDiscovery(started, multicast, discovered);
+            startDiscovery(started, multicast, hosts);
         }
-        for (HostPort address : config.bootstrap()) {
-            started.connect(address).whenComplete((peer, error) -> {
-                if (error != null) {
-                    log.warn("bootstrap {} unreachable: {}", address, error.getMessage());
-                } else {
-                    log.info("connected to bootstrap peer {}", peer);
-                }
-            });
+        if (!config.bootstrap().isEmpty()) {
+            started.install(new Bootstrap(config.bootstrap(), hosts, BOOTSTRAP_RETRY_MS));
         }
         return this;
     }
 
-    private void startDiscovery(NodeRuntime started, NettyMulticast multicast, DiscoveredPeers discovered) {
+    private void startDiscovery(NodeRuntime started, NettyMulticast multicast, KnownHosts hosts) {
         DiscoveryConfig discovery = config.discovery();
-        started.install(new LanDiscovery(multicast, discovered, discovery.timing()));
+        started.install(new LanDiscovery(multicast, hosts, discovery.timing()));
         log.info("discovering peers on {}:{} via {}", discovery.group(), discovery.port(),
             multicast.networkInterface().getName());
     }
@@ -135,13 +130,14 @@ public final class ButterNode implements Node {
     }
 
     /**
-     * The peers LAN discovery has found so far, or empty if discovery is off (see {@link NodeConfig#discovery()}).
+     * The node's known-host list: the peers it has checked and keeps polling, with their qualities. Discovery,
+     * bootstrap and peer exchange feed it.
      *
      * @throws IllegalStateException if the node is not started
      */
-    public Optional<DiscoveredPeers> discoveredPeers() {
+    public KnownHosts knownHosts() {
         runtime();
-        return Optional.ofNullable(discoveredPeers);
+        return knownHosts;
     }
 
     private NodeRuntime runtime() {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import network.butter.api.Limits;
+import network.butter.hosts.KnownHostsConfig;
 import network.butter.identity.HostPort;
 import network.butter.node.discover.DiscoveryConfig;
 
@@ -24,10 +25,12 @@ import network.butter.node.discover.DiscoveryConfig;
  * @param eventLoopGroup    Netty event loops to run on, or null for the process-wide shared ones
  * @param discovery         how to find peers on the LAN by multicast, or null (the default) for no discovery:
  *                          a library node multicasts only when asked to
+ * @param knownHosts        how the node keeps its known-host list, or null to derive it from the memory budget and
+ *                          the connection limit
  */
 public record NodeConfig(String host, int port, String advertisedHost, Path dataDirectory, long memoryBudgetBytes,
                          Limits limits, List<HostPort> bootstrap, EventLoopGroup eventLoopGroup,
-                         DiscoveryConfig discovery) {
+                         DiscoveryConfig discovery, KnownHostsConfig knownHosts) {
 
     /** Checks the values and derives the limits if none were given. */
     public NodeConfig {
@@ -37,6 +40,9 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
         }
         if (limits == null) {
             limits = Limits.forMemoryBudget(memoryBudgetBytes);
+        }
+        if (knownHosts == null) {
+            knownHosts = KnownHostsConfig.forMemoryBudget(memoryBudgetBytes, limits.maxConnections());
         }
         bootstrap = List.copyOf(bootstrap);
     }
@@ -57,6 +63,7 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
         private final List<HostPort> bootstrap = new ArrayList<>();
         private EventLoopGroup eventLoopGroup;
         private DiscoveryConfig discovery;
+        private KnownHostsConfig knownHosts;
 
         Builder() {
         }
@@ -118,10 +125,16 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
             return this;
         }
 
+        /** Known-host settings, overriding those derived from the memory budget. */
+        public Builder knownHosts(KnownHostsConfig value) {
+            this.knownHosts = value;
+            return this;
+        }
+
         /** The configuration. */
         public NodeConfig build() {
             return new NodeConfig(host, port, advertisedHost, dataDirectory, memoryBudgetBytes, limits, bootstrap,
-                eventLoopGroup, discovery);
+                eventLoopGroup, discovery, knownHosts);
         }
     }
 }

@@ -2,14 +2,16 @@ package network.butter.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import network.butter.node.discover.DiscoveryConfig;
 import org.junit.jupiter.api.Test;
 
-/** How discovery is switched on and off on a real node; nothing here multicasts. */
+/** How discovery is switched on and off on a real node, and its known-host list; nothing here multicasts. */
 class DiscoveryNodeTest {
 
     @Test
@@ -20,17 +22,30 @@ class DiscoveryNodeTest {
     }
 
     @Test
-    void shouldReportNoDiscoveredPeersWhenDiscoveryIsOff() {
+    void shouldStartWithAnEmptyKnownHostList() {
         try (ButterNode node = Butter.node(cfg -> cfg.host("127.0.0.1")).start()) {
-            assertThat(node.discoveredPeers()).isEmpty();
+            assertThat(node.knownHosts().hosts()).isEmpty();
+            assertThat(node.knownHosts().config().capacity()).isEqualTo(60);
         }
     }
 
     @Test
-    void shouldTellThatDiscoveredPeersNeedAStartedNode() {
+    void shouldKnowItsBootstrapPeerAndBeKnownBackWithoutDiscovery() {
+        try (ButterNode first = Butter.node(cfg -> cfg.host("127.0.0.1")).start();
+             ButterNode second = Butter.node(cfg -> cfg.host("127.0.0.1")
+                 .bootstrap(first.address().hostPort())).start()) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(second.knownHosts().hosts()).extracting(host -> host.address().id()).containsExactly(first.id());
+                assertThat(first.knownHosts().hosts()).extracting(host -> host.address().id()).containsExactly(second.id());
+            });
+        }
+    }
+
+    @Test
+    void shouldTellThatKnownHostsNeedAStartedNode() {
         ButterNode node = Butter.node(cfg -> cfg.host("127.0.0.1"));
 
-        assertThatThrownBy(node::discoveredPeers).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(node::knownHosts).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("not started");
     }
 

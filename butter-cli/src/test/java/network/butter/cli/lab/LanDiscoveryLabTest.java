@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * bridge: multicast goes only through the lab's interfaces. One node starts first and keeps running; then each
  * run starts the other nodes at once as newcomers and waits until every node of the run has discovered every
  * other, and stops the newcomers. The figure is the newcomers' time from listening to their first peer (their
- * {@code discovered ... after N ms} line); the time from launching the process (JVM start, key and certificate
+ * {@code known peer ... after N ms} line); the time from launching the process (JVM start, key and certificate
  * generation included) is printed too.
  */
 class LanDiscoveryLabTest {
@@ -41,7 +41,7 @@ class LanDiscoveryLabTest {
     /** The design's target for a newcomer's first peer, at the 99th percentile. */
     private static final long TARGET_P99_MS = 1_000;
     private static final Duration STEP_BOUND = Duration.ofSeconds(20);
-    private static final Pattern DISCOVERED = Pattern.compile("discovered (\\S+) after (\\d+) ms");
+    private static final Pattern DISCOVERED = Pattern.compile("known peer (\\S+) after (\\d+) ms");
 
     private static NetnsLab lab;
 
@@ -79,7 +79,7 @@ class LanDiscoveryLabTest {
                     awaitOrFail(() -> everyNodeDiscoveredEveryOther(nodes),
                         "run " + run + ": every node discovers every other", nodes);
                     for (LabProcess newcomer : newcomers) {
-                        LabProcess.Line firstPeer = newcomer.firstLineStartingWith("discovered ").orElseThrow();
+                        LabProcess.Line firstPeer = newcomer.firstLineStartingWith("known peer ").orElseThrow();
                         listeningToFirstPeerMs.add(afterMs(firstPeer));
                         launchToFirstPeerMs.add(TimeUnit.NANOSECONDS.toMillis(firstPeer.atNanos()
                             - newcomer.launchedNanos()));

@@ -339,21 +339,24 @@ public final class NettyTransport implements Transport {
      */
     void onClosed(Connection connection) {
         connections.remove(connection);
-        CompletableFuture<PeerAddress> dial = pendingDials.remove(connection);
-        if (dial != null) {
-            dial.completeExceptionally(connection.closeReason());
-        }
         PeerId peer = connection.peer();
-        if (peer != null && primary.get(peer) == connection) {
-            primary.remove(peer);
-            for (Connection other : connections) {
-                if (other.ready() && peer.equals(other.peer())) {
-                    primary.put(peer, other);
-                }
+        try {
+            CompletableFuture<PeerAddress> dial = pendingDials.remove(connection);
+            if (dial != null) {
+                dial.completeExceptionally(connection.closeReason());
             }
-            listener.onPeerFailed(peer, connection.closeReason());
+            if (peer != null && primary.get(peer) == connection) {
+                primary.remove(peer);
+                for (Connection other : connections) {
+                    if (other.ready() && peer.equals(other.peer())) {
+                        primary.put(peer, other);
+                    }
+                }
+                listener.onPeerFailed(peer, connection.closeReason());
+            }
+        } finally {
+            maybeFinishClose(); // whatever the listener did, a closing transport must notice its last connection
         }
-        maybeFinishClose();
     }
 
     @Override
