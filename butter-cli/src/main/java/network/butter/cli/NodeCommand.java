@@ -12,6 +12,7 @@ import network.butter.identity.IdentityStore;
 import network.butter.node.Butter;
 import network.butter.node.ButterNode;
 import network.butter.node.NodeConfig;
+import network.butter.hosts.HostQuality;
 import network.butter.hosts.KnownHosts;
 import network.butter.node.discover.DiscoveryConfig;
 import picocli.CommandLine.Command;
@@ -157,12 +158,17 @@ final class NodeCommand implements Callable<Integer> {
 
     /**
      * One line per peer admitted to the known-host list (found by discovery, bootstrap or peer exchange and
-     * checked over TLS), with the time since the node started listening: {@code known peer <id@host:port> after
-     * <ms> ms}. Printed on the node loop, hence quick and flushed at once.
+     * checked over TLS), with the time since the node started listening and what the peer reported about itself:
+     * {@code known peer <id@host:port> after <ms> ms (up …, offers …, knows …, known by …, subnet …)}. Printed on
+     * the node loop, hence quick and flushed at once.
      */
     private static void printKnownPeers(KnownHosts hosts, PrintWriter out) {
         hosts.onAdmitted(host -> {
-            out.println("known peer " + host.address() + " after " + (host.admittedAtMs() - hosts.startedAtMs()) + " ms");
+            HostQuality quality = host.quality();
+            out.println("known peer " + host.address() + " after " + (host.admittedAtMs() - hosts.startedAtMs())
+                + " ms (up " + quality.uptimeMs() / 1000 + " s, offers " + quality.storageAvailableBytes()
+                + " bytes, knows " + quality.knownHosts() + ", known by " + quality.knownBy()
+                + (quality.ambassador() ? ", ambassador" : "") + ", subnet " + host.subnet() + ")");
             out.flush();
         });
     }

@@ -213,6 +213,25 @@ class ButterCliTest {
     }
 
     @Test
+    void shouldPrintEachKnownPeerWithItsQualityWhenJoiningThroughABootstrapAddress() throws InterruptedException {
+        StringWriter out = new StringWriter();
+        CommandLine cli = commandLine(out, new StringWriter());
+        try (ButterNode existing = loopbackNode()) {
+            Thread command = Thread.ofPlatform().name("butter-node-bootstrapping").start(() -> cli.execute("node",
+                "--host", "127.0.0.1", "--port", "0", "--bootstrap", existing.address().hostPort().toString()));
+            try {
+                await().atMost(BOUND).until(() -> out.toString().contains("known peer "));
+                String line = out.toString().lines().filter(l -> l.startsWith("known peer ")).findFirst().orElseThrow();
+                assertThat(line).startsWith("known peer " + existing.address() + " after ")
+                    .matches(".* after \\d+ ms \\(up \\d+ s, offers 0 bytes, knows \\d+, known by \\d+, subnet 127\\.0\\.0\\.0/24\\)");
+            } finally {
+                command.interrupt();
+                assertThat(command.join(BOUND)).as("butter node stopped within %s", BOUND).isTrue();
+            }
+        }
+    }
+
+    @Test
     void shouldRunANodeOthersCanCallUntilInterrupted() throws InterruptedException {
         StringWriter out = new StringWriter();
         AtomicInteger exitCode = new AtomicInteger(-1);
