@@ -3,15 +3,9 @@
 #   scripts/bench.sh              full run (3 s warm-up + 10 s measure per run, 2 rounds, c=1 and c=64)
 #   scripts/bench.sh --quick      smoke run (1 s + 1 s per run)
 #   scripts/bench.sh --help       all options
-# Builds butter-bench/target/butter-bench.jar first if it is missing (delete it to force a rebuild).
+# Builds butter-bench/target/butter-bench.jar first if it is missing (see bench-jar.sh).
 # Extra JVM options can be given in BENCH_JAVA_OPTS, e.g. BENCH_JAVA_OPTS="-Xmx1g".
 set -euo pipefail
-source "$(dirname "$0")/find-java.sh"
-root="$(cd "$(dirname "$0")/.." && pwd)"
-jar="$root/butter-bench/target/butter-bench.jar"
-if [ ! -f "$jar" ]; then
-  echo "building $jar ..." >&2
-  (cd "$root" && ./mvnw -q -B -ntp package -DskipTests -pl butter-bench -am)
-fi
+source "$(dirname "$0")/bench-jar.sh"
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options, split on purpose
 exec java ${BENCH_JAVA_OPTS:-} -jar "$jar" "$@"

@@ -3,14 +3,8 @@
 #   scripts/sim-scale.sh                                   1,000 and 10,000 nodes, 60 virtual s each
 #   scripts/sim-scale.sh --nodes 100000 --virtual-seconds 10
 #   scripts/sim-scale.sh --help                            all options
-# Builds butter-bench/target/butter-bench.jar first if it is missing (delete it to force a rebuild).
+# Builds butter-bench/target/butter-bench.jar first if it is missing (see bench-jar.sh).
 set -euo pipefail
-source "$(dirname "$0")/find-java.sh"
-root="$(cd "$(dirname "$0")/.." && pwd)"
-jar="$root/butter-bench/target/butter-bench.jar"
-if [ ! -f "$jar" ]; then
-  echo "building $jar ..." >&2
-  (cd "$root" && ./mvnw -q -B -ntp package -DskipTests -pl butter-bench -am)
-fi
+source "$(dirname "$0")/bench-jar.sh"
 # shellcheck disable=SC2086 # SIM_JAVA_OPTS is a list of options, split on purpose
 exec java ${SIM_JAVA_OPTS:-} -cp "$jar" network.butter.bench.SimulatorScaleBench "$@"

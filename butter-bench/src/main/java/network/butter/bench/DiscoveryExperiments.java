@@ -1,7 +1,6 @@
 package network.butter.bench;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -16,6 +15,7 @@ import network.butter.discover.LanDiscovery;
 import network.butter.discover.LanDiscoveryConfig;
 import network.butter.hosts.HostClass;
 import network.butter.hosts.KnownHost;
+import network.butter.hosts.KnownHostGraph;
 import network.butter.hosts.KnownHosts;
 import network.butter.hosts.KnownHostsConfig;
 import network.butter.identity.PeerId;
@@ -204,21 +204,9 @@ public final class DiscoveryExperiments implements Callable<Integer> {
     }
 
     private static boolean connected(List<SimNode> nodes, Map<SimNode, KnownHosts> lists) {
-        Map<PeerId, Set<PeerId>> links = new HashMap<>();
-        for (SimNode node : nodes) {
-            for (KnownHost host : lists.get(node).hosts()) {
-                links.computeIfAbsent(node.id(), k -> new HashSet<>()).add(host.address().id());
-                links.computeIfAbsent(host.address().id(), k -> new HashSet<>()).add(node.id());
-            }
-        }
-        Set<PeerId> seen = new HashSet<>();
-        ArrayDeque<PeerId> queue = new ArrayDeque<>(List.of(nodes.get(0).id()));
-        while (!queue.isEmpty()) {
-            PeerId next = queue.poll();
-            if (seen.add(next)) {
-                queue.addAll(links.getOrDefault(next, Set.of()));
-            }
-        }
-        return seen.size() >= nodes.size();
+        Map<PeerId, SimNode> byId = new HashMap<>();
+        nodes.forEach(node -> byId.put(node.id(), node));
+        return KnownHostGraph.connected(byId.keySet(),
+            id -> lists.get(byId.get(id)).hosts().stream().map(host -> host.address().id()).toList());
     }
 }

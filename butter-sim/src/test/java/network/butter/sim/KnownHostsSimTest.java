@@ -3,7 +3,6 @@ package network.butter.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,6 +14,7 @@ import network.butter.discover.Bootstrap;
 import network.butter.discover.LanDiscovery;
 import network.butter.discover.LanDiscoveryConfig;
 import network.butter.hosts.KnownHost;
+import network.butter.hosts.KnownHostGraph;
 import network.butter.hosts.KnownHosts;
 import network.butter.hosts.KnownHostsConfig;
 import network.butter.identity.HostPort;
@@ -59,24 +59,10 @@ class KnownHostsSimTest {
         return ids;
     }
 
-    /** Whether every running node can reach every other by following known-host links (either direction). */
     private boolean connected(List<SimNode> nodes) {
-        Map<PeerId, Set<PeerId>> links = new HashMap<>();
-        for (SimNode node : nodes) {
-            for (PeerId other : known(node)) {
-                links.computeIfAbsent(node.id(), k -> new HashSet<>()).add(other);
-                links.computeIfAbsent(other, k -> new HashSet<>()).add(node.id());
-            }
-        }
-        Set<PeerId> seen = new HashSet<>();
-        ArrayDeque<PeerId> queue = new ArrayDeque<>(List.of(nodes.get(0).id()));
-        while (!queue.isEmpty()) {
-            PeerId next = queue.poll();
-            if (seen.add(next)) {
-                queue.addAll(links.getOrDefault(next, Set.of()));
-            }
-        }
-        return nodes.stream().allMatch(node -> seen.contains(node.id()));
+        Map<PeerId, SimNode> byId = new HashMap<>();
+        nodes.forEach(node -> byId.put(node.id(), node));
+        return KnownHostGraph.connected(byId.keySet(), id -> known(byId.get(id)));
     }
 
     @Test
