@@ -41,7 +41,7 @@ class LanDiscoveryLabTest {
     /** The design's target for a newcomer's first peer, at the 99th percentile. */
     private static final long TARGET_P99_MS = 1_000;
     private static final Duration STEP_BOUND = Duration.ofSeconds(20);
-    private static final Pattern DISCOVERED = Pattern.compile("known peer (\\S+) after (\\d+) ms");
+    private static final Pattern DISCOVERED = Pattern.compile("known peer (\\S+) after (\\d+) ms \\(.*\\)");
 
     private static NetnsLab lab;
 
