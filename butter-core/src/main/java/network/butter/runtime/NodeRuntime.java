@@ -222,7 +222,10 @@ public final class NodeRuntime implements Node, TransportListener {
         }
     }
 
-    /** Starts the protocol on the node loop; it stops when the node shuts down. */
+    /**
+     * Starts the protocol on the node loop; it stops when the node shuts down. Installed on a node that is
+     * already shutting down, it is stopped at once without starting.
+     */
     @Override
     public Node install(Protocol protocol) {
         Objects.requireNonNull(protocol, "protocol");
@@ -231,6 +234,8 @@ public final class NodeRuntime implements Node, TransportListener {
                 protocols.add(protocol);
                 protocol.start(protocolContext);
                 log.debug("{}: started protocol {}", id().shortForm(), protocol.name());
+            } else {
+                protocol.stop(); // too late to start: still release what it holds (a socket, say)
             }
         });
         return this;

@@ -102,6 +102,17 @@ class ProtocolContextTest {
     }
 
     @Test
+    void shouldStopAProtocolInstalledTooLateWithoutStartingIt() {
+        alice.runtime().shutdown(Duration.ofSeconds(1));
+        net.time().advance(10);
+        Recorder late = new Recorder();
+        alice.runtime().install(late);
+        net.time().advance(10);
+        assertThat(late.context).isNull();
+        assertThat(late.stopped).isTrue();
+    }
+
+    @Test
     void shouldStopProtocolsWhenTheNodeShutsDownAndRefuseTheirNewRequests() {
         alice.runtime().shutdown(Duration.ofSeconds(1));
         net.time().advance(10);
