@@ -1,0 +1,108 @@
+package network.butter.store;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splits content into content-addressed chunks and puts it back together, verifying every piece.
+ *
+ * <p>Content that fits in one chunk is stored as that chunk: its id is the SHA-256 of the content. Larger content
+ * becomes chunks of {@link #chunkBytes()} plus a {@link Manifest} listing them; the manifest's id is the content's
+ * id. (A one-chunk content that happens to start with the manifest magic is stored behind a manifest too, so the
+ * two can never be confused.)
+ */
+public final class Chunker {
+
+    /** Default chunk size, 64 KiB; the storage issue chooses the final default from measurements. */
+    public static final int DEFAULT_CHUNK_BYTES = 64 * 1024;
+
+    private final int chunkBytes;
+
+    /** @param chunkBytes size of a chunk, in bytes (at least 64) */
+    public Chunker(int chunkBytes) {
+        if (chunkBytes < 64) {
+            throw new IllegalArgumentException("chunkBytes must be at least 64, got " + chunkBytes);
+        }
+        this.chunkBytes = chunkBytes;
+    }
+
+    /** The chunk size, in bytes. */
+    public int chunkBytes() {
+        return chunkBytes;
+    }
+
+    /** Content cut into chunks: the id naming it, and every chunk (manifest included) by id, in order. */
+    public record Split(ContentId id, Map<ContentId, byte[]> chunks) {
+    }
+
+    /** Cuts {@code content} into chunks. */
+    public Split split(byte[] content) {
+        Map<ContentId, byte[]> chunks = new LinkedHashMap<>();
+        if (content.length <= chunkBytes && !Manifest.looksLikeManifest(content)) {
+            ContentId id = ContentId.of(content);
+            chunks.put(id, content.clone());
+            return new Split(id, chunks);
+        }
+        List<ContentId> ids = new ArrayList<>();
+        for (int offset = 0; offset < content.length; offset += chunkBytes) {
+            byte[] chunk = Arrays.copyOfRange(content, offset, Math.min(content.length, offset + chunkBytes));
+            ContentId id = ContentId.of(chunk);
+            ids.add(id);
+            chunks.putIfAbsent(id, chunk);
+        }
+        byte[] manifest = new Manifest(content.length, chunkBytes, ids).encode();
+        ContentId manifestId = ContentId.of(manifest);
+        Map<ContentId, byte[]> withManifest = new LinkedHashMap<>();
+        withManifest.put(manifestId, manifest);
+        withManifest.putAll(chunks);
+        return new Split(manifestId, withManifest);
+    }
+
+    /**
+     * Puts content back together from its chunks, checking every chunk against its id.
+     *
+     * @param id     the content's id (a data chunk's or a manifest's)
+     * @param source where to read chunks; returns null for a chunk it does not have
+     * @return the content
+     * @throws IllegalStateException naming the chunk that is missing, corrupt or not a valid manifest
+     */
+    public static byte[] assemble(ContentId id, java.util.function.Function<ContentId, byte[]> source) {
+        byte[] top = verified(id, source);
+        if (!Manifest.looksLikeManifest(top)) {
+            return top;
+        }
+        Manifest manifest;
+        try {
+            manifest = Manifest.decode(top);
+        } catch (network.butter.wire.WireFormatException e) {
+            throw new IllegalStateException("chunk " + id + " looks like a manifest but is not one: " + e.getMessage(), e);
+        }
+        byte[] content = new byte[Math.toIntExact(manifest.totalBytes())];
+        int offset = 0;
+        for (ContentId chunkId : manifest.chunks()) {
+            byte[] chunk = verified(chunkId, source);
+            int expected = (int) Math.min(manifest.chunkBytes(), manifest.totalBytes() - offset);
+            if (chunk.length != expected) {
+                throw new IllegalStateException("chunk " + chunkId + " of " + id + " has " + chunk.length
+                    + " bytes, the manifest says " + expected);
+            }
+            System.arraycopy(chunk, 0, content, offset, chunk.length);
+            offset += chunk.length;
+        }
+        return content;
+    }
+
+    private static byte[] verified(ContentId id, java.util.function.Function<ContentId, byte[]> source) {
+        byte[] chunk = source.apply(id);
+        if (chunk == null) {
+            throw new IllegalStateException("chunk " + id + " is missing");
+        }
+        if (!id.matches(chunk)) {
+            throw new IllegalStateException("chunk " + id + " is corrupt: its bytes do not hash to its id");
+        }
+        return chunk;
+    }
+}

@@ -1,0 +1,92 @@
+package network.butter.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import network.butter.wire.WireFormatException;
+import org.junit.jupiter.api.Test;
+
+class ChunkerTest {
+
+    private static final long SEED = 5L;
+    private final Chunker chunker = new Chunker(1024);
+
+    private static byte[] random(int length) {
+        byte[] bytes = new byte[length];
+        new SplittableRandom(SEED + length).nextBytes(bytes);
+        return bytes;
+    }
+
+    @Test
+    void shouldStoreSmallContentAsOneChunkNamedByItsHash() {
+        byte[] content = random(1000);
+        Chunker.Split split = chunker.split(content);
+        assertThat(split.id()).isEqualTo(ContentId.of(content));
+        assertThat(split.chunks()).hasSize(1);
+        assertThat(Chunker.assemble(split.id(), split.chunks()::get)).isEqualTo(content);
+    }
+
+    @Test
+    void shouldCutLargeContentIntoChunksBehindAManifest() throws Exception {
+        byte[] content = random(10 * 1024 + 17);
+        Chunker.Split split = chunker.split(content);
+        Manifest manifest = Manifest.decode(split.chunks().get(split.id()));
+        assertThat(manifest.totalBytes()).isEqualTo(content.length);
+        assertThat(manifest.chunks()).hasSize(11);
+        assertThat(split.chunks()).hasSize(12);
+        assertThat(Chunker.assemble(split.id(), split.chunks()::get)).isEqualTo(content);
+    }
+
+    @Test
+    void shouldStoreRepeatedChunksOnce() {
+        byte[] content = new byte[8 * 1024];
+        Chunker.Split split = chunker.split(content);
+        assertThat(split.chunks()).hasSize(2);
+        assertThat(Chunker.assemble(split.id(), split.chunks()::get)).isEqualTo(content);
+    }
+
+    @Test
+    void shouldNeverTakeSmallContentThatLooksLikeAManifestForOne() {
+        byte[] impostor = ByteBuffer.allocate(64).putInt(Manifest.MAGIC).array();
+        Chunker.Split split = chunker.split(impostor);
+        assertThat(split.id()).isNotEqualTo(ContentId.of(impostor));
+        assertThat(Chunker.assemble(split.id(), split.chunks()::get)).isEqualTo(impostor);
+    }
+
+    @Test
+    void shouldNameTheCorruptOrMissingChunk() {
+        byte[] content = random(3 * 1024);
+        Chunker.Split split = chunker.split(content);
+        Map<ContentId, byte[]> damaged = new HashMap<>(split.chunks());
+        ContentId victim = damaged.keySet().stream().filter(id -> !id.equals(split.id())).findFirst().orElseThrow();
+        byte[] flipped = damaged.get(victim).clone();
+        flipped[0] ^= 1;
+        damaged.put(victim, flipped);
+        assertThatThrownBy(() -> Chunker.assemble(split.id(), damaged::get))
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining(victim + " is corrupt");
+        damaged.remove(victim);
+        assertThatThrownBy(() -> Chunker.assemble(split.id(), damaged::get)).hasMessageContaining(victim + " is missing");
+    }
+
+    @Test
+    void shouldRoundTripContentIdsAndRejectBadText() {
+        ContentId id = ContentId.of(random(10));
+        assertThat(ContentId.parse(id.toString())).isEqualTo(id);
+        assertThat(id.toHex()).hasSize(64);
+        assertThatThrownBy(() -> ContentId.parse("nope")).hasMessageContaining("43 base64url");
+    }
+
+    @Test
+    void shouldRejectInconsistentManifests() {
+        byte[] encoded = new Manifest(3000, 1024, chunker.split(random(3000)).chunks().keySet().stream().skip(1).toList())
+            .encode();
+        byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length - 1);
+        assertThatThrownBy(() -> Manifest.decode(truncated)).isInstanceOf(WireFormatException.class)
+            .hasMessageContaining("carries");
+        assertThatThrownBy(() -> new Manifest(3000, 1024, java.util.List.of())).hasMessageContaining("make 3 chunks");
+    }
+}
