@@ -26,9 +26,9 @@ import picocli.CommandLine.TypeConversionException;
 /**
  * {@code butter node}: runs a plain node until stopped. It prints {@code peer id: <id>} and
  * {@code address: <id>@<host>:<port>} on stdout (logs go to stderr), so scripts can read where it is, then
- * {@code discovered <id>@<host>:<port> after <ms> ms} for each peer LAN discovery finds, counted from the moment
- * the node listens, so scripts can measure how soon a node finds its first peer. Discovery is on unless the
- * node listens on loopback. Ctrl-C or SIGTERM shuts it down gracefully: requests in flight get up to five
+ * {@code known peer <id>@<host>:<port> after <ms> ms (…)} for each peer admitted to its known-host list (found by
+ * LAN discovery, bootstrap or peer exchange, and checked over TLS), counted from the moment the node listens, so
+ * scripts can measure how soon a node knows its first peer. Discovery is on unless the node listens on loopback. Ctrl-C or SIGTERM shuts it down gracefully: requests in flight get up to five
  * seconds to finish.
  */
 @Command(
@@ -36,7 +36,8 @@ import picocli.CommandLine.TypeConversionException;
     description = {
         "Start a node and run it until stopped (Ctrl-C).",
         "Prints its peer id and address (id@host:port) on stdout; other nodes reach it there. Then prints "
-            + "'discovered ID@HOST:PORT after MS ms' for each peer found on the local network."})
+            + "'known peer ID@HOST:PORT after MS ms (...)' for each peer it comes to know: found on the local "
+            + "network, through --bootstrap, or from the peers it knows."})
 final class NodeCommand implements Callable<Integer> {
 
     /** The port a node listens on unless told otherwise: fixed, so that it can be forwarded and shared. */
