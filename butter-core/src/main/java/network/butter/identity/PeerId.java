@@ -7,7 +7,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
+import network.butter.wire.Base64Url32;
 
 /**
  * The identity of a node on the Butter network: its Ed25519 public key.
@@ -25,7 +25,7 @@ public final class PeerId implements Comparable<PeerId> {
     /** Length of an Ed25519 public key and therefore of a peer id, in bytes. */
     public static final int LENGTH_BYTES = 32;
     /** Length of the text form, in characters. */
-    public static final int TEXT_LENGTH = 43;
+    public static final int TEXT_LENGTH = Base64Url32.TEXT_LENGTH;
 
     // DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (RFC 8410); the raw key follows it.
     private static final byte[] X509_PREFIX = {
@@ -74,23 +74,9 @@ public final class PeerId implements Comparable<PeerId> {
      * @throws IllegalArgumentException with the reason if the text is not a peer id
      */
     public static PeerId parse(String text) {
-        if (text == null || text.length() != TEXT_LENGTH) {
-            throw new IllegalArgumentException("a peer id is " + TEXT_LENGTH + " base64url characters, got "
-                + (text == null ? "null" : "'" + text + "' (" + text.length() + " characters)"));
-        }
-        byte[] raw;
-        try {
-            raw = Base64.getUrlDecoder().decode(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("a peer id is base64url text, '" + text + "' is not: " + e.getMessage(), e);
-        }
-        PeerId id = new PeerId(raw);
-        if (!id.toString().equals(text)) {
-            // 43 characters carry 258 bits; a non-canonical last character would give two texts for one id.
-            throw new IllegalArgumentException("'" + text + "' is not the canonical text form of a peer id");
-        }
-        return id;
+        return new PeerId(Base64Url32.decode(text, "peer id"));
     }
+
 
     /** The raw 32-byte public key (a copy). */
     public byte[] toBytes() {
@@ -149,6 +135,6 @@ public final class PeerId implements Comparable<PeerId> {
     /** The canonical text form: 43 characters of unpadded base64url. */
     @Override
     public String toString() {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(key);
+        return Base64Url32.encode(key);
     }
 }
