@@ -61,7 +61,7 @@ public final class KnownHosts implements Protocol, HostSink {
     private static final byte[] CONSIDERED = {0};
 
     private final KnownHostsConfig config;
-    private final LongSupplier storageAvailableBytes;
+    private volatile LongSupplier storageAvailableBytes;
     private final Map<PeerId, KnownHost> hosts = new LinkedHashMap<>();
     private final Set<PeerId> probation = new HashSet<>();
     private final Map<PeerId, Long> rejectedAt = new LinkedHashMap<>();
@@ -138,6 +138,14 @@ public final class KnownHosts implements Protocol, HostSink {
             hosts.values().forEach(listener);
             admissionListeners.add(listener);
         });
+    }
+
+    /**
+     * From now on, reports in polls the storage that {@code availableBytes} says this node offers: a storage
+     * protocol installed after the known hosts calls this, so recruiters can see the room it has.
+     */
+    public void reportStorage(LongSupplier availableBytes) {
+        this.storageAvailableBytes = Objects.requireNonNull(availableBytes, "availableBytes");
     }
 
     /** The configuration in force. */

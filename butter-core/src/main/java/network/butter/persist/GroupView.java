@@ -22,6 +22,7 @@ public final class GroupView {
     private final int replication;
     private final long memberTimeoutMs;
     private final Map<PeerId, Long> lastHeardMs = new HashMap<>();
+    private final Map<PeerId, Long> introducedAtMs = new HashMap<>();
 
     /**
      * @param block           the block the group keeps
@@ -50,16 +51,43 @@ public final class GroupView {
         return replication;
     }
 
-    /** A member (other than this node) was heard from at {@code nowMs}. */
+    /** A member (other than this node) was heard from at {@code nowMs}: it is live. */
     public void heard(PeerId member, long nowMs) {
         if (!member.equals(self)) {
             lastHeardMs.merge(member, nowMs, Math::max);
+            introducedAtMs.remove(member);
         }
+    }
+
+    /**
+     * Another member named {@code member} as one of the group. Hearsay is not proof of life, so the member is
+     * known (this node will contact it) but not live until heard from directly; an introduction that is never
+     * confirmed lapses after the member timeout. A member already known is left as it is.
+     *
+     * @return whether the member was new to this view
+     */
+    public boolean introduce(PeerId member, long nowMs) {
+        if (member.equals(self) || lastHeardMs.containsKey(member) || introducedAtMs.containsKey(member)) {
+            return false;
+        }
+        introducedAtMs.put(member, nowMs);
+        return true;
+    }
+
+    /** Whether {@code member} is in this view at all (live, silent or only introduced); this node always is. */
+    public boolean knows(PeerId member) {
+        return member.equals(self) || lastHeardMs.containsKey(member) || introducedAtMs.containsKey(member);
+    }
+
+    /** How many members are only introduced, not yet heard from directly. */
+    public int introducedCount() {
+        return introducedAtMs.size();
     }
 
     /** A member left or was found unreachable. */
     public void forget(PeerId member) {
         lastHeardMs.remove(member);
+        introducedAtMs.remove(member);
     }
 
     /** The live members, this node included, in ascending id order. */
@@ -74,21 +102,25 @@ public final class GroupView {
         return List.copyOf(live);
     }
 
-    /** Every member this node has heard of, live or not, except itself. */
+    /** Every member this node has heard of, live, silent or only introduced, except itself, in id order. */
     public List<PeerId> knownMembers() {
-        return List.copyOf(new TreeSet<>(lastHeardMs.keySet()));
+        TreeSet<PeerId> known = new TreeSet<>(lastHeardMs.keySet());
+        known.addAll(introducedAtMs.keySet());
+        return List.copyOf(known);
     }
 
-    /** Drops members silent for longer than the timeout; returns them. */
+    /** Drops members silent, or introduced and unconfirmed, for longer than the timeout; returns them. */
     public List<PeerId> expire(long nowMs) {
         List<PeerId> expired = new ArrayList<>();
-        lastHeardMs.entrySet().removeIf(entry -> {
-            boolean silent = nowMs - entry.getValue() > memberTimeoutMs;
-            if (silent) {
-                expired.add(entry.getKey());
-            }
-            return silent;
-        });
+        for (Map<PeerId, Long> times : List.of(lastHeardMs, introducedAtMs)) {
+            times.entrySet().removeIf(entry -> {
+                boolean silent = nowMs - entry.getValue() > memberTimeoutMs;
+                if (silent) {
+                    expired.add(entry.getKey());
+                }
+                return silent;
+            });
+        }
         return expired;
     }
 
@@ -110,7 +142,12 @@ public final class GroupView {
 
     /** How many members the leader should recruit now (0 unless cold). */
     public int missing(long nowMs) {
-        return Math.max(0, replication - liveMembers(nowMs).size());
+        return missing(nowMs, replication);
+    }
+
+    /** How many members the leader should recruit now for a group of {@code target} members. */
+    public int missing(long nowMs, int target) {
+        return Math.max(0, target - liveMembers(nowMs).size());
     }
 
     /**
@@ -118,7 +155,12 @@ public final class GroupView {
      * highest) always stays and every member computes the same answer from the same live set.
      */
     public List<PeerId> surplus(long nowMs) {
+        return surplus(nowMs, replication);
+    }
+
+    /** {@link #surplus(long)} for a group of {@code target} members. */
+    public List<PeerId> surplus(long nowMs, int target) {
         List<PeerId> live = liveMembers(nowMs);
-        return live.size() <= replication ? List.of() : live.subList(0, live.size() - replication);
+        return live.size() <= target ? List.of() : live.subList(0, live.size() - target);
     }
 }

@@ -1,6 +1,7 @@
 package network.butter.protocol;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
@@ -28,6 +29,12 @@ public interface ProtocolContext {
     /** The node's randomness (seeded in the simulator). */
     RandomGenerator random();
 
+    /**
+     * Signs {@code data} with the node's private key (Ed25519, 64 bytes); anyone can check it with
+     * {@code self().id().verify(data, signature)}.
+     */
+    byte[] sign(byte[] data);
+
     /** The node's limits. */
     Limits limits();
 
@@ -47,6 +54,18 @@ public interface ProtocolContext {
      * must not block.
      */
     CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload, Duration timeout);
+
+    /**
+     * A future to hand to application code: its callbacks never run on the node loop (as with
+     * {@link Node#request}), so a slow application callback cannot stall the node.
+     */
+    <T> CompletableFuture<T> newApplicationFuture();
+
+    /**
+     * Another protocol installed on this node before this one, for protocols built on others (storage recruits
+     * from the known hosts).
+     */
+    <P extends Protocol> Optional<P> protocol(Class<P> type);
 
     /**
      * Registers a listener for peers found unreachable by any protocol (a failed dial, a reset connection);

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -72,6 +73,8 @@ public final class NodeRuntime implements Node, TransportListener {
     private final AtomicReference<CompletableFuture<Void>> shutdown = new AtomicReference<>();
     private State state = State.RUNNING;
     private Cancellable graceTimer = Cancellable.NONE;
+    /** Set while protocols hand over before a graceful shutdown; the node still serves meanwhile. */
+    private boolean leaving;
 
     /**
      * Creates the runtime and registers it with the environment's transport.
@@ -262,6 +265,39 @@ public final class NodeRuntime implements Node, TransportListener {
     }
 
     private void beginShutdown(long graceMs) {
+        if (state != State.RUNNING || leaving) {
+            return;
+        }
+        if (graceMs > 0 && !protocols.isEmpty()) {
+            leaving = true;
+            long leaveMs = Math.max(1, graceMs / 2);
+            CompletableFuture<?>[] leaves = new CompletableFuture<?>[protocols.size()];
+            for (int i = 0; i < leaves.length; i++) {
+                leaves[i] = leaveQuietly(protocols.get(i));
+            }
+            Cancellable leaveTimer = loop.schedule(leaveMs, () -> drain(graceMs - leaveMs));
+            CompletableFuture.allOf(leaves).whenComplete((v, error) -> loop.execute(() -> {
+                leaveTimer.cancel();
+                drain(graceMs - leaveMs);
+            }));
+            return;
+        }
+        drain(graceMs);
+    }
+
+    private CompletableFuture<Void> leaveQuietly(Protocol protocol) {
+        try {
+            return protocol.leave().exceptionally(error -> {
+                log.warn("{}: protocol {} failed to leave cleanly: {}", id().shortForm(), protocol.name(), error.toString());
+                return null;
+            });
+        } catch (RuntimeException e) {
+            log.warn("{}: protocol {} failed to leave cleanly", id().shortForm(), protocol.name(), e);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void drain(long graceMs) {
         if (state != State.RUNNING) {
             return;
         }
@@ -356,6 +392,11 @@ public final class NodeRuntime implements Node, TransportListener {
         }
 
         @Override
+        public byte[] sign(byte[] data) {
+            return env.signer().sign(data);
+        }
+
+        @Override
         public Limits limits() {
             return limits;
         }
@@ -387,6 +428,21 @@ public final class NodeRuntime implements Node, TransportListener {
                 outgoing.submit(peer, route, payload, timeoutMs, result);
             }
             return result;
+        }
+
+        @Override
+        public <T> CompletableFuture<T> newApplicationFuture() {
+            return newFuture();
+        }
+
+        @Override
+        public <P extends Protocol> Optional<P> protocol(Class<P> type) {
+            for (Protocol protocol : protocols) {
+                if (type.isInstance(protocol)) {
+                    return Optional.of(type.cast(protocol));
+                }
+            }
+            return Optional.empty();
         }
 
         @Override

@@ -35,6 +35,24 @@ public interface ChunkStore {
     /** The ids of every chunk held. */
     Set<ContentId> ids();
 
+    /**
+     * Keeps a small record about a block next to it, replacing any earlier one: what a node must remember across
+     * a restart to rejoin the block's group (its owner's stamp, the group's members) or to refuse the block again
+     * (a tombstone). Durable on return, like {@link #put}; counted in {@link #usedBytes()}.
+     *
+     * @return false if the store lacks room for it (nothing is changed)
+     */
+    boolean putRecord(ContentId block, byte[] record);
+
+    /** The record kept for a block, or empty. */
+    Optional<byte[]> record(ContentId block);
+
+    /** Drops a block's record; harmless if there is none. */
+    void removeRecord(ContentId block);
+
+    /** The blocks that have a record. */
+    Set<ContentId> recordIds();
+
     /** Bytes held. */
     long usedBytes();
 

@@ -10,6 +10,7 @@ public final class MemoryChunkStore implements ChunkStore {
 
     private final long capacityBytes;
     private final Map<ContentId, byte[]> chunks = new LinkedHashMap<>();
+    private final Map<ContentId, byte[]> records = new LinkedHashMap<>();
     private long usedBytes;
 
     /** @param capacityBytes the most bytes it holds */
@@ -58,6 +59,37 @@ public final class MemoryChunkStore implements ChunkStore {
     @Override
     public Set<ContentId> ids() {
         return Set.copyOf(chunks.keySet());
+    }
+
+    @Override
+    public boolean putRecord(ContentId block, byte[] record) {
+        byte[] old = records.get(block);
+        long growth = record.length - (old == null ? 0 : old.length);
+        if (growth > 0 && usedBytes + growth > capacityBytes) {
+            return false;
+        }
+        records.put(block, record.clone());
+        usedBytes += growth;
+        return true;
+    }
+
+    @Override
+    public Optional<byte[]> record(ContentId block) {
+        byte[] record = records.get(block);
+        return record == null ? Optional.empty() : Optional.of(record.clone());
+    }
+
+    @Override
+    public void removeRecord(ContentId block) {
+        byte[] removed = records.remove(block);
+        if (removed != null) {
+            usedBytes -= removed.length;
+        }
+    }
+
+    @Override
+    public Set<ContentId> recordIds() {
+        return Set.copyOf(records.keySet());
     }
 
     @Override

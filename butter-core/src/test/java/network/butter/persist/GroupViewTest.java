@@ -101,4 +101,24 @@ class GroupViewTest {
         assertThat(max).isBetween(2_400L, 2_500L);
         assertThat(Heartbeats.nextBeatDelayMs(2_000, 0, random)).isEqualTo(2_000);
     }
+
+    @Test
+    void shouldKnowAnIntroducedMemberButCountItLiveOnlyOnceHeardFromAndLetTheIntroductionLapse() {
+        GroupView group = view(5);
+        assertThat(group.introduce(id(9), 0)).isTrue();
+        assertThat(group.introduce(id(9), 10)).as("already known").isFalse();
+        assertThat(group.knows(id(9))).isTrue();
+        assertThat(group.knownMembers()).containsExactly(id(9));
+        assertThat(group.liveMembers(0)).containsExactly(id(5));
+        assertThat(group.introducedCount()).isEqualTo(1);
+        assertThat(group.isLeader(0)).as("hearsay does not lead").isTrue();
+
+        group.heard(id(9), 500);
+        assertThat(group.liveMembers(500)).containsExactly(id(5), id(9));
+        assertThat(group.introducedCount()).isZero();
+
+        group.introduce(id(7), 600);
+        assertThat(group.expire(600 + TIMEOUT_MS + 1)).containsExactlyInAnyOrder(id(7), id(9));
+        assertThat(group.knownMembers()).isEmpty();
+    }
 }

@@ -69,7 +69,7 @@ public final class MemoryNetwork {
         MemoryTransport transport = new MemoryTransport(address, new FrameCodec(limits.maxFrameBytes()));
         transports.put(identity.peerId(), transport);
         ManualWorker worker = new ManualWorker(time);
-        Environment env = new Environment(new ManualLoop(time), random.split(), worker, transport);
+        Environment env = new Environment(new ManualLoop(time), random.split(), worker, transport, identity::sign);
         return new TestNode(new NodeRuntime(env, limits), worker, transport);
     }
 

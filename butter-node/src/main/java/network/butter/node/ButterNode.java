@@ -82,7 +82,7 @@ public final class ButterNode implements Node {
         NettyTransport transport = new NettyTransport(identity.peerId(), tls, loop, config.limits(),
             config.host(), config.port(), config.advertisedHost());
         Environment env = new Environment(nodeLoop, new SplittableRandom(entropy.nextLong()),
-            new VirtualThreadWorker("butter-" + identity.peerId().shortForm()), transport);
+            new VirtualThreadWorker("butter-" + identity.peerId().shortForm()), transport, identity::sign);
         // Opened before listening, so that a discovery misconfiguration leaves nothing bound behind.
         NettyMulticast multicast = config.discovery() == null ? null
             : NettyMulticast.open(loop, config.discovery(), config.host());

@@ -57,7 +57,7 @@ public final class SimNode {
         transport = new SimTransport(simulation, this, incarnation, limits.maxFrameBytes());
         multicast = new SimMulticast(simulation, this);
         SimLoop loop = new SimLoop(simulation, this, incarnation);
-        runtime = new NodeRuntime(new Environment(loop, new SplittableRandom(randomSeed), loop, transport), limits);
+        runtime = new NodeRuntime(new Environment(loop, new SplittableRandom(randomSeed), loop, transport, identity::sign), limits);
         running = true;
         setup.setUp(this, runtime);
     }

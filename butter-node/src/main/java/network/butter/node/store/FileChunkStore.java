@@ -34,10 +34,12 @@ public final class FileChunkStore implements ChunkStore {
 
     private static final Logger log = LoggerFactory.getLogger(FileChunkStore.class);
     private static final String TEMP_SUFFIX = ".part";
+    private static final String RECORD_SUFFIX = ".rec";
 
     private final Path root;
     private final long capacityBytes;
     private final Map<ContentId, Long> sizes = new ConcurrentHashMap<>();
+    private final Map<ContentId, Long> recordSizes = new ConcurrentHashMap<>();
 
     private FileChunkStore(Path root, long capacityBytes) {
         this.root = root;
@@ -70,6 +72,15 @@ public final class FileChunkStore implements ChunkStore {
                     scan(entry);
                 } else if (entry.getFileName().toString().endsWith(TEMP_SUFFIX)) {
                     Files.deleteIfExists(entry); // an interrupted write: never acknowledged
+                } else if (entry.getFileName().toString().endsWith(RECORD_SUFFIX)) {
+                    String name = entry.getFileName().toString();
+                    try {
+                        ContentId id = ContentId.fromBytes(java.util.HexFormat.of()
+                            .parseHex(name.substring(0, name.length() - RECORD_SUFFIX.length())));
+                        recordSizes.put(id, Files.size(entry));
+                    } catch (IllegalArgumentException e) {
+                        log.warn("ignoring {} in the chunk store: not a record file", entry);
+                    }
                 } else {
                     try {
                         ContentId id = ContentId.fromBytes(java.util.HexFormat.of().parseHex(entry.getFileName().toString()));
@@ -98,29 +109,33 @@ public final class FileChunkStore implements ChunkStore {
         if (usedBytes() + chunk.length > capacityBytes) {
             return false;
         }
-        Path target = pathOf(id);
+        writeAtomically(pathOf(id), chunk, "chunk " + id);
+        sizes.put(id, (long) chunk.length);
+        return true;
+    }
+
+    /** Temp file, fsync, atomic rename, directory fsync: after a crash the target is either whole or as before. */
+    private void writeAtomically(Path target, byte[] bytes, String what) {
         try {
             Files.createDirectories(target.getParent());
             Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(chunk);
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
                 channel.force(true);
             }
             try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             syncDirectory(target.getParent());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot store chunk " + id + " in " + root, e);
+            throw new UncheckedIOException("cannot store " + what + " in " + root, e);
         }
-        sizes.put(id, (long) chunk.length);
-        return true;
     }
 
     private static void syncDirectory(Path directory) {
@@ -176,8 +191,56 @@ public final class FileChunkStore implements ChunkStore {
     }
 
     @Override
+    public synchronized boolean putRecord(ContentId block, byte[] record) {
+        long growth = record.length - recordSizes.getOrDefault(block, 0L);
+        if (growth > 0 && usedBytes() + growth > capacityBytes) {
+            return false;
+        }
+        writeAtomically(recordPathOf(block), record, "record of " + block);
+        recordSizes.put(block, (long) record.length);
+        return true;
+    }
+
+    @Override
+    public Optional<byte[]> record(ContentId block) {
+        if (!recordSizes.containsKey(block)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readAllBytes(recordPathOf(block)));
+        } catch (NoSuchFileException e) {
+            recordSizes.remove(block);
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the record of " + block + " from " + root, e);
+        }
+    }
+
+    @Override
+    public synchronized void removeRecord(ContentId block) {
+        if (recordSizes.remove(block) != null) {
+            try {
+                Files.deleteIfExists(recordPathOf(block));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the record of " + block + " from " + root, e);
+            }
+        }
+    }
+
+    @Override
+    public Set<ContentId> recordIds() {
+        return Set.copyOf(recordSizes.keySet());
+    }
+
+    private Path recordPathOf(ContentId block) {
+        Path chunk = pathOf(block);
+        return chunk.resolveSibling(chunk.getFileName() + RECORD_SUFFIX);
+    }
+
+    @Override
     public long usedBytes() {
-        return sizes.values().stream().mapToLong(Long::longValue).sum();
+        return sizes.values().stream().mapToLong(Long::longValue).sum()
+            + recordSizes.values().stream().mapToLong(Long::longValue).sum();
     }
 
     @Override

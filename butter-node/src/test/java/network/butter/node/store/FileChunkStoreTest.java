@@ -35,6 +35,28 @@ class FileChunkStoreTest {
     }
 
     @Test
+    void shouldKeepGroupRecordsAcrossReopeningAndReplaceThemAtomically() {
+        FileChunkStore store = FileChunkStore.open(dir, 1 << 20);
+        store.put(ID, CHUNK);
+        assertThat(store.putRecord(ID, new byte[] {1, 2, 3})).isTrue();
+        assertThat(store.putRecord(ID, new byte[] {4, 5})).isTrue();
+        FileChunkStore reopened = FileChunkStore.open(dir, 1 << 20);
+        assertThat(reopened.ids()).containsExactly(ID);
+        assertThat(reopened.recordIds()).containsExactly(ID);
+        assertThat(reopened.record(ID)).hasValueSatisfying(bytes -> assertThat(bytes).containsExactly(4, 5));
+        assertThat(reopened.usedBytes()).isEqualTo(CHUNK.length + 2);
+        reopened.removeRecord(ID);
+        assertThat(FileChunkStore.open(dir, 1 << 20).recordIds()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseARecordBeyondCapacity() {
+        FileChunkStore store = FileChunkStore.open(dir, 4);
+        assertThat(store.putRecord(ID, new byte[] {1, 2, 3, 4, 5})).isFalse();
+        assertThat(store.recordIds()).isEmpty();
+    }
+
+    @Test
     void shouldDropInterruptedWritesWhenOpening() throws Exception {
         Path partial = fileOf(ID).resolveSibling(ID.toHex() + ".part");
         Files.createDirectories(partial.getParent());

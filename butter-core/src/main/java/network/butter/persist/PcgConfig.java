@@ -1,0 +1,114 @@
+package network.butter.persist;
+
+/**
+ * Settings of {@link PeerContentGroups}. Start from {@link #defaults()} and change what you need with the
+ * {@code with…} methods; every value is checked.
+ *
+ * @param replication         members per group, {@code r} (default 3)
+ * @param writeQuorum         members that must hold a block before a put succeeds, {@code w} (default: a
+ *                            majority of {@code r})
+ * @param heartbeatIntervalMs mean time between heartbeats to each partner, in milliseconds (default 2,000)
+ * @param palpitation         relative jitter of each heartbeat round, 0 to 1 (default 0.25: 75 %–125 % of the
+ *                            interval), so nodes that started together do not beat in step
+ * @param memberTimeoutBeats  heartbeat intervals of silence after which a member counts as gone (default 2.5)
+ * @param requestTimeoutMs    how long any one storage request may take, in milliseconds (default 2,000)
+ * @param chunkBytes          size of a chunk; content up to this size is one block (default
+ *                            {@link #DEFAULT_CHUNK_BYTES}); it must fit in the peers' frames
+ * @param maxLookups          most peers a {@code get} asks when it must look for a block (default 256)
+ * @param maxReplication      the largest group adaptive replication may grow to; equal to {@code replication}
+ *                            turns adaptation off (the default)
+ * @param targetLossPerDay    adaptive replication's goal: the chance a group loses all its members within one
+ *                            repair time, scaled to a day; r grows while the churn this node observes makes that
+ *                            chance larger (only with {@code maxReplication > replication})
+ */
+public record PcgConfig(int replication, int writeQuorum, long heartbeatIntervalMs, double palpitation,
+                        double memberTimeoutBeats, long requestTimeoutMs, int chunkBytes, int maxLookups,
+                        int maxReplication, double targetLossPerDay) {
+
+    /** Default chunk size: see {@code docs/EXPERIMENTS.md} for the measurements behind it. */
+    public static final int DEFAULT_CHUNK_BYTES = 64 * 1024;
+
+    /** Largest replication factor accepted, here and from peers. */
+    public static final int MAX_REPLICATION = 16;
+
+    /** Checks every value. */
+    public PcgConfig {
+        if (replication < 1 || replication > MAX_REPLICATION) {
+            throw new IllegalArgumentException("replication must be 1.." + MAX_REPLICATION + ", got " + replication);
+        }
+        if (writeQuorum < 1 || writeQuorum > replication) {
+            throw new IllegalArgumentException("writeQuorum must be 1..replication (" + replication + "), got " + writeQuorum);
+        }
+        if (heartbeatIntervalMs < 10) {
+            throw new IllegalArgumentException("heartbeatIntervalMs must be at least 10, got " + heartbeatIntervalMs);
+        }
+        if (!(palpitation >= 0 && palpitation <= 1)) {
+            throw new IllegalArgumentException("palpitation must be within 0 and 1, got " + palpitation);
+        }
+        if (!(memberTimeoutBeats >= 1.5)) {
+            throw new IllegalArgumentException("memberTimeoutBeats must be at least 1.5, got " + memberTimeoutBeats);
+        }
+        if (requestTimeoutMs < 1) {
+            throw new IllegalArgumentException("requestTimeoutMs must be positive, got " + requestTimeoutMs);
+        }
+        if (chunkBytes < 64) {
+            throw new IllegalArgumentException("chunkBytes must be at least 64, got " + chunkBytes);
+        }
+        if (maxLookups < 1) {
+            throw new IllegalArgumentException("maxLookups must be positive, got " + maxLookups);
+        }
+        if (maxReplication < replication || maxReplication > MAX_REPLICATION) {
+            throw new IllegalArgumentException("maxReplication must be replication.." + MAX_REPLICATION + ", got "
+                + maxReplication);
+        }
+        if (!(targetLossPerDay > 0 && targetLossPerDay < 1)) {
+            throw new IllegalArgumentException("targetLossPerDay must be within 0 and 1 (both excluded), got "
+                + targetLossPerDay);
+        }
+    }
+
+    /** r = 3, w = 2, 2 s heartbeats with 25 % palpitation, 2.5 beats to time out, 64 KiB chunks, no adaptation. */
+    public static PcgConfig defaults() {
+        return new PcgConfig(3, 2, 2_000, 0.25, 2.5, 2_000, DEFAULT_CHUNK_BYTES, 256, 3, 1e-6);
+    }
+
+    /** Silence after which a member counts as gone, in milliseconds. */
+    public long memberTimeoutMs() {
+        return Math.round(heartbeatIntervalMs * memberTimeoutBeats);
+    }
+
+    /** Whether the group size adapts to observed churn. */
+    public boolean adaptive() {
+        return maxReplication > replication;
+    }
+
+    /** These settings with replication {@code r} and a majority write quorum (adaptation capped at r or above). */
+    public PcgConfig withReplication(int r) {
+        return new PcgConfig(r, r / 2 + 1, heartbeatIntervalMs, palpitation, memberTimeoutBeats, requestTimeoutMs,
+            chunkBytes, maxLookups, Math.max(r, maxReplication), targetLossPerDay);
+    }
+
+    /** These settings with write quorum {@code w}. */
+    public PcgConfig withWriteQuorum(int w) {
+        return new PcgConfig(replication, w, heartbeatIntervalMs, palpitation, memberTimeoutBeats, requestTimeoutMs,
+            chunkBytes, maxLookups, maxReplication, targetLossPerDay);
+    }
+
+    /** These settings with another heartbeat interval. */
+    public PcgConfig withHeartbeatIntervalMs(long intervalMs) {
+        return new PcgConfig(replication, writeQuorum, intervalMs, palpitation, memberTimeoutBeats, requestTimeoutMs,
+            chunkBytes, maxLookups, maxReplication, targetLossPerDay);
+    }
+
+    /** These settings with another chunk size. */
+    public PcgConfig withChunkBytes(int bytes) {
+        return new PcgConfig(replication, writeQuorum, heartbeatIntervalMs, palpitation, memberTimeoutBeats,
+            requestTimeoutMs, bytes, maxLookups, maxReplication, targetLossPerDay);
+    }
+
+    /** These settings with replication adapting between {@code replication} and {@code max}. */
+    public PcgConfig withAdaptiveReplication(int max, double lossPerDay) {
+        return new PcgConfig(replication, writeQuorum, heartbeatIntervalMs, palpitation, memberTimeoutBeats,
+            requestTimeoutMs, chunkBytes, maxLookups, max, lossPerDay);
+    }
+}

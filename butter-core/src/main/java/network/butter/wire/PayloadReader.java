@@ -1,0 +1,119 @@
+package network.butter.wire;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+
+/**
+ * Reads a protocol payload written by {@link PayloadWriter}. Payloads come from the network, so every read is
+ * checked: a short, oversized or malformed payload gives a {@link WireFormatException} naming what was being
+ * read, never another exception, and never an allocation larger than the payload itself.
+ */
+public final class PayloadReader {
+
+    private final ByteBuffer in;
+    private final String what;
+
+    /**
+     * @param payload the bytes to read
+     * @param what    what the payload is, for error messages (e.g. {@code "heartbeat"})
+     */
+    public PayloadReader(byte[] payload, String what) {
+        this.in = ByteBuffer.wrap(payload);
+        this.what = what;
+    }
+
+    /** One unsigned byte. */
+    public int u8() throws WireFormatException {
+        return need(1).get() & 0xFF;
+    }
+
+    /** Two bytes, big-endian, unsigned. */
+    public int u16() throws WireFormatException {
+        return need(2).getShort() & 0xFFFF;
+    }
+
+    /** Four bytes, big-endian, unsigned. */
+    public long u32() throws WireFormatException {
+        return need(4).getInt() & 0xFFFF_FFFFL;
+    }
+
+    /** Eight bytes, big-endian. */
+    public long u64() throws WireFormatException {
+        return need(8).getLong();
+    }
+
+    /** Exactly {@code length} bytes. */
+    public byte[] raw(int length) throws WireFormatException {
+        need(length);
+        byte[] bytes = new byte[length];
+        in.get(bytes);
+        return bytes;
+    }
+
+    /** A u32 length and that many bytes. */
+    public byte[] bytes() throws WireFormatException {
+        long length = u32();
+        if (length > in.remaining()) {
+            throw malformed("a field of " + length + " bytes with only " + in.remaining() + " left");
+        }
+        return raw((int) length);
+    }
+
+    /** A u16 length and that many UTF-8 bytes. */
+    public String text() throws WireFormatException {
+        return new String(raw(u16()), StandardCharsets.UTF_8);
+    }
+
+    /** A 32-byte peer id. */
+    public PeerId peerId() throws WireFormatException {
+        return PeerId.fromBytes(raw(PeerId.LENGTH_BYTES));
+    }
+
+    /** A peer address as {@link PayloadWriter#address} writes it. */
+    public PeerAddress address() throws WireFormatException {
+        PeerId id = peerId();
+        String host = text();
+        int port = u16();
+        try {
+            return new PeerAddress(id, host, port);
+        } catch (IllegalArgumentException e) {
+            throw malformed("a bad address: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A count of following items, checked against what is left so a forged count cannot make the reader allocate
+     * more than the payload holds.
+     *
+     * @param minItemBytes the fewest bytes one item takes
+     */
+    public int count(int max, int minItemBytes) throws WireFormatException {
+        int count = u16();
+        if (count > max || (long) count * minItemBytes > in.remaining()) {
+            throw malformed("a count of " + count + " (at most " + max + ", " + in.remaining() + " bytes left)");
+        }
+        return count;
+    }
+
+    /** Checks that nothing is left over. */
+    public void end() throws WireFormatException {
+        if (in.hasRemaining()) {
+            throw malformed(in.remaining() + " bytes left over");
+        }
+    }
+
+    /** A {@link WireFormatException} about this payload. */
+    public WireFormatException malformed(String problem) {
+        return new WireFormatException(ErrorCode.MALFORMED_FRAME, "malformed " + what + ": " + problem);
+    }
+
+    private ByteBuffer need(int bytes) throws WireFormatException {
+        if (bytes < 0 || in.remaining() < bytes) {
+            throw malformed("truncated (needs " + bytes + " more bytes, has " + in.remaining() + ")");
+        }
+        return in;
+    }
+}

@@ -1,0 +1,78 @@
+package network.butter.wire;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import network.butter.identity.PeerAddress;
+
+/**
+ * Builds a protocol payload in network byte order. The counterpart of {@link PayloadReader}: protocols write their
+ * messages with one and read them with the other, so every message format is a short, readable sequence of calls.
+ */
+public final class PayloadWriter {
+
+    private final ByteArrayOutputStream out;
+
+    /** An empty payload with room for {@code expectedBytes} before it grows. */
+    public PayloadWriter(int expectedBytes) {
+        this.out = new ByteArrayOutputStream(Math.max(16, expectedBytes));
+    }
+
+    /** Appends one byte (the low 8 bits of {@code value}). */
+    public PayloadWriter u8(int value) {
+        out.write(value);
+        return this;
+    }
+
+    /** Appends two bytes, big-endian. */
+    public PayloadWriter u16(int value) {
+        out.write(value >>> 8);
+        out.write(value);
+        return this;
+    }
+
+    /** Appends four bytes, big-endian. */
+    public PayloadWriter u32(long value) {
+        u16((int) (value >>> 16));
+        return u16((int) value);
+    }
+
+    /** Appends eight bytes, big-endian. */
+    public PayloadWriter u64(long value) {
+        u32(value >>> 32);
+        return u32(value);
+    }
+
+    /** Appends the bytes as they are (a fixed-size field the reader knows the length of). */
+    public PayloadWriter raw(byte[] bytes) {
+        out.writeBytes(bytes);
+        return this;
+    }
+
+    /** Appends a u32 length and the bytes. */
+    public PayloadWriter bytes(byte[] bytes) {
+        u32(bytes.length);
+        return raw(bytes);
+    }
+
+    /** Appends a u16 length and the UTF-8 bytes of {@code text}. */
+    public PayloadWriter text(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > 0xFFFF) {
+            throw new IllegalArgumentException("text of " + utf8.length + " bytes does not fit a u16 length");
+        }
+        u16(utf8.length);
+        return raw(utf8);
+    }
+
+    /** Appends a peer address: the 32-byte id, the host as text, the port as u16. */
+    public PayloadWriter address(PeerAddress address) {
+        raw(address.id().toBytes());
+        text(address.host());
+        return u16(address.port());
+    }
+
+    /** The payload written so far. */
+    public byte[] toByteArray() {
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,403 @@
+package network.butter.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionException;
+import network.butter.api.Limits;
+import network.butter.api.Reply;
+import network.butter.discover.LanDiscovery;
+import network.butter.discover.LanDiscoveryConfig;
+import network.butter.hosts.KnownHosts;
+import network.butter.hosts.KnownHostsConfig;
+import network.butter.identity.PeerId;
+import network.butter.persist.PcgConfig;
+import network.butter.persist.PeerContentGroups;
+import network.butter.persist.StorageException;
+import network.butter.persist.Tombstone;
+import network.butter.store.ChunkStore;
+import network.butter.store.ContentId;
+import network.butter.store.MemoryChunkStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Peer Content Groups on the simulator: puts, repair, leadership, trimming, deletes, updates, corruption. */
+class PeerContentGroupsSimTest {
+
+    @RegisterExtension
+    final SimulationExtension sims = new SimulationExtension();
+
+    private static final KnownHostsConfig FAST_HOSTS = KnownHostsConfig
+        .forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120).withPolling(1_000, 300);
+    private static final PcgConfig CONFIG = PcgConfig.defaults().withHeartbeatIntervalMs(1_000).withChunkBytes(1024);
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    /** Stores outlive crashes, like disks: a restarted node finds its chunks again. */
+    private final Map<SimNode, ChunkStore> disks = new HashMap<>();
+    private final Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+
+    private SimNode node(Simulation sim, long capacityBytes) {
+        return node(sim, new MemoryChunkStore(capacityBytes));
+    }
+
+    private SimNode node(Simulation sim, ChunkStore store) {
+        return sim.spawn(Limits.defaults(), (self, api) -> {
+            ChunkStore disk = disks.computeIfAbsent(self, s -> store);
+            KnownHosts hosts = new KnownHosts(FAST_HOSTS, () -> 0L);
+            PeerContentGroups groups = new PeerContentGroups(CONFIG, disk);
+            storage.put(self, groups);
+            api.install(hosts);
+            api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
+            api.install(groups);
+        });
+    }
+
+    private List<SimNode> cluster(Simulation sim, int size) {
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            nodes.add(node(sim, 1 << 20));
+        }
+        sim.runFor(Duration.ofSeconds(5));
+        return nodes;
+    }
+
+    private List<SimNode> holders(Simulation sim, ContentId block) {
+        List<SimNode> holders = new ArrayList<>();
+        for (SimNode node : sim.running()) {
+            if (storage.get(node).holds(block)) {
+                holders.add(node);
+            }
+        }
+        return holders;
+    }
+
+    private static byte[] text(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Throwable causeOf(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    @Test
+    void shouldAcknowledgeAPutOnceAWriteQuorumHoldsItAndFillTheGroupToR() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("hello groups")), LIMIT);
+
+        assertThat(holders(sim, id)).hasSizeGreaterThanOrEqualTo(CONFIG.writeQuorum());
+        assertThat(sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT)).as("group goldilocks").isTrue();
+        sim.runFor(Duration.ofSeconds(10));
+        assertThat(holders(sim, id)).as("stays at r").hasSize(3);
+        assertThat(sim.await(storage.get(nodes.get(7)).get(id), LIMIT)).isEqualTo(text("hello groups"));
+    }
+
+    @Test
+    void shouldRepairAGroupWhenAMemberCrashes() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("survive a crash")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+
+        SimNode lowest = holders(sim, id).stream().min((a, b) -> a.id().compareTo(b.id())).orElseThrow();
+        lowest.crash();
+        long crashedAt = sim.nowMs();
+        assertThat(sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT)).as("repaired").isTrue();
+        assertThat(sim.nowMs() - crashedAt).as("repair time, ms (reset connections are noticed at once)")
+            .isLessThan(CONFIG.memberTimeoutMs());
+        assertThat(holders(sim, id)).doesNotContain(lowest);
+    }
+
+    @Test
+    void shouldLetTheNextHighestMemberLeadWhenTheLeaderCrashes() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("leaderless for a moment")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        SimNode leader = holders(sim, id).stream().max((a, b) -> a.id().compareTo(b.id())).orElseThrow();
+
+        leader.crash();
+        assertThat(sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT)).isTrue();
+        assertThat(holders(sim, id)).doesNotContain(leader);
+    }
+
+    @Test
+    void shouldTrimAHotGroupWhenAMemberComesBackAndKeepTheHighestIds() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("hot and cold")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        sim.runFor(Duration.ofSeconds(5)); // settled: every member knows every other
+        SimNode member = holders(sim, id).getFirst();
+        member.crash();
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+
+        member.restart(); // same store: it rejoins with its old copy and makes the group hot
+        assertThat(sim.runUntil(() -> holders(sim, id).size() == 4, Duration.ofSeconds(5))).as("rejoined").isTrue();
+        List<PeerId> hot = holders(sim, id).stream().map(SimNode::id).sorted().toList();
+        assertThat(sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT)).as("trimmed").isTrue();
+        List<PeerId> kept = holders(sim, id).stream().map(SimNode::id).sorted().toList();
+        assertThat(kept).as("the lowest id left").isEqualTo(hot.subList(1, 4));
+        sim.runFor(Duration.ofSeconds(10));
+        assertThat(holders(sim, id)).hasSize(3);
+    }
+
+    @Test
+    void shouldBatchHeartbeatsPerPeerSoTheirCostDoesNotGrowWithGroups() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 4); // every group spans 3 of these 4 nodes: at most 6 pairs
+        List<ContentId> ids = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            ids.add(sim.await(storage.get(nodes.get(i % 4)).put(text("block " + i)), LIMIT));
+        }
+        sim.runFor(Duration.ofSeconds(10));
+        long before = beats(sim);
+        sim.runFor(Duration.ofSeconds(60));
+        long perSecond = (beats(sim) - before) / 60;
+        assertThat(ids).allSatisfy(id -> assertThat(holders(sim, id)).hasSize(3));
+        // 6 pairs at one exchange per pair per second, with palpitations: well under 2 per pair, not 40 groups' worth.
+        assertThat(perSecond).as("beat requests per second for 40 groups on 6 peer pairs").isBetween(3L, 12L);
+    }
+
+    private long beats(Simulation sim) {
+        long total = 0;
+        for (SimNode node : sim.nodes()) {
+            total += node.node().stats().requestsSentByRoute().getOrDefault(PeerContentGroups.BEAT_ROUTE, 0L);
+        }
+        return total;
+    }
+
+    @Test
+    void shouldDeleteEveryCopyWithTheOwnersSignatureAndRefuseEveryoneElse() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        SimNode owner = nodes.get(0);
+        ContentId id = sim.await(storage.get(owner).put(text("to be deleted")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+
+        assertThatThrownBy(() -> sim.await(storage.get(nodes.get(5)).delete(id), LIMIT))
+            .satisfies(error -> assertThat(causeOf(error)).isInstanceOf(StorageException.MutationRejectedException.class)
+                .hasMessageContaining("owned by"));
+        assertThat(holders(sim, id)).hasSize(3);
+
+        sim.await(storage.get(owner).delete(id), LIMIT);
+        assertThat(sim.runUntil(() -> holders(sim, id).isEmpty(), Duration.ofSeconds(2))).as("all copies dropped").isTrue();
+        sim.runFor(Duration.ofSeconds(10));
+        assertThat(holders(sim, id)).as("no resurrection").isEmpty();
+        assertThatThrownBy(() -> sim.await(storage.get(nodes.get(6)).get(id), LIMIT))
+            .satisfies(error -> assertThat(causeOf(error)).isInstanceOf(StorageException.ContentDeletedException.class));
+        assertThatThrownBy(() -> sim.await(storage.get(owner).put(text("to be deleted")), LIMIT))
+            .satisfies(error -> assertThat(causeOf(error)).isInstanceOf(StorageException.MutationRejectedException.class));
+    }
+
+    @Test
+    void shouldRefuseATombstoneSignedBySomeoneOtherThanTheOwner() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("not yours")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        SimNode holder = holders(sim, id).getFirst();
+        SimNode forger = nodes.stream().filter(n -> !holders(sim, id).contains(n)).findFirst().orElseThrow();
+
+        byte[] forgedSignature = new byte[64];
+        new SplittableRandom(sims.seed()).nextBytes(forgedSignature);
+        Tombstone forged = new Tombstone(id, nodes.get(0).id(), null, forgedSignature);
+        Reply reply = sim.await(forger.node().request(holder.address(), PeerContentGroups.DELETE_ROUTE, forged.encode(),
+            Duration.ofSeconds(2)), LIMIT);
+        assertThat(reply.payload()[0]).as("refused").isZero();
+        assertThat(new String(reply.payload(), 3, reply.payload().length - 3, StandardCharsets.UTF_8))
+            .contains("signature");
+        sim.runFor(Duration.ofSeconds(5));
+        assertThat(holders(sim, id)).hasSize(3);
+    }
+
+    @Test
+    void shouldStopAMemberThatMissedADeleteFromBringingTheBlockBack() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        SimNode owner = nodes.get(0);
+        ContentId id = sim.await(storage.get(owner).put(text("zombie")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        SimNode away = holders(sim, id).stream().filter(n -> n != owner).findFirst().orElseThrow();
+        away.crash();
+        sim.await(storage.get(owner).delete(id), LIMIT);
+
+        away.restart();
+        assertThat(disks.get(away).contains(id)).as("came back with its copy").isTrue();
+        assertThat(sim.runUntil(() -> holders(sim, id).isEmpty(), LIMIT)).as("told by its old partners").isTrue();
+        sim.runFor(Duration.ofSeconds(10));
+        assertThat(holders(sim, id)).isEmpty();
+    }
+
+    @Test
+    void shouldLetTheOwnerUpdateContentSoReadersOfTheOldIdGetTheNewContent() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        SimNode owner = nodes.get(1);
+        ContentId first = sim.await(storage.get(owner).put(text("version 1")), LIMIT);
+        assertThatThrownBy(() -> sim.await(storage.get(nodes.get(2)).update(first, text("hijack")), LIMIT))
+            .satisfies(error -> assertThat(causeOf(error)).isInstanceOf(StorageException.MutationRejectedException.class));
+
+        ContentId second = sim.await(storage.get(owner).update(first, text("version 2")), LIMIT);
+        assertThat(second).isEqualTo(ContentId.of(text("version 2")));
+        assertThat(sim.await(storage.get(nodes.get(6)).get(first), LIMIT)).isEqualTo(text("version 2"));
+        assertThat(holders(sim, first)).isEmpty();
+    }
+
+    @Test
+    void shouldStoreLargeContentAsChunksBehindAManifestAndReadItBack() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        byte[] content = new byte[10 * CONFIG.chunkBytes() + 123];
+        new SplittableRandom(sims.seed()).nextBytes(content);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(content), LIMIT);
+        assertThat(sim.await(storage.get(nodes.get(7)).get(id), LIMIT)).isEqualTo(content);
+        sim.await(storage.get(nodes.get(0)).delete(id), LIMIT);
+        sim.runFor(Duration.ofSeconds(5));
+        long blocksLeft = sim.running().stream().mapToLong(n -> storage.get(n).heldBlocks().size()).sum();
+        assertThat(blocksLeft).as("manifest and chunks all deleted").isZero();
+    }
+
+    @Test
+    void shouldDetectACorruptCopyFromAPeerAndFetchTheBlockElsewhere() {
+        Simulation sim = sims.create();
+        SimNode honest = node(sim, 1 << 20);
+        List<CorruptingStore> liars = List.of(new CorruptingStore(1 << 20), new CorruptingStore(1 << 20));
+        liars.forEach(liar -> node(sim, liar));
+        sim.runFor(Duration.ofSeconds(5));
+        ContentId id = sim.await(storage.get(honest).put(text("verify me")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        SimNode reader = node(sim, 1 << 20);
+        sim.runFor(Duration.ofSeconds(5));
+
+        assertThat(sim.await(storage.get(reader).get(id), LIMIT)).isEqualTo(text("verify me"));
+        assertThat(liars.stream().mapToInt(liar -> liar.corruptReads).sum()).as("corrupt copies served").isPositive();
+    }
+
+    /** A store whose disk flips a bit in everything it reads back, and does not notice. */
+    private static final class CorruptingStore implements ChunkStore {
+        private final MemoryChunkStore disk;
+        int corruptReads;
+
+        CorruptingStore(long capacityBytes) {
+            this.disk = new MemoryChunkStore(capacityBytes);
+        }
+
+        @Override
+        public boolean put(ContentId id, byte[] chunk) {
+            return disk.put(id, chunk);
+        }
+
+        @Override
+        public Optional<byte[]> get(ContentId id) {
+            return disk.get(id).map(chunk -> {
+                corruptReads++;
+                chunk[0] ^= 1;
+                return chunk;
+            });
+        }
+
+        @Override
+        public boolean contains(ContentId id) {
+            return disk.contains(id);
+        }
+
+        @Override
+        public void remove(ContentId id) {
+            disk.remove(id);
+        }
+
+        @Override
+        public Set<ContentId> ids() {
+            return disk.ids();
+        }
+
+        @Override
+        public boolean putRecord(ContentId block, byte[] record) {
+            return disk.putRecord(block, record);
+        }
+
+        @Override
+        public Optional<byte[]> record(ContentId block) {
+            return disk.record(block);
+        }
+
+        @Override
+        public void removeRecord(ContentId block) {
+            disk.removeRecord(block);
+        }
+
+        @Override
+        public Set<ContentId> recordIds() {
+            return disk.recordIds();
+        }
+
+        @Override
+        public long usedBytes() {
+            return disk.usedBytes();
+        }
+
+        @Override
+        public long capacityBytes() {
+            return disk.capacityBytes();
+        }
+    }
+
+    @Test
+    void shouldDeclineToJoinGroupsWhenTheStoreIsFull() {
+        Simulation sim = sims.create();
+        SimNode roomy = node(sim, 1 << 20);
+        for (int i = 0; i < 4; i++) {
+            node(sim, 8);
+        }
+        sim.runFor(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> sim.await(storage.get(roomy).put(text("nobody has room for this")), LIMIT))
+            .satisfies(error -> assertThat(causeOf(error))
+                .isInstanceOf(StorageException.InsufficientReplicasException.class)
+                .hasMessageContaining("only 1 of the 2"));
+    }
+
+    @Test
+    void shouldKeepItsCopyAndKeepTryingWhenItCanReachNobody() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 6);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("alone")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        SimNode isolated = holders(sim, id).getFirst();
+        List<SimNode> rest = new ArrayList<>(sim.running());
+        rest.remove(isolated);
+        sim.partition(List.of(isolated), rest);
+        sim.runFor(Duration.ofSeconds(30));
+        assertThat(storage.get(isolated).holds(id)).as("keeps its copy").isTrue();
+        sim.heal();
+        // The split groups find each other through the probes of former members, merge, and are trimmed to r.
+        assertThat(sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT)).as("merged and trimmed").isTrue();
+        sim.runFor(Duration.ofSeconds(10));
+        assertThat(holders(sim, id)).hasSize(3);
+    }
+
+    @Test
+    void shouldHandItsCopiesOverWhenLeavingGracefully() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("hand me over")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        sim.runFor(Duration.ofSeconds(5)); // settled: every member knows every other
+        SimNode leaving = holders(sim, id).getFirst();
+        List<SimNode> others = new ArrayList<>(holders(sim, id));
+        others.remove(leaving);
+
+        sim.await(leaving.shutdown(Duration.ofSeconds(4)), LIMIT);
+        // No timeout had to pass: the heir took the copy before the node went, the partners were told.
+        assertThat(holders(sim, id)).hasSize(3).doesNotContain(leaving).containsAll(others);
+    }
+}
