@@ -14,6 +14,10 @@ import network.butter.testbed.ChurnResult;
 import network.butter.testbed.Mode;
 import network.butter.testbed.Testbed;
 import network.butter.testbed.TestbedReport;
+import network.butter.persist.PcgConfig;
+import network.butter.testbed.protocol.DataProtocol;
+import network.butter.testbed.protocol.LocalOnlyStorage;
+import network.butter.testbed.protocol.PcgStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,6 +99,24 @@ final class TestbedCommand implements Callable<Integer> {
             + "0 for none.")
     private double loss;
 
+    @Option(names = "--protocol", defaultValue = "pcg", paramLabel = "pcg|local-only",
+        description = "Data protocol under test: pcg (Peer Content Groups, Butter's storage) or local-only (the "
+            + "unreplicated baseline). Default: ${DEFAULT-VALUE}.")
+    private String protocol;
+
+    @Option(names = "--replication", defaultValue = "3", paramLabel = "R",
+        description = "pcg: members per group. Default: ${DEFAULT-VALUE}.")
+    private int replication;
+
+    @Option(names = "--heartbeat", converter = DurationConverter.class, defaultValue = "2s", paramLabel = "DURATION",
+        description = "pcg: heartbeat interval. Default: ${DEFAULT-VALUE}.")
+    private Duration heartbeat;
+
+    @Option(names = "--max-replication", defaultValue = "0", paramLabel = "R",
+        description = "pcg: let the group size grow up to R under the churn nodes observe (adaptive replication); "
+            + "0 keeps it fixed. Default: ${DEFAULT-VALUE}.")
+    private int maxReplication;
+
     @Option(names = "--out", defaultValue = "testbed-out", paramLabel = "DIR",
         description = "Directory for the CSV time series and the PNG chart; created if missing.")
     private Path out;
@@ -126,6 +148,28 @@ final class TestbedCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The data protocol the options describe.
+     *
+     * @throws ParameterException naming the option at fault
+     */
+    DataProtocol dataProtocol() {
+        try {
+            return switch (protocol.toLowerCase(Locale.ROOT)) {
+                case "local-only" -> new LocalOnlyStorage();
+                case "pcg" -> {
+                    PcgConfig pcg = PcgConfig.defaults().withReplication(replication)
+                        .withHeartbeatIntervalMs(heartbeat.toMillis());
+                    yield new PcgStorage(maxReplication > replication
+                        ? pcg.withAdaptiveReplication(maxReplication, pcg.targetLossPerDay()) : pcg);
+                }
+                default -> throw new IllegalArgumentException("unknown protocol '" + protocol + "': use pcg or local-only");
+            };
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
+        }
+    }
+
     /** Where the CSV and chart go. */
     Path outDirectory() {
         return out.toAbsolutePath();
@@ -135,8 +179,9 @@ final class TestbedCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ChurnConfig config = config();
+        DataProtocol dataProtocol = dataProtocol();
         PrintWriter err = spec.commandLine().getErr();
-        ChurnResult result = Testbed.runChurn(config, phase -> {
+        ChurnResult result = Testbed.runChurn(config, dataProtocol, phase -> {
             err.println("testbed: " + phase);
             err.flush();
         });

@@ -16,12 +16,15 @@ import java.util.OptionalLong;
  * @param requestsSent      requests sent by all nodes over the whole run
  * @param repliesSent       answers sent by all nodes over the whole run
  * @param retrievalRequests requests the fresh node sent to retrieve everything
+ * @param maintenanceRequests requests on the protocol's maintenance routes ({@code DataProtocol#maintenanceRoutes()})
+ *                          by all nodes over the whole run: what keeping the data alive cost
  * @param wallMs            wall-clock time of the run, in milliseconds
  * @param traceHash         the simulation's trace hash (equal for equal runs), or empty in real mode
  * @param samples           the time series, one sample a second
  */
 public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, int retrieved, int retrievalErrors,
-                          long deaths, long requestsSent, long repliesSent, long retrievalRequests, long wallMs,
+                          long deaths, long requestsSent, long repliesSent, long retrievalRequests,
+                          long maintenanceRequests, long wallMs,
                           OptionalLong traceHash, List<Sample> samples) {
 
     /** Copies the samples. */
@@ -61,7 +64,11 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
         line.append(" retrieved=").append(retrieved).append('/').append(itemsStored)
             .append(String.format(Locale.ROOT, " (%.1f%%)", retrievedPercent()))
             .append(" messages=").append(messages())
-            .append(" retrievalRequests=").append(retrievalRequests)
+            .append(" retrievalRequests=").append(retrievalRequests);
+        if (maintenanceRequests > 0) {
+            line.append(" maintenance=").append(maintenanceRequests);
+        }
+        line
             .append(" deaths=").append(deaths);
         if (retrievalErrors > 0) {
             line.append(" errors=").append(retrievalErrors);

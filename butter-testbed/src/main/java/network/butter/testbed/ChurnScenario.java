@@ -109,8 +109,12 @@ public final class ChurnScenario {
         endLoss();
         long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
         Traffic total = traffic();
+        long maintenance = 0;
+        for (String route : protocol.maintenanceRoutes()) {
+            maintenance += total.byRoute.getOrDefault(route, 0L);
+        }
         return new ChurnResult(config, protocol.name(), keys.size(), retrieval.retrieved, retrieval.errors, deaths,
-            total.requests, total.replies, retrieval.requests, wallMs, cluster.traceHash(), samples);
+            total.requests, total.replies, retrieval.requests, maintenance, wallMs, cluster.traceHash(), samples);
     }
 
     // ---- phases ----

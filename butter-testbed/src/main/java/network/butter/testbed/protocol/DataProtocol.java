@@ -28,4 +28,12 @@ public interface DataProtocol {
      * something a node could know.
      */
     Set<PeerId> holders(ItemKey key);
+
+    /**
+     * The routes whose requests count as maintenance (keeping data alive, not reading it), for the summary's
+     * maintenance message count; none by default.
+     */
+    default Set<String> maintenanceRoutes() {
+        return Set.of();
+    }
 }

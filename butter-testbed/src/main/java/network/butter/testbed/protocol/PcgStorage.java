@@ -1,0 +1,93 @@
+package network.butter.testbed.protocol;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import network.butter.api.Limits;
+import network.butter.api.Node;
+import network.butter.hosts.KnownHosts;
+import network.butter.hosts.KnownHostsConfig;
+import network.butter.identity.PeerId;
+import network.butter.node.ButterNode;
+import network.butter.persist.PcgConfig;
+import network.butter.persist.PeerContentGroups;
+import network.butter.store.ContentId;
+import network.butter.store.MemoryChunkStore;
+
+/**
+ * Butter's persistent storage, Peer Content Groups, under test: every node runs {@link KnownHosts} and
+ * {@link PeerContentGroups} with an in-memory chunk store; items are put from one node and read from a fresh one.
+ * Nodes join by offering the peers the scenario hands them to their known hosts (as bootstrap would); from there
+ * peer exchange and the groups' own recruiting do the rest.
+ */
+public final class PcgStorage implements DataProtocol {
+
+    private final PcgConfig config;
+    private final KnownHostsConfig hostsConfig;
+    private final long storeBytes;
+    private final List<PcgPeer> peers = new CopyOnWriteArrayList<>();
+
+    /** The defaults: {@link PcgConfig#defaults()}, default known hosts, 64 MiB of store per node. */
+    public PcgStorage() {
+        this(PcgConfig.defaults());
+    }
+
+    /** With the given storage settings, default known hosts and 64 MiB of store per node. */
+    public PcgStorage(PcgConfig config) {
+        this(config, KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES,
+            Limits.defaults().maxConnections()), 64L << 20);
+    }
+
+    /**
+     * @param config      the storage settings
+     * @param hostsConfig known-host settings for simulated nodes (real nodes bring their own)
+     * @param storeBytes  chunk store capacity of each node
+     */
+    public PcgStorage(PcgConfig config, KnownHostsConfig hostsConfig, long storeBytes) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.hostsConfig = Objects.requireNonNull(hostsConfig, "hostsConfig");
+        if (storeBytes < 1) {
+            throw new IllegalArgumentException("storeBytes must be positive, got " + storeBytes);
+        }
+        this.storeBytes = storeBytes;
+    }
+
+    @Override
+    public String name() {
+        return config.adaptive() ? "pcg-r" + config.replication() + "-" + config.maxReplication() : "pcg-r" + config.replication();
+    }
+
+    @Override
+    public DataPeer install(Node node) {
+        if (!(node instanceof ButterNode)) {
+            node.install(new KnownHosts(hostsConfig, () -> 0L)); // a real node has its own
+        }
+        PcgPeer.Joiner joiner = new PcgPeer.Joiner();
+        node.install(joiner);
+        PeerContentGroups groups = new PeerContentGroups(config, new MemoryChunkStore(storeBytes));
+        node.install(groups);
+        PcgPeer peer = new PcgPeer(node, groups, joiner);
+        peers.add(peer);
+        return peer;
+    }
+
+    @Override
+    public Set<PeerId> holders(ItemKey key) {
+        ContentId id = ContentId.fromBytes(java.util.HexFormat.of().parseHex(key.hex()));
+        Set<PeerId> holders = new java.util.HashSet<>();
+        for (PcgPeer peer : peers) {
+            if (peer.groups().holds(id)) {
+                holders.add(peer.node().id());
+            }
+        }
+        return holders;
+    }
+
+    /** Routes whose requests keep the data alive: everything of the protocol but reads. */
+    @Override
+    public Set<String> maintenanceRoutes() {
+        return Set.of(PeerContentGroups.STORE_ROUTE, PeerContentGroups.BEAT_ROUTE, PeerContentGroups.TRIM_ROUTE,
+            PeerContentGroups.DELETE_ROUTE);
+    }
+}
