@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import network.butter.api.Limits;
+import network.butter.hosts.KnownHostsConfig;
 import network.butter.api.Node;
 import network.butter.node.Butter;
 import network.butter.node.ButterNode;
@@ -71,9 +72,20 @@ public final class RealCluster<A> implements Cluster<A> {
         return Mode.REAL;
     }
 
+    /**
+     * Known-host settings of testbed nodes: 16 hosts polled every 10 s with a 10 s timeout. A real node's default
+     * (60 hosts, 3 s) would have hundreds of nodes in one JVM on a small machine hold thousands of TLS connections
+     * and time their polls out while all of them start together.
+     */
+    public static KnownHostsConfig testbedKnownHosts(Limits limits) {
+        return KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, limits.maxConnections())
+            .withCapacity(16).withPolling(10_000, 10_000);
+    }
+
     @Override
     public ClusterNode<A> spawn() {
-        ButterNode butterNode = Butter.node(cfg -> cfg.host(HOST).port(0).limits(limits));
+        ButterNode butterNode = Butter.node(cfg -> cfg.host(HOST).port(0).limits(limits)
+            .knownHosts(testbedKnownHosts(limits)));
         A app = installer.apply(butterNode);
         butterNode.start();
         ClusterNode<A> node = new ClusterNode<>(spawned++, butterNode, app, butterNode.address(), nowMs());

@@ -17,7 +17,7 @@ import network.butter.store.ContentId;
 final class PcgPeer implements DataPeer {
 
     /** How long a join waits for the first known host before counting as done anyway, in milliseconds. */
-    private static final long JOIN_LIMIT_MS = 30_000;
+    private static final long JOIN_LIMIT_MS = 55_000;
 
     private final Node node;
     private final PeerContentGroups groups;
@@ -90,9 +90,22 @@ final class PcgPeer implements DataPeer {
                 }
                 hosts.onAdmitted(host -> joined.complete(null));
                 context.loop().schedule(JOIN_LIMIT_MS, () -> joined.complete(null));
-                peers.forEach(hosts::offer);
+                offer(context, hosts, peers, joined);
             }));
             return joined;
+        }
+
+        /**
+         * Offers the peers, and again after each poll interval until one is admitted: a whole real cluster starting
+         * at once can make the first polls time out, and the known hosts do not retry a rejected candidate alone.
+         */
+        private static void offer(ProtocolContext context, KnownHosts hosts, List<PeerAddress> peers,
+                                  CompletableFuture<Void> joined) {
+            if (joined.isDone()) {
+                return;
+            }
+            peers.forEach(hosts::offer);
+            context.loop().schedule(hosts.config().pollIntervalMs() + 1, () -> offer(context, hosts, peers, joined));
         }
     }
 }
