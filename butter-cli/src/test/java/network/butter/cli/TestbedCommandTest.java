@@ -117,12 +117,29 @@ class TestbedCommandTest {
 
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
         assertThat(result.out().lines()).singleElement().asString()
-            .startsWith("SUMMARY testbed mode=sim protocol=local-only n=20 items=5 churn=5s chanceToDie=0.1/s retrieved=")
-            .contains("seed=3", "trace=");
+            .startsWith("SUMMARY testbed mode=sim protocol=pcg-r3 n=20 items=5 churn=5s chanceToDie=0.1/s retrieved=")
+            .contains("maintenance=", "seed=3", "trace=");
         assertThat(result.err()).contains("testbed: churn 5s", "churn-sim.csv", "churn-sim.png");
         assertThat(out.resolve("churn-sim.csv")).exists();
         assertThat(out.resolve("churn-sim.png")).exists();
         assertThat(Files.isRegularFile(out.resolve("churn-sim.png"))).isTrue();
+    }
+
+    @Test
+    void shouldRunTheLocalOnlyBaselineWhenAsked(@TempDir Path out) {
+        Result result = butter("testbed", "--protocol", "local-only", "--nodes", "20", "--items", "5", "--grace", "1s",
+            "--form", "1s", "--churn", "2s", "--settle", "1s", "--seed", "3", "--out", out.toString());
+
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
+        assertThat(result.out()).contains("protocol=local-only").doesNotContain("maintenance=");
+    }
+
+    @Test
+    void shouldRejectAnUnknownProtocol(@TempDir Path out) {
+        Result result = butter("testbed", "--protocol", "gossip", "--out", out.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Invalid testbed options: unknown protocol 'gossip'");
     }
 
     @Test

@@ -1,0 +1,47 @@
+package network.butter.testbed.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import network.butter.sim.SimulationExtension;
+import network.butter.testbed.ChurnConfig;
+import network.butter.testbed.ChurnResult;
+import network.butter.testbed.Mode;
+import network.butter.testbed.Testbed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Peer Content Groups in the testbed's churn scenario, against the local-only baseline on the same runs. */
+class PcgStorageSimTest {
+
+    @RegisterExtension
+    final SimulationExtension sims = new SimulationExtension();
+
+    private ChurnConfig churn() {
+        return ChurnConfig.builder().mode(Mode.SIM).nodes(60).items(20).itemBytes(512).chanceToDie(0.05)
+            .grace(Duration.ofSeconds(2)).form(Duration.ofSeconds(3)).churn(Duration.ofSeconds(20))
+            .settle(Duration.ofSeconds(5)).seed(sims.seed()).build();
+    }
+
+    @Test
+    void shouldKeepEveryItemThroughChurnThatLosesMostUnreplicatedOnes() {
+        ChurnResult pcg = Testbed.runChurn(churn(), new PcgStorage(), phase -> { });
+        ChurnResult baseline = Testbed.runChurn(churn(), new LocalOnlyStorage(), phase -> { });
+
+        assertThat(pcg.deaths()).as("the same churn").isEqualTo(baseline.deaths()).isPositive();
+        assertThat(pcg.retrieved()).as(pcg.summaryLine()).isEqualTo(20);
+        assertThat(baseline.retrieved()).as(baseline.summaryLine()).isLessThan(20);
+        assertThat(pcg.maintenanceRequests()).isPositive();
+        assertThat(pcg.summaryLine()).contains("protocol=pcg-r3", "maintenance=");
+    }
+
+    @Test
+    void shouldRepeatARunExactlyFromItsSeed() {
+        ChurnResult first = Testbed.runChurn(churn(), new PcgStorage(), phase -> { });
+        ChurnResult second = Testbed.runChurn(churn(), new PcgStorage(), phase -> { });
+
+        assertThat(second.traceHash()).isEqualTo(first.traceHash()).isPresent();
+        assertThat(second.summaryLine().replaceAll(" wall=\\S+", ""))
+            .isEqualTo(first.summaryLine().replaceAll(" wall=\\S+", ""));
+    }
+}
