@@ -136,7 +136,8 @@ public final class NodeRuntime implements Node, TransportListener {
             return result;
         }
         onLoop(result, () -> {
-            if (state != State.RUNNING) {
+            // While protocols hand over (leaving), only they may still send; the application's requests are refused.
+            if (state != State.RUNNING || leaving) {
                 OutgoingCalls.deliver(result, null, new NodeClosedException("node " + id().shortForm()
                     + " is shutting down and sends no new requests"));
             } else {
