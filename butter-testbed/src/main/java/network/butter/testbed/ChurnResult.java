@@ -10,6 +10,7 @@ import java.util.OptionalLong;
  * @param config            the run's configuration
  * @param protocol          name of the data protocol under test
  * @param itemsStored       items stored before churn
+ * @param storeFailures     items the network did not acknowledge in any attempt (not stored, so not counted below)
  * @param retrieved         items the fresh node got back, verified against their keys
  * @param retrievalErrors   retrievals that failed or did not finish in time (counted as not retrieved)
  * @param deaths            nodes killed by churn
@@ -22,7 +23,8 @@ import java.util.OptionalLong;
  * @param traceHash         the simulation's trace hash (equal for equal runs), or empty in real mode
  * @param samples           the time series, one sample a second
  */
-public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, int retrieved, int retrievalErrors,
+public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, int storeFailures, int retrieved,
+                          int retrievalErrors,
                           long deaths, long requestsSent, long repliesSent, long retrievalRequests,
                           long maintenanceRequests, long wallMs,
                           OptionalLong traceHash, List<Sample> samples) {
@@ -45,14 +47,18 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
     /**
      * The one line a run prints, e.g. {@code SUMMARY testbed mode=sim protocol=local-only n=250 items=100
      * churn=30s chanceToDie=0.02/s retrieved=54/100 (54.0%) messages=12345 deaths=150 wall=1.2s seed=1
-     * trace=0123456789abcdef}. Faults and errors appear only when present.
+     * trace=0123456789abcdef}. Faults, store failures and errors appear only when present.
      */
     public String summaryLine() {
         StringBuilder line = new StringBuilder("SUMMARY testbed");
         line.append(" mode=").append(config.mode().label())
             .append(" protocol=").append(protocol)
             .append(" n=").append(config.nodes())
-            .append(" items=").append(itemsStored)
+            .append(" items=").append(itemsStored);
+        if (storeFailures > 0) {
+            line.append(" storeFailures=").append(storeFailures);
+        }
+        line
             .append(" churn=").append(ChurnConfig.seconds(config.churn()))
             .append(" chanceToDie=").append(ChurnConfig.decimal(config.chanceToDie())).append("/s");
         if (config.partitionGroups() > 0) {

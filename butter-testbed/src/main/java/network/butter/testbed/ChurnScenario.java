@@ -47,6 +47,9 @@ public final class ChurnScenario {
     /** The longest storing one item may take, in cluster time. */
     static final Duration STORE_LIMIT = Duration.ofSeconds(30);
 
+    /** Attempts to store each item, each from a random live node. */
+    static final int STORE_ATTEMPTS = 3;
+
     private final ChurnConfig config;
     private final Cluster<DataPeer> cluster;
     private final DataProtocol protocol;
@@ -59,6 +62,7 @@ public final class ChurnScenario {
     private long retiredRequests;
     private long retiredReplies;
     private long deaths;
+    private int storeFailures;
     private String currentPhase = "spawn";
     private boolean started;
 
@@ -113,7 +117,7 @@ public final class ChurnScenario {
         for (String route : protocol.maintenanceRoutes()) {
             maintenance += total.byRoute.getOrDefault(route, 0L);
         }
-        return new ChurnResult(config, protocol.name(), keys.size(), retrieval.retrieved, retrieval.errors, deaths,
+        return new ChurnResult(config, protocol.name(), keys.size(), storeFailures, retrieval.retrieved, retrieval.errors, deaths,
             total.requests, total.replies, retrieval.requests, maintenance, wallMs, cluster.traceHash(), samples);
     }
 
@@ -164,16 +168,42 @@ public final class ChurnScenario {
         currentPhase = "store";
         progress.accept("storing " + config.items() + " items of " + config.itemBytes() + " bytes");
         for (int i = 0; i < config.items(); i++) {
-            List<ClusterNode<DataPeer>> alive = cluster.alive();
-            ClusterNode<DataPeer> storer = alive.get(random.nextInt(alive.size()));
+            ClusterNode<DataPeer> storer = randomAlive();
             byte[] item = new byte[config.itemBytes()];
             random.nextBytes(item);
-            ItemKey key = cluster.await(storer.app().store(item), STORE_LIMIT);
-            if (contents.putIfAbsent(key, item) == null) {
-                keys.add(key);
+            Optional<ItemKey> key = store(storer, item);
+            if (key.isEmpty()) {
+                storeFailures++;
+            } else if (contents.putIfAbsent(key.get(), item) == null) {
+                keys.add(key.get());
             }
         }
         sample();
+    }
+
+    /**
+     * Stores one item, trying again from other nodes if the network does not acknowledge it: an unacknowledged put
+     * is the application's to retry, and it is not counted as stored (nor as lost) if every attempt fails.
+     */
+    private Optional<ItemKey> store(ClusterNode<DataPeer> firstStorer, byte[] item) {
+        ClusterNode<DataPeer> storer = firstStorer;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return Optional.of(cluster.await(storer.app().store(item), STORE_LIMIT));
+            } catch (RuntimeException failedOrLate) {
+                if (attempt == STORE_ATTEMPTS) {
+                    progress.accept("an item could not be stored in " + STORE_ATTEMPTS + " attempts: "
+                        + failedOrLate.getMessage());
+                    return Optional.empty();
+                }
+                storer = randomAlive();
+            }
+        }
+    }
+
+    private ClusterNode<DataPeer> randomAlive() {
+        List<ClusterNode<DataPeer>> alive = cluster.alive();
+        return alive.get(random.nextInt(alive.size()));
     }
 
     private void startFaults() {

@@ -39,6 +39,9 @@ public final class RealCluster<A> implements Cluster<A> {
     public static final Duration STOP_LIMIT = Duration.ofSeconds(10);
 
     private final Function<Node, A> installer;
+    /** Longer than the testbed's known-host poll interval, so connections in use are never idle. */
+    static final Duration TESTBED_IDLE_TIMEOUT = Duration.ofSeconds(15);
+
     private final Limits limits;
     private final long startNanos = System.nanoTime();
     private final Map<ClusterNode<A>, ButterNode> alive = new LinkedHashMap<>();
@@ -60,11 +63,14 @@ public final class RealCluster<A> implements Cluster<A> {
 
     /**
      * Default limits with room for a connection to every other node of a cluster of {@code nodes}, counting both
-     * ends of a loopback pair: a fresh node searching the network may contact all of it.
+     * ends of a loopback pair (a fresh node searching the network may contact all of it), and an idle timeout of
+     * {@link #TESTBED_IDLE_TIMEOUT}: candidates a node polled once and did not admit would otherwise hold their
+     * connection for the default five minutes, and hundreds of nodes in one JVM run out of file descriptors.
      */
     public static Limits testbedLimits(int nodes) {
         Limits defaults = Limits.defaults();
-        return defaults.withMaxConnections(Math.max(defaults.maxConnections(), 2 * nodes + 16));
+        return defaults.withMaxConnections(Math.max(defaults.maxConnections(), 2 * nodes + 16))
+            .withIdleTimeout(TESTBED_IDLE_TIMEOUT);
     }
 
     @Override

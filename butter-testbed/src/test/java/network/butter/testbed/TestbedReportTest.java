@@ -19,7 +19,7 @@ class TestbedReportTest {
         new Sample(2500, "settle", 3, 1, 0.5, 9, 8, Map.of("b/route", 6L)));
 
     private static ChurnResult result() {
-        return new ChurnResult(ChurnConfig.builder().nodes(3).items(2).build(), "test", 2, 1, 0, 1, 9, 8, 2, 0, 1234,
+        return new ChurnResult(ChurnConfig.builder().nodes(3).items(2).build(), "test", 2, 0, 1, 0, 1, 9, 8, 2, 0, 1234,
             OptionalLong.of(0xabcL), SAMPLES);
     }
 
