@@ -37,7 +37,7 @@ record GroupRecord(OwnerStamp stamp, int replication, List<PeerAddress> members,
             out.u8(HELD);
             stamp.write(out);
             out.u8(replication);
-            PcgMessages.writeAddresses(out, members);
+            out.addresses(members);
         }
         return out.toByteArray();
     }
@@ -50,7 +50,7 @@ record GroupRecord(OwnerStamp stamp, int replication, List<PeerAddress> members,
                 OwnerStamp stamp = OwnerStamp.read(in);
                 int replication = in.u8();
                 yield held(stamp, Math.max(1, Math.min(PcgConfig.MAX_REPLICATION, replication)),
-                    PcgMessages.readAddresses(in, PcgMessages.MAX_MEMBERS));
+                    in.addresses(PcgMessages.MAX_MEMBERS));
             }
             case DELETED -> deleted(Tombstone.read(in));
             default -> throw in.malformed("record kind " + kind);

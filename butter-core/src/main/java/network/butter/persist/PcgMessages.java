@@ -22,7 +22,6 @@ final class PcgMessages {
     static final int MAX_MEMBERS = 64;
     /** Most entries of any list in one message. */
     static final int MAX_ENTRIES = 0xFFFF;
-    private static final int MIN_ADDRESS_BYTES = 32 + 2 + 2;
 
     private PcgMessages() {
     }
@@ -35,7 +34,7 @@ final class PcgMessages {
             PayloadWriter out = new PayloadWriter(data.length + 160 + 48 * members.size());
             stamp.write(out);
             out.u8(replication);
-            writeAddresses(out, members);
+            out.addresses(members);
             return out.bytes(data).toByteArray();
         }
 
@@ -46,7 +45,7 @@ final class PcgMessages {
             if (replication < 1 || replication > PcgConfig.MAX_REPLICATION) {
                 throw in.malformed("replication " + replication);
             }
-            List<PeerAddress> members = readAddresses(in, MAX_MEMBERS);
+            List<PeerAddress> members = in.addresses(MAX_MEMBERS);
             byte[] data = in.bytes();
             in.end();
             return new Store(stamp, replication, members, data);
@@ -99,7 +98,7 @@ final class PcgMessages {
                 }
             }
             PayloadWriter out = new PayloadWriter(64 + 48 * table.size() + 40 * held.size() + 32 * notHeld.size());
-            writeAddresses(out, table);
+            out.addresses(table);
             out.u16(held.size());
             for (Entry entry : held) {
                 out.raw(entry.block().toBytes()).u8(entry.members().size());
@@ -116,7 +115,7 @@ final class PcgMessages {
 
         static Beat decode(byte[] payload) throws WireFormatException {
             PayloadReader in = new PayloadReader(payload, "heartbeat");
-            List<PeerAddress> table = readAddresses(in, MAX_ENTRIES);
+            List<PeerAddress> table = in.addresses(MAX_ENTRIES);
             int heldCount = in.count(MAX_ENTRIES, ContentId.LENGTH_BYTES + 1);
             List<Entry> held = new ArrayList<>(heldCount);
             for (int i = 0; i < heldCount; i++) {
@@ -187,7 +186,7 @@ final class PcgMessages {
                 case GONE -> tombstone.write(out);
                 case ABSENT -> { }
             }
-            writeAddresses(out, peers);
+            out.addresses(peers);
             return out.toByteArray();
         }
 
@@ -197,7 +196,7 @@ final class PcgMessages {
             OwnerStamp stamp = status == FetchStatus.FOUND ? OwnerStamp.read(in) : null;
             byte[] data = status == FetchStatus.FOUND ? in.bytes() : null;
             Tombstone tombstone = status == FetchStatus.GONE ? Tombstone.read(in) : null;
-            List<PeerAddress> peers = readAddresses(in, MAX_MEMBERS);
+            List<PeerAddress> peers = in.addresses(MAX_MEMBERS);
             in.end();
             return new FetchReply(status, stamp, data, tombstone, peers);
         }
@@ -209,7 +208,7 @@ final class PcgMessages {
     record Trim(ContentId block, int replication, List<PeerAddress> live) {
         byte[] encode() {
             PayloadWriter out = new PayloadWriter(40 + 48 * live.size()).raw(block.toBytes()).u8(replication);
-            writeAddresses(out, live);
+            out.addresses(live);
             return out.toByteArray();
         }
 
@@ -220,7 +219,7 @@ final class PcgMessages {
             if (replication < 1 || replication > PcgConfig.MAX_REPLICATION) {
                 throw in.malformed("replication " + replication);
             }
-            List<PeerAddress> live = readAddresses(in, MAX_MEMBERS);
+            List<PeerAddress> live = in.addresses(MAX_MEMBERS);
             in.end();
             return new Trim(block, replication, live);
         }
@@ -237,20 +236,6 @@ final class PcgMessages {
     static final byte REFUSED = 0;
 
     // ---- helpers ----
-
-    static void writeAddresses(PayloadWriter out, List<PeerAddress> addresses) {
-        out.u16(addresses.size());
-        addresses.forEach(out::address);
-    }
-
-    static List<PeerAddress> readAddresses(PayloadReader in, int max) throws WireFormatException {
-        int count = in.count(max, MIN_ADDRESS_BYTES);
-        List<PeerAddress> addresses = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            addresses.add(in.address());
-        }
-        return addresses;
-    }
 
     private static <E extends Enum<E>> E readStatus(PayloadReader in, E[] values) throws WireFormatException {
         int code = in.u8();

@@ -38,6 +38,11 @@ import network.butter.persist.StorageException.InsufficientReplicasException;
 import network.butter.persist.StorageException.MutationRejectedException;
 import network.butter.protocol.Protocol;
 import network.butter.protocol.ProtocolContext;
+import network.butter.retrieve.Candidate;
+import network.butter.retrieve.HeldContent;
+import network.butter.retrieve.Retrieval;
+import network.butter.retrieve.Search;
+import network.butter.retrieve.SearchStrategy;
 import network.butter.store.ChunkStore;
 import network.butter.store.Chunker;
 import network.butter.store.ContentId;
@@ -72,7 +77,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Needs {@link KnownHosts} installed on the node first. Runs on the node loop (the store's writes too).
  */
-public final class PeerContentGroups implements Protocol, Storage {
+public final class PeerContentGroups implements Protocol, Storage, HeldContent {
 
     /** Route: take a copy of a block and join its group. */
     public static final String STORE_ROUTE = "butter/pcg/store";
@@ -106,6 +111,7 @@ public final class PeerContentGroups implements Protocol, Storage {
     private final Map<PeerId, Long> failedAtMs = new HashMap<>();
     private final Map<PeerId, Long> declinedAtMs = new HashMap<>();
     private final Set<ContentId> heldSnapshot = ConcurrentHashMap.newKeySet();
+    private long heldVersion;
     private final ChurnEstimate churn = new ChurnEstimate();
     private ProtocolContext context;
     private KnownHosts knownHosts;
@@ -204,10 +210,11 @@ public final class PeerContentGroups implements Protocol, Storage {
     }
 
     @Override
-    public CompletableFuture<byte[]> get(ContentId id) {
+    public CompletableFuture<byte[]> get(ContentId id, GetOptions options) {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(options, "options");
         CompletableFuture<byte[]> result = context.newApplicationFuture();
-        context.loop().execute(() -> getOnLoop(id, 0).whenComplete((content, error) -> complete(result, content, error)));
+        context.loop().execute(() -> new Read(options).get(id, 0).whenComplete((content, error) -> complete(result, content, error)));
         return result;
     }
 
@@ -217,7 +224,7 @@ public final class PeerContentGroups implements Protocol, Storage {
         Objects.requireNonNull(content, "content");
         byte[] copy = content.clone();
         CompletableFuture<ContentId> result = context.newApplicationFuture();
-        context.loop().execute(() -> fetchBlock(previous).thenCompose(found -> {
+        context.loop().execute(() -> fetchBlock(previous, List.of(), null).thenCompose(found -> {
             requireOwned(previous, found.stamp);
             return putOnLoop(copy).thenCompose(next -> next.equals(previous)
                 ? CompletableFuture.completedFuture(next)
@@ -230,7 +237,7 @@ public final class PeerContentGroups implements Protocol, Storage {
     public CompletableFuture<Void> delete(ContentId id) {
         Objects.requireNonNull(id, "id");
         CompletableFuture<Void> result = context.newApplicationFuture();
-        context.loop().execute(() -> fetchBlock(id).thenCompose(found -> {
+        context.loop().execute(() -> fetchBlock(id, List.of(), null).thenCompose(found -> {
             requireOwned(id, found.stamp);
             return deleteOnLoop(id, found, null);
         }).whenComplete((v, error) -> complete(result, v, error)));
@@ -238,13 +245,28 @@ public final class PeerContentGroups implements Protocol, Storage {
     }
 
     /** Whether this node holds a copy of {@code block} now; safe from any thread. */
+    @Override
     public boolean holds(ContentId block) {
         return heldSnapshot.contains(block);
     }
 
     /** The blocks this node holds now; safe from any thread. */
+    @Override
     public Set<ContentId> heldBlocks() {
         return Set.copyOf(heldSnapshot);
+    }
+
+    /** Changes whenever a group is joined or left; on the node loop (for the retrieval layer's summaries). */
+    @Override
+    public long version() {
+        return heldVersion;
+    }
+
+    /** The other members this node knows of in {@code block}'s group; on the node loop. */
+    @Override
+    public List<PeerAddress> alsoHeldBy(ContentId block) {
+        Group group = groups.get(block);
+        return group == null ? List.of() : addressesOf(group.view.knownMembers());
     }
 
     /** The settings in force. */
@@ -254,9 +276,7 @@ public final class PeerContentGroups implements Protocol, Storage {
 
     private static <T> void complete(CompletableFuture<T> result, T value, Throwable error) {
         if (error != null) {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-            result.completeExceptionally(cause);
+            result.completeExceptionally(unwrap(error));
         } else {
             result.complete(value);
         }
@@ -271,14 +291,23 @@ public final class PeerContentGroups implements Protocol, Storage {
 
     // ---- put ----
 
+    /**
+     * Puts every block of the content, asking the same candidates in the same order for all of them, so that a
+     * content's blocks share members: a reader then fetches its chunks from those members in parallel, and their
+     * heartbeats share peer pairs.
+     */
     private CompletableFuture<ContentId> putOnLoop(byte[] content) {
         Chunker.Split split = chunker.split(content);
+        int target = targetReplication();
+        int largest = split.chunks().values().stream().mapToInt(bytes -> bytes.length).max().orElse(0);
+        Group probe = new Group(OwnerStamp.sign(split.id(), self, context::sign), largest, self, target, config.memberTimeoutMs());
+        List<PeerAddress> order = candidates(probe, target * MAX_PUT_ATTEMPTS_PER_MEMBER);
         List<CompletableFuture<Void>> blocks = new ArrayList<>();
-        split.chunks().forEach((id, bytes) -> blocks.add(putBlock(id, bytes)));
+        split.chunks().forEach((id, bytes) -> blocks.add(putBlock(id, bytes, target, order)));
         return CompletableFuture.allOf(blocks.toArray(new CompletableFuture<?>[0])).thenApply(v -> split.id());
     }
 
-    private CompletableFuture<Void> putBlock(ContentId id, byte[] bytes) {
+    private CompletableFuture<Void> putBlock(ContentId id, byte[] bytes, int target, List<PeerAddress> order) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         Tombstone tombstone = tombstones.get(id);
         if (tombstone != null) {
@@ -286,14 +315,13 @@ public final class PeerContentGroups implements Protocol, Storage {
             return done;
         }
         OwnerStamp stamp = OwnerStamp.sign(id, self, context::sign);
-        int target = targetReplication();
         Group local = groups.get(id);
         if (local == null && store.put(id, bytes)) {
             local = join(stamp, bytes.length, target, List.of());
         }
         Group group = local;
         PutAttempt attempt = new PutAttempt(id, group == null ? stamp : group.stamp, bytes, target, group, done);
-        attempt.start();
+        attempt.start(order);
         return done;
     }
 
@@ -320,15 +348,18 @@ public final class PeerContentGroups implements Protocol, Storage {
             this.done = done;
         }
 
-        void start() {
+        void start(List<PeerAddress> order) {
             if (localGroup != null) {
                 stored = 1 + (int) localGroup.view.liveMembers(now()).stream().filter(m -> !m.equals(self)).count();
                 members.add(context.self());
                 members.addAll(addressesOf(localGroup.view.knownMembers()));
             }
             int wanted = Math.max(0, target - stored);
-            Group probe = localGroup != null ? localGroup : new Group(stamp, bytes.length, self, target, config.memberTimeoutMs());
-            queue.addAll(candidates(probe, wanted * MAX_PUT_ATTEMPTS_PER_MEMBER));
+            for (PeerAddress candidate : order) {
+                if (localGroup == null || !localGroup.view.knows(candidate.id())) {
+                    queue.add(candidate);
+                }
+            }
             List<PeerAddress> first = new ArrayList<>();
             while (first.size() < wanted && !queue.isEmpty()) {
                 first.add(queue.poll());
@@ -414,38 +445,93 @@ public final class PeerContentGroups implements Protocol, Storage {
         }
     }
 
-    private CompletableFuture<byte[]> getOnLoop(ContentId id, int hops) {
-        return fetchBlock(id).thenCompose(found -> {
-            if (!Manifest.looksLikeManifest(found.data)) {
-                return CompletableFuture.completedFuture(found.data);
-            }
-            Manifest manifest;
-            try {
-                manifest = Manifest.decode(found.data);
-            } catch (WireFormatException e) {
-                return CompletableFuture.failedFuture(new StorageException(id, "block " + id + " is not a valid manifest: " + e.getMessage()));
-            }
-            Map<ContentId, CompletableFuture<Found>> chunks = new LinkedHashMap<>();
-            for (ContentId chunk : manifest.chunks()) {
-                chunks.computeIfAbsent(chunk, this::fetchBlock);
-            }
-            return CompletableFuture.allOf(chunks.values().toArray(new CompletableFuture<?>[0]))
-                .thenApply(v -> Chunker.assemble(id, block -> block.equals(id) ? found.data : chunks.get(block).join().data));
-        }).exceptionallyCompose(error -> {
-            Throwable cause = error instanceof java.util.concurrent.CompletionException ? error.getCause() : error;
-            if (cause instanceof Superseded moved) {
-                if (hops >= MAX_SUCCESSOR_HOPS) {
-                    return CompletableFuture.failedFuture(new StorageException(id, "more than " + MAX_SUCCESSOR_HOPS
-                        + " updates in a row from " + id + "; not following further"));
+    /**
+     * One application read: the block named, and if it is a manifest, its chunks in parallel, each first asked of
+     * a different member of the manifest's group (puts place a content's blocks on the same members), with progress
+     * reports in order.
+     */
+    private final class Read {
+        private final GetOptions options;
+        private final OrderedCallbacks callbacks = new OrderedCallbacks(context.applicationExecutor());
+        private int blocksDone;
+        private long bytesDone;
+
+        Read(GetOptions options) {
+            this.options = options;
+        }
+
+        CompletableFuture<byte[]> get(ContentId id, int hops) {
+            return fetchBlock(id, List.of(), options.strategy()).thenCompose(found -> {
+                if (!Manifest.looksLikeManifest(found.data)) {
+                    report(1, found.data.length, found.data.length);
+                    return CompletableFuture.completedFuture(found.data);
                 }
-                return getOnLoop(moved.successor, hops + 1);
-            }
-            return CompletableFuture.failedFuture(cause);
-        });
+                Manifest manifest;
+                try {
+                    manifest = Manifest.decode(found.data);
+                } catch (WireFormatException e) {
+                    return CompletableFuture.failedFuture(new StorageException(id, "block " + id + " is not a valid manifest: " + e.getMessage()));
+                }
+                int blocksTotal = 1 + manifest.chunks().size();
+                report(blocksTotal, 0, manifest.totalBytes());
+                List<PeerAddress> holders = new ArrayList<>();
+                if (!found.holder.id().equals(self)) {
+                    holders.add(found.holder);
+                }
+                found.members.stream().filter(m -> !m.id().equals(self) && !m.id().equals(found.holder.id())).forEach(holders::add);
+                Map<ContentId, CompletableFuture<Found>> chunks = new LinkedHashMap<>();
+                for (ContentId chunk : manifest.chunks()) {
+                    List<PeerAddress> preferred = rotated(holders, chunks.size());
+                    chunks.computeIfAbsent(chunk, block -> fetchBlock(block, preferred, options.strategy())
+                        .thenApply(part -> {
+                            report(blocksTotal, part.data.length, manifest.totalBytes());
+                            return part;
+                        }));
+                }
+                return CompletableFuture.allOf(chunks.values().toArray(new CompletableFuture<?>[0]))
+                    .thenApply(v -> Chunker.assemble(id, block -> block.equals(id) ? found.data : chunks.get(block).join().data));
+            }).exceptionallyCompose(error -> {
+                Throwable cause = unwrap(error);
+                if (cause instanceof Superseded moved) {
+                    if (hops >= MAX_SUCCESSOR_HOPS) {
+                        return CompletableFuture.failedFuture(new StorageException(id, "more than " + MAX_SUCCESSOR_HOPS
+                            + " updates in a row from " + id + "; not following further"));
+                    }
+                    return get(moved.successor, hops + 1);
+                }
+                return CompletableFuture.failedFuture(cause);
+            });
+        }
+
+        private void report(int blocksTotal, long bytes, long bytesTotal) {
+            blocksDone++;
+            bytesDone += bytes;
+            FetchProgress progress = new FetchProgress(blocksDone, blocksTotal, bytesDone, bytesTotal);
+            callbacks.run(() -> options.progress().accept(progress));
+        }
     }
 
-    /** Finds one block: here, then the group's members, then known hosts and the peers they point to. */
-    private CompletableFuture<Found> fetchBlock(ContentId id) {
+    private static List<PeerAddress> rotated(List<PeerAddress> peers, int by) {
+        if (peers.isEmpty()) {
+            return peers;
+        }
+        List<PeerAddress> order = new ArrayList<>(peers.size());
+        for (int i = 0; i < peers.size(); i++) {
+            order.add(peers.get((by + i) % peers.size()));
+        }
+        return order;
+    }
+
+    /** The cause inside a {@link java.util.concurrent.CompletionException}, or the error itself. */
+    static Throwable unwrap(Throwable error) {
+        return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /**
+     * Finds one block: here, then the {@code preferred} peers and the group's members, then by search (or, without
+     * a retrieval layer, the known hosts and the peers they point to).
+     */
+    private CompletableFuture<Found> fetchBlock(ContentId id, List<PeerAddress> preferred, SearchStrategy strategy) {
         Tombstone tombstone = tombstones.get(id);
         if (tombstone != null) {
             return CompletableFuture.failedFuture(gone(tombstone));
@@ -458,7 +544,7 @@ public final class PeerContentGroups implements Protocol, Storage {
                     addressesOf(group.view.knownMembers()), context.self()));
             }
         }
-        return new Lookup(id, group).start();
+        return new Lookup(id, group, preferred, strategy).start();
     }
 
     private static RuntimeException gone(Tombstone tombstone) {
@@ -467,33 +553,47 @@ public final class PeerContentGroups implements Protocol, Storage {
     }
 
     /**
-     * A search for one block driven from here: asks up to {@link #LOOKUP_PARALLELISM} peers at a time, group
-     * members first, then known hosts, then peers named in "absent" answers, until one returns a verified copy, a
-     * valid tombstone settles it, or {@link PcgConfig#maxLookups()} peers were asked. A corrupt or forged copy
-     * is logged and the search goes on elsewhere.
+     * The search for one block driven from here: asks up to {@link #LOOKUP_PARALLELISM} peers at a time, preferred
+     * peers and group members first, then the holders the retrieval layer's {@link Search} names (or, without one,
+     * the known hosts and the peers named in "absent" answers), until one returns a verified copy, a valid tombstone
+     * settles it, the search is over, or {@link PcgConfig#maxLookups()} peers were asked. A corrupt or forged copy
+     * is logged and the lookup goes on elsewhere.
      */
     private final class Lookup {
         private final ContentId id;
+        private final SearchStrategy strategy;
+        private final Retrieval retrieval;
         private final CompletableFuture<Found> result = new CompletableFuture<>();
         private final Deque<PeerAddress> queue = new ArrayDeque<>();
         private final Set<PeerId> seen = new HashSet<>();
+        private Search search;
         private int asked;
         private int inFlight;
 
-        Lookup(ContentId id, Group group) {
+        Lookup(ContentId id, Group group, List<PeerAddress> preferred, SearchStrategy strategy) {
             this.id = id;
+            this.strategy = strategy;
+            this.retrieval = context.protocol(Retrieval.class).orElse(null);
             seen.add(self);
+            preferred.forEach(this::offer);
             if (group != null) {
                 addressesOf(group.view.knownMembers()).forEach(this::offer);
             }
-            List<PeerAddress> hosts = new ArrayList<>();
-            knownHosts.hosts().forEach(host -> hosts.add(host.address()));
-            shuffle(hosts);
-            hosts.forEach(this::offer);
+            if (retrieval == null) {
+                List<PeerAddress> hosts = new ArrayList<>();
+                knownHosts.hosts().forEach(host -> hosts.add(host.address()));
+                shuffle(hosts);
+                hosts.forEach(this::offer);
+            }
         }
 
         CompletableFuture<Found> start() {
             pump();
+            result.whenComplete((found, error) -> {
+                if (search != null) {
+                    search.close();
+                }
+            });
             return result;
         }
 
@@ -503,13 +603,46 @@ public final class PeerContentGroups implements Protocol, Storage {
             }
         }
 
+        private void onCandidate(Candidate candidate) {
+            offer(candidate.holder());
+            candidate.alsoHeldBy().forEach(this::offer);
+            if (search != null) {
+                pump();
+            }
+        }
+
         private void pump() {
             while (!result.isDone() && inFlight < LOOKUP_PARALLELISM && asked < config.maxLookups() && !queue.isEmpty()) {
                 ask(queue.poll());
             }
-            if (!result.isDone() && inFlight == 0) {
-                result.completeExceptionally(new ContentNotFoundException(id, asked));
+            if (result.isDone() || inFlight > 0 || (!queue.isEmpty() && asked < config.maxLookups())) {
+                return;
             }
+            if (retrieval != null && asked < config.maxLookups() && searchGoesOn()) {
+                return;
+            }
+            result.completeExceptionally(new ContentNotFoundException(id, asked));
+        }
+
+        /** Starts or widens the search when the peers known so far are used up; whether more may come of it. */
+        private boolean searchGoesOn() {
+            if (search == null) {
+                try {
+                    search = retrieval.search(id, strategy, this::onCandidate);
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    result.completeExceptionally(new StorageException(id, "cannot search for block " + id + ": " + e.getMessage()));
+                    return true;
+                }
+                search.over().whenComplete((v, e) -> pump());
+                if (!queue.isEmpty()) {
+                    pump();
+                    return true;
+                }
+            }
+            if (!search.widened()) {
+                search.widen();
+            }
+            return !search.over().isDone() || !queue.isEmpty();
         }
 
         private void ask(PeerAddress peer) {
@@ -548,7 +681,11 @@ public final class PeerContentGroups implements Protocol, Storage {
                         result.completeExceptionally(gone(tombstone));
                     }
                 }
-                case ABSENT -> answer.peers().forEach(this::offer);
+                case ABSENT -> {
+                    if (retrieval == null) {
+                        answer.peers().forEach(this::offer);
+                    }
+                }
             }
         }
     }
@@ -570,7 +707,7 @@ public final class PeerContentGroups implements Protocol, Storage {
         deletions.add(spreadTombstone(root, found));
         for (ContentId chunk : blocks.subList(1, blocks.size())) {
             Tombstone tombstone = Tombstone.sign(chunk, self, null, context::sign);
-            deletions.add(fetchBlock(chunk).handle((chunkFound, error) -> chunkFound)
+            deletions.add(fetchBlock(chunk, List.of(), null).handle((chunkFound, error) -> chunkFound)
                 .thenCompose(chunkFound -> spreadTombstone(tombstone, chunkFound)));
         }
         return CompletableFuture.allOf(deletions.toArray(new CompletableFuture<?>[0]));
@@ -815,7 +952,7 @@ public final class PeerContentGroups implements Protocol, Storage {
                 return;
             }
             if (error != null) {
-                peerFailed(peer, error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
+                peerFailed(peer, unwrap(error));
                 return;
             }
             try {
@@ -1116,7 +1253,7 @@ public final class PeerContentGroups implements Protocol, Storage {
 
     /** This member's copy is gone (corrupt on disk): fetch it again from the group and keep serving. */
     private void restoreCopy(Group group) {
-        new Lookup(group.block(), group).start().whenComplete((found, error) -> {
+        new Lookup(group.block(), group, List.of(), null).start().whenComplete((found, error) -> {
             if (found != null && groups.get(group.block()) == group) {
                 store.put(group.block(), found.data);
             }
@@ -1149,6 +1286,7 @@ public final class PeerContentGroups implements Protocol, Storage {
         Group group = new Group(stamp, sizeBytes, self, replication, config.memberTimeoutMs());
         groups.put(stamp.block(), group);
         heldSnapshot.add(stamp.block());
+        heldVersion++;
         introduceAll(group, members);
         store.putRecord(stamp.block(), record(group));
         group.dirty = false;
@@ -1158,6 +1296,7 @@ public final class PeerContentGroups implements Protocol, Storage {
     private void drop(Group group) {
         groups.remove(group.block());
         heldSnapshot.remove(group.block());
+        heldVersion++;
         store.remove(group.block());
         if (!tombstones.containsKey(group.block())) {
             store.removeRecord(group.block());
@@ -1242,6 +1381,7 @@ public final class PeerContentGroups implements Protocol, Storage {
                 group.quietUntilMs = now() + config.memberTimeoutMs(); // let the old members answer first
                 groups.put(block, group);
                 heldSnapshot.add(block);
+                heldVersion++;
                 introduceAll(group, record.members());
                 held++;
             }

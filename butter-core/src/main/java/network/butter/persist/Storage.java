@@ -32,7 +32,15 @@ public interface Storage {
      * @return the content; fails with {@link StorageException.ContentNotFoundException} or
      *         {@link StorageException.ContentDeletedException}
      */
-    CompletableFuture<byte[]> get(ContentId id);
+    default CompletableFuture<byte[]> get(ContentId id) {
+        return get(id, GetOptions.defaults());
+    }
+
+    /**
+     * Reads content as {@link #get(ContentId)} does, with a chosen search strategy and progress reports: large
+     * content comes manifest first, then its chunks in parallel from the different members of their groups.
+     */
+    CompletableFuture<byte[]> get(ContentId id, GetOptions options);
 
     /**
      * Replaces content this node owns: stores {@code content} and leaves a signed pointer from the old id to the

@@ -3,6 +3,7 @@ package network.butter.protocol;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 import network.butter.api.ButterException;
@@ -60,6 +61,12 @@ public interface ProtocolContext {
      * {@link Node#request}), so a slow application callback cannot stall the node.
      */
     <T> CompletableFuture<T> newApplicationFuture();
+
+    /**
+     * Where protocol code runs application callbacks (progress listeners and the like): never the node loop, so a
+     * slow callback cannot stall the node.
+     */
+    Executor applicationExecutor();
 
     /**
      * Another protocol installed on this node before this one, for protocols built on others (storage recruits

@@ -437,6 +437,11 @@ public final class NodeRuntime implements Node, TransportListener {
         }
 
         @Override
+        public Executor applicationExecutor() {
+            return callbacks;
+        }
+
+        @Override
         public <P extends Protocol> Optional<P> protocol(Class<P> type) {
             for (Protocol protocol : protocols) {
                 if (type.isInstance(protocol)) {

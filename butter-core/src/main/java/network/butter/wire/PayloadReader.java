@@ -3,6 +3,8 @@ package network.butter.wire;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 
@@ -12,6 +14,9 @@ import network.butter.identity.PeerId;
  * read, never another exception, and never an allocation larger than the payload itself.
  */
 public final class PayloadReader {
+
+    /** The fewest bytes an address takes: its id, an empty host's length, the port. */
+    private static final int MIN_ADDRESS_BYTES = PeerId.LENGTH_BYTES + 2 + 2;
 
     private final ByteBuffer in;
     private final String what;
@@ -82,6 +87,16 @@ public final class PayloadReader {
         } catch (IllegalArgumentException e) {
             throw malformed("a bad address: " + e.getMessage());
         }
+    }
+
+    /** A list of at most {@code max} addresses as {@link PayloadWriter#addresses} writes it. */
+    public List<PeerAddress> addresses(int max) throws WireFormatException {
+        int count = count(max, MIN_ADDRESS_BYTES);
+        List<PeerAddress> addresses = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            addresses.add(address());
+        }
+        return addresses;
     }
 
     /**

@@ -2,6 +2,7 @@ package network.butter.wire;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import network.butter.identity.PeerAddress;
 
 /**
@@ -69,6 +70,13 @@ public final class PayloadWriter {
         raw(address.id().toBytes());
         text(address.host());
         return u16(address.port());
+    }
+
+    /** Appends a u16 count, then each address as {@link #address} writes it. */
+    public PayloadWriter addresses(List<PeerAddress> addresses) {
+        u16(addresses.size());
+        addresses.forEach(this::address);
+        return this;
     }
 
     /** The payload written so far. */

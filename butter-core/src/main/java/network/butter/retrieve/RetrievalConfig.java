@@ -1,0 +1,57 @@
+package network.butter.retrieve;
+
+import java.util.Objects;
+
+/**
+ * Settings of {@link Retrieval}.
+ *
+ * @param defaultStrategy   the strategy of searches that name none ({@link Informed} with TTL 10 and 2 walkers)
+ * @param summaryBits       size of the content summaries, a power of two (default 65,536 bits: 8 KiB when full;
+ *                          a neighbourhood of 60 hosts holding 100 blocks each is then wrong about 1 % of the time)
+ * @param summaryIntervalMs how often changed summaries are sent to subscribers and subscriptions checked
+ * @param summaryRefreshMs  how often a subscription to each known host is renewed even if nothing was heard, which
+ *                          also repairs a summary lost with a restarted or unreachable peer
+ * @param searchTimeoutMs   how long a search waits for hits after its last query went out
+ * @param maxSeenQueries    query ids remembered to handle each query once
+ * @param maxSearches       searches this node may run at once
+ * @param maxSubscribers    peers that may subscribe to this node's summaries
+ */
+public record RetrievalConfig(SearchStrategy defaultStrategy, int summaryBits, long summaryIntervalMs,
+                              long summaryRefreshMs, long searchTimeoutMs, int maxSeenQueries, int maxSearches,
+                              int maxSubscribers) {
+
+    /** Checks every setting. */
+    public RetrievalConfig {
+        Objects.requireNonNull(defaultStrategy, "defaultStrategy");
+        BloomFilter.empty(summaryBits);
+        if (summaryIntervalMs < 1 || summaryRefreshMs < summaryIntervalMs || searchTimeoutMs < 1 || maxSeenQueries < 1
+            || maxSearches < 1 || maxSubscribers < 1) {
+            throw new IllegalArgumentException("bad retrieval settings: summary interval " + summaryIntervalMs
+                + " ms, refresh " + summaryRefreshMs + " ms (not below the interval), search timeout " + searchTimeoutMs
+                + " ms, seen queries " + maxSeenQueries + ", searches " + maxSearches + ", subscribers " + maxSubscribers);
+        }
+    }
+
+    /** The defaults. */
+    public static RetrievalConfig defaults() {
+        return new RetrievalConfig(SearchStrategy.informed(10, 2), 1 << 16, 5_000, 60_000, 3_000, 16_384, 1_024, 512);
+    }
+
+    /** A copy with another default strategy. */
+    public RetrievalConfig withDefaultStrategy(SearchStrategy value) {
+        return new RetrievalConfig(value, summaryBits, summaryIntervalMs, summaryRefreshMs, searchTimeoutMs,
+            maxSeenQueries, maxSearches, maxSubscribers);
+    }
+
+    /** A copy with another summary size and exchange timing. */
+    public RetrievalConfig withSummaries(int bits, long intervalMs, long refreshMs) {
+        return new RetrievalConfig(defaultStrategy, bits, intervalMs, refreshMs, searchTimeoutMs, maxSeenQueries,
+            maxSearches, maxSubscribers);
+    }
+
+    /** A copy with another search timeout. */
+    public RetrievalConfig withSearchTimeoutMs(long value) {
+        return new RetrievalConfig(defaultStrategy, summaryBits, summaryIntervalMs, summaryRefreshMs, value,
+            maxSeenQueries, maxSearches, maxSubscribers);
+    }
+}

@@ -1,0 +1,200 @@
+package network.butter.retrieve;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import network.butter.api.Reply;
+import network.butter.api.Request;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.protocol.ProtocolContext;
+import network.butter.retrieve.RetrieveMessages.Summary;
+import network.butter.store.ContentId;
+import network.butter.wire.PayloadReader;
+import network.butter.wire.PayloadWriter;
+import network.butter.wire.WireFormatException;
+
+/**
+ * Keeps content summaries flowing between a node and its known hosts, on the node loop.
+ *
+ * <p>A node subscribes to each of its known hosts (and renews every {@code summaryRefreshMs}); a host pushes its
+ * summary to its subscribers when it changed, at most once per {@code summaryIntervalMs}. So summaries reach the
+ * nodes that route by them (whose known host the sender is), unchanged summaries cost one small renewal per host
+ * and refresh period, and a restarted or lost peer is repaired by the next renewal. Each node's summary is its own
+ * filter plus its neighbourhood filter, the union of its known hosts' own filters: two hops of view.
+ */
+final class SummaryExchange {
+
+    private final RetrievalConfig config;
+    private final HeldContent content;
+    private final Map<PeerId, Received> received = new HashMap<>();
+    private final Set<PeerId> subscribing = new HashSet<>();
+    private final Map<PeerId, Subscriber> subscribers = new LinkedHashMap<>();
+    private ProtocolContext context;
+    private Summary mine;
+    private long contentVersion;
+    private boolean neighbourhoodChanged = true;
+    private long pushedVersion;
+
+    private record Received(Summary summary, long heardAtMs) {
+    }
+
+    private record Subscriber(PeerAddress address, long expiresAtMs) {
+    }
+
+    SummaryExchange(RetrievalConfig config, HeldContent content) {
+        this.config = config;
+        this.content = content;
+    }
+
+    void start(ProtocolContext ctx) {
+        this.context = ctx;
+        // A random first version, so a subscriber's memory of an earlier incarnation never matches by chance.
+        long version = ctx.random().nextLong() & Long.MAX_VALUE;
+        BloomFilter empty = BloomFilter.empty(config.summaryBits());
+        mine = new Summary(version, empty, empty);
+        contentVersion = content.version() - 1;
+        pushedVersion = version;
+        rebuild();
+    }
+
+    /** Whether {@code host}'s own summary may contain {@code block}. */
+    boolean mayHold(PeerId host, ContentId block) {
+        Received from = received.get(host);
+        return from != null && from.summary.own().mightContain(block);
+    }
+
+    /** Whether {@code host}'s neighbourhood summary may contain {@code block}. */
+    boolean mayReach(PeerId host, ContentId block) {
+        Received from = received.get(host);
+        return from != null && from.summary.neighbourhood().mightContain(block);
+    }
+
+    /** Summaries held from other peers now. */
+    int summariesHeld() {
+        return received.size();
+    }
+
+    /** One round: rebuild this node's summary if needed, push it, renew subscriptions, forget old hosts. */
+    void tick(List<PeerAddress> knownHosts) {
+        long now = context.loop().nowMillis();
+        Set<PeerId> known = new HashSet<>();
+        knownHosts.forEach(host -> known.add(host.id()));
+        if (received.keySet().removeIf(peer -> !known.contains(peer))) {
+            neighbourhoodChanged = true;
+        }
+        rebuild();
+        push(now);
+        for (PeerAddress host : knownHosts) {
+            Received from = received.get(host.id());
+            if (!subscribing.contains(host.id()) && (from == null || now - from.heardAtMs >= config.summaryRefreshMs())) {
+                subscribe(host, from == null ? -1 : from.summary.version());
+            }
+        }
+    }
+
+    Reply onSubscribe(Request request) throws WireFormatException {
+        PayloadReader in = new PayloadReader(request.payload(), "subscribe request");
+        long known = in.u64();
+        in.end();
+        long now = context.loop().nowMillis();
+        PeerId from = request.from().id();
+        subscribers.remove(from);
+        expireSubscribers(now);
+        if (subscribers.size() < config.maxSubscribers()) {
+            subscribers.put(from, new Subscriber(request.from(), now + 3 * config.summaryRefreshMs()));
+        }
+        return Reply.of(RetrieveMessages.encodeSubscribeReply(known == mine.version() ? null : mine));
+    }
+
+    Reply onSummary(Request request) throws WireFormatException {
+        Summary summary = Summary.decode(request.payload());
+        accept(request.from().id(), summary);
+        return Reply.of(new byte[0]);
+    }
+
+    private void accept(PeerId from, Summary summary) {
+        if (summary.own().bits() != config.summaryBits()) {
+            return; // a peer configured with another size cannot be combined; route without its summary
+        }
+        received.put(from, new Received(summary, context.loop().nowMillis()));
+        neighbourhoodChanged = true;
+    }
+
+    private void subscribe(PeerAddress host, long knownVersion) {
+        subscribing.add(host.id());
+        byte[] payload = new PayloadWriter(8).u64(knownVersion).toByteArray();
+        context.request(host, Retrieval.SUBSCRIBE_ROUTE, payload, Duration.ofMillis(config.summaryIntervalMs()))
+            .whenComplete((reply, error) -> {
+                subscribing.remove(host.id());
+                if (error != null) {
+                    return;
+                }
+                try {
+                    Summary summary = RetrieveMessages.decodeSubscribeReply(reply.payload());
+                    if (summary != null) {
+                        accept(host.id(), summary);
+                    } else {
+                        Received from = received.get(host.id());
+                        if (from != null) {
+                            received.put(host.id(), new Received(from.summary, context.loop().nowMillis()));
+                        }
+                    }
+                } catch (WireFormatException e) {
+                    received.remove(host.id());
+                }
+            });
+    }
+
+    private void rebuild() {
+        long version = content.version();
+        BloomFilter own = mine.own();
+        if (version != contentVersion) {
+            contentVersion = version;
+            own = BloomFilter.of(config.summaryBits(), content.heldBlocks());
+        }
+        BloomFilter neighbourhood = mine.neighbourhood();
+        if (neighbourhoodChanged) {
+            neighbourhoodChanged = false;
+            List<BloomFilter> owns = new ArrayList<>(received.size());
+            received.values().forEach(from -> owns.add(from.summary.own()));
+            neighbourhood = BloomFilter.union(config.summaryBits(), owns);
+        }
+        if (!own.equals(mine.own()) || !neighbourhood.equals(mine.neighbourhood())) {
+            mine = new Summary(mine.version() + 1, own, neighbourhood);
+        }
+    }
+
+    private void push(long now) {
+        expireSubscribers(now);
+        if (mine.version() == pushedVersion) {
+            return;
+        }
+        pushedVersion = mine.version();
+        byte[] payload = mine.encode();
+        for (Subscriber subscriber : List.copyOf(subscribers.values())) {
+            context.request(subscriber.address, Retrieval.SUMMARY_ROUTE, payload,
+                    Duration.ofMillis(config.summaryIntervalMs()))
+                .whenComplete((reply, error) -> {
+                    if (error != null) {
+                        subscribers.remove(subscriber.address.id());
+                    }
+                });
+        }
+    }
+
+    private void expireSubscribers(long now) {
+        Iterator<Subscriber> it = subscribers.values().iterator();
+        while (it.hasNext()) {
+            if (it.next().expiresAtMs <= now) {
+                it.remove();
+            }
+        }
+    }
+}
