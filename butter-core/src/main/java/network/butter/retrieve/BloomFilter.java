@@ -19,7 +19,8 @@ import network.butter.wire.WireFormatException;
  * bitmap, so the empty or sparse filters of small stores cost almost nothing in memory or on the wire.
  *
  * <pre>
- *  wire form:  u8 log2(bits) | u8 form | form 0 (sparse): u32 count, count × u32 bit position (ascending)
+ *  wire form:  u8 log2(bits) | u8 form | form 0 (sparse): u16 count (below bits / 32), count × u32 bit position
+ *                                      |                  (ascending)
  *                                      | form 1 (dense):  bits / 8 bytes of bitmap, bit i = byte i/8, bit i%8
  * </pre>
  */
@@ -146,7 +147,7 @@ public final class BloomFilter {
     public void write(PayloadWriter out) {
         out.u8(Integer.numberOfTrailingZeros(bits));
         if (positions != null) {
-            out.u8(SPARSE).u32(positions.length);
+            out.u8(SPARSE).u16(positions.length);
             for (int position : positions) {
                 out.u32(position);
             }
@@ -161,7 +162,7 @@ public final class BloomFilter {
 
     /** The bytes {@link #write} takes. */
     public int encodedBytes() {
-        return 2 + (positions != null ? 4 + 4 * positions.length : bits / 8);
+        return 2 + (positions != null ? 2 + 4 * positions.length : bits / 8);
     }
 
     /**
@@ -177,7 +178,7 @@ public final class BloomFilter {
         int form = in.u8();
         long[] words = new long[bits / 64];
         if (form == SPARSE) {
-            int count = in.count(bits, 4);
+            int count = in.count(bits / 32, 4);
             int previous = -1;
             for (int i = 0; i < count; i++) {
                 long position = in.u32();

@@ -1,0 +1,334 @@
+package network.butter.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import network.butter.api.Limits;
+import network.butter.api.RemoteHandlerException;
+import network.butter.discover.LanDiscovery;
+import network.butter.discover.LanDiscoveryConfig;
+import network.butter.hosts.KnownHosts;
+import network.butter.hosts.KnownHostsConfig;
+import network.butter.identity.PeerAddress;
+import network.butter.persist.FetchProgress;
+import network.butter.persist.GetOptions;
+import network.butter.persist.PcgConfig;
+import network.butter.persist.PeerContentGroups;
+import network.butter.protocol.Protocol;
+import network.butter.protocol.ProtocolContext;
+import network.butter.retrieve.Candidate;
+import network.butter.retrieve.HeldContent;
+import network.butter.retrieve.Retrieval;
+import network.butter.retrieve.RetrievalConfig;
+import network.butter.retrieve.Search;
+import network.butter.retrieve.SearchStrategy;
+import network.butter.store.ContentId;
+import network.butter.store.MemoryChunkStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Retrieval on the simulator: the three strategies, duplicate suppression, summaries, large reads. */
+class RetrievalSimTest {
+
+    @RegisterExtension
+    final SimulationExtension sims = new SimulationExtension();
+
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final KnownHostsConfig FEW_HOSTS = KnownHostsConfig
+        .forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120).withCapacity(6).withPolling(1_000, 300);
+    private static final RetrievalConfig FAST_SUMMARIES = RetrievalConfig.defaults().withSummaries(1 << 12, 500, 5_000);
+    private static final List<String> SEARCH_ROUTES = List.of(Retrieval.QUERY_ROUTE, Retrieval.HIT_ROUTE);
+
+    /** Synthetic content: a set of ids, as an experiment would hand out. */
+    private static final class Held implements HeldContent {
+        final Set<ContentId> blocks = new HashSet<>();
+        long version;
+
+        void add(ContentId block) {
+            blocks.add(block);
+            version++;
+        }
+
+        void remove(ContentId block) {
+            blocks.remove(block);
+            version++;
+        }
+
+        @Override
+        public boolean holds(ContentId block) {
+            return blocks.contains(block);
+        }
+
+        @Override
+        public Collection<ContentId> heldBlocks() {
+            return List.copyOf(blocks);
+        }
+
+        @Override
+        public long version() {
+            return version;
+        }
+
+        @Override
+        public List<PeerAddress> alsoHeldBy(ContentId block) {
+            return List.of();
+        }
+    }
+
+    /** Gives the test a way onto a node's loop, as protocol code runs there. */
+    private static final class LoopAccess implements Protocol {
+        ProtocolContext context;
+
+        @Override
+        public String name() {
+            return "test-loop-access";
+        }
+
+        @Override
+        public void start(ProtocolContext ctx) {
+            this.context = ctx;
+        }
+    }
+
+    private final Map<SimNode, Held> held = new HashMap<>();
+    private final Map<SimNode, LoopAccess> loops = new HashMap<>();
+    private final Map<SimNode, Retrieval> retrievals = new HashMap<>();
+
+    /** {@code size} nodes that know {@link #FEW_HOSTS} 6 hosts each, so a search has to travel. */
+    private List<SimNode> network(Simulation sim, int size) {
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            nodes.add(sim.spawn(Limits.defaults(), (self, api) -> {
+                KnownHosts hosts = new KnownHosts(FEW_HOSTS, () -> 0L);
+                Held content = held.computeIfAbsent(self, s -> new Held());
+                Retrieval retrieval = new Retrieval(FAST_SUMMARIES, content);
+                retrievals.put(self, retrieval);
+                api.install(hosts);
+                api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
+                api.install(retrieval);
+                LoopAccess access = new LoopAccess();
+                loops.put(self, access);
+                api.install(access);
+            }));
+        }
+        sim.runFor(Duration.ofSeconds(20));
+        return nodes;
+    }
+
+    private static long searchRequests(Simulation sim) {
+        long total = 0;
+        for (SimNode node : sim.nodes()) {
+            Map<String, Long> byRoute = node.node().stats().requestsSentByRoute();
+            for (String route : SEARCH_ROUTES) {
+                total += byRoute.getOrDefault(route, 0L);
+            }
+        }
+        return total;
+    }
+
+    private static ContentId block(String name) {
+        return ContentId.of(name.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Optional<Candidate> find(Simulation sim, SimNode from, ContentId block, SearchStrategy strategy) {
+        Optional<Candidate> found = sim.await(retrievals.get(from).find(block, strategy), LIMIT);
+        sim.runFor(Duration.ofSeconds(5)); // let stragglers of a flood arrive before anyone counts
+        return found;
+    }
+
+    @Test
+    void shouldFindABlockWithEveryBuiltInStrategy() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 30);
+        ContentId block = block("needle");
+        SimNode holder = nodes.get(17);
+        held.get(holder).add(block);
+        sim.runFor(Duration.ofSeconds(10));
+
+        for (SearchStrategy strategy : List.of(SearchStrategy.bfs(4), SearchStrategy.randomBfs(5, 1.0),
+            SearchStrategy.informed(10, 2))) {
+            Optional<Candidate> found = find(sim, nodes.get(3), block, strategy);
+            assertThat(found).as(strategy.name()).isPresent();
+            assertThat(found.get().holder()).as(strategy.name()).isEqualTo(holder.address());
+            assertThat(found.get().confirmed()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldHandleEachQueryOnceSoAFloodEndsAndTheHolderAnswersOnce() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 30);
+        ContentId block = block("once");
+        held.get(nodes.get(9)).add(block);
+        long before = searchRequests(sim);
+
+        assertThat(find(sim, nodes.get(0), block, SearchStrategy.bfs(8))).isPresent();
+        long hits = 0;
+        for (SimNode node : sim.nodes()) {
+            hits += node.node().stats().requestsSentByRoute().getOrDefault(Retrieval.HIT_ROUTE, 0L);
+        }
+        assertThat(hits).as("one holder, one hit, however many paths lead to it").isEqualTo(1);
+        assertThat(searchRequests(sim) - before).as("each node forwards at most once to each of its 6 hosts")
+            .isLessThanOrEqualTo(30L * 6 + 1);
+    }
+
+    @Test
+    void shouldFindNothingAndEndTheSearchWhenNobodyHoldsTheBlock() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 20);
+        long start = sim.nowMs();
+
+        assertThat(sim.await(retrievals.get(nodes.get(0)).find(block("absent"), SearchStrategy.informed(6, 2)), LIMIT))
+            .isEmpty();
+        assertThat(sim.nowMs() - start).as("ends at the search timeout").isLessThan(FAST_SUMMARIES.searchTimeoutMs() + 1_000);
+    }
+
+    @Test
+    void shouldSteerInformedSearchesBySummariesWithAFractionOfTheFloodsMessages() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 60);
+        List<ContentId> blocks = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ContentId block = block("item " + i);
+            blocks.add(block);
+            for (int copy = 0; copy < 3; copy++) {
+                held.get(nodes.get((i * 7 + copy * 13) % nodes.size())).add(block);
+            }
+        }
+        sim.runFor(Duration.ofSeconds(15));
+
+        long informedFound = 0;
+        long informedCost = 0;
+        long floodCost = 0;
+        for (int i = 0; i < blocks.size(); i++) {
+            SimNode requester = nodes.get(59 - i);
+            long before = searchRequests(sim);
+            if (find(sim, requester, blocks.get(i), SearchStrategy.informed(10, 2)).isPresent()) {
+                informedFound++;
+            }
+            informedCost += searchRequests(sim) - before;
+            before = searchRequests(sim);
+            find(sim, requester, blocks.get(i), SearchStrategy.bfs(4));
+            floodCost += searchRequests(sim) - before;
+        }
+        assertThat(informedFound).isEqualTo(blocks.size());
+        assertThat(informedCost * 5).as("informed %d vs BFS %d requests", informedCost, floodCost).isLessThan(floodCost);
+    }
+
+    @Test
+    void shouldRefreshSummariesWhenTheHeldContentChanges() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 12);
+        ContentId block = block("comes and goes");
+        SimNode holder = nodes.get(4);
+        held.get(holder).add(block);
+        sim.runFor(Duration.ofSeconds(5));
+        SearchStrategy directOnly = SearchStrategy.informed(1, 1);
+        long before = searchRequests(sim);
+
+        List<SimNode> knowingHolder = nodes.stream().filter(node -> knows(sim, node, holder)).toList();
+        List<Candidate> likely = new ArrayList<>();
+        for (SimNode node : knowingHolder) {
+            likely.addAll(likelyHolders(sim, node, block, directOnly));
+        }
+        assertThat(knowingHolder).isNotEmpty();
+        assertThat(likely).hasSameSizeAs(knowingHolder)
+            .allMatch(c -> c.holder().equals(holder.address()) && !c.confirmed());
+        assertThat(searchRequests(sim)).as("likely holders cost no message").isEqualTo(before);
+
+        held.get(holder).remove(block);
+        sim.runFor(Duration.ofSeconds(5));
+        for (SimNode node : knowingHolder) {
+            assertThat(likelyHolders(sim, node, block, directOnly)).as("forgotten after the change").isEmpty();
+        }
+    }
+
+    private boolean knows(Simulation sim, SimNode node, SimNode other) {
+        CompletableFuture<Boolean> known = new CompletableFuture<>();
+        ProtocolContext context = loops.get(node).context;
+        context.loop().execute(() -> known.complete(context.protocol(KnownHosts.class).orElseThrow().hosts().stream()
+            .anyMatch(host -> host.address().equals(other.address()))));
+        return sim.await(known, LIMIT);
+    }
+
+    /** The zero-message candidates a search starts with, taken on the node's loop without sending the query. */
+    private List<Candidate> likelyHolders(Simulation sim, SimNode node, ContentId block, SearchStrategy strategy) {
+        List<Candidate> candidates = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loops.get(node).context.loop().execute(() -> {
+            Search search = retrievals.get(node).search(block, strategy, candidates::add);
+            search.close();
+            done.complete(null);
+        });
+        sim.await(done, LIMIT);
+        return candidates;
+    }
+
+    @Test
+    void shouldRefuseAMalformedQueryAndKeepAnswering() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 6);
+        ContentId block = block("still here");
+        held.get(nodes.get(1)).add(block);
+
+        assertThatThrownBy(() -> sim.await(nodes.get(0).node().request(nodes.get(1).address(), Retrieval.QUERY_ROUTE,
+            new byte[] {1, 2, 3}, Duration.ofSeconds(2)), LIMIT))
+            .hasCauseInstanceOf(RemoteHandlerException.class).hasMessageContaining("malformed search query");
+        assertThat(find(sim, nodes.get(0), block, SearchStrategy.bfs(3))).isPresent();
+    }
+
+    @Test
+    void shouldReadLargeContentFromSeveralMembersInParallelWithProgressInOrder() {
+        Simulation sim = sims.create();
+        Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+        PcgConfig config = PcgConfig.defaults().withChunkBytes(1024);
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            nodes.add(sim.spawn(Limits.defaults(), (self, api) -> {
+                KnownHosts hosts = new KnownHosts(KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120)
+                    .withPolling(1_000, 300), () -> 0L);
+                PeerContentGroups groups = new PeerContentGroups(config, new MemoryChunkStore(1 << 20));
+                storage.put(self, groups);
+                api.install(hosts);
+                api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
+                api.install(new Retrieval(FAST_SUMMARIES, groups));
+                api.install(groups);
+            }));
+        }
+        sim.runFor(Duration.ofSeconds(10));
+        byte[] content = new byte[20 * 1024 + 123];
+        new SplittableRandom(sim.seed()).nextBytes(content);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(content), LIMIT);
+        sim.runFor(Duration.ofSeconds(10));
+        SimNode reader = nodes.stream().filter(n -> !storage.get(n).holds(id)).findFirst().orElseThrow();
+        Map<SimNode, Long> fetchesBefore = new HashMap<>();
+        nodes.forEach(n -> fetchesBefore.put(n, n.node().stats().requestsReceived()));
+        List<FetchProgress> progress = new CopyOnWriteArrayList<>();
+
+        byte[] read = sim.await(storage.get(reader).get(id, GetOptions.defaults().withProgress(progress::add)), LIMIT);
+        sim.runUntil(() -> !progress.isEmpty() && progress.getLast().complete(), LIMIT);
+
+        assertThat(read).isEqualTo(content);
+        assertThat(progress).hasSize(1 + 21);
+        for (int i = 1; i < progress.size(); i++) {
+            assertThat(progress.get(i).blocksDone()).isEqualTo(progress.get(i - 1).blocksDone() + 1);
+        }
+        assertThat(progress.getLast().bytesDone()).isEqualTo(content.length);
+        long membersServing = nodes.stream().filter(n -> n != reader && storage.get(n).holds(id))
+            .filter(n -> n.node().stats().requestsReceived() - fetchesBefore.get(n) >= 3).count();
+        assertThat(membersServing).as("chunks come from several members").isGreaterThanOrEqualTo(2);
+    }
+}
