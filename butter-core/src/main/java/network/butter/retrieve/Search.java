@@ -11,7 +11,7 @@ import network.butter.store.ContentId;
 
 /**
  * One search in progress on the requester, driven from the node loop: it hands each {@link Candidate} it learns
- * of to its listener, once per holder. It begins with the strategy's zero-message {@linkplain
+ * of to its listener, once per holder (and once more if a holder a summary suggested confirms it). It begins with the strategy's zero-message {@linkplain
  * SearchStrategy#likelyHolders likely holders}; the query itself goes out on {@link #widen()} (at once if there
  * are no likely holders). The requester {@link #close()}s it once it has what it needs: later hits are ignored.
  * Every method must be called on the node loop.
@@ -22,7 +22,8 @@ public final class Search {
     private final SearchQuery query;
     private final SearchStrategy strategy;
     private final Consumer<Candidate> listener;
-    private final Set<PeerId> told = new HashSet<>();
+    private final Set<PeerId> suggested = new HashSet<>();
+    private final Set<PeerId> confirmed = new HashSet<>();
     private final CompletableFuture<Void> over = new CompletableFuture<>();
     private Cancellable timeout = Cancellable.NONE;
     private boolean widened;
@@ -88,6 +89,7 @@ public final class Search {
     }
 
     void offer(Candidate candidate) {
+        Set<PeerId> told = candidate.confirmed() ? confirmed : suggested;
         if (!over.isDone() && told.add(candidate.holder().id())) {
             listener.accept(candidate);
         }

@@ -63,7 +63,7 @@ public final class PcgStorage implements DataProtocol {
         if (!(node instanceof ButterNode)) {
             node.install(new KnownHosts(hostsConfig, () -> 0L)); // a real node has its own
         }
-        PcgPeer.Joiner joiner = new PcgPeer.Joiner();
+        Joiner joiner = new Joiner();
         node.install(joiner);
         PeerContentGroups groups = new PeerContentGroups(config, new MemoryChunkStore(storeBytes));
         node.install(groups);
