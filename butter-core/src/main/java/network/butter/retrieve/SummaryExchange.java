@@ -24,12 +24,16 @@ import network.butter.wire.WireFormatException;
  * Keeps content summaries flowing between a node and its known hosts, on the node loop.
  *
  * <p>A node subscribes to each of its known hosts (and renews every {@code summaryRefreshMs}); a host pushes its
- * summary to its subscribers when it changed, at most once per {@code summaryIntervalMs}. So summaries reach the
+ * summary to its subscribers when it changed, at most once per {@code summaryIntervalMs} when what it holds
+ * changed, and at most once per {@link #NEIGHBOURHOOD_PUSH_INTERVALS} intervals when only its neighbourhood did. So summaries reach the
  * nodes that route by them (whose known host the sender is), unchanged summaries cost one small renewal per host
  * and refresh period, and a restarted or lost peer is repaired by the next renewal. Each node's summary is its own
  * filter plus its neighbourhood filter, the union of its known hosts' own filters: two hops of view.
  */
 final class SummaryExchange {
+
+    /** A change of the neighbourhood filter alone is pushed at most once per this many summary intervals. */
+    static final int NEIGHBOURHOOD_PUSH_INTERVALS = 4;
 
     private final RetrievalConfig config;
     private final HeldContent content;
@@ -41,6 +45,8 @@ final class SummaryExchange {
     private long contentVersion;
     private boolean neighbourhoodChanged = true;
     private long pushedVersion;
+    private boolean ownChangedSincePush;
+    private long pushedAtMs;
 
     private record Received(Summary summary, long heardAtMs) {
     }
@@ -61,6 +67,7 @@ final class SummaryExchange {
         mine = new Summary(version, empty, empty);
         contentVersion = content.version() - 1;
         pushedVersion = version;
+        pushedAtMs = ctx.loop().nowMillis() - NEIGHBOURHOOD_PUSH_INTERVALS * config.summaryIntervalMs();
         rebuild();
     }
 
@@ -166,8 +173,10 @@ final class SummaryExchange {
             received.values().forEach(from -> owns.add(from.summary.own()));
             neighbourhood = BloomFilter.union(config.summaryBits(), owns);
         }
-        if (!own.equals(mine.own()) || !neighbourhood.equals(mine.neighbourhood())) {
+        boolean ownChanged = !own.equals(mine.own());
+        if (ownChanged || !neighbourhood.equals(mine.neighbourhood())) {
             mine = new Summary(mine.version() + 1, own, neighbourhood);
+            ownChangedSincePush |= ownChanged;
         }
     }
 
@@ -176,7 +185,13 @@ final class SummaryExchange {
         if (mine.version() == pushedVersion) {
             return;
         }
+        // What this node holds is news at once; its neighbourhood changes with every neighbour's, so it waits.
+        if (!ownChangedSincePush && now - pushedAtMs < NEIGHBOURHOOD_PUSH_INTERVALS * config.summaryIntervalMs()) {
+            return;
+        }
         pushedVersion = mine.version();
+        ownChangedSincePush = false;
+        pushedAtMs = now;
         byte[] payload = mine.encode();
         for (Subscriber subscriber : List.copyOf(subscribers.values())) {
             context.request(subscriber.address, Retrieval.SUMMARY_ROUTE, payload,

@@ -12,12 +12,15 @@ import network.butter.identity.PeerId;
 import network.butter.node.ButterNode;
 import network.butter.persist.PcgConfig;
 import network.butter.persist.PeerContentGroups;
+import network.butter.retrieve.Retrieval;
+import network.butter.retrieve.RetrievalConfig;
 import network.butter.store.ContentId;
 import network.butter.store.MemoryChunkStore;
 
 /**
- * Butter's persistent storage, Peer Content Groups, under test: every node runs {@link KnownHosts} and
- * {@link PeerContentGroups} with an in-memory chunk store; items are put from one node and read from a fresh one.
+ * Butter's persistent storage, Peer Content Groups, under test: every node runs {@link KnownHosts},
+ * {@link Retrieval} (default settings: informed search) and {@link PeerContentGroups} with an in-memory chunk store;
+ * items are put from one node and read from a fresh one.
  * Nodes join by offering the peers the scenario hands them to their known hosts (as bootstrap would); from there
  * peer exchange and the groups' own recruiting do the rest.
  */
@@ -66,6 +69,7 @@ public final class PcgStorage implements DataProtocol {
         Joiner joiner = new Joiner();
         node.install(joiner);
         PeerContentGroups groups = new PeerContentGroups(config, new MemoryChunkStore(storeBytes));
+        node.install(new Retrieval(RetrievalConfig.defaults(), groups));
         node.install(groups);
         PcgPeer peer = new PcgPeer(node, groups, joiner);
         peers.add(peer);
