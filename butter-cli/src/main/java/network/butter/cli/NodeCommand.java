@@ -12,9 +12,11 @@ import network.butter.identity.IdentityStore;
 import network.butter.node.Butter;
 import network.butter.node.ButterNode;
 import network.butter.node.NodeConfig;
+import network.butter.node.StorageConfig;
 import network.butter.hosts.HostQuality;
 import network.butter.hosts.KnownHosts;
 import network.butter.node.discover.DiscoveryConfig;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.ITypeConverter;
@@ -28,8 +30,10 @@ import picocli.CommandLine.TypeConversionException;
  * {@code address: <id>@<host>:<port>} on stdout (logs go to stderr), so scripts can read where it is, then
  * {@code known peer <id>@<host>:<port> after <ms> ms (…)} for each peer admitted to its known-host list (found by
  * LAN discovery, bootstrap or peer exchange, and checked over TLS), counted from the moment the node listens, so
- * scripts can measure how soon a node knows its first peer. Discovery is on unless the node listens on loopback. Ctrl-C or SIGTERM shuts it down gracefully: requests in flight get up to five
- * seconds to finish.
+ * scripts can measure how soon a node knows its first peer. Discovery is on unless the node listens on loopback.
+ * Storage is on unless {@code --no-storage}: with {@code --data-dir} its chunks live in the directory's
+ * {@value StorageConfig#CHUNK_DIRECTORY}, so a restarted node still holds them and rejoins their groups. Ctrl-C or
+ * SIGTERM shuts it down gracefully: requests in flight get up to five seconds to finish.
  */
 @Command(
     name = "node",
@@ -61,8 +65,9 @@ final class NodeCommand implements Callable<Integer> {
     private String advertiseHost;
 
     @Option(names = "--data-dir", paramLabel = "DIR",
-        description = "Directory for the node's key (" + IdentityStore.FILE_NAME + "), so that it keeps its peer id "
-            + "across restarts; created if missing. Default: none, a fresh identity every run.")
+        description = "Directory for the node's key (" + IdentityStore.FILE_NAME + ") and its storage chunks ("
+            + StorageConfig.CHUNK_DIRECTORY + "/), so that it keeps its peer id and the content it holds across "
+            + "restarts; created if missing. Default: none, a fresh identity every run and chunks in memory.")
     private Path dataDirectory;
 
     @Option(names = "--memory", converter = Converters.MemoryBudget.class, defaultValue = "512m",
@@ -70,6 +75,21 @@ final class NodeCommand implements Callable<Integer> {
         description = "Memory budget of the node, e.g. 256m, 1g, 768MiB (binary units; at least 16m). "
             + "Connection, frame and handler limits derive from it.")
     private DataSize memory;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    private StorageOptions storage;
+
+    /** {@code --storage SIZE} or {@code --no-storage}: one or the other, or neither for the defaults. */
+    static final class StorageOptions {
+        @Option(names = "--storage", paramLabel = "SIZE", required = true,
+            description = "Most the node keeps for the network's storage, e.g. 10g. Default: 1g on disk with "
+                + "--data-dir, else a quarter of --memory in memory (at most half of it).")
+        private DataSize capacity;
+
+        @Option(names = "--no-storage", required = true,
+            description = "Take no part in storage: keep no copies for the network and serve no storage requests.")
+        private boolean off;
+    }
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", showDefaultValue = Visibility.NEVER,
         description = "A node to connect to at start; repeat for several.")
@@ -103,6 +123,11 @@ final class NodeCommand implements Callable<Integer> {
             .advertisedHost(advertiseHost)
             .dataDirectory(dataDirectory == null ? null : dataDirectory.toAbsolutePath())
             .memoryBudgetBytes(memory.bytes());
+        if (storage != null && storage.off) {
+            builder.storage(false);
+        } else if (storage != null) {
+            builder.storageCapacityBytes(storage.capacity.bytes());
+        }
         bootstrap.forEach(builder::bootstrap);
         if (discovery != null ? discovery : !isLoopback(host)) {
             builder.discovery(DiscoveryConfig.defaults()
@@ -111,6 +136,17 @@ final class NodeCommand implements Callable<Integer> {
                 .withInterfaceName(discoveryInterface));
         }
         return builder.build();
+    }
+
+    /** One line on where the node keeps its storage, if anywhere, and how much. */
+    private static String describeStorage(NodeConfig config) {
+        if (config.storage() == null) {
+            return "storage: off";
+        }
+        String most = "storage: up to " + new DataSize(config.storage().capacityBytes());
+        return config.dataDirectory() == null
+            ? most + " in memory (use --data-dir to keep it across restarts)"
+            : most + " in " + StorageConfig.chunkDirectory(config.dataDirectory());
     }
 
     /** Loopback nodes are for trying things out on one machine: they do not multicast unless asked to. */
@@ -142,6 +178,7 @@ final class NodeCommand implements Callable<Integer> {
             err.println(dataDirectory == null
                 ? "identity: fresh for this run (use --data-dir to keep it)"
                 : "identity: kept in " + dataDirectory.toAbsolutePath().resolve(IdentityStore.FILE_NAME));
+            err.println(describeStorage(node.config()));
             if (node.config().discovery() == null) {
                 err.println("discovery: off (--discovery turns it on)");
             }

@@ -73,7 +73,7 @@ class ButterCliTest {
 
         assertThat(help.exitCode()).as("exit code; stderr: %s", help.err()).isZero();
         assertThat(help.out()).contains("--host", "0.0.0.0", "--port", "7000", "--advertise-host", "--data-dir",
-            "--memory", "512m", "--bootstrap");
+            "--memory", "512m", "--bootstrap", "--storage", "--no-storage");
     }
 
     @Test
@@ -223,7 +223,7 @@ class ButterCliTest {
                 await().atMost(BOUND).until(() -> out.toString().contains("known peer "));
                 String line = out.toString().lines().filter(l -> l.startsWith("known peer ")).findFirst().orElseThrow();
                 assertThat(line).startsWith("known peer " + existing.address() + " after ")
-                    .matches(".* after \\d+ ms \\(up \\d+ s, offers 0 bytes, knows \\d+, known by \\d+, subnet 127\\.0\\.0\\.0/24\\)");
+                    .matches(".* after \\d+ ms \\(up \\d+ s, offers " + 128 * MIB + " bytes, knows \\d+, known by \\d+, subnet 127\\.0\\.0\\.0/24\\)");
             } finally {
                 command.interrupt();
                 assertThat(command.join(BOUND)).as("butter node stopped within %s", BOUND).isTrue();

@@ -31,6 +31,12 @@ public record PcgConfig(int replication, int writeQuorum, long heartbeatInterval
     /** Largest replication factor accepted, here and from peers. */
     public static final int MAX_REPLICATION = 16;
 
+    /**
+     * Room a store request needs beside its chunk (the owner's stamp, the member addresses, framing), in bytes: a
+     * node's frames must be at least {@link #minFrameBytes()} long to take part.
+     */
+    public static final int STORE_OVERHEAD_BYTES = 4096;
+
     /** Checks every value. */
     public PcgConfig {
         if (replication < 1 || replication > MAX_REPLICATION) {
@@ -75,6 +81,14 @@ public record PcgConfig(int replication, int writeQuorum, long heartbeatInterval
     /** Silence after which a member counts as gone, in milliseconds. */
     public long memberTimeoutMs() {
         return Math.round(heartbeatIntervalMs * memberTimeoutBeats);
+    }
+
+    /**
+     * The smallest frame limit a node needs for these settings: a chunk plus {@link #STORE_OVERHEAD_BYTES}, since
+     * a chunk travels whole in one store request or fetch reply.
+     */
+    public int minFrameBytes() {
+        return chunkBytes + STORE_OVERHEAD_BYTES;
     }
 
     /** Whether the group size adapts to observed churn. */

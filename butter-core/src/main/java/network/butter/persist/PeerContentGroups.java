@@ -143,8 +143,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         this.knownHosts = ctx.protocol(KnownHosts.class).orElseThrow(() -> new IllegalStateException(
             "Peer Content Groups recruit from the known hosts: install KnownHosts on the node first"));
         knownHosts.reportStorage(store::availableBytes);
-        int chunkFrame = config.chunkBytes() + 4096;
-        if (chunkFrame > ctx.limits().maxFrameBytes()) {
+        if (config.minFrameBytes() > ctx.limits().maxFrameBytes()) {
             throw new IllegalStateException("chunks of " + config.chunkBytes() + " bytes do not fit in frames of "
                 + ctx.limits().maxFrameBytes() + " bytes: lower chunkBytes or raise the node's frame limit");
         }
@@ -267,6 +266,20 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
     public List<PeerAddress> alsoHeldBy(ContentId block) {
         Group group = groups.get(block);
         return group == null ? List.of() : addressesOf(group.view.knownMembers());
+    }
+
+    /**
+     * The members of {@code block}'s group that this node counts live now, itself included, in id order; empty if
+     * this node holds no copy. For monitoring and tests: which peers keep a block, as this member sees it.
+     */
+    public CompletableFuture<List<PeerId>> liveMembers(ContentId block) {
+        Objects.requireNonNull(block, "block");
+        CompletableFuture<List<PeerId>> result = context.newApplicationFuture();
+        context.loop().execute(() -> {
+            Group group = groups.get(block);
+            result.complete(group == null ? List.of() : group.view.liveMembers(now()));
+        });
+        return result;
     }
 
     /** The settings in force. */

@@ -1,6 +1,7 @@
 package network.butter.node;
 
 import io.netty.channel.EventLoop;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import network.butter.api.Behaviour;
 import network.butter.api.Limits;
 import network.butter.api.Node;
@@ -30,10 +34,17 @@ import network.butter.node.discover.DiscoveryConfig;
 import network.butter.node.discover.NettyMulticast;
 import network.butter.node.env.EventLoopNodeLoop;
 import network.butter.node.env.VirtualThreadWorker;
+import network.butter.node.store.FileChunkStore;
 import network.butter.node.tls.NodeTls;
 import network.butter.node.transport.NettyTransport;
+import network.butter.persist.PeerContentGroups;
+import network.butter.retrieve.Retrieval;
+import network.butter.retrieve.RetrievalConfig;
+import network.butter.persist.Storage;
 import network.butter.protocol.Protocol;
 import network.butter.runtime.NodeRuntime;
+import network.butter.store.ChunkStore;
+import network.butter.store.MemoryChunkStore;
 import network.butter.wire.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,31 +53,40 @@ import org.slf4j.LoggerFactory;
  * A real Butter node: the core {@link NodeRuntime} on the real environment (Netty TLS transport, system
  * clock, virtual-thread handlers). Create it with {@link Butter#node}, register routes, {@link #start()} it.
  * Routes and protocols may be registered before or after starting; everything else needs a started node.
+ *
+ * <p>Unless configured off, the node takes part in persistent storage: it runs {@link PeerContentGroups} on a
+ * chunk store of its own (files under the data directory, or memory without one) and offers it as
+ * {@link #storage()}, with {@link Retrieval} (informed search by default) finding what no known member holds.
  */
 public final class ButterNode implements Node {
 
     private static final Logger log = LoggerFactory.getLogger(ButterNode.class);
     /** First pause before a lonely node knocks at its bootstrap addresses again, in milliseconds. */
     private static final long BOOTSTRAP_RETRY_MS = 1_000;
+    /** How long {@link #start()} waits for the node loop to have started the built-in protocols. */
+    private static final long PROTOCOLS_START_LIMIT_MS = 10_000;
 
     private final NodeConfig config;
     private final Map<String, RequestHandler> earlyRoutes = new LinkedHashMap<>();
     private final List<Protocol> earlyProtocols = new ArrayList<>();
     private volatile NodeRuntime runtime;
     private volatile KnownHosts knownHosts;
+    private volatile PeerContentGroups storage;
 
     ButterNode(NodeConfig config) {
         this.config = config;
     }
 
     /**
-     * Loads or creates the identity, starts listening, starts LAN discovery if configured, and connects to the
-     * bootstrap addresses.
+     * Loads or creates the identity, opens the chunk store, starts listening, starts storage (rejoining the groups
+     * of the chunks in the store), starts LAN discovery if configured, and connects to the bootstrap addresses.
+     * Returns once storage is ready for use.
      *
      * @return this node, started
-     * @throws IllegalStateException    if it was started before, or it cannot listen on the configured address
-     * @throws IllegalArgumentException if discovery is configured on an interface that is missing or cannot
-     *                                  multicast
+     * @throws IllegalStateException        if it was started before, or it cannot listen on the configured address
+     * @throws IllegalArgumentException     if discovery is configured on an interface that is missing or cannot
+     *                                      multicast
+     * @throws java.io.UncheckedIOException if the chunk store in the data directory cannot be opened
      */
     public synchronized ButterNode start() {
         if (runtime != null) {
@@ -78,6 +98,8 @@ public final class ButterNode implements Node {
             : NodeIdentity.generate(entropy);
         NodeTls tls = NodeTls.create(identity, entropy, Instant.now());
         EventLoop loop = (config.eventLoopGroup() != null ? config.eventLoopGroup() : SharedEventLoops.group()).next();
+        // Opened before anything binds, so that an unreadable store leaves nothing bound behind.
+        ChunkStore chunks = config.storage() == null ? null : openChunkStore();
         EventLoopNodeLoop nodeLoop = new EventLoopNodeLoop(loop);
         NettyTransport transport = new NettyTransport(identity.peerId(), tls, loop, config.limits(),
             config.host(), config.port(), config.advertisedHost());
@@ -100,8 +122,15 @@ public final class ButterNode implements Node {
         KnownHosts hosts = new KnownHosts(config.knownHosts(), () -> 0L);
         started.install(hosts);
         knownHosts = hosts;
+        if (chunks != null) {
+            PeerContentGroups groups = new PeerContentGroups(config.storage().protocol(), chunks);
+            started.install(new Retrieval(RetrievalConfig.defaults(), groups));
+            started.install(groups);
+            storage = groups;
+        }
         earlyProtocols.forEach(started::install);
         runtime = started;
+        awaitProtocolsStarted(loop);
         log.debug("node {} listening on {}", identity.peerId(), transport.localAddress().hostPort());
         if (multicast != null) {
             startDiscovery(started, multicast, hosts);
@@ -110,6 +139,38 @@ public final class ButterNode implements Node {
             started.install(new Bootstrap(config.bootstrap(), hosts, BOOTSTRAP_RETRY_MS));
         }
         return this;
+    }
+
+    private ChunkStore openChunkStore() {
+        long capacity = config.storage().capacityBytes();
+        if (config.dataDirectory() == null) {
+            log.debug("storage: up to {} bytes in memory", capacity);
+            return new MemoryChunkStore(capacity);
+        }
+        Path directory = StorageConfig.chunkDirectory(config.dataDirectory());
+        log.debug("storage: up to {} bytes in {}", capacity, directory);
+        return FileChunkStore.open(directory, capacity);
+    }
+
+    /**
+     * Protocols start on the node loop; waiting for it here means that a caller may use {@link #storage()} as
+     * soon as {@link #start()} returns. Skipped when called on the loop itself, which could not run them meanwhile.
+     */
+    private static void awaitProtocolsStarted(EventLoop loop) {
+        if (loop.inEventLoop()) {
+            return;
+        }
+        CompletableFuture<Void> reached = new CompletableFuture<>();
+        loop.execute(() -> reached.complete(null));
+        try {
+            reached.get(PROTOCOLS_START_LIMIT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the node's protocols were starting", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("the node loop did not start the protocols within "
+                + PROTOCOLS_START_LIMIT_MS + " ms", e);
+        }
     }
 
     private void startDiscovery(NodeRuntime started, NettyMulticast multicast, KnownHosts hosts) {
@@ -138,6 +199,27 @@ public final class ButterNode implements Node {
     public KnownHosts knownHosts() {
         runtime();
         return knownHosts;
+    }
+
+    /**
+     * The node's persistent storage: content put here is kept by small replicated groups of nodes and outlives
+     * this node. With a data directory, this node's own copies survive its restarts too.
+     *
+     * <pre>{@code
+     * ContentId id = node.storage().put(bytes).join();   // once the write quorum holds it
+     * byte[] back = node.storage().get(id).join();        // verified against its id
+     * }</pre>
+     *
+     * @throws IllegalStateException if the node is not started, or was configured without storage
+     *                               ({@code storage(false)}): a configuration fact, not a condition to handle at
+     *                               run time, so it is reported like calling a method too early
+     */
+    public Storage storage() {
+        if (config.storage() == null) {
+            throw new IllegalStateException("this node runs without storage: it was configured with storage(false)");
+        }
+        runtime();
+        return storage;
     }
 
     private NodeRuntime runtime() {

@@ -9,6 +9,7 @@ import network.butter.api.Limits;
 import network.butter.hosts.KnownHostsConfig;
 import network.butter.identity.HostPort;
 import network.butter.node.discover.DiscoveryConfig;
+import network.butter.persist.PcgConfig;
 
 /**
  * How to run a node. Build one with {@link Butter#node(java.util.function.Consumer)}; every setting has a
@@ -17,8 +18,9 @@ import network.butter.node.discover.DiscoveryConfig;
  * @param host              address to listen on (default {@code 0.0.0.0}; use {@code 127.0.0.1} for tests)
  * @param port              TCP port to listen on (default 0: any free port, see {@code node.address()})
  * @param advertisedHost    host other nodes should dial, or null to derive it from {@code host}
- * @param dataDirectory     where the node keeps its identity (and later its data), or null for a fresh
- *                          identity each run
+ * @param dataDirectory     where the node keeps its identity and its storage chunks (in
+ *                          {@value StorageConfig#CHUNK_DIRECTORY}), so that it is the same peer holding the same
+ *                          content after a restart; or null for a fresh identity each run and chunks in memory
  * @param memoryBudgetBytes memory the operator grants the node; limits derive from it (default 512 MiB)
  * @param limits            explicit limits, or null to derive them from the memory budget
  * @param bootstrap         addresses of nodes to connect to at start
@@ -27,12 +29,19 @@ import network.butter.node.discover.DiscoveryConfig;
  *                          a library node multicasts only when asked to
  * @param knownHosts        how the node keeps its known-host list, or null to derive it from the memory budget and
  *                          the connection limit
+ * @param storage           how the node takes part in persistent storage (on by default, see
+ *                          {@link Builder#storage(boolean)}), or null for a node without storage
  */
 public record NodeConfig(String host, int port, String advertisedHost, Path dataDirectory, long memoryBudgetBytes,
                          Limits limits, List<HostPort> bootstrap, EventLoopGroup eventLoopGroup,
-                         DiscoveryConfig discovery, KnownHostsConfig knownHosts) {
+                         DiscoveryConfig discovery, KnownHostsConfig knownHosts, StorageConfig storage) {
 
-    /** Checks the values and derives the limits if none were given. */
+    /**
+     * Checks the values and derives the limits if none were given.
+     *
+     * @throws IllegalArgumentException if a value is out of range, or the storage does not fit the limits or (in
+     *                                  memory) the memory budget
+     */
     public NodeConfig {
         Objects.requireNonNull(host, "host");
         if (port < 0 || port > 65_535) {
@@ -45,6 +54,9 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
             knownHosts = KnownHostsConfig.forMemoryBudget(memoryBudgetBytes, limits.maxConnections());
         }
         bootstrap = List.copyOf(bootstrap);
+        if (storage != null) {
+            storage.checkFits(limits, memoryBudgetBytes, dataDirectory != null);
+        }
     }
 
     /** A builder with every default. */
@@ -64,6 +76,9 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
         private EventLoopGroup eventLoopGroup;
         private DiscoveryConfig discovery;
         private KnownHostsConfig knownHosts;
+        private boolean storage = true;
+        private PcgConfig storageProtocol;
+        private Long storageCapacityBytes;
 
         Builder() {
         }
@@ -131,10 +146,49 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
             return this;
         }
 
-        /** The configuration. */
+        /**
+         * Whether the node takes part in persistent storage: keeps copies for the network and offers
+         * {@link ButterNode#storage()}. On by default, since a Butter network stores content on its nodes; switch it
+         * off for a node that only serves routes, or that installs a storage protocol of its own.
+         */
+        public Builder storage(boolean value) {
+            this.storage = value;
+            return this;
+        }
+
+        /** Peer Content Groups settings, overriding {@link StorageConfig#defaultProtocol(Limits)}. */
+        public Builder storageProtocol(PcgConfig value) {
+            this.storageProtocol = Objects.requireNonNull(value, "storage protocol");
+            return this;
+        }
+
+        /**
+         * The most bytes the chunk store holds, overriding {@link StorageConfig#defaultCapacityBytes}: 1 GiB on disk
+         * with a data directory, a quarter of the memory budget in memory without one (at most half of it).
+         */
+        public Builder storageCapacityBytes(long value) {
+            this.storageCapacityBytes = value;
+            return this;
+        }
+
+        /**
+         * The configuration.
+         *
+         * @throws IllegalArgumentException if a value is out of range or the storage does not fit the limits or
+         *                                  the memory budget
+         */
         public NodeConfig build() {
             return new NodeConfig(host, port, advertisedHost, dataDirectory, memoryBudgetBytes, limits, bootstrap,
-                eventLoopGroup, discovery, knownHosts);
+                eventLoopGroup, discovery, knownHosts, storage ? storageConfig() : null);
+        }
+
+        /** The storage settings, derived from the other settings where none were given. */
+        private StorageConfig storageConfig() {
+            PcgConfig protocol = storageProtocol != null ? storageProtocol
+                : StorageConfig.defaultProtocol(limits != null ? limits : Limits.forMemoryBudget(memoryBudgetBytes));
+            long capacity = storageCapacityBytes != null ? storageCapacityBytes
+                : StorageConfig.defaultCapacityBytes(dataDirectory != null, memoryBudgetBytes);
+            return new StorageConfig(protocol, capacity);
         }
     }
 }

@@ -56,7 +56,8 @@ class IdentityPersistenceTest {
         Path keyFile = tempDir.resolve(IdentityStore.FILE_NAME);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
         try (Stream<Path> files = Files.list(tempDir)) {
-            assertThat(files.toList()).as("no temporary file left behind").containsExactly(keyFile);
+            assertThat(files.toList()).as("no temporary file left behind, beside the storage's chunks")
+                .containsExactlyInAnyOrder(keyFile, StorageConfig.chunkDirectory(tempDir));
         }
     }
 

@@ -90,8 +90,9 @@ public final class RealCluster<A> implements Cluster<A> {
 
     @Override
     public ClusterNode<A> spawn() {
+        // No built-in storage: the installer brings the data protocol under test, with the scenario's settings.
         ButterNode butterNode = Butter.node(cfg -> cfg.host(HOST).port(0).limits(limits)
-            .knownHosts(testbedKnownHosts(limits)));
+            .knownHosts(testbedKnownHosts(limits)).storage(false));
         A app = installer.apply(butterNode);
         butterNode.start();
         ClusterNode<A> node = new ClusterNode<>(spawned++, butterNode, app, butterNode.address(), nowMs());

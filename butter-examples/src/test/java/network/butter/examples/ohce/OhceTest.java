@@ -106,7 +106,7 @@ class OhceTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         NodeConfig tinyFrames = NodeConfig.builder().host("127.0.0.1")
-            .limits(Limits.defaults().withMaxFrameBytes(1024)).build();
+            .limits(Limits.defaults().withMaxFrameBytes(1024)).storage(false).build();
         try (OhceApp server = OhceApp.start(loopback()); OhceApp client = OhceApp.start(tinyFrames)) {
 
             int failures = client.chat(server.address(), typed("x".repeat(2000) + "\nok\n"),
