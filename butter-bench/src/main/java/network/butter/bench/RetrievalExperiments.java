@@ -219,6 +219,7 @@ public final class RetrievalExperiments implements Callable<Integer> {
         private final Mode mode;
         private final long seed;
         private final SplittableRandom random;
+        private final long startedNanos = System.nanoTime();
         private long summaryRequests;
         private double minutes;
 
@@ -247,11 +248,14 @@ public final class RetrievalExperiments implements Callable<Integer> {
                 }
                 cluster.await(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])), JOIN_LIMIT);
                 cluster.advance(Duration.ofSeconds(10));
+                progress("formed");
                 List<ContentId> stored = store(cluster, all);
                 cluster.advance(Duration.ofSeconds(settleSeconds));
+                progress("stored " + stored.size() + " items and settled");
                 List<Reads> results = new ArrayList<>();
                 for (String name : strategies) {
                     results.add(read(cluster, all, stored, strategy(name)));
+                    progress("read every item with " + name);
                 }
                 summaryRequests = routeRequests(all, SUMMARY_ROUTES);
                 minutes = cluster.nowMs() / 60_000.0;
@@ -259,6 +263,11 @@ public final class RetrievalExperiments implements Callable<Integer> {
                     describe(results));
                 return results;
             }
+        }
+
+        private void progress(String what) {
+            System.out.printf(Locale.ROOT, "  [%s seed %d, %.0f s wall] %s%n", mode.label(), seed,
+                (System.nanoTime() - startedNanos) / 1e9, what);
         }
 
         private Cluster<Peer> cluster() {
