@@ -181,8 +181,8 @@ public final class ChunkSizeBench implements Callable<Integer> {
     }
 
     private void validate() {
-        if (rounds < 1 || warmupRounds < 0 || nodes < 2 || windowMs < 1 || timeoutMs < 1 || requestTimeoutMs < 1 || contentBytes < 1
-            || contentBytes > Integer.MAX_VALUE - 8 || chunkSizes.isEmpty()) {
+        if (rounds < 1 || warmupRounds < 0 || nodes < 2 || windowMs < 1 || timeoutMs < 1 || requestTimeoutMs < 1
+            || contentBytes < 1 || contentBytes > Integer.MAX_VALUE - 8 || chunkSizes.isEmpty()) {
             throw new CommandLine.ParameterException(new CommandLine(this),
                 "need rounds >= 1, warmup-rounds >= 0, nodes >= 2, positive window, timeout and content under 2 GiB, "
                     + "and at least one chunk size");
