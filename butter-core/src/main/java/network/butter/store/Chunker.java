@@ -16,8 +16,8 @@ import java.util.Map;
  */
 public final class Chunker {
 
-    /** Default chunk size, 64 KiB; the storage issue chooses the final default from measurements. */
-    public static final int DEFAULT_CHUNK_BYTES = 64 * 1024;
+    /** Default chunk size, 256 KiB: the same as {@code PcgConfig.DEFAULT_CHUNK_BYTES}, which says why. */
+    public static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
 
     private final int chunkBytes;
 
