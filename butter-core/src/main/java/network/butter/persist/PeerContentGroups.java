@@ -94,6 +94,11 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
     private static final int MAX_TOMBSTONES = 65_536;
     private static final int HINTS = 8;
     private static final int LOOKUP_PARALLELISM = 4;
+    /** A lookup asks one peer at a time, and one more each time this long passes without an answer. */
+    private static final long LOOKUP_HEDGE_MS = 300;
+    /** Blocks of one read, or of one put, in flight at once. */
+    private static final int BLOCKS_IN_FLIGHT = 8;
+    private static final long ANNOUNCE_DELAY_MS = 50;
     private static final int MAX_SUCCESSOR_HOPS = 8;
     private static final int MAX_PUT_ATTEMPTS_PER_MEMBER = 3;
     private static final long DAY_MS = 86_400_000L;
@@ -111,6 +116,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
     private final Map<PeerId, Long> failedAtMs = new HashMap<>();
     private final Map<PeerId, Long> declinedAtMs = new HashMap<>();
     private final Set<ContentId> heldSnapshot = ConcurrentHashMap.newKeySet();
+    private final Set<PeerId> announcing = new TreeSet<>();
     private long heldVersion;
     private final ChurnEstimate churn = new ChurnEstimate();
     private ProtocolContext context;
@@ -315,8 +321,9 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         int largest = split.chunks().values().stream().mapToInt(bytes -> bytes.length).max().orElse(0);
         Group probe = new Group(OwnerStamp.sign(split.id(), self, context::sign), largest, self, target, config.memberTimeoutMs());
         List<PeerAddress> order = candidates(probe, target * MAX_PUT_ATTEMPTS_PER_MEMBER);
-        List<CompletableFuture<Void>> blocks = new ArrayList<>();
-        split.chunks().forEach((id, bytes) -> blocks.add(putBlock(id, bytes, target, order)));
+        List<Map.Entry<ContentId, byte[]>> chunks = List.copyOf(split.chunks().entrySet());
+        List<CompletableFuture<Void>> blocks = Bounded.run(chunks, BLOCKS_IN_FLIGHT,
+            chunk -> putBlock(chunk.getKey(), chunk.getValue(), target, order));
         return CompletableFuture.allOf(blocks.toArray(new CompletableFuture<?>[0])).thenApply(v -> split.id());
     }
 
@@ -492,16 +499,20 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
                     holders.add(found.holder);
                 }
                 found.members.stream().filter(m -> !m.id().equals(self) && !m.id().equals(found.holder.id())).forEach(holders::add);
+                List<ContentId> distinct = List.copyOf(new java.util.LinkedHashSet<>(manifest.chunks()));
+                List<Integer> indices = java.util.stream.IntStream.range(0, distinct.size()).boxed().toList();
+                List<CompletableFuture<Found>> fetched = Bounded.run(indices, BLOCKS_IN_FLIGHT, index -> {
+                    List<PeerAddress> preferred = rotated(holders, index);
+                    return fetchBlock(distinct.get(index), preferred, options.strategy()).thenApply(part -> {
+                        report(blocksTotal, part.data.length, manifest.totalBytes());
+                        return part;
+                    });
+                });
                 Map<ContentId, CompletableFuture<Found>> chunks = new LinkedHashMap<>();
-                for (ContentId chunk : manifest.chunks()) {
-                    List<PeerAddress> preferred = rotated(holders, chunks.size());
-                    chunks.computeIfAbsent(chunk, block -> fetchBlock(block, preferred, options.strategy())
-                        .thenApply(part -> {
-                            report(blocksTotal, part.data.length, manifest.totalBytes());
-                            return part;
-                        }));
+                for (int i = 0; i < distinct.size(); i++) {
+                    chunks.put(distinct.get(i), fetched.get(i));
                 }
-                return CompletableFuture.allOf(chunks.values().toArray(new CompletableFuture<?>[0]))
+                return CompletableFuture.allOf(fetched.toArray(new CompletableFuture<?>[0]))
                     .thenApply(v -> Chunker.assemble(id, block -> block.equals(id) ? found.data : chunks.get(block).join().data));
             }).exceptionallyCompose(error -> {
                 Throwable cause = unwrap(error);
@@ -566,7 +577,9 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
     }
 
     /**
-     * The search for one block driven from here: asks up to {@link #LOOKUP_PARALLELISM} peers at a time, preferred
+     * The search for one block driven from here: asks one peer at a time, and another (up to
+     * {@link #LOOKUP_PARALLELISM}) each {@link #LOOKUP_HEDGE_MS} without an answer, so a slow peer costs little
+     * time and a fast one no second copy; preferred
      * peers and group members first, then the holders the retrieval layer's {@link Search} names (or, without one,
      * the known hosts and the peers named in "absent" answers), until one returns a verified copy, a valid tombstone
      * settles it, the search is over, or {@link PcgConfig#maxLookups()} peers were asked. A corrupt or forged copy
@@ -582,6 +595,8 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         private Search search;
         private int asked;
         private int inFlight;
+        private int parallelism = 1;
+        private Cancellable hedge = Cancellable.NONE;
 
         Lookup(ContentId id, Group group, List<PeerAddress> preferred, SearchStrategy strategy) {
             this.id = id;
@@ -603,6 +618,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         CompletableFuture<Found> start() {
             pump();
             result.whenComplete((found, error) -> {
+                hedge.cancel();
                 if (search != null) {
                     search.close();
                 }
@@ -625,8 +641,15 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         }
 
         private void pump() {
-            while (!result.isDone() && inFlight < LOOKUP_PARALLELISM && asked < config.maxLookups() && !queue.isEmpty()) {
+            while (!result.isDone() && inFlight < parallelism && asked < config.maxLookups() && !queue.isEmpty()) {
                 ask(queue.poll());
+            }
+            hedge.cancel();
+            if (!result.isDone() && inFlight > 0 && parallelism < LOOKUP_PARALLELISM) {
+                hedge = context.loop().schedule(LOOKUP_HEDGE_MS, () -> {
+                    parallelism++;
+                    pump();
+                });
             }
             if (result.isDone() || inFlight > 0 || (!queue.isEmpty() && asked < config.maxLookups())) {
                 return;
@@ -1030,10 +1053,25 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
      * A new member beats the group's other members at once (after answering the recruiter), so they count it live
      * now rather than after a round of gossip, and nobody recruits a second time for the same vacancy.
      */
+    /**
+     * Tells the group's other members at once that this node joined. Joins arriving together (the blocks of one
+     * put) are announced together: one beat per partner after {@link #ANNOUNCE_DELAY_MS}, since each beat covers
+     * every group the two share.
+     */
     private void announce(Group group, PeerId recruiter) {
-        List<PeerId> others = new ArrayList<>(group.view.knownMembers());
-        others.remove(recruiter);
-        context.loop().execute(() -> others.forEach(this::beat));
+        boolean idle = announcing.isEmpty();
+        for (PeerId member : group.view.knownMembers()) {
+            if (!member.equals(recruiter) && !member.equals(self)) {
+                announcing.add(member);
+            }
+        }
+        if (idle && !announcing.isEmpty()) {
+            context.loop().schedule(ANNOUNCE_DELAY_MS, () -> {
+                List<PeerId> due = List.copyOf(announcing);
+                announcing.clear();
+                due.forEach(this::beat);
+            });
+        }
     }
 
     /**
