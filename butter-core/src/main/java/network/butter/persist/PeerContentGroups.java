@@ -32,17 +32,11 @@ import network.butter.persist.PcgMessages.Store;
 import network.butter.persist.PcgMessages.StoreReply;
 import network.butter.persist.PcgMessages.StoreStatus;
 import network.butter.persist.PcgMessages.Trim;
-import network.butter.persist.StorageException.ContentDeletedException;
-import network.butter.persist.StorageException.ContentNotFoundException;
 import network.butter.persist.StorageException.InsufficientReplicasException;
 import network.butter.persist.StorageException.MutationRejectedException;
 import network.butter.protocol.Protocol;
 import network.butter.protocol.ProtocolContext;
-import network.butter.retrieve.Candidate;
 import network.butter.retrieve.HeldContent;
-import network.butter.retrieve.Retrieval;
-import network.butter.retrieve.Search;
-import network.butter.retrieve.SearchStrategy;
 import network.butter.store.ChunkStore;
 import network.butter.store.Chunker;
 import network.butter.store.ContentId;
@@ -93,23 +87,23 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
     private static final Logger log = LoggerFactory.getLogger(PeerContentGroups.class);
     private static final int MAX_TOMBSTONES = 65_536;
     private static final int HINTS = 8;
-    private static final int LOOKUP_PARALLELISM = 4;
+    static final int LOOKUP_PARALLELISM = 4;
     /** A lookup asks one peer at a time, and one more each time this long passes without an answer. */
-    private static final long LOOKUP_HEDGE_MS = 300;
+    static final long LOOKUP_HEDGE_MS = 300;
     /** Blocks of one read, or of one put, in flight at once. */
-    private static final int BLOCKS_IN_FLIGHT = 8;
+    static final int BLOCKS_IN_FLIGHT = 8;
     private static final long ANNOUNCE_DELAY_MS = 50;
-    private static final int MAX_SUCCESSOR_HOPS = 8;
+    static final int MAX_SUCCESSOR_HOPS = 8;
     private static final int MAX_PUT_ATTEMPTS_PER_MEMBER = 3;
     private static final long DAY_MS = 86_400_000L;
     private static final int PROBE_EVERY_ROUNDS = 5;
     private static final int FORMER_MEMBER_TTL_BEATS = 60;
 
-    private final PcgConfig config;
-    private final ChunkStore store;
+    final PcgConfig config;
+    final ChunkStore store;
     private final Chunker chunker;
-    private final Map<ContentId, Group> groups = new TreeMap<>();
-    private final Map<ContentId, Tombstone> tombstones = new LinkedHashMap<>();
+    final Map<ContentId, Group> groups = new TreeMap<>();
+    final Map<ContentId, Tombstone> tombstones = new LinkedHashMap<>();
     private final Map<PeerId, PeerAddress> addresses = new HashMap<>();
     private final Map<PeerId, Long> lastExchangeMs = new HashMap<>();
     private final Map<PeerId, Set<ContentId>> owedNotHeld = new TreeMap<>();
@@ -117,11 +111,12 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
     private final Map<PeerId, Long> declinedAtMs = new HashMap<>();
     private final Set<ContentId> heldSnapshot = ConcurrentHashMap.newKeySet();
     private final Set<PeerId> announcing = new TreeSet<>();
+    private final BlockReads reads = new BlockReads(this);
     private long heldVersion;
     private final ChurnEstimate churn = new ChurnEstimate();
-    private ProtocolContext context;
-    private KnownHosts knownHosts;
-    private PeerId self;
+    ProtocolContext context;
+    KnownHosts knownHosts;
+    PeerId self;
     private Cancellable ticker = Cancellable.NONE;
     private boolean stopped;
     private long rounds;
@@ -219,7 +214,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(options, "options");
         CompletableFuture<byte[]> result = context.newApplicationFuture();
-        context.loop().execute(() -> new Read(options).get(id, 0).whenComplete((content, error) -> complete(result, content, error)));
+        context.loop().execute(() -> reads.read(id, options).whenComplete((content, error) -> complete(result, content, error)));
         return result;
     }
 
@@ -229,8 +224,8 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         Objects.requireNonNull(content, "content");
         byte[] copy = content.clone();
         CompletableFuture<ContentId> result = context.newApplicationFuture();
-        context.loop().execute(() -> fetchBlock(previous, List.of(), null).thenCompose(found -> {
-            requireOwned(previous, found.stamp);
+        context.loop().execute(() -> reads.fetchBlock(previous, List.of(), null).thenCompose(found -> {
+            requireOwned(previous, found.stamp());
             return putOnLoop(copy).thenCompose(next -> next.equals(previous)
                 ? CompletableFuture.completedFuture(next)
                 : deleteOnLoop(previous, found, next).thenApply(v -> next));
@@ -242,8 +237,8 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
     public CompletableFuture<Void> delete(ContentId id) {
         Objects.requireNonNull(id, "id");
         CompletableFuture<Void> result = context.newApplicationFuture();
-        context.loop().execute(() -> fetchBlock(id, List.of(), null).thenCompose(found -> {
-            requireOwned(id, found.stamp);
+        context.loop().execute(() -> reads.fetchBlock(id, List.of(), null).thenCompose(found -> {
+            requireOwned(id, found.stamp());
             return deleteOnLoop(id, found, null);
         }).whenComplete((v, error) -> complete(result, v, error)));
         return result;
@@ -449,291 +444,19 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         }
     }
 
-    // ---- get ----
-
-    /** A block as found: its stamp, bytes and the group its holder knows. */
-    private record Found(OwnerStamp stamp, byte[] data, List<PeerAddress> members, PeerAddress holder) {
-    }
-
-    /** Thrown inside fetches when a block was superseded: the lookup follows the successor. */
-    private static final class Superseded extends RuntimeException {
-        final ContentId successor;
-
-        Superseded(ContentId successor) {
-            super(null, null, false, false);
-            this.successor = successor;
-        }
-    }
-
-    /**
-     * One application read: the block named, and if it is a manifest, its chunks in parallel, each first asked of
-     * a different member of the manifest's group (puts place a content's blocks on the same members), with progress
-     * reports in order.
-     */
-    private final class Read {
-        private final GetOptions options;
-        private final OrderedCallbacks callbacks = new OrderedCallbacks(context.applicationExecutor());
-        private int blocksDone;
-        private long bytesDone;
-
-        Read(GetOptions options) {
-            this.options = options;
-        }
-
-        CompletableFuture<byte[]> get(ContentId id, int hops) {
-            return fetchBlock(id, List.of(), options.strategy()).thenCompose(found -> {
-                if (!Manifest.looksLikeManifest(found.data)) {
-                    report(1, found.data.length, found.data.length);
-                    return CompletableFuture.completedFuture(found.data);
-                }
-                Manifest manifest;
-                try {
-                    manifest = Manifest.decode(found.data);
-                } catch (WireFormatException e) {
-                    return CompletableFuture.failedFuture(new StorageException(id, "block " + id + " is not a valid manifest: " + e.getMessage()));
-                }
-                int blocksTotal = 1 + manifest.chunks().size();
-                report(blocksTotal, 0, manifest.totalBytes());
-                List<PeerAddress> holders = new ArrayList<>();
-                if (!found.holder.id().equals(self)) {
-                    holders.add(found.holder);
-                }
-                found.members.stream().filter(m -> !m.id().equals(self) && !m.id().equals(found.holder.id())).forEach(holders::add);
-                List<ContentId> distinct = List.copyOf(new java.util.LinkedHashSet<>(manifest.chunks()));
-                List<Integer> indices = java.util.stream.IntStream.range(0, distinct.size()).boxed().toList();
-                List<CompletableFuture<Found>> fetched = Bounded.run(indices, BLOCKS_IN_FLIGHT, index -> {
-                    List<PeerAddress> preferred = rotated(holders, index);
-                    return fetchBlock(distinct.get(index), preferred, options.strategy()).thenApply(part -> {
-                        report(blocksTotal, part.data.length, manifest.totalBytes());
-                        return part;
-                    });
-                });
-                Map<ContentId, CompletableFuture<Found>> chunks = new LinkedHashMap<>();
-                for (int i = 0; i < distinct.size(); i++) {
-                    chunks.put(distinct.get(i), fetched.get(i));
-                }
-                return CompletableFuture.allOf(fetched.toArray(new CompletableFuture<?>[0]))
-                    .thenApply(v -> Chunker.assemble(id, block -> block.equals(id) ? found.data : chunks.get(block).join().data));
-            }).exceptionallyCompose(error -> {
-                Throwable cause = unwrap(error);
-                if (cause instanceof Superseded moved) {
-                    if (hops >= MAX_SUCCESSOR_HOPS) {
-                        return CompletableFuture.failedFuture(new StorageException(id, "more than " + MAX_SUCCESSOR_HOPS
-                            + " updates in a row from " + id + "; not following further"));
-                    }
-                    return get(moved.successor, hops + 1);
-                }
-                return CompletableFuture.failedFuture(cause);
-            });
-        }
-
-        private void report(int blocksTotal, long bytes, long bytesTotal) {
-            blocksDone++;
-            bytesDone += bytes;
-            FetchProgress progress = new FetchProgress(blocksDone, blocksTotal, bytesDone, bytesTotal);
-            callbacks.run(() -> options.progress().accept(progress));
-        }
-    }
-
-    private static List<PeerAddress> rotated(List<PeerAddress> peers, int by) {
-        if (peers.isEmpty()) {
-            return peers;
-        }
-        List<PeerAddress> order = new ArrayList<>(peers.size());
-        for (int i = 0; i < peers.size(); i++) {
-            order.add(peers.get((by + i) % peers.size()));
-        }
-        return order;
-    }
-
     /** The cause inside a {@link java.util.concurrent.CompletionException}, or the error itself. */
     static Throwable unwrap(Throwable error) {
         return error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
-    /**
-     * Finds one block: here, then the {@code preferred} peers and the group's members, then by search (or, without
-     * a retrieval layer, the known hosts and the peers they point to).
-     */
-    private CompletableFuture<Found> fetchBlock(ContentId id, List<PeerAddress> preferred, SearchStrategy strategy) {
-        Tombstone tombstone = tombstones.get(id);
-        if (tombstone != null) {
-            return CompletableFuture.failedFuture(gone(tombstone));
-        }
-        Group group = groups.get(id);
-        if (group != null) {
-            Optional<byte[]> local = store.get(id);
-            if (local.isPresent()) {
-                return CompletableFuture.completedFuture(new Found(group.stamp, local.get(),
-                    addressesOf(group.view.knownMembers()), context.self()));
-            }
-        }
-        return new Lookup(id, group, preferred, strategy).start();
-    }
-
-    private static RuntimeException gone(Tombstone tombstone) {
-        return tombstone.successor() != null ? new Superseded(tombstone.successor())
-            : new ContentDeletedException(tombstone.block());
-    }
-
-    /**
-     * The search for one block driven from here: asks one peer at a time, and another (up to
-     * {@link #LOOKUP_PARALLELISM}) each {@link #LOOKUP_HEDGE_MS} without an answer, so a slow peer costs little
-     * time and a fast one no second copy; preferred
-     * peers and group members first, then the holders the retrieval layer's {@link Search} names (or, without one,
-     * the known hosts and the peers named in "absent" answers), until one returns a verified copy, a valid tombstone
-     * settles it, the search is over, or {@link PcgConfig#maxLookups()} peers were asked. A corrupt or forged copy
-     * is logged and the lookup goes on elsewhere.
-     */
-    private final class Lookup {
-        private final ContentId id;
-        private final SearchStrategy strategy;
-        private final Retrieval retrieval;
-        private final CompletableFuture<Found> result = new CompletableFuture<>();
-        private final Deque<PeerAddress> queue = new ArrayDeque<>();
-        private final Set<PeerId> seen = new HashSet<>();
-        private Search search;
-        private int asked;
-        private int inFlight;
-        private int parallelism = 1;
-        private Cancellable hedge = Cancellable.NONE;
-
-        Lookup(ContentId id, Group group, List<PeerAddress> preferred, SearchStrategy strategy) {
-            this.id = id;
-            this.strategy = strategy;
-            this.retrieval = context.protocol(Retrieval.class).orElse(null);
-            seen.add(self);
-            preferred.forEach(this::offer);
-            if (group != null) {
-                addressesOf(group.view.knownMembers()).forEach(this::offer);
-            }
-            if (retrieval == null) {
-                List<PeerAddress> hosts = new ArrayList<>();
-                knownHosts.hosts().forEach(host -> hosts.add(host.address()));
-                shuffle(hosts);
-                hosts.forEach(this::offer);
-            }
-        }
-
-        CompletableFuture<Found> start() {
-            pump();
-            result.whenComplete((found, error) -> {
-                hedge.cancel();
-                if (search != null) {
-                    search.close();
-                }
-            });
-            return result;
-        }
-
-        private void offer(PeerAddress peer) {
-            if (seen.add(peer.id())) {
-                queue.add(peer);
-            }
-        }
-
-        private void onCandidate(Candidate candidate) {
-            offer(candidate.holder());
-            candidate.alsoHeldBy().forEach(this::offer);
-            if (search != null) {
-                pump();
-            }
-        }
-
-        private void pump() {
-            while (!result.isDone() && inFlight < parallelism && asked < config.maxLookups() && !queue.isEmpty()) {
-                ask(queue.poll());
-            }
-            hedge.cancel();
-            if (!result.isDone() && inFlight > 0 && parallelism < LOOKUP_PARALLELISM) {
-                hedge = context.loop().schedule(LOOKUP_HEDGE_MS, () -> {
-                    parallelism++;
-                    pump();
-                });
-            }
-            if (result.isDone() || inFlight > 0 || (!queue.isEmpty() && asked < config.maxLookups())) {
-                return;
-            }
-            if (retrieval != null && asked < config.maxLookups() && searchGoesOn()) {
-                return;
-            }
-            result.completeExceptionally(new ContentNotFoundException(id, asked));
-        }
-
-        /** Starts or widens the search when the peers known so far are used up; whether more may come of it. */
-        private boolean searchGoesOn() {
-            if (search == null) {
-                try {
-                    search = retrieval.search(id, strategy, this::onCandidate);
-                } catch (IllegalStateException | IllegalArgumentException e) {
-                    result.completeExceptionally(new StorageException(id, "cannot search for block " + id + ": " + e.getMessage()));
-                    return true;
-                }
-                search.over().whenComplete((v, e) -> pump());
-                if (!queue.isEmpty()) {
-                    pump();
-                    return true;
-                }
-            }
-            if (!search.widened()) {
-                search.widen();
-            }
-            return !search.over().isDone() || !queue.isEmpty();
-        }
-
-        private void ask(PeerAddress peer) {
-            asked++;
-            inFlight++;
-            request(peer, FETCH_ROUTE, id.toBytes()).whenComplete((reply, error) -> {
-                inFlight--;
-                if (error == null && !result.isDone()) {
-                    handle(peer, reply);
-                }
-                pump();
-            });
-        }
-
-        private void handle(PeerAddress peer, Reply reply) {
-            FetchReply answer;
-            try {
-                answer = FetchReply.decode(reply.payload());
-            } catch (WireFormatException e) {
-                log.debug("{}: bad fetch reply from {}: {}", self.shortForm(), peer, e.getMessage());
-                return;
-            }
-            switch (answer.status()) {
-                case FOUND -> {
-                    if (!id.matches(answer.data()) || !answer.stamp().block().equals(id) || !answer.stamp().valid()) {
-                        log.warn("{}: {} sent a corrupt or forged copy of {}; fetching it elsewhere",
-                            self.shortForm(), peer, id);
-                        return;
-                    }
-                    result.complete(new Found(answer.stamp(), answer.data(), answer.peers(), peer));
-                }
-                case GONE -> {
-                    Tombstone tombstone = answer.tombstone();
-                    if (tombstone.block().equals(id) && tombstone.valid()) {
-                        rememberTombstone(tombstone);
-                        result.completeExceptionally(gone(tombstone));
-                    }
-                }
-                case ABSENT -> {
-                    if (retrieval == null) {
-                        answer.peers().forEach(this::offer);
-                    }
-                }
-            }
-        }
-    }
-
     // ---- delete and update ----
 
-    private CompletableFuture<Void> deleteOnLoop(ContentId id, Found found, ContentId successor) {
+    private CompletableFuture<Void> deleteOnLoop(ContentId id, BlockReads.Found found, ContentId successor) {
         List<ContentId> blocks = new ArrayList<>();
         blocks.add(id);
-        if (successor == null && Manifest.looksLikeManifest(found.data)) {
+        if (successor == null && Manifest.looksLikeManifest(found.data())) {
             try {
-                Manifest.decode(found.data).chunks().stream().distinct().forEach(blocks::add);
+                Manifest.decode(found.data()).chunks().stream().distinct().forEach(blocks::add);
             } catch (WireFormatException e) {
                 log.debug("{}: {} looks like a manifest but is not one; deleting the block alone", self.shortForm(), id);
             }
@@ -743,21 +466,21 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         deletions.add(spreadTombstone(root, found));
         for (ContentId chunk : blocks.subList(1, blocks.size())) {
             Tombstone tombstone = Tombstone.sign(chunk, self, null, context::sign);
-            deletions.add(fetchBlock(chunk, List.of(), null).handle((chunkFound, error) -> chunkFound)
+            deletions.add(reads.fetchBlock(chunk, List.of(), null).handle((chunkFound, error) -> chunkFound)
                 .thenCompose(chunkFound -> spreadTombstone(tombstone, chunkFound)));
         }
         return CompletableFuture.allOf(deletions.toArray(new CompletableFuture<?>[0]));
     }
 
     /** Applies a tombstone here and sends it to the block's holder and every member it named. */
-    private CompletableFuture<Void> spreadTombstone(Tombstone tombstone, Found found) {
+    private CompletableFuture<Void> spreadTombstone(Tombstone tombstone, BlockReads.Found found) {
         Set<PeerId> targets = new HashSet<>();
         List<CompletableFuture<?>> sends = new ArrayList<>();
         Group group = groups.get(tombstone.block());
         List<PeerAddress> members = new ArrayList<>(group == null ? List.of() : addressesOf(group.view.knownMembers()));
         if (found != null) {
-            members.add(found.holder);
-            members.addAll(found.members);
+            members.add(found.holder());
+            members.addAll(found.members());
         }
         apply(tombstone, null);
         byte[] payload = tombstone.encode();
@@ -795,7 +518,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         return true;
     }
 
-    private void rememberTombstone(Tombstone tombstone) {
+    void rememberTombstone(Tombstone tombstone) {
         if (tombstones.putIfAbsent(tombstone.block(), tombstone) != null) {
             return;
         }
@@ -1304,9 +1027,9 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
 
     /** This member's copy is gone (corrupt on disk): fetch it again from the group and keep serving. */
     private void restoreCopy(Group group) {
-        new Lookup(group.block(), group, List.of(), null).start().whenComplete((found, error) -> {
+        reads.lookup(group.block(), group).whenComplete((found, error) -> {
             if (found != null && groups.get(group.block()) == group) {
-                store.put(group.block(), found.data);
+                store.put(group.block(), found.data());
             }
         });
     }
@@ -1373,7 +1096,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         }
     }
 
-    private List<PeerAddress> addressesOf(List<PeerId> peers) {
+    List<PeerAddress> addressesOf(List<PeerId> peers) {
         List<PeerAddress> known = new ArrayList<>(peers.size());
         for (PeerId peer : peers) {
             PeerAddress address = peer.equals(self) ? context.self() : addresses.get(peer);
@@ -1451,7 +1174,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         }
     }
 
-    private CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload) {
+    CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload) {
         return context.request(peer, route, payload, Duration.ofMillis(config.requestTimeoutMs()));
     }
 
@@ -1488,7 +1211,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         }
     }
 
-    private <T> void shuffle(List<T> list) {
+    <T> void shuffle(List<T> list) {
         for (int i = list.size() - 1; i > 0; i--) {
             int j = context.random().nextInt(i + 1);
             list.set(i, list.set(j, list.get(i)));
