@@ -176,25 +176,27 @@ public final class BloomFilter {
         }
         int bits = 1 << log2;
         int form = in.u8();
-        long[] words = new long[bits / 64];
         if (form == SPARSE) {
             int count = in.count(bits / 32, 4);
-            int previous = -1;
+            int[] positions = new int[count];
+            long previous = -1;
             for (int i = 0; i < count; i++) {
                 long position = in.u32();
                 if (position <= previous || position >= bits) {
                     throw in.malformed("Bloom filter bit " + position + " out of order or beyond " + bits + " bits");
                 }
-                previous = (int) position;
-                words[previous >>> 6] |= 1L << previous;
+                previous = position;
+                positions[i] = (int) position;
             }
-        } else if (form == DENSE) {
-            byte[] bitmap = in.raw(bits / 8);
-            for (int i = 0; i < bitmap.length; i++) {
-                words[i >>> 3] |= (bitmap[i] & 0xFFL) << ((i & 7) * 8);
-            }
-        } else {
+            return new BloomFilter(bits, positions, null);
+        }
+        if (form != DENSE) {
             throw in.malformed("unknown Bloom filter form " + form);
+        }
+        byte[] bitmap = in.raw(bits / 8);
+        long[] words = new long[bits / 64];
+        for (int i = 0; i < bitmap.length; i++) {
+            words[i >>> 3] |= (bitmap[i] & 0xFFL) << ((i & 7) * 8);
         }
         return compact(bits, words);
     }
@@ -262,7 +264,13 @@ public final class BloomFilter {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof BloomFilter other && other.bits == bits && Arrays.equals(other.toWords(), toWords());
+        if (!(o instanceof BloomFilter other) || other.bits != bits) {
+            return false;
+        }
+        if (positions != null && other.positions != null) {
+            return Arrays.equals(positions, other.positions);
+        }
+        return Arrays.equals(other.toWords(), toWords());
     }
 
     @Override
