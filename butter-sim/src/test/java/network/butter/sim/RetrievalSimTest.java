@@ -23,6 +23,7 @@ import network.butter.discover.LanDiscoveryConfig;
 import network.butter.hosts.KnownHosts;
 import network.butter.hosts.KnownHostsConfig;
 import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
 import network.butter.persist.FetchProgress;
 import network.butter.persist.GetOptions;
 import network.butter.persist.PcgConfig;
@@ -31,9 +32,12 @@ import network.butter.protocol.Protocol;
 import network.butter.protocol.ProtocolContext;
 import network.butter.retrieve.Candidate;
 import network.butter.retrieve.HeldContent;
+import network.butter.retrieve.Informed;
+import network.butter.retrieve.Neighbourhood;
 import network.butter.retrieve.Retrieval;
 import network.butter.retrieve.RetrievalConfig;
 import network.butter.retrieve.Search;
+import network.butter.retrieve.SearchQuery;
 import network.butter.retrieve.SearchStrategy;
 import network.butter.store.ContentId;
 import network.butter.store.MemoryChunkStore;
@@ -275,6 +279,50 @@ class RetrievalSimTest {
         });
         sim.await(done, LIMIT);
         return candidates;
+    }
+
+    /** An application's own strategy: a single walker that always takes the first known host it may. */
+    private record FirstHostWalk(int ttl, int code) implements SearchStrategy {
+
+        @Override
+        public String name() {
+            return "first-host";
+        }
+
+        @Override
+        public int parameter() {
+            return 0;
+        }
+
+        @Override
+        public List<PeerAddress> firstHops(SearchQuery query, Neighbourhood here) {
+            return here.knownHosts().subList(0, 1);
+        }
+
+        @Override
+        public List<PeerAddress> nextHops(SearchQuery query, Neighbourhood here, PeerId from) {
+            return here.knownHosts().stream().filter(h -> !h.id().equals(from) && !h.equals(query.requester()))
+                .limit(1).toList();
+        }
+    }
+
+    @Test
+    void shouldForwardAnApplicationsOwnStrategyOnEveryNodeThatRegisteredIt() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 5);
+        retrievals.values().forEach(retrieval -> retrieval.register(new FirstHostWalk(8, 200)));
+        ContentId block = block("custom");
+        nodes.forEach(node -> held.get(node).add(block));
+        held.get(nodes.get(0)).remove(block);
+        long before = searchRequests(sim);
+
+        Optional<Candidate> found = find(sim, nodes.get(0), block, new FirstHostWalk(8, 200));
+        assertThat(found).isPresent();
+        assertThat(searchRequests(sim) - before).as("one query, one hit").isEqualTo(2);
+        assertThatThrownBy(() -> retrievals.get(nodes.get(1)).register(new FirstHostWalk(8, Informed.CODE)))
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("code 2 is taken by informed");
+        assertThatThrownBy(() -> sim.await(retrievals.get(nodes.get(0)).find(block, new FirstHostWalk(8, 201)), LIMIT))
+            .hasMessageContaining("not registered");
     }
 
     @Test
