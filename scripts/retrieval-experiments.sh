@@ -7,8 +7,4 @@
 # Builds butter-bench/target/butter-bench.jar first if it is missing (see bench-jar.sh).
 set -euo pipefail
 source "$(dirname "$0")/bench-jar.sh"
-# Run from a private copy, so a rebuild of the jar during a long run cannot pull classes from under it.
-run_jar=$(mktemp --suffix=.jar)
-trap 'rm -f "$run_jar"' EXIT
-cp "$jar" "$run_jar"
-java -Xmx12g -cp "$run_jar" network.butter.bench.RetrievalExperiments "$@"
+java -Xmx12g -cp "$jar" network.butter.bench.RetrievalExperiments "$@"
