@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Sourced by the benchmark and experiment scripts: finds a JDK >= 21 and sets $jar to a private copy of the benchmark jar
+# Sourced by the benchmark and experiment scripts: finds a JDK >= 21 and sets $jar to a private copy of the benchmark jar,
 # building butter-bench/target/butter-bench.jar first if it is missing (delete it to force a rebuild).
 source "$(dirname "${BASH_SOURCE[0]}")/find-java.sh"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
