@@ -84,6 +84,11 @@ public final class RetrievalExperiments implements Callable<Integer> {
         description = "Reads in flight at once; 1 measures each read alone (default ${DEFAULT-VALUE}).")
     private int window;
 
+    @Option(names = "--flood-queries", defaultValue = "0",
+        description = "Reads per flooding strategy (bfs, rbfs), which cost thousands of messages each in large "
+            + "networks; 0 reads every item (default ${DEFAULT-VALUE}).")
+    private int floodQueries;
+
     @Option(names = "--strategies", split = ",", defaultValue = "bfs,rbfs,informed",
         description = "Strategies to compare (default ${DEFAULT-VALUE}).")
     private List<String> strategies;
@@ -262,8 +267,12 @@ public final class RetrievalExperiments implements Callable<Integer> {
                 progress("stored " + stored.size() + " items and settled");
                 List<Reads> results = new ArrayList<>();
                 for (String name : strategies) {
-                    results.add(read(cluster, all, stored, strategy(name)));
-                    progress("read every item with " + name);
+                    boolean flood = !name.equals("informed");
+                    List<ContentId> reads = flood && floodQueries > 0 && floodQueries < stored.size()
+                        ? stored.subList(0, floodQueries) : stored;
+                    Reads done = read(cluster, all, reads, strategy(name));
+                    results.add(done);
+                    progress(describe(List.of(done)));
                 }
                 long upkeepBefore = routeRequests(all, SUMMARY_ROUTES);
                 cluster.advance(Duration.ofSeconds(upkeepSeconds));
