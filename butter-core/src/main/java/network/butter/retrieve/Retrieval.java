@@ -139,11 +139,13 @@ public final class Retrieval implements Protocol {
      * {@link Search#over()}).
      *
      * @param strategy how to search, or null for the default
-     * @throws IllegalStateException if {@link RetrievalConfig#maxSearches()} searches are running
+     * @throws IllegalStateException if {@link RetrievalConfig#maxSearches()} searches are running, or the node has
+     *                               not started
      */
     public Search search(ContentId block, SearchStrategy strategy, Consumer<Candidate> listener) {
         Objects.requireNonNull(block, "block");
         Objects.requireNonNull(listener, "listener");
+        requireStarted();
         SearchStrategy chosen = strategy != null ? strategy : config.defaultStrategy();
         if (!strategies.containsKey(chosen.code())) {
             throw new IllegalArgumentException("strategy " + chosen.name() + " (code " + chosen.code()
@@ -168,9 +170,11 @@ public final class Retrieval implements Protocol {
      * first holder that answered, or empty when none answered within the search timeout. Safe from any thread.
      *
      * @param strategy how to search, or null for the default
+     * @throws IllegalStateException if the node has not started
      */
     public CompletableFuture<Optional<Candidate>> find(ContentId block, SearchStrategy strategy) {
         Objects.requireNonNull(block, "block");
+        requireStarted();
         CompletableFuture<Optional<Candidate>> result = context.newApplicationFuture();
         context.loop().execute(() -> {
             try {
@@ -193,6 +197,12 @@ public final class Retrieval implements Protocol {
     /** How many peers' summaries this node holds now (for tests and reports); on the loop. */
     public int summariesHeld() {
         return summaries.summariesHeld();
+    }
+
+    private void requireStarted() {
+        if (context == null) {
+            throw new IllegalStateException("retrieval has not started yet: install it on a node and start the node");
+        }
     }
 
     // ---- for Search ----

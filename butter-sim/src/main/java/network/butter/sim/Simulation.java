@@ -348,8 +348,12 @@ public final class Simulation {
         }
     }
 
+    /**
+     * A link's key: both node indexes, multiplied by an odd constant (a bijection, so keys stay unique) because
+     * {@link Long#hashCode()} folds the halves together and raw pairs of small indexes would crowd into few buckets.
+     */
     private static long linkKey(SimNode from, SimNode to) {
-        return ((long) from.index() << 32) | (to.index() & 0xFFFF_FFFFL);
+        return (((long) from.index() << 32) | (to.index() & 0xFFFF_FFFFL)) * 0x9E37_79B9_7F4A_7C15L;
     }
 
     void recordLifecycle(SimNode node, String what) {
