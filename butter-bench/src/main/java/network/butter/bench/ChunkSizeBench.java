@@ -28,6 +28,8 @@ import network.butter.node.Butter;
 import network.butter.node.ButterNode;
 import network.butter.persist.PcgConfig;
 import network.butter.persist.PeerContentGroups;
+import network.butter.retrieve.Retrieval;
+import network.butter.retrieve.RetrievalConfig;
 import network.butter.protocol.Protocol;
 import network.butter.protocol.ProtocolContext;
 import network.butter.store.Chunker;
@@ -489,10 +491,10 @@ public final class ChunkSizeBench implements Callable<Integer> {
     /** One storage node of a trial cluster, with its groups and its way to meet the others. */
     record Member(ButterNode node, PeerContentGroups groups, Introductions introductions) {
         static Member start(Limits limits, PcgConfig config, long storeBytes) {
-            ButterNode node = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).limits(limits));
+            ButterNode node = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).limits(limits).storage(false));
             Introductions introductions = new Introductions();
             PeerContentGroups groups = new PeerContentGroups(config, new MemoryChunkStore(storeBytes));
-            node.install(introductions).install(groups).start();
+            node.install(introductions).install(new Retrieval(RetrievalConfig.defaults(), groups)).install(groups).start();
             return new Member(node, groups, introductions);
         }
     }

@@ -410,7 +410,10 @@ public final class NodeRuntime implements Node, TransportListener {
         @Override
         public void handle(String route, LoopHandler handler) {
             Route.validate(route);
-            loopRoutes.put(route, Objects.requireNonNull(handler, "handler"));
+            if (loopRoutes.putIfAbsent(route, Objects.requireNonNull(handler, "handler")) != null) {
+                throw new IllegalStateException("route " + route + " is served by another protocol on this node already"
+                    + " (is the same protocol installed twice?)");
+            }
         }
 
         @Override

@@ -56,7 +56,8 @@ class NodeStorageConfigTest {
             .storageProtocol(PcgConfig.defaults());
 
         assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("storage chunks of 65536 bytes need frames of at least 69632 bytes")
+            .hasMessageContaining("storage chunks of " + PcgConfig.DEFAULT_CHUNK_BYTES + " bytes need frames of at least "
+                + PcgConfig.defaults().minFrameBytes() + " bytes")
             .hasMessageContaining("turn storage off");
     }
 
