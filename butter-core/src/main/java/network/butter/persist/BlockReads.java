@@ -178,13 +178,13 @@ final class BlockReads {
     }
 
     /**
-     * The search for one block driven from here: asks one peer at a time, and another (up to
-     * {@link PeerContentGroups#LOOKUP_PARALLELISM}) each {@link PeerContentGroups#LOOKUP_HEDGE_MS} without an answer, so a slow peer costs little
-     * time and a fast one no second copy; preferred
-     * peers and group members first, then the holders the retrieval layer's {@link Search} names (or, without one,
-     * the known hosts and the peers named in "absent" answers), until one returns a verified copy, a valid tombstone
-     * settles it, the search is over, or {@link PcgConfig#maxLookups()} peers were asked. A corrupt or forged copy
-     * is logged and the lookup goes on elsewhere.
+     * The search for one block driven from here. It asks one peer at a time, and one more (up to
+     * {@link PeerContentGroups#LOOKUP_PARALLELISM}) each {@link PeerContentGroups#LOOKUP_HEDGE_MS} without an
+     * answer, so a slow peer costs little time and a fast one no second copy. It asks the preferred peers and the
+     * group's members first, then the holders the retrieval layer's {@link Search} names; without a retrieval layer,
+     * or once the search ended without a copy, the known hosts and the peers named in "absent" answers. It stops
+     * when a peer returns a verified copy, a valid tombstone settles it, or {@link PcgConfig#maxLookups()} peers were
+     * asked. A corrupt or forged copy is logged and the lookup goes on elsewhere.
      */
     final class Lookup {
         private final ContentId id;
@@ -198,6 +198,8 @@ final class BlockReads {
         private int inFlight;
         private int parallelism = 1;
         private Cancellable hedge = Cancellable.NONE;
+        /** Asking the known hosts and the peers they name: without a retrieval layer, or once its search failed. */
+        private boolean exhaustive;
 
         Lookup(ContentId id, Group group, List<PeerAddress> preferred, SearchStrategy strategy) {
             this.id = id;
@@ -209,11 +211,16 @@ final class BlockReads {
                 pcg.addressesOf(group.view.knownMembers()).forEach(this::offer);
             }
             if (retrieval == null) {
-                List<PeerAddress> hosts = new ArrayList<>();
-                pcg.knownHosts.hosts().forEach(host -> hosts.add(host.address()));
-                pcg.shuffle(hosts);
-                hosts.forEach(this::offer);
+                askAround();
             }
+        }
+
+        private void askAround() {
+            exhaustive = true;
+            List<PeerAddress> hosts = new ArrayList<>();
+            pcg.knownHosts.hosts().forEach(host -> hosts.add(host.address()));
+            pcg.shuffle(hosts);
+            hosts.forEach(this::offer);
         }
 
         CompletableFuture<Found> start() {
@@ -255,8 +262,16 @@ final class BlockReads {
             if (result.isDone() || inFlight > 0 || (!queue.isEmpty() && asked < pcg.config.maxLookups())) {
                 return;
             }
-            if (retrieval != null && asked < pcg.config.maxLookups() && searchGoesOn()) {
-                return;
+            if (!exhaustive && asked < pcg.config.maxLookups()) {
+                if (searchGoesOn()) {
+                    return;
+                }
+                // The search ended empty-handed (too slow a network, stale summaries): ask around before giving up.
+                askAround();
+                if (!queue.isEmpty()) {
+                    pump();
+                    return;
+                }
             }
             result.completeExceptionally(new ContentNotFoundException(id, asked));
         }
@@ -319,7 +334,7 @@ final class BlockReads {
                     }
                 }
                 case ABSENT -> {
-                    if (retrieval == null) {
+                    if (exhaustive) {
                         answer.peers().forEach(this::offer);
                     }
                 }

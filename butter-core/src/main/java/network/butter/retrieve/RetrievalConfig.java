@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * @param defaultStrategy   the strategy of searches that name none ({@link Informed} with TTL 10 and 2 walkers)
  * @param summaryBits       size of the content summaries, a power of two (default 65,536 bits: 8 KiB when full;
- *                          a neighbourhood of 60 hosts holding 100 blocks each is then wrong about 1 % of the time)
+ *                          a neighbourhood of 60 hosts holding 100 blocks each is then wrong about 1.3 % of the time)
  * @param summaryIntervalMs how often changed summaries are sent to subscribers and subscriptions checked
  * @param summaryRefreshMs  how often a subscription to each known host is renewed even if nothing was heard, which
  *                          also repairs a summary lost with a restarted or unreachable peer

@@ -338,13 +338,12 @@ class RetrievalSimTest {
         assertThat(find(sim, nodes.get(0), block, SearchStrategy.bfs(3))).isPresent();
     }
 
-    @Test
-    void shouldReadLargeContentFromSeveralMembersInParallelWithProgressInOrder() {
-        Simulation sim = sims.create();
-        Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+    /** Nodes with storage and retrieval: known hosts, summaries as {@code retrieval} says, chunks of 1 KiB. */
+    private List<SimNode> storageNetwork(Simulation sim, int size, RetrievalConfig retrieval,
+                                         Map<SimNode, PeerContentGroups> storage) {
         PcgConfig config = PcgConfig.defaults().withChunkBytes(1024);
         List<SimNode> nodes = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < size; i++) {
             nodes.add(sim.spawn(Limits.defaults(), (self, api) -> {
                 KnownHosts hosts = new KnownHosts(KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120)
                     .withPolling(1_000, 300), () -> 0L);
@@ -352,11 +351,33 @@ class RetrievalSimTest {
                 storage.put(self, groups);
                 api.install(hosts);
                 api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
-                api.install(new Retrieval(FAST_SUMMARIES, groups));
+                api.install(new Retrieval(retrieval, groups));
                 api.install(groups);
             }));
         }
         sim.runFor(Duration.ofSeconds(10));
+        return nodes;
+    }
+
+    @Test
+    void shouldAskAroundWhenTheSearchEndsWithoutACopy() {
+        Simulation sim = sims.create();
+        Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+        RetrievalConfig blind = RetrievalConfig.defaults().withSummaries(1 << 12, 60_000, 600_000).withSearchTimeoutMs(1);
+        List<SimNode> nodes = storageNetwork(sim, 10, blind, storage);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put("found the slow way".getBytes(StandardCharsets.UTF_8)), LIMIT);
+        sim.runFor(Duration.ofSeconds(5));
+        SimNode reader = nodes.stream().filter(n -> !storage.get(n).holds(id)).findFirst().orElseThrow();
+
+        assertThat(sim.await(storage.get(reader).get(id), LIMIT)).asString(StandardCharsets.UTF_8)
+            .isEqualTo("found the slow way");
+    }
+
+    @Test
+    void shouldReadLargeContentFromSeveralMembersInParallelWithProgressInOrder() {
+        Simulation sim = sims.create();
+        Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+        List<SimNode> nodes = storageNetwork(sim, 10, FAST_SUMMARIES, storage);
         byte[] content = new byte[20 * 1024 + 123];
         new SplittableRandom(sim.seed()).nextBytes(content);
         ContentId id = sim.await(storage.get(nodes.get(0)).put(content), LIMIT);
