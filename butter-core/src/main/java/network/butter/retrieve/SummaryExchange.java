@@ -40,6 +40,8 @@ final class SummaryExchange {
     private final Map<PeerId, Received> received = new HashMap<>();
     private final Set<PeerId> subscribing = new HashSet<>();
     private final Map<PeerId, Subscriber> subscribers = new LinkedHashMap<>();
+    /** The known hosts as of the last round: only their summaries are kept (a bound, and all routing uses). */
+    private Set<PeerId> known = Set.of();
     private ProtocolContext context;
     private Summary mine;
     private long contentVersion;
@@ -91,9 +93,10 @@ final class SummaryExchange {
     /** One round: rebuild this node's summary if needed, push it, renew subscriptions, forget old hosts. */
     void tick(List<PeerAddress> knownHosts) {
         long now = context.loop().nowMillis();
-        Set<PeerId> known = new HashSet<>();
-        knownHosts.forEach(host -> known.add(host.id()));
-        if (received.keySet().removeIf(peer -> !known.contains(peer))) {
+        Set<PeerId> hosts = new HashSet<>();
+        knownHosts.forEach(host -> hosts.add(host.id()));
+        known = hosts;
+        if (received.keySet().removeIf(peer -> !hosts.contains(peer))) {
             neighbourhoodChanged = true;
         }
         rebuild();
@@ -122,7 +125,9 @@ final class SummaryExchange {
 
     Reply onSummary(Request request) throws WireFormatException {
         Summary summary = Summary.decode(request.payload());
-        accept(request.from().id(), summary);
+        if (known.contains(request.from().id())) {
+            accept(request.from().id(), summary);
+        }
         return Reply.of(new byte[0]);
     }
 
