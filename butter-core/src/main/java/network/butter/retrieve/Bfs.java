@@ -1,6 +1,5 @@
 package network.butter.retrieve;
 
-import java.util.ArrayList;
 import java.util.List;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -44,12 +43,6 @@ public record Bfs(int ttl) implements SearchStrategy {
 
     @Override
     public List<PeerAddress> nextHops(SearchQuery query, Neighbourhood here, PeerId from) {
-        List<PeerAddress> next = new ArrayList<>();
-        for (PeerAddress host : here.knownHosts()) {
-            if (Strategies.mayForwardTo(host, query, from)) {
-                next.add(host);
-            }
-        }
-        return next;
+        return Strategies.eligible(here, query, from);
     }
 }

@@ -83,10 +83,7 @@ public record Informed(int ttl, int walkers) implements SearchStrategy {
         List<PeerAddress> holding = new ArrayList<>();
         List<PeerAddress> reaching = new ArrayList<>();
         List<PeerAddress> others = new ArrayList<>();
-        for (PeerAddress host : here.knownHosts()) {
-            if (!Strategies.mayForwardTo(host, query, from)) {
-                continue;
-            }
+        for (PeerAddress host : Strategies.eligible(here, query, from)) {
             if (here.mayHold(host.id(), query.block())) {
                 holding.add(host);
             } else if (here.mayReach(host.id(), query.block())) {

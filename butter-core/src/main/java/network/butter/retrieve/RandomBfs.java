@@ -1,6 +1,5 @@
 package network.butter.retrieve;
 
-import java.util.ArrayList;
 import java.util.List;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -43,21 +42,16 @@ public record RandomBfs(int ttl, double fraction) implements SearchStrategy {
 
     @Override
     public List<PeerAddress> firstHops(SearchQuery query, Neighbourhood here) {
-        return pick(here.knownHosts(), query, here, null);
+        return pick(query, here, null);
     }
 
     @Override
     public List<PeerAddress> nextHops(SearchQuery query, Neighbourhood here, PeerId from) {
-        return pick(here.knownHosts(), query, here, from);
+        return pick(query, here, from);
     }
 
-    private static List<PeerAddress> pick(List<PeerAddress> hosts, SearchQuery query, Neighbourhood here, PeerId from) {
-        List<PeerAddress> eligible = new ArrayList<>();
-        for (PeerAddress host : hosts) {
-            if (Strategies.mayForwardTo(host, query, from)) {
-                eligible.add(host);
-            }
-        }
+    private static List<PeerAddress> pick(SearchQuery query, Neighbourhood here, PeerId from) {
+        List<PeerAddress> eligible = Strategies.eligible(here, query, from);
         int wanted = (int) Math.ceil(eligible.size() * Math.min(1000, query.parameter()) / 1000.0);
         return Strategies.randomSubset(eligible, wanted, here);
     }

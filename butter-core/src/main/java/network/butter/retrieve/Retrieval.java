@@ -63,7 +63,8 @@ public final class Retrieval implements Protocol {
     static final long HOP_TIMEOUT_MS = 2_000;
 
     private static final Logger log = LoggerFactory.getLogger(Retrieval.class);
-    private static final byte[] ACK = new byte[0];
+    /** The empty answer of the one-way routes (query, hit, summary push). */
+    static final byte[] ACK = new byte[0];
 
     private final RetrievalConfig config;
     private final HeldContent content;

@@ -22,6 +22,17 @@ final class Strategies {
         return !host.id().equals(from) && !host.id().equals(query.requester().id());
     }
 
+    /** The known hosts a query may go on to from here (see {@link #mayForwardTo}). */
+    static List<PeerAddress> eligible(Neighbourhood here, SearchQuery query, PeerId from) {
+        List<PeerAddress> eligible = new ArrayList<>();
+        for (PeerAddress host : here.knownHosts()) {
+            if (mayForwardTo(host, query, from)) {
+                eligible.add(host);
+            }
+        }
+        return eligible;
+    }
+
     /** Up to {@code wanted} of {@code peers}, chosen at random without repeats. */
     static List<PeerAddress> randomSubset(List<PeerAddress> peers, int wanted, Neighbourhood here) {
         List<PeerAddress> pool = new ArrayList<>(peers);

@@ -128,7 +128,7 @@ final class SummaryExchange {
         if (known.contains(request.from().id())) {
             accept(request.from().id(), summary);
         }
-        return Reply.of(new byte[0]);
+        return Reply.of(Retrieval.ACK);
     }
 
     private void accept(PeerId from, Summary summary) {
