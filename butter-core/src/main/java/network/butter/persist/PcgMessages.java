@@ -139,7 +139,7 @@ final class PcgMessages {
             for (int i = 0; i < notHeldCount; i++) {
                 notHeld.add(ContentId.fromBytes(in.raw(ContentId.LENGTH_BYTES)));
             }
-            int tombstoneCount = in.count(MAX_ENTRIES, ContentId.LENGTH_BYTES + 32 + 1 + OwnerStamp.SIGNATURE_BYTES);
+            int tombstoneCount = in.count(PcgConfig.MAX_TOMBSTONES_PER_BEAT, Tombstone.MIN_BYTES);
             List<Tombstone> tombstones = new ArrayList<>(tombstoneCount);
             for (int i = 0; i < tombstoneCount; i++) {
                 tombstones.add(Tombstone.read(in));
@@ -204,10 +204,13 @@ final class PcgMessages {
 
     // ---- trim: the leader asks a surplus member to leave ----
 
-    /** A hot group's leader asks the receiver to drop its copy, showing the members it sees live. */
-    record Trim(ContentId block, int replication, List<PeerAddress> live) {
+    /**
+     * A hot group's leader asks the receiver to drop its copy, showing the members it sees live. It names no
+     * replication factor: the receiver decides from its own view and the group's own factor.
+     */
+    record Trim(ContentId block, List<PeerAddress> live) {
         byte[] encode() {
-            PayloadWriter out = new PayloadWriter(40 + 48 * live.size()).raw(block.toBytes()).u8(replication);
+            PayloadWriter out = new PayloadWriter(40 + 48 * live.size()).raw(block.toBytes());
             out.addresses(live);
             return out.toByteArray();
         }
@@ -215,13 +218,9 @@ final class PcgMessages {
         static Trim decode(byte[] payload) throws WireFormatException {
             PayloadReader in = new PayloadReader(payload, "trim request");
             ContentId block = ContentId.fromBytes(in.raw(ContentId.LENGTH_BYTES));
-            int replication = in.u8();
-            if (replication < 1 || replication > PcgConfig.MAX_REPLICATION) {
-                throw in.malformed("replication " + replication);
-            }
             List<PeerAddress> live = in.addresses(MAX_MEMBERS);
             in.end();
-            return new Trim(block, replication, live);
+            return new Trim(block, live);
         }
     }
 

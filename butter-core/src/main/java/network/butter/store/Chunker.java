@@ -9,10 +9,11 @@ import java.util.Map;
 /**
  * Splits content into content-addressed chunks and puts it back together, verifying every piece.
  *
- * <p>Content that fits in one chunk is stored as that chunk: its id is the SHA-256 of the content. Larger content
- * becomes chunks of {@link #chunkBytes()} plus a {@link Manifest} listing them; the manifest's id is the content's
- * id. (A one-chunk content that happens to start with the manifest magic is stored behind a manifest too, so the
- * two can never be confused.)
+ * <p>Every block is an {@link OwnedBlock} naming the content's owner, so every id commits to who may delete it.
+ * Content that fits in one chunk is stored as that one block. Larger content becomes blocks of
+ * {@link #chunkBytes()} bytes of content each plus a {@link Manifest} listing them; the manifest's block id is the
+ * content's id. (A one-chunk content that happens to start with the manifest magic is stored behind a manifest
+ * too, so the two can never be confused.)
  */
 public final class Chunker {
 
@@ -38,22 +39,27 @@ public final class Chunker {
     public record Split(ContentId id, Map<ContentId, byte[]> chunks) {
     }
 
-    /** Cuts {@code content} into chunks. */
-    public Split split(byte[] content) {
+    /**
+     * Cuts {@code content} into blocks owned by {@code owner}.
+     *
+     * @param owner the owner's 32-byte public key, named in every block
+     */
+    public Split split(byte[] content, byte[] owner) {
         Map<ContentId, byte[]> chunks = new LinkedHashMap<>();
         if (content.length <= chunkBytes && !Manifest.looksLikeManifest(content)) {
-            ContentId id = ContentId.of(content);
-            chunks.put(id, content.clone());
+            byte[] block = OwnedBlock.encode(owner, content);
+            ContentId id = ContentId.of(block);
+            chunks.put(id, block);
             return new Split(id, chunks);
         }
         List<ContentId> ids = new ArrayList<>();
         for (int offset = 0; offset < content.length; offset += chunkBytes) {
-            byte[] chunk = Arrays.copyOfRange(content, offset, Math.min(content.length, offset + chunkBytes));
+            byte[] chunk = OwnedBlock.encode(owner, Arrays.copyOfRange(content, offset, Math.min(content.length, offset + chunkBytes)));
             ContentId id = ContentId.of(chunk);
             ids.add(id);
             chunks.putIfAbsent(id, chunk);
         }
-        byte[] manifest = new Manifest(content.length, chunkBytes, ids).encode();
+        byte[] manifest = OwnedBlock.encode(owner, new Manifest(content.length, chunkBytes, ids).encode());
         ContentId manifestId = ContentId.of(manifest);
         Map<ContentId, byte[]> withManifest = new LinkedHashMap<>();
         withManifest.put(manifestId, manifest);
@@ -70,7 +76,7 @@ public final class Chunker {
      * @throws IllegalStateException naming the chunk that is missing, corrupt or not a valid manifest
      */
     public static byte[] assemble(ContentId id, java.util.function.Function<ContentId, byte[]> source) {
-        byte[] top = verified(id, source);
+        byte[] top = body(verified(id, source));
         if (!Manifest.looksLikeManifest(top)) {
             return top;
         }
@@ -83,7 +89,7 @@ public final class Chunker {
         byte[] content = new byte[Math.toIntExact(manifest.totalBytes())];
         int offset = 0;
         for (ContentId chunkId : manifest.chunks()) {
-            byte[] chunk = verified(chunkId, source);
+            byte[] chunk = body(verified(chunkId, source));
             int expected = (int) Math.min(manifest.chunkBytes(), manifest.totalBytes() - offset);
             if (chunk.length != expected) {
                 throw new IllegalStateException("chunk " + chunkId + " of " + id + " has " + chunk.length
@@ -93,6 +99,11 @@ public final class Chunker {
             offset += chunk.length;
         }
         return content;
+    }
+
+    /** What a block holds: an owned block's body, or plain bytes as they are. */
+    public static byte[] body(byte[] block) {
+        return OwnedBlock.isOwned(block) ? OwnedBlock.body(block) : block;
     }
 
     private static byte[] verified(ContentId id, java.util.function.Function<ContentId, byte[]> source) {

@@ -13,6 +13,14 @@ import org.junit.jupiter.api.Test;
 class ChunkerTest {
 
     private static final long SEED = 5L;
+    private static final byte[] OWNER = new byte[OwnedBlock.OWNER_BYTES];
+    private static final byte[] OTHER_OWNER = new byte[OwnedBlock.OWNER_BYTES];
+
+    static {
+        OWNER[0] = 1;
+        OTHER_OWNER[0] = 2;
+    }
+
     private final Chunker chunker = new Chunker(1024);
 
     private static byte[] random(int length) {
@@ -22,10 +30,10 @@ class ChunkerTest {
     }
 
     @Test
-    void shouldStoreSmallContentAsOneChunkNamedByItsHash() {
+    void shouldStoreSmallContentAsOneOwnedBlockNamedByItsHash() {
         byte[] content = random(1000);
-        Chunker.Split split = chunker.split(content);
-        assertThat(split.id()).isEqualTo(ContentId.of(content));
+        Chunker.Split split = chunker.split(content, OWNER);
+        assertThat(split.id()).isEqualTo(ContentId.of(OwnedBlock.encode(OWNER, content)));
         assertThat(split.chunks()).hasSize(1);
         assertThat(Chunker.assemble(split.id(), split.chunks()::get)).isEqualTo(content);
     }
@@ -33,8 +41,8 @@ class ChunkerTest {
     @Test
     void shouldCutLargeContentIntoChunksBehindAManifest() throws Exception {
         byte[] content = random(10 * 1024 + 17);
-        Chunker.Split split = chunker.split(content);
-        Manifest manifest = Manifest.decode(split.chunks().get(split.id()));
+        Chunker.Split split = chunker.split(content, OWNER);
+        Manifest manifest = Manifest.decode(OwnedBlock.body(split.chunks().get(split.id())));
         assertThat(manifest.totalBytes()).isEqualTo(content.length);
         assertThat(manifest.chunks()).hasSize(11);
         assertThat(split.chunks()).hasSize(12);
@@ -44,7 +52,7 @@ class ChunkerTest {
     @Test
     void shouldStoreRepeatedChunksOnce() {
         byte[] content = new byte[8 * 1024];
-        Chunker.Split split = chunker.split(content);
+        Chunker.Split split = chunker.split(content, OWNER);
         assertThat(split.chunks()).hasSize(2);
         assertThat(Chunker.assemble(split.id(), split.chunks()::get)).isEqualTo(content);
     }
@@ -52,15 +60,15 @@ class ChunkerTest {
     @Test
     void shouldNeverTakeSmallContentThatLooksLikeAManifestForOne() {
         byte[] impostor = ByteBuffer.allocate(64).putInt(Manifest.MAGIC).array();
-        Chunker.Split split = chunker.split(impostor);
-        assertThat(split.id()).isNotEqualTo(ContentId.of(impostor));
+        Chunker.Split split = chunker.split(impostor, OWNER);
+        assertThat(split.id()).isNotEqualTo(ContentId.of(OwnedBlock.encode(OWNER, impostor)));
         assertThat(Chunker.assemble(split.id(), split.chunks()::get)).isEqualTo(impostor);
     }
 
     @Test
     void shouldNameTheCorruptOrMissingChunk() {
         byte[] content = random(3 * 1024);
-        Chunker.Split split = chunker.split(content);
+        Chunker.Split split = chunker.split(content, OWNER);
         Map<ContentId, byte[]> damaged = new HashMap<>(split.chunks());
         ContentId victim = damaged.keySet().stream().filter(id -> !id.equals(split.id())).findFirst().orElseThrow();
         byte[] flipped = damaged.get(victim).clone();
@@ -82,11 +90,32 @@ class ChunkerTest {
 
     @Test
     void shouldRejectInconsistentManifests() {
-        byte[] encoded = new Manifest(3000, 1024, chunker.split(random(3000)).chunks().keySet().stream().skip(1).toList())
+        byte[] encoded = new Manifest(3000, 1024, chunker.split(random(3000), OWNER).chunks().keySet().stream().skip(1).toList())
             .encode();
         byte[] truncated = java.util.Arrays.copyOf(encoded, encoded.length - 1);
         assertThatThrownBy(() -> Manifest.decode(truncated)).isInstanceOf(WireFormatException.class)
             .hasMessageContaining("carries");
         assertThatThrownBy(() -> new Manifest(3000, 1024, java.util.List.of())).hasMessageContaining("make 3 chunks");
+    }
+
+    @Test
+    void shouldCommitEveryBlockIdToItsOwnerSoAnotherOwnerGetsOtherIds() {
+        byte[] content = random(3 * 1024);
+        Chunker.Split mine = chunker.split(content, OWNER);
+        Chunker.Split theirs = chunker.split(content, OTHER_OWNER);
+        assertThat(mine.chunks().keySet()).doesNotContainAnyElementsOf(theirs.chunks().keySet());
+        mine.chunks().forEach((id, block) -> {
+            assertThat(id.matches(block)).isTrue();
+            assertThat(OwnedBlock.id(OWNER, OwnedBlock.bodyHash(block))).isEqualTo(id);
+            assertThat(OwnedBlock.id(OTHER_OWNER, OwnedBlock.bodyHash(block))).isNotEqualTo(id);
+        });
+    }
+
+    @Test
+    void shouldRejectAnOwnedBlockWhoseOwnerWasSwapped() {
+        Chunker.Split split = chunker.split(random(100), OWNER);
+        byte[] block = split.chunks().get(split.id()).clone();
+        System.arraycopy(OTHER_OWNER, 0, block, OwnedBlock.MAGIC.length, OwnedBlock.OWNER_BYTES);
+        assertThat(split.id().matches(block)).isFalse();
     }
 }
