@@ -31,6 +31,10 @@ final class Group {
     long quietUntilMs;
     /** Since when the group has been cold (loop clock), or -1: deputies step in when it stays cold. */
     long coldSinceMs = -1;
+    /** Since when the group has been hot (loop clock), or -1: the leader trims only a group hot for a beat. */
+    long hotSinceMs = -1;
+    /** Since when this member has refused its leader's trims of a hot group (loop clock), or -1. */
+    long trimRefusedSinceMs = -1;
     /** Whether the membership changed since the record on disk was written. */
     boolean dirty = true;
 

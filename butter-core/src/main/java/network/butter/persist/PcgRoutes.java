@@ -136,8 +136,8 @@ final class PcgRoutes {
 
     /**
      * A leader asks this member to leave a hot group. It leaves only if its own view agrees: the sender is a live
-     * member that leads the group as this node ranks it, and this node is among the newest members beyond the
-     * group's own target. A trim from anyone else, or for another target, changes nothing.
+     * member that leads the group as this node ranks it, and the group is hot in this node's own view (see
+     * {@link #mayLeave}). A trim from anyone else, or of a group that is not hot, changes nothing.
      */
     private Reply onTrim(Request request) throws WireFormatException {
         Trim trim = Trim.decode(request.payload());
@@ -152,7 +152,7 @@ final class PcgRoutes {
         }
         group.view.heard(sender, now);
         int target = Math.max(group.replication, repair.targetReplication());
-        if (!group.view.surplus(now, target).contains(node.self)) {
+        if (!mayLeave(group, now, target)) {
             return Reply.of(new byte[] {PcgMessages.KEPT});
         }
         for (PeerId member : group.view.knownMembers()) {
@@ -160,6 +160,24 @@ final class PcgRoutes {
         }
         table.drop(group, false);
         return Reply.of(new byte[] {PcgMessages.DROPPED});
+    }
+
+    /**
+     * Whether this member leaves a group its leader trims: if its own view counts it among the newest beyond the
+     * target; or, since members that met at different times (a healed partition) may each see another as newest,
+     * if the group has stayed hot in its own view while it refused the same leader for two member timeouts.
+     */
+    private boolean mayLeave(Group group, long now, int target) {
+        if (group.view.liveMembers(now).size() <= target || group.view.isLeader(now)) {
+            return false;
+        }
+        if (group.view.surplus(now, target).contains(node.self)) {
+            return true;
+        }
+        if (group.trimRefusedSinceMs < 0) {
+            group.trimRefusedSinceMs = now;
+        }
+        return now - group.trimRefusedSinceMs >= 2 * node.config.memberTimeoutMs();
     }
 
     private Reply onDelete(Request request) throws WireFormatException {

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * Maintenance and repair: the leader's duties. The leader (the live member of highest rank, see {@link GroupView})
  * recruits into a cold group and trims a hot one; other members only keep their copy. If a cold group stays cold
  * — a leader that is slow, or one that never repairs — the next-ranked member steps in after one member timeout,
- * the one after it after two, and so on, so no single member can keep a group cold.
+ * the one after it after two, and so on, so no single member can keep a group cold. A group must stay hot for a
+ * heartbeat interval before it is trimmed: a member handing its copy over, or a goodbye on its way, makes a group
+ * hot only for a moment.
  */
 final class Repair {
 
@@ -69,12 +71,19 @@ final class Repair {
         } else if (group.coldSinceMs < 0) {
             group.coldSinceMs = now;
         }
+        if (live.size() <= target) {
+            group.hotSinceMs = -1;
+            group.trimRefusedSinceMs = -1;
+        } else if (group.hotSinceMs < 0) {
+            group.hotSinceMs = now;
+        }
         if (now < group.quietUntilMs || !mayAct(group, now)) {
             return;
         }
         if (missing > 0) {
             recruit(group, placement.candidates(group, missing), target);
-        } else if (live.size() > target && group.recruiting.isEmpty() && group.trimming.isEmpty() && group.view.isLeader(now)) {
+        } else if (live.size() > target && now - group.hotSinceMs >= node.config.heartbeatIntervalMs()
+            && group.recruiting.isEmpty() && group.trimming.isEmpty() && group.view.isLeader(now)) {
             for (PeerId surplus : group.view.surplus(now, target)) {
                 trim(group, surplus);
             }
