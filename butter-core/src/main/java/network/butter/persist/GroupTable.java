@@ -189,14 +189,26 @@ final class GroupTable {
         return GroupRecord.held(group.stamp, group.replication, addressesOf(group.view.knownMembers())).encode();
     }
 
+    /**
+     * Writes a group's record if its membership changed. A failed write is logged and left for the next round (the
+     * group stays dirty): a disk error delays the record, never the group's upkeep.
+     */
+    void saveRecord(Group group) {
+        if (!group.dirty) {
+            return;
+        }
+        try {
+            node.store.putRecord(group.block(), record(group));
+            group.dirty = false;
+        } catch (RuntimeException e) {
+            log.warn("{}: could not write the group record of {}; retrying next round: {}", node.self.shortForm(),
+                group.block(), e.toString());
+        }
+    }
+
     /** Writes the records of groups whose membership changed, and forgets addresses no part needs any more. */
     void saveRecords(Set<PeerId> stillNeeded) {
-        for (Group group : groups.values()) {
-            if (group.dirty) {
-                node.store.putRecord(group.block(), record(group));
-                group.dirty = false;
-            }
-        }
+        groups.values().forEach(this::saveRecord);
         Set<PeerId> active = new HashSet<>(stillNeeded);
         for (Group group : groups.values()) {
             active.addAll(group.view.knownMembers());

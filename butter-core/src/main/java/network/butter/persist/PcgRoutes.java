@@ -101,7 +101,7 @@ final class PcgRoutes {
         List<Tombstone> owedTombstones = new ArrayList<>();
         upkeep.absorb(from, beat, notHeld, owedTombstones);
         notHeld.addAll(upkeep.takeOwed(from.id()));
-        return Reply.of(new Beat(table.entriesFor(from.id()), List.copyOf(notHeld), owedTombstones).encode());
+        return Reply.of(upkeep.withPossession(from.id(), new Beat(table.entriesFor(from.id()), List.copyOf(notHeld), owedTombstones)).encode());
     }
 
     private Reply onFetch(Request request) throws WireFormatException {

@@ -57,10 +57,7 @@ final class Repair {
         if (node.stopped || table.get(group.block()) != group) {
             return;
         }
-        if (group.dirty) {
-            node.store.putRecord(group.block(), table.record(group));
-            group.dirty = false;
-        }
+        table.saveRecord(group);
         long now = node.now();
         List<PeerId> live = group.view.liveMembers(now);
         int target = Math.max(group.replication, targetReplication());

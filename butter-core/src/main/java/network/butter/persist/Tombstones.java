@@ -28,10 +28,18 @@ final class Tombstones {
     private final GroupTable table;
     private final Map<ContentId, Tombstone> byBlock = new HashMap<>();
     private final Map<PeerId, LinkedHashSet<ContentId>> byOwner = new HashMap<>();
+    private final int maxPerOwner;
+    private final int maxTotal;
 
     Tombstones(PcgNode node, GroupTable table) {
+        this(node, table, PcgConfig.MAX_TOMBSTONES_PER_OWNER, PcgConfig.MAX_TOMBSTONES);
+    }
+
+    Tombstones(PcgNode node, GroupTable table, int maxPerOwner, int maxTotal) {
         this.node = node;
         this.table = table;
+        this.maxPerOwner = maxPerOwner;
+        this.maxTotal = maxTotal;
     }
 
     Tombstone get(ContentId block) {
@@ -60,10 +68,10 @@ final class Tombstones {
         }
         LinkedHashSet<ContentId> owned = byOwner.computeIfAbsent(tombstone.owner(), o -> new LinkedHashSet<>());
         owned.add(tombstone.block());
-        if (owned.size() > PcgConfig.MAX_TOMBSTONES_PER_OWNER) {
+        if (owned.size() > maxPerOwner) {
             evictOldest(tombstone.owner());
         }
-        if (byBlock.size() > PcgConfig.MAX_TOMBSTONES) {
+        if (byBlock.size() > maxTotal) {
             PeerId largest = byOwner.entrySet().stream().max((a, b) -> Integer.compare(a.getValue().size(), b.getValue().size()))
                 .orElseThrow().getKey();
             evictOldest(largest);

@@ -46,6 +46,7 @@ final class Upkeep {
     private final Repair repair;
     private final Placement placement;
     private final Claims claims;
+    private final Possession possession;
     private final Map<PeerId, Long> lastExchangeMs = new HashMap<>();
     private final Map<PeerId, Set<ContentId>> owedNotHeld = new TreeMap<>();
     private final Set<PeerId> announcing = new TreeSet<>();
@@ -59,6 +60,7 @@ final class Upkeep {
         this.repair = repair;
         this.placement = placement;
         this.claims = new Claims(node, table, repair);
+        this.possession = new Possession(node, table);
     }
 
     void start() {
@@ -126,6 +128,7 @@ final class Upkeep {
         long skipWithinMs = Math.round(node.config.heartbeatIntervalMs() * (1 - node.config.palpitation()) * 0.9);
         Map<PeerId, Set<ContentId>> partners = table.partners();
         lastExchangeMs.keySet().retainAll(partners.keySet());
+        possession.retain(partners.keySet());
         owedNotHeld.keySet().removeIf(peer -> table.address(peer) == null && !partners.containsKey(peer));
         Set<PeerId> targets = new TreeSet<>(partners.keySet());
         targets.addAll(owedNotHeld.keySet());
@@ -154,7 +157,7 @@ final class Upkeep {
             owedNotHeld.remove(peer);
             return;
         }
-        Beat beat = new Beat(table.entriesFor(peer), List.copyOf(takeOwed(peer)), List.of());
+        Beat beat = withPossession(peer, new Beat(table.entriesFor(peer), List.copyOf(takeOwed(peer)), List.of()));
         exchanged(peer);
         node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode()).whenComplete((reply, error) -> {
             if (node.stopped) {
@@ -177,6 +180,11 @@ final class Upkeep {
         });
     }
 
+    /** Adds the possession proof {@code peer} asked for, and now and then a challenge, to a beat for it. */
+    Beat withPossession(PeerId peer, Beat beat) {
+        return possession.attach(peer, beat);
+    }
+
     /**
      * Takes in a beat (or a beat's answer) from {@code from}: groups in which this node counts {@code from} a member
      * hear from it and learn the members it names; groups it names that this node does not hold go into
@@ -185,6 +193,15 @@ final class Upkeep {
      */
     void absorb(PeerAddress from, Beat beat, Set<ContentId> notHeld, List<Tombstone> owedTombstones) {
         long now = node.now();
+        possession.receive(from.id(), beat).ifPresent(block -> {
+            Group group = table.get(block);
+            if (group != null) {
+                group.view.forget(from.id());
+                group.dirty = true;
+                repair.lost(1);
+                repair.maintain(group);
+            }
+        });
         for (Tombstone tombstone : beat.tombstones()) {
             tombstones.apply(tombstone, from.id());
         }
@@ -289,6 +306,7 @@ final class Upkeep {
         long now = node.now();
         boolean silent = cause instanceof RequestTimeoutException;
         placement.failed(peer);
+        possession.forget(peer);
         lastExchangeMs.remove(peer);
         owedNotHeld.remove(peer);
         int lost = 0;

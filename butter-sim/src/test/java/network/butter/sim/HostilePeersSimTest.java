@@ -77,9 +77,13 @@ class HostilePeersSimTest {
     }
 
     private SimNode honest(Simulation sim) {
+        return honest(sim, new MemoryChunkStore(1 << 20));
+    }
+
+    private SimNode honest(Simulation sim, network.butter.store.ChunkStore store) {
         return sim.spawn(Limits.defaults(), (self, api) -> {
             KnownHosts hosts = new KnownHosts(FAST_HOSTS, () -> 0L);
-            PeerContentGroups groups = new PeerContentGroups(CONFIG, new MemoryChunkStore(1 << 20));
+            PeerContentGroups groups = new PeerContentGroups(CONFIG, store);
             storage.put(self, groups);
             api.install(hosts);
             api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
@@ -187,7 +191,7 @@ class HostilePeersSimTest {
         SimNode member = holders(sim, id).getFirst();
 
         byte[] beat = new PayloadWriter(128).addresses(List.of(attacker.node.address()))
-            .u16(1).raw(id.toBytes()).u8(1).u16(0).u16(0).u16(0).toByteArray();
+            .u16(1).raw(id.toBytes()).u8(1).u16(0).u16(0).u16(0).u8(0).u8(0).toByteArray();
         send(sim, attacker, member, PeerContentGroups.BEAT_ROUTE, beat);
         assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).doesNotContain(attacker.node.id());
     }
@@ -251,5 +255,31 @@ class HostilePeersSimTest {
         PeerId attackerId = attacker.node.id();
         byte[] own = OwnedBlock.encode(attackerId.toBytes(), text("the attacker's own"));
         assertThat(Tombstone.sign(own, attackerId, null, attacker.ctx::sign).valid()).as("for its own block").isTrue();
+    }
+
+    @Test
+    void shouldStopCountingAMemberThatKeepsBeatingButNoLongerHoldsTheBlock() {
+        Simulation sim = sims.create();
+        Map<SimNode, FaultyStore> disks = new HashMap<>();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            FaultyStore disk = new FaultyStore(1 << 20);
+            SimNode node = honest(sim, disk);
+            disks.put(node, disk);
+            nodes.add(node);
+        }
+        sim.runFor(Duration.ofSeconds(5));
+        SimNode owner = nodes.get(0);
+        ContentId id = sim.await(storage.get(owner).put(text("really held?")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        sim.runFor(Duration.ofSeconds(3));
+        SimNode liar = holders(sim, id).stream().filter(n -> n != owner).findFirst().orElseThrow();
+        disks.get(liar).forgetData(true);
+
+        boolean dropped = sim.runUntil(() -> holders(sim, id).stream().filter(n -> n != liar)
+            .allMatch(n -> !sim.await(storage.get(n).liveMembers(id), LIMIT).contains(liar.id())), LIMIT);
+        assertThat(dropped).as("no honest member counts the member that lost its copy").isTrue();
+        assertThat(sim.runUntil(() -> holders(sim, id).stream().filter(n -> n != liar).count() >= 3, LIMIT))
+            .as("three copies again without it").isTrue();
     }
 }
