@@ -26,6 +26,8 @@ final class Repair {
 
     private static final Logger log = LoggerFactory.getLogger(Repair.class);
     private static final long DAY_MS = 86_400_000L;
+    /** Heartbeat intervals a cold group waits for introduced members to show up before recruiting anyway. */
+    private static final int HEARSAY_GRACE_BEATS = 2;
 
     private final PcgNode node;
     private final GroupTable table;
@@ -61,13 +63,16 @@ final class Repair {
         long now = node.now();
         List<PeerId> live = group.view.liveMembers(now);
         int target = Math.max(group.replication, targetReplication());
-        // Members only heard of are given until the member timeout to show up before anyone is recruited for them.
-        int missing = target - live.size() - group.recruiting.size() - group.view.introducedCount();
         if (live.size() >= target) {
             group.coldSinceMs = -1;
         } else if (group.coldSinceMs < 0) {
             group.coldSinceMs = now;
         }
+        // Members only heard of (a recruit not yet heard from) hold off recruiting for them, but only briefly: hearsay
+        // that never shows up, e.g. ids a lying member names, must not keep a cold group from being repaired.
+        boolean hearsayExpired = group.coldSinceMs >= 0 && now - group.coldSinceMs > HEARSAY_GRACE_BEATS * node.config.heartbeatIntervalMs();
+        int introduced = hearsayExpired ? 0 : group.view.introducedCount();
+        int missing = target - live.size() - group.recruiting.size() - introduced;
         if (live.size() <= target) {
             group.hotSinceMs = -1;
             group.trimRefusedSinceMs = -1;
