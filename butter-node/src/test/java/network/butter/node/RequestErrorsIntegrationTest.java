@@ -17,6 +17,7 @@ import network.butter.api.OverloadedException;
 import network.butter.api.PayloadTooLargeException;
 import network.butter.api.PeerIdentityMismatchException;
 import network.butter.api.PeerUnreachableException;
+import network.butter.api.PublicException;
 import network.butter.api.RemoteHandlerException;
 import network.butter.api.Reply;
 import network.butter.api.RequestTimeoutException;
@@ -62,9 +63,9 @@ class RequestErrorsIntegrationTest {
     }
 
     @Test
-    void shouldReportRemoteHandlerFailureWithItsTypeAndMessage() throws Exception {
+    void shouldReportARemoteHandlersPublicFailureWithItsMessage() throws Exception {
         ButterNode server = nodes.start().handle("test/fail", req -> {
-            throw new IllegalStateException("disk full");
+            throw new PublicException("disk full");
         });
         ButterNode client = nodes.start();
 
@@ -72,8 +73,23 @@ class RequestErrorsIntegrationTest {
 
         assertThat(failure).isInstanceOf(RemoteHandlerException.class).hasMessageContaining("test/fail");
         RemoteHandlerException remote = (RemoteHandlerException) failure;
-        assertThat(remote.remoteMessage()).isEqualTo("IllegalStateException: disk full");
+        assertThat(remote.remoteMessage()).isEqualTo("disk full");
         assertThat(remote.timedOut()).isFalse();
+    }
+
+    @Test
+    void shouldNotSendAnInternalFailuresClassOrPathOverTheWire() throws Exception {
+        ButterNode server = nodes.start().handle("test/leak", req -> {
+            throw new java.io.IOException("/secret/path");
+        });
+        ButterNode client = nodes.start();
+
+        Throwable failure = failureOf(client.request(server.address(), "test/leak", new byte[0]));
+
+        assertThat(failure).isInstanceOfSatisfying(RemoteHandlerException.class, remote -> {
+            assertThat(remote.remoteMessage()).doesNotContain("/secret/path", "IOException");
+            assertThat(remote.incidentId()).isPresent();
+        });
     }
 
     @Test
