@@ -62,7 +62,7 @@ final class RouteRateLimiter {
         if (bucket.milliTokens >= MILLI) {
             bucket.milliTokens -= MILLI;
             if (bucket.refused > 0) {
-                log.info("peer {} is back within its budget on '{}' after {} refused requests",
+                log.debug("peer {} is back within its budget on '{}' after {} refused requests",
                     peer.shortForm(), route, bucket.refused);
                 bucket.refused = 0;
             }
