@@ -260,13 +260,18 @@ final class IncomingCalls {
 
     /**
      * What the caller may learn about a handler's failure. A {@link PublicException}'s message and a
-     * {@link WireFormatException}'s (which describes the caller's own malformed request) go out as they are;
-     * anything else is internal: it is logged here in full under a new incident id, and the caller gets only
+     * {@link WireFormatException}'s (which describes the caller's own malformed request) go out as they are, and a
+     * cause behind them is logged here; anything else is internal: it is logged here in full under a new incident id, and the caller gets only
      * that id, never a class name, a path or a stack.
      */
     private String publicDescription(PeerAddress to, String route, Throwable failure) {
         if (failure instanceof PublicException || failure instanceof WireFormatException) {
-            log.debug("handler for '{}' refused a request from {}: {}", route, to.id().shortForm(), failure.getMessage());
+            if (failure.getCause() != null) {
+                log.warn("handler for '{}' failed on a request from {}; the caller is told: {}",
+                    route, to.id().shortForm(), failure.getMessage(), failure);
+            } else {
+                log.debug("handler for '{}' refused a request from {}: {}", route, to.id().shortForm(), failure.getMessage());
+            }
             return String.valueOf(failure.getMessage());
         }
         if (failure instanceof InterruptedException) {

@@ -102,13 +102,16 @@ class NodeRuntimeTest {
         bob.runtime().handle("broken", req -> {
             throw new PublicException("no such page: Foo", new IOException("/var/lib/wiki/Foo missing"));
         });
-        CompletableFuture<Reply> reply = request(alice, bob, "broken", "x", 1000);
-        net.time().advance(10);
-        assertThat(failureOf(reply)).isInstanceOfSatisfying(RemoteHandlerException.class, e -> {
-            assertThat(e.remoteMessage()).isEqualTo("no such page: Foo");
-            assertThat(e.incidentId()).isEmpty();
-            assertThat(e.timedOut()).isFalse();
-        });
+        try (CapturedLogs logs = CapturedLogs.of(IncomingCalls.class, Level.WARN)) {
+            CompletableFuture<Reply> reply = request(alice, bob, "broken", "x", 1000);
+            net.time().advance(10);
+            assertThat(failureOf(reply)).isInstanceOfSatisfying(RemoteHandlerException.class, e -> {
+                assertThat(e.remoteMessage()).isEqualTo("no such page: Foo");
+                assertThat(e.incidentId()).isEmpty();
+                assertThat(e.timedOut()).isFalse();
+            });
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("/var/lib/wiki/Foo missing"));
+        }
     }
 
     @Test
