@@ -9,7 +9,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import network.butter.api.Limits;
 import network.butter.api.NodeClosedException;
@@ -17,11 +20,14 @@ import network.butter.api.OverloadedException;
 import network.butter.api.PayloadTooLargeException;
 import network.butter.api.PeerIdentityMismatchException;
 import network.butter.api.PeerUnreachableException;
+import network.butter.api.PeerBudget;
 import network.butter.api.PublicException;
+import network.butter.api.RateLimitedException;
 import network.butter.api.RemoteHandlerException;
 import network.butter.api.Reply;
 import network.butter.api.RequestTimeoutException;
 import network.butter.api.UnknownRouteException;
+import network.butter.hosts.KnownHosts;
 import network.butter.identity.HostPort;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
@@ -90,6 +96,33 @@ class RequestErrorsIntegrationTest {
             assertThat(remote.remoteMessage()).doesNotContain("/secret/path", "IOException");
             assertThat(remote.incidentId()).isPresent();
         });
+    }
+
+    @Test
+    void shouldRateLimitAPeerFloodingABuiltInRouteAndKeepServingOthers() throws Exception {
+        ButterNode server = nodes.start(cfg -> cfg.peerBudget(new PeerBudget(1, 5, 64)));
+        ButterNode flooder = nodes.start();
+        ButterNode other = nodes.start();
+
+        List<CompletableFuture<Reply>> flood = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            flood.add(flooder.request(server.address(), KnownHosts.SAMPLE_ROUTE, new byte[0]));
+        }
+        List<Throwable> refused = new ArrayList<>();
+        for (CompletableFuture<Reply> reply : flood) {
+            try {
+                resultOf(reply);
+            } catch (ExecutionException e) {
+                refused.add(e.getCause());
+            }
+        }
+
+        assertThat(refused).hasSizeGreaterThanOrEqualTo(10).allSatisfy(failure -> assertThat(failure)
+            .isInstanceOfSatisfying(RateLimitedException.class, limited -> {
+                assertThat(limited).hasMessageContaining(KnownHosts.SAMPLE_ROUTE);
+                assertThat(limited.retryAfterMs()).isPresent();
+            }));
+        assertThat(resultOf(other.request(server.address(), KnownHosts.SAMPLE_ROUTE, new byte[0]))).isNotNull();
     }
 
     @Test
