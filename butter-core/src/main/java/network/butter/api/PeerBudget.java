@@ -47,7 +47,8 @@ public record PeerBudget(int routeRequestsPerSecond, int routeBurstRequests, int
      */
     public static PeerBudget forMemoryBudget(long budgetBytes) {
         if (budgetBytes < 16 * MIB) {
-            throw new IllegalArgumentException("a node needs a memory budget of at least 16 MiB, got " + budgetBytes + " bytes");
+            throw new IllegalArgumentException(
+                "a node needs a memory budget of at least 16 MiB, got " + budgetBytes + " bytes");
         }
         int rate = (int) clamp(budgetBytes / MIB, 64, 8192);
         int tracked = (int) clamp(budgetBytes / (512 * KIB), 64, 65_536);

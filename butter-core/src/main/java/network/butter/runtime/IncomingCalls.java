@@ -31,6 +31,9 @@ final class IncomingCalls {
 
     private static final Logger log = LoggerFactory.getLogger(IncomingCalls.class);
 
+    /** Internal failures logged with their stack per second of the loop clock; the rest get one line each. */
+    static final int INCIDENT_STACKS_PER_SECOND = 10;
+
     private final Environment env;
     private final Limits limits;
     private final FrameCodec codec;
@@ -42,6 +45,8 @@ final class IncomingCalls {
     private final Map<Key, Call> calls = new HashMap<>();
     private final Map<PeerId, Integer> perPeer = new HashMap<>();
     private long incidents;
+    private long incidentSecond = -1;
+    private int incidentStacks;
 
     IncomingCalls(Environment env, Limits limits, RouteRateLimiter rateLimiter, FrameCodec codec,
                   Map<String, RequestHandler> routes, Map<String, LoopHandler> loopRoutes, TrafficCounters counters,
@@ -261,8 +266,8 @@ final class IncomingCalls {
     /**
      * What the caller may learn about a handler's failure. A {@link PublicException}'s message and a
      * {@link WireFormatException}'s (which describes the caller's own malformed request) go out as they are, and a
-     * cause behind them is logged here; anything else is internal: it is logged here in full under a new incident id, and the caller gets only
-     * that id, never a class name, a path or a stack.
+     * cause behind them is logged here; anything else is internal: it is logged here under a new incident id, and
+     * the caller gets only that id, never a class name, a path or a stack.
      */
     private String publicDescription(PeerAddress to, String route, Throwable failure) {
         if (failure instanceof PublicException || failure instanceof WireFormatException) {
@@ -270,7 +275,8 @@ final class IncomingCalls {
                 log.warn("handler for '{}' failed on a request from {}; the caller is told: {}",
                     route, to.id().shortForm(), failure.getMessage(), failure);
             } else {
-                log.debug("handler for '{}' refused a request from {}: {}", route, to.id().shortForm(), failure.getMessage());
+                log.debug("handler for '{}' refused a request from {}: {}",
+                    route, to.id().shortForm(), failure.getMessage());
             }
             return String.valueOf(failure.getMessage());
         }
@@ -279,9 +285,29 @@ final class IncomingCalls {
             return "handler was interrupted";
         }
         String incident = Long.toString(env.loop().nowMillis(), 36) + "-" + (++incidents);
-        log.warn("handler for '{}' failed on a request from {}; incident {} (the caller is told only the incident id)",
-            route, to.id().shortForm(), incident, failure);
+        logIncident(incident, route, to, failure);
         return RemoteHandlerException.internalErrorMessage(incident);
+    }
+
+    /**
+     * Logs an internal failure under its incident id: with its stack for the first
+     * {@value #INCIDENT_STACKS_PER_SECOND} of each second of the loop clock, then as one line with its class and
+     * message, so that a peer that keeps triggering a failing handler cannot fill the log with stacks.
+     */
+    private void logIncident(String incident, String route, PeerAddress from, Throwable failure) {
+        long second = env.loop().nowMillis() / 1000;
+        if (second != incidentSecond) {
+            incidentSecond = second;
+            incidentStacks = 0;
+        }
+        if (incidentStacks < INCIDENT_STACKS_PER_SECOND) {
+            incidentStacks++;
+            log.warn("handler for '{}' failed on a request from {}; incident {} (the caller is told only the incident id)",
+                route, from.id().shortForm(), incident, failure);
+        } else {
+            log.warn("handler for '{}' failed on a request from {}; incident {}: {} (stack not logged: over {} a second)",
+                route, from.id().shortForm(), incident, failure, INCIDENT_STACKS_PER_SECOND);
+        }
     }
 
     private record Key(PeerId peer, int requestId) {

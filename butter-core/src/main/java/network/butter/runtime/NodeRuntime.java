@@ -102,8 +102,9 @@ public final class NodeRuntime implements Node, TransportListener {
         this.codec = new FrameCodec(limits.maxFrameBytes());
         this.callbacks = task -> env.worker().start("callback", task);
         this.outgoing = new OutgoingCalls(env, limits, counters, this::maybeFinishShutdown);
-        this.incoming = new IncomingCalls(env, limits, new RouteRateLimiter(Objects.requireNonNull(peerBudget, "peerBudget")),
-            codec, routes, loopRoutes, counters, this::maybeFinishShutdown);
+        RouteRateLimiter rateLimiter = new RouteRateLimiter(Objects.requireNonNull(peerBudget, "peerBudget"));
+        this.incoming = new IncomingCalls(env, limits, rateLimiter, codec, routes, loopRoutes, counters,
+            this::maybeFinishShutdown);
         env.transport().start(this);
     }
 

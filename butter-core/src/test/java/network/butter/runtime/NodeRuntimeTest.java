@@ -135,6 +135,27 @@ class NodeRuntimeTest {
     }
 
     @Test
+    void shouldLogEveryIncidentButOnlyTheFirstStacksOfASecond() {
+        bob.runtime().handle("broken", req -> {
+            throw new IOException("/secret/path");
+        });
+        try (CapturedLogs logs = CapturedLogs.of(IncomingCalls.class, Level.WARN)) {
+            List<CompletableFuture<Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                replies.add(request(alice, bob, "broken", "x", 1000));
+            }
+            net.time().advance(10);
+
+            assertThat(logs.withThrowable()).isEqualTo(IncomingCalls.INCIDENT_STACKS_PER_SECOND);
+            assertThat(replies).allSatisfy(reply -> {
+                String incident = ((RemoteHandlerException) failureOf(reply)).incidentId().orElseThrow();
+                assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                    .contains("incident " + incident, "java.io.IOException: /secret/path"));
+            });
+        }
+    }
+
+    @Test
     void shouldReportNullReplyAsAnInternalHandlerFailure() {
         bob.runtime().handle("null", req -> null);
         CompletableFuture<Reply> reply = request(alice, bob, "null", "x", 1000);

@@ -48,6 +48,11 @@ public final class CapturedLogs extends AppenderBase<ILoggingEvent> implements A
         return events.stream().map(CapturedLogs::line).toList();
     }
 
+    /** How many recorded events carry an exception (and so its stack). */
+    public long withThrowable() {
+        return events.stream().filter(event -> event.getThrowableProxy() != null).count();
+    }
+
     private static String line(ILoggingEvent event) {
         StringBuilder line = new StringBuilder(event.getFormattedMessage());
         for (IThrowableProxy thrown = event.getThrowableProxy(); thrown != null; thrown = thrown.getCause()) {
