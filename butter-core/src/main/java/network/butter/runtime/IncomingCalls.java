@@ -118,8 +118,8 @@ final class IncomingCalls {
         if (fromPeer < limits.maxInFlightPerPeer()) {
             return true;
         }
-        fail(from, request.requestId(), ErrorCode.OVERLOADED,
-            fromPeer + " requests from this peer are already being handled (limit " + limits.maxInFlightPerPeer() + ")");
+        fail(from, request.requestId(), ErrorCode.OVERLOADED, fromPeer
+            + " requests from this peer are already being handled (limit " + limits.maxInFlightPerPeer() + ")");
         return false;
     }
 
@@ -302,10 +302,10 @@ final class IncomingCalls {
         }
         if (incidentStacks < INCIDENT_STACKS_PER_SECOND) {
             incidentStacks++;
-            log.warn("handler for '{}' failed on a request from {}; incident {} (the caller is told only the incident id)",
+            log.warn("handler for '{}' failed on a request from {}; incident {} (the caller is told only its id)",
                 route, from.id().shortForm(), incident, failure);
         } else {
-            log.warn("handler for '{}' failed on a request from {}; incident {}: {} (stack not logged: over {} a second)",
+            log.warn("handler for '{}' failed on a request from {}; incident {}: {} (no stack: over {} a second)",
                 route, from.id().shortForm(), incident, failure, INCIDENT_STACKS_PER_SECOND);
         }
     }

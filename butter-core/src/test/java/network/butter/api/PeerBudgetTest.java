@@ -21,7 +21,8 @@ class PeerBudgetTest {
         assertThat(small.routeRequestsPerSecond()).isEqualTo(64);
         assertThat(small.routeBurstRequests()).isEqualTo(128)
             .isGreaterThanOrEqualTo(Limits.forMemoryBudget(16 * MIB).maxInFlightPerPeer());
-        assertThat(small.maxTrackedPeers()).isGreaterThanOrEqualTo(2 * Limits.forMemoryBudget(16 * MIB).maxConnections());
+        assertThat(small.maxTrackedPeers())
+            .isGreaterThanOrEqualTo(2 * Limits.forMemoryBudget(16 * MIB).maxConnections());
     }
 
     @Test

@@ -127,7 +127,8 @@ class NodeRuntimeTest {
                 .doesNotContain("IOException").doesNotContain("/secret/path");
             assertThat(failure).hasMessageNotContaining("/secret/path").hasMessageNotContaining("IOException");
             assertThat(net.sent()).filteredOn(Frame.Failure.class::isInstance).map(Frame.Failure.class::cast)
-                .singleElement().satisfies(sent -> assertThat(sent.message()).doesNotContain("/secret/path", "IOException"));
+                .singleElement()
+                .satisfies(sent -> assertThat(sent.message()).doesNotContain("/secret/path", "IOException"));
             String incident = failure.incidentId().orElseThrow();
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
                 .contains("incident " + incident, "java.io.IOException: /secret/path"));

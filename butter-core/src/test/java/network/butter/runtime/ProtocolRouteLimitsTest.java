@@ -99,6 +99,10 @@ class ProtocolRouteLimitsTest {
         return from.runtime().request(to.address(), PING, "x".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
     }
 
+    private CompletableFuture<Reply> slow(TestNode from, TestNode to) {
+        return from.runtime().request(to.address(), "slow", new byte[0], Duration.ofSeconds(5));
+    }
+
     private static Throwable failureOf(CompletableFuture<?> future) {
         assertThat(future).isCompletedExceptionally();
         try {
@@ -174,8 +178,8 @@ class ProtocolRouteLimitsTest {
         Pinged pinged = serving(bob);
         bob.worker().hold();
 
-        CompletableFuture<Reply> slow1 = flooder.runtime().request(bob.address(), "slow", new byte[0], Duration.ofSeconds(5));
-        CompletableFuture<Reply> slow2 = flooder.runtime().request(bob.address(), "slow", new byte[0], Duration.ofSeconds(5));
+        CompletableFuture<Reply> slow1 = slow(flooder, bob);
+        CompletableFuture<Reply> slow2 = slow(flooder, bob);
         net.time().advance(10);
         CompletableFuture<Reply> pingAtLimit = ping(flooder, bob);
         CompletableFuture<Reply> carolsPing = ping(carol, bob);
