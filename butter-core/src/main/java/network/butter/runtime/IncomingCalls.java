@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import network.butter.api.Limits;
+import network.butter.api.PublicException;
+import network.butter.api.RemoteHandlerException;
 import network.butter.api.Reply;
 import network.butter.api.Request;
 import network.butter.api.RequestHandler;
@@ -16,17 +18,21 @@ import network.butter.protocol.LoopHandler;
 import network.butter.wire.ErrorCode;
 import network.butter.wire.Frame;
 import network.butter.wire.FrameCodec;
+import network.butter.wire.WireFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Requests this node is serving, on the node loop: route lookup, per-peer and global concurrency limits,
- * handler deadlines, cancellation, and turning whatever a handler does (return, throw, hang, return too
- * much) into exactly one precise answer.
+ * per-peer rate limits on protocol routes, handler deadlines, cancellation, and turning whatever a handler does
+ * (return, throw, hang, return too much) into exactly one precise answer that discloses nothing internal.
  */
 final class IncomingCalls {
 
     private static final Logger log = LoggerFactory.getLogger(IncomingCalls.class);
+
+    /** Internal failures logged with their stack per second of the loop clock; the rest get one line each. */
+    static final int INCIDENT_STACKS_PER_SECOND = 10;
 
     private final Environment env;
     private final Limits limits;
@@ -35,11 +41,17 @@ final class IncomingCalls {
     private final Map<String, LoopHandler> loopRoutes;
     private final Runnable onDrained;
     private final TrafficCounters counters;
+    private final RouteRateLimiter rateLimiter;
     private final Map<Key, Call> calls = new HashMap<>();
     private final Map<PeerId, Integer> perPeer = new HashMap<>();
+    private long incidents;
+    private long incidentSecond = -1;
+    private int incidentStacks;
 
-    IncomingCalls(Environment env, Limits limits, FrameCodec codec, Map<String, RequestHandler> routes,
-                  Map<String, LoopHandler> loopRoutes, TrafficCounters counters, Runnable onDrained) {
+    IncomingCalls(Environment env, Limits limits, RouteRateLimiter rateLimiter, FrameCodec codec,
+                  Map<String, RequestHandler> routes, Map<String, LoopHandler> loopRoutes, TrafficCounters counters,
+                  Runnable onDrained) {
+        this.rateLimiter = rateLimiter;
         this.loopRoutes = loopRoutes;
         this.counters = counters;
         this.env = env;
@@ -60,7 +72,9 @@ final class IncomingCalls {
     void accept(PeerAddress from, Frame.Request request) {
         LoopHandler loopHandler = loopRoutes.get(request.route());
         if (loopHandler != null) {
-            answerOnLoop(from, request, loopHandler);
+            if (withinPeerLimit(from, request) && withinRate(from, request)) {
+                answerOnLoop(from, request, loopHandler);
+            }
             return;
         }
         Key key = new Key(from.id(), request.requestId());
@@ -74,10 +88,7 @@ final class IncomingCalls {
                 from.id().shortForm(), request.requestId());
             return;
         }
-        int fromPeer = perPeer.getOrDefault(from.id(), 0);
-        if (fromPeer >= limits.maxInFlightPerPeer()) {
-            fail(from, request.requestId(), ErrorCode.OVERLOADED,
-                fromPeer + " requests from this peer are already being handled (limit " + limits.maxInFlightPerPeer() + ")");
+        if (!withinPeerLimit(from, request)) {
             return;
         }
         if (calls.size() >= limits.maxConcurrentHandlers()) {
@@ -96,6 +107,33 @@ final class IncomingCalls {
         call.timer = env.loop().schedule(deadlineMs, () -> timeOut(key, call, deadlineMs, callersDeadline));
         Request appRequest = new Request(from, request.route(), request.payload());
         call.task = env.worker().start(request.route(), () -> run(key, call, handler, appRequest));
+    }
+
+    /**
+     * Whether the peer may have one more request handled; refuses it otherwise. Protocol routes count against
+     * the same per-peer limit as application routes, so a peer at its limit gets no loop work either.
+     */
+    private boolean withinPeerLimit(PeerAddress from, Frame.Request request) {
+        int fromPeer = perPeer.getOrDefault(from.id(), 0);
+        if (fromPeer < limits.maxInFlightPerPeer()) {
+            return true;
+        }
+        fail(from, request.requestId(), ErrorCode.OVERLOADED, fromPeer
+            + " requests from this peer are already being handled (limit " + limits.maxInFlightPerPeer() + ")");
+        return false;
+    }
+
+    /** Whether the peer is within its rate budget on this protocol route; refuses the request otherwise. */
+    private boolean withinRate(PeerAddress from, Frame.Request request) {
+        long retryAfterMs = rateLimiter.acquire(from.id(), request.route(), env.loop().nowMillis());
+        if (retryAfterMs == 0) {
+            return true;
+        }
+        fail(from, request.requestId(), ErrorCode.RATE_LIMITED, "over the per-peer budget of "
+            + rateLimiter.budget().routeRequestsPerSecond() + " requests/s (burst "
+            + rateLimiter.budget().routeBurstRequests() + ") on route '" + request.route() + "'; retry after "
+            + retryAfterMs + " ms");
+        return false;
     }
 
     void refuseShuttingDown(PeerAddress from, Frame.Request request, PeerId self) {
@@ -131,7 +169,10 @@ final class IncomingCalls {
         onDrained.run();
     }
 
-    /** A built-in protocol's route: answered at once, on the loop, outside the handler limits. */
+    /**
+     * A built-in protocol's route: answered at once, on the loop. It holds no handler slot (it is done before the
+     * next frame is read) but was admitted under the per-peer in-flight and rate limits.
+     */
     private void answerOnLoop(PeerAddress from, Frame.Request request, LoopHandler handler) {
         Reply reply = null;
         Throwable failure = null;
@@ -149,12 +190,7 @@ final class IncomingCalls {
     /** Sends exactly one answer for a handled request: the reply, or a failure saying what went wrong. */
     private void answer(PeerAddress to, int requestId, String route, Reply reply, Throwable failure) {
         if (failure != null) {
-            if (failure instanceof InterruptedException) {
-                log.debug("handler for '{}' was interrupted", route);
-            } else {
-                log.warn("handler for '{}' failed on a request from {}", route, to.id().shortForm(), failure);
-            }
-            fail(to, requestId, ErrorCode.HANDLER_FAILED, describe(failure));
+            fail(to, requestId, ErrorCode.HANDLER_FAILED, publicDescription(to, route, failure));
             return;
         }
         Frame.Response response = new Frame.Response(requestId, reply.payload());
@@ -227,9 +263,51 @@ final class IncomingCalls {
         env.transport().send(to, new Frame.Failure(requestId, code, message));
     }
 
-    private static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    /**
+     * What the caller may learn about a handler's failure. A {@link PublicException}'s message and a
+     * {@link WireFormatException}'s (which describes the caller's own malformed request) go out as they are, and a
+     * cause behind them is logged here; anything else is internal: it is logged here under a new incident id, and
+     * the caller gets only that id, never a class name, a path or a stack.
+     */
+    private String publicDescription(PeerAddress to, String route, Throwable failure) {
+        if (failure instanceof PublicException || failure instanceof WireFormatException) {
+            if (failure.getCause() != null) {
+                log.warn("handler for '{}' failed on a request from {}; the caller is told: {}",
+                    route, to.id().shortForm(), failure.getMessage(), failure);
+            } else {
+                log.debug("handler for '{}' refused a request from {}: {}",
+                    route, to.id().shortForm(), failure.getMessage());
+            }
+            return String.valueOf(failure.getMessage());
+        }
+        if (failure instanceof InterruptedException) {
+            log.debug("handler for '{}' was interrupted", route);
+            return "handler was interrupted";
+        }
+        String incident = Long.toString(env.loop().nowMillis(), 36) + "-" + (++incidents);
+        logIncident(incident, route, to, failure);
+        return RemoteHandlerException.internalErrorMessage(incident);
+    }
+
+    /**
+     * Logs an internal failure under its incident id: with its stack for the first
+     * {@value #INCIDENT_STACKS_PER_SECOND} of each second of the loop clock, then as one line with its class and
+     * message, so that a peer that keeps triggering a failing handler cannot fill the log with stacks.
+     */
+    private void logIncident(String incident, String route, PeerAddress from, Throwable failure) {
+        long second = env.loop().nowMillis() / 1000;
+        if (second != incidentSecond) {
+            incidentSecond = second;
+            incidentStacks = 0;
+        }
+        if (incidentStacks < INCIDENT_STACKS_PER_SECOND) {
+            incidentStacks++;
+            log.warn("handler for '{}' failed on a request from {}; incident {} (the caller is told only its id)",
+                route, from.id().shortForm(), incident, failure);
+        } else {
+            log.warn("handler for '{}' failed on a request from {}; incident {}: {} (no stack: over {} a second)",
+                route, from.id().shortForm(), incident, failure, INCIDENT_STACKS_PER_SECOND);
+        }
     }
 
     private record Key(PeerId peer, int requestId) {

@@ -21,6 +21,7 @@ import network.butter.api.Node;
 import network.butter.api.NodeClosedException;
 import network.butter.api.NodeStats;
 import network.butter.api.PayloadTooLargeException;
+import network.butter.api.PeerBudget;
 import network.butter.api.Reply;
 import network.butter.api.RequestHandler;
 import network.butter.env.Cancellable;
@@ -80,16 +81,30 @@ public final class NodeRuntime implements Node, TransportListener {
      * Creates the runtime and registers it with the environment's transport.
      *
      * @param env    the node's environment
-     * @param limits the limits to enforce
+     * @param limits the limits to enforce; protocol routes get the {@link PeerBudget#defaults() default budget}
      */
     public NodeRuntime(Environment env, Limits limits) {
+        this(env, limits, PeerBudget.defaults());
+    }
+
+    /**
+     * Creates the runtime with a per-peer budget for protocol routes, and registers it with the environment's
+     * transport.
+     *
+     * @param env        the node's environment
+     * @param limits     the limits to enforce
+     * @param peerBudget how much loop work one peer may cause (see {@link PeerBudget#forMemoryBudget(long)})
+     */
+    public NodeRuntime(Environment env, Limits limits, PeerBudget peerBudget) {
         this.env = Objects.requireNonNull(env, "env");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.loop = env.loop();
         this.codec = new FrameCodec(limits.maxFrameBytes());
         this.callbacks = task -> env.worker().start("callback", task);
         this.outgoing = new OutgoingCalls(env, limits, counters, this::maybeFinishShutdown);
-        this.incoming = new IncomingCalls(env, limits, codec, routes, loopRoutes, counters, this::maybeFinishShutdown);
+        RouteRateLimiter rateLimiter = new RouteRateLimiter(Objects.requireNonNull(peerBudget, "peerBudget"));
+        this.incoming = new IncomingCalls(env, limits, rateLimiter, codec, routes, loopRoutes, counters,
+            this::maybeFinishShutdown);
         env.transport().start(this);
     }
 

@@ -108,7 +108,7 @@ public final class ButterNode implements Node {
         // Opened before listening, so that a discovery misconfiguration leaves nothing bound behind.
         NettyMulticast multicast = config.discovery() == null ? null
             : NettyMulticast.open(loop, config.discovery(), config.host());
-        NodeRuntime started = new NodeRuntime(env, config.limits());
+        NodeRuntime started = new NodeRuntime(env, config.limits(), config.peerBudget());
         earlyRoutes.forEach(started::handle);
         try {
             transport.bind();
