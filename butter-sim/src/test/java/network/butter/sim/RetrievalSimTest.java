@@ -425,6 +425,25 @@ class RetrievalSimTest {
         assertThat(membersServing).as("chunks come from several members").isGreaterThanOrEqualTo(2);
     }
 
+    @Test
+    void shouldRefuseContentAboveTheReadersLimitBeforeFetchingItsChunks() {
+        Simulation sim = sims.create();
+        Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+        List<SimNode> nodes = storageNetwork(sim, 10, FAST_SUMMARIES, storage);
+        byte[] content = new byte[20 * 1024];
+        new SplittableRandom(sim.seed()).nextBytes(content);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(content), LIMIT);
+        sim.runFor(Duration.ofSeconds(10));
+        SimNode reader = nodes.stream().filter(n -> !storage.get(n).holds(id)).findFirst().orElseThrow();
+        long fetchesBefore = reader.node().stats().requestsSentByRoute().getOrDefault(PeerContentGroups.FETCH_ROUTE, 0L);
+
+        assertThatThrownBy(() -> sim.await(storage.get(reader).get(id, GetOptions.defaults().withMaxContentBytes(10 * 1024)), LIMIT))
+            .hasMessageContaining("declares " + content.length + " bytes, more than this reader accepts (10240 bytes)");
+        long fetches = reader.node().stats().requestsSentByRoute().getOrDefault(PeerContentGroups.FETCH_ROUTE, 0L) - fetchesBefore;
+        assertThat(fetches).as("the manifest only, none of its 20 chunks").isLessThanOrEqualTo(3);
+        assertThat(sim.await(storage.get(reader).get(id), LIMIT)).as("within the default limit").isEqualTo(content);
+    }
+
     /** BFS that notes the TTL of every query it is asked to forward on, to see how far floods go. */
     private record TtlSpy(int ttl, List<Integer> forwardedTtls) implements SearchStrategy {
 
