@@ -330,6 +330,9 @@ final class BlockReads {
                             pcg.self.shortForm(), peer, id);
                         return;
                     }
+                    if (search != null) {
+                        search.fetched(peer.id(), true);
+                    }
                     result.complete(new Found(answer.stamp(), answer.data(), answer.peers(), peer));
                 }
                 case GONE -> {
@@ -340,6 +343,9 @@ final class BlockReads {
                     }
                 }
                 case ABSENT -> {
+                    if (search != null) {
+                        search.fetched(peer.id(), false);
+                    }
                     if (exhaustive) {
                         answer.peers().forEach(this::offer);
                     }

@@ -239,6 +239,14 @@ public final class Retrieval implements Protocol {
         return hops.size();
     }
 
+    void summaryOutcome(PeerId host, boolean held) {
+        if (held) {
+            summaries.heldAsClaimed(host);
+        } else {
+            summaries.notHeldAsClaimed(host);
+        }
+    }
+
     void finished(QueryId id) {
         searches.remove(id);
     }
@@ -339,10 +347,8 @@ public final class Retrieval implements Protocol {
         if (acknowledgement.length != 1) {
             return;
         }
-        if (acknowledgement[0] == RetrieveMessages.HELD) {
-            summaries.heldAsClaimed(hop);
-        } else if (acknowledgement[0] == RetrieveMessages.NOT_HELD) {
-            summaries.notHeldAsClaimed(hop);
+        if (acknowledgement[0] == RetrieveMessages.HELD || acknowledgement[0] == RetrieveMessages.NOT_HELD) {
+            summaryOutcome(hop, acknowledgement[0] == RetrieveMessages.HELD);
         }
     }
 

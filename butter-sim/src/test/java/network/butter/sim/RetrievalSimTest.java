@@ -30,6 +30,7 @@ import network.butter.persist.FetchProgress;
 import network.butter.persist.GetOptions;
 import network.butter.persist.PcgConfig;
 import network.butter.persist.PeerContentGroups;
+import network.butter.persist.StorageException;
 import network.butter.protocol.Protocol;
 import network.butter.protocol.ProtocolContext;
 import network.butter.retrieve.Candidate;
@@ -58,6 +59,8 @@ class RetrievalSimTest {
     private static final KnownHostsConfig FEW_HOSTS = KnownHostsConfig
         .forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120).withCapacity(6).withPolling(1_000, 300);
     private static final RetrievalConfig FAST_SUMMARIES = RetrievalConfig.defaults().withSummaries(1 << 12, 500, 5_000);
+    /** Misses after which a host's summaries are ignored (as {@code SummaryTrust} says). */
+    private static final int LIES_BEFORE_DISTRUST = 3;
     private static final List<String> SEARCH_ROUTES = List.of(Retrieval.QUERY_ROUTE, Retrieval.HIT_ROUTE);
 
     /**
@@ -442,6 +445,78 @@ class RetrievalSimTest {
         long fetches = reader.node().stats().requestsSentByRoute().getOrDefault(PeerContentGroups.FETCH_ROUTE, 0L) - fetchesBefore;
         assertThat(fetches).as("the manifest only, none of its 20 chunks").isLessThanOrEqualTo(3);
         assertThat(sim.await(storage.get(reader).get(id), LIMIT)).as("within the default limit").isEqualTo(content);
+    }
+
+    /** Storage as search sees it, plus blocks it claims in its summary and does not hold. */
+    private record Lying(PeerContentGroups storage, Set<ContentId> claimed) implements HeldContent {
+
+        @Override
+        public boolean holds(ContentId block) {
+            return storage.holds(block);
+        }
+
+        @Override
+        public Collection<ContentId> heldBlocks() {
+            Set<ContentId> all = new HashSet<>(storage.heldBlocks());
+            all.addAll(claimed);
+            return all;
+        }
+
+        @Override
+        public long version() {
+            return storage.version();
+        }
+
+        @Override
+        public List<PeerAddress> alsoHeldBy(ContentId block) {
+            return storage.alsoHeldBy(block);
+        }
+    }
+
+    @Test
+    void shouldDiscountASummaryThatAReadersFetchesProvedWrong() {
+        Simulation sim = sims.create();
+        Set<ContentId> phantoms = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            phantoms.add(block("phantom " + i));
+        }
+        Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            boolean lies = i == 0;
+            nodes.add(sim.spawn(Limits.defaults(), (self, api) -> {
+                KnownHosts hosts = new KnownHosts(KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120)
+                    .withPolling(1_000, 300), () -> 0L);
+                PeerContentGroups groups = new PeerContentGroups(PcgConfig.defaults().withChunkBytes(1024),
+                    new MemoryChunkStore(1 << 20));
+                storage.put(self, groups);
+                Retrieval retrieval = new Retrieval(FAST_SUMMARIES, lies ? new Lying(groups, phantoms) : groups);
+                retrievals.put(self, retrieval);
+                LoopAccess access = new LoopAccess();
+                loops.put(self, access);
+                api.install(hosts);
+                api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
+                api.install(retrieval);
+                api.install(groups);
+                api.install(access);
+            }));
+        }
+        sim.runFor(Duration.ofSeconds(15));
+        SimNode liar = nodes.get(0);
+        SimNode reader = nodes.get(1);
+        List<ContentId> reads = List.copyOf(phantoms);
+        ContentId last = reads.getLast();
+        assertThat(likelyHolders(sim, reader, last, SearchStrategy.informed(10, 2)))
+            .as("the lie is believed at first").anyMatch(candidate -> candidate.holder().equals(liar.address()));
+
+        for (ContentId phantom : reads.subList(0, LIES_BEFORE_DISTRUST)) {
+            assertThatThrownBy(() -> sim.await(storage.get(reader).get(phantom), LIMIT))
+                .hasCauseInstanceOf(StorageException.ContentNotFoundException.class);
+        }
+
+        assertThat(likelyHolders(sim, reader, last, SearchStrategy.informed(10, 2)))
+            .as("after %d fetches found nothing there", LIES_BEFORE_DISTRUST)
+            .noneMatch(candidate -> candidate.holder().equals(liar.address()));
     }
 
     /** BFS that notes the TTL of every query it is asked to forward on, to see how far floods go. */
