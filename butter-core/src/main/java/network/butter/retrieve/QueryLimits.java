@@ -8,7 +8,7 @@ package network.butter.retrieve;
  * forwards to more than one peer (with the default 60 known hosts, three hops already reach every node of a
  * network of thousands), and sends any query on to at most {@code maxFanOut} peers. A walker, which goes to a single
  * peer per hop, costs one message per hop and keeps the TTL the wire allows ({@link SearchQuery#MAX_TTL}). Each peer
- * that hands this node a query, and each requester named in one, has a token bucket of {@code queryBurst} queries
+ * that hands this node a query, and each requester named in a query another peer forwarded, has a token bucket of {@code queryBurst} queries
  * refilled at {@code queriesPerSecond} on the loop clock; a query over either budget is dropped and counted.
  *
  * @param maxFloodTtl      most hops this node lets a flooding query still travel (default 3)

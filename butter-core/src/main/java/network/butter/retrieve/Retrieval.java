@@ -264,8 +264,11 @@ public final class Retrieval implements Protocol {
         if (!remember(query.id())) {
             return Reply.of(holds ? HELD : NOT_HELD);
         }
-        if (!requesterBudget.take(query.requester().id(), now)) {
-            throw refusal("for requester " + query.requester().id().shortForm());
+        // A requester is only a claim unless it asked directly (then its connection's budget is charged already):
+        // charging forwarded queries alone means a forger naming someone else cannot block that peer's own asks.
+        PeerId requester = query.requester().id();
+        if (!requester.equals(from) && !requesterBudget.take(requester, now)) {
+            throw refusal("for requester " + requester.shortForm());
         }
         if (holds) {
             List<PeerAddress> also = content.alsoHeldBy(query.block());

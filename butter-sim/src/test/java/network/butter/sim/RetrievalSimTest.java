@@ -626,6 +626,27 @@ class RetrievalSimTest {
             .as("the budget refills with time").isNotNull();
     }
 
+    @Test
+    void shouldNotLetQueriesNamingAnotherRequesterSpendThatRequestersOwnBudget() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 4);
+        SimNode forger = nodes.get(0);
+        SimNode target = nodes.get(1);
+        SimNode victim = nodes.get(2);
+        List<CompletableFuture<?>> answers = new ArrayList<>();
+        for (int i = 0; i < QueryLimits.defaults().queryBurst(); i++) {
+            answers.add(forger.node().request(target.address(), Retrieval.QUERY_ROUTE,
+                rawQuery(i + 1, block("forged " + i), victim.address()), Duration.ofSeconds(5)));
+        }
+        sim.await(CompletableFuture.allOf(answers.stream().map(a -> a.exceptionally(e -> null))
+            .toArray(CompletableFuture<?>[]::new)), LIMIT);
+
+        assertThat(sim.await(victim.node().request(target.address(), Retrieval.QUERY_ROUTE,
+            rawQuery(-1, block("my own"), victim.address()), Duration.ofSeconds(5)), LIMIT))
+            .as("the victim's own query, asked directly").isNotNull();
+        assertThat(retrievals.get(target).queriesRefused()).isZero();
+    }
+
     /** Ten items held by two honest nodes each, and known to the summaries. */
     private List<ContentId> storeItems(Simulation sim, List<SimNode> honest) {
         List<ContentId> items = new ArrayList<>();
