@@ -164,9 +164,8 @@ final class SummaryExchange {
     }
 
     Reply onSummary(Request request) throws WireFormatException {
-        Summary summary = Summary.decode(request.payload());
         if (known.contains(request.from().id())) {
-            accept(request.from().id(), summary);
+            accept(request.from().id(), Summary.decode(request.payload()));
         }
         return Reply.of(Retrieval.ACK);
     }
