@@ -109,6 +109,11 @@ final class BlockReads {
                 } catch (WireFormatException e) {
                     return CompletableFuture.failedFuture(new StorageException(id, "block " + id + " is not a valid manifest: " + e.getMessage()));
                 }
+                try {
+                    Chunker.requireWithin(id, manifest, options.maxContentBytes());
+                } catch (IllegalStateException e) {
+                    return CompletableFuture.failedFuture(new StorageException(id, e.getMessage()));
+                }
                 int blocksTotal = 1 + manifest.chunks().size();
                 report(blocksTotal, 0, manifest.totalBytes());
                 List<PeerAddress> holders = new ArrayList<>();
@@ -130,7 +135,8 @@ final class BlockReads {
                     chunks.put(distinct.get(i), fetched.get(i));
                 }
                 return CompletableFuture.allOf(fetched.toArray(new CompletableFuture<?>[0]))
-                    .thenApply(v -> Chunker.assemble(id, block -> block.equals(id) ? found.data : chunks.get(block).join().data));
+                    .thenApply(v -> Chunker.assemble(id, block -> block.equals(id) ? found.data : chunks.get(block).join().data,
+                        options.maxContentBytes()));
             }).exceptionallyCompose(error -> {
                 Throwable cause = PcgNode.unwrap(error);
                 if (cause instanceof Superseded moved) {
@@ -336,6 +342,9 @@ final class BlockReads {
                             pcg.self.shortForm(), peer, id);
                         return;
                     }
+                    if (search != null) {
+                        search.fetched(peer.id(), true);
+                    }
                     result.complete(new Found(answer.stamp(), answer.data(), answer.peers(), peer));
                 }
                 case GONE -> {
@@ -346,6 +355,9 @@ final class BlockReads {
                     }
                 }
                 case ABSENT -> {
+                    if (search != null) {
+                        search.fetched(peer.id(), false);
+                    }
                     if (exhaustive) {
                         answer.peers().forEach(this::offer);
                     }

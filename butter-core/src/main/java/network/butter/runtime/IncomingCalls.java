@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import network.butter.api.Limits;
+import network.butter.api.OverloadedException;
 import network.butter.api.PublicException;
 import network.butter.api.RemoteHandlerException;
 import network.butter.api.Reply;
@@ -189,6 +190,11 @@ final class IncomingCalls {
 
     /** Sends exactly one answer for a handled request: the reply, or a failure saying what went wrong. */
     private void answer(PeerAddress to, int requestId, String route, Reply reply, Throwable failure) {
+        if (failure instanceof OverloadedException overloaded) {
+            log.debug("'{}' refused a request from {}: {}", route, to.id().shortForm(), overloaded.getMessage());
+            fail(to, requestId, ErrorCode.OVERLOADED, overloaded.getMessage());
+            return;
+        }
         if (failure != null) {
             fail(to, requestId, ErrorCode.HANDLER_FAILED, publicDescription(to, route, failure));
             return;

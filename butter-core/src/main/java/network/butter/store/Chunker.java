@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import network.butter.wire.WireFormatException;
 
 /**
  * Splits content into content-addressed chunks and puts it back together, verifying every piece.
@@ -19,6 +21,8 @@ public final class Chunker {
 
     /** Default chunk size, 256 KiB: the same as {@code PcgConfig.DEFAULT_CHUNK_BYTES}, which says why. */
     public static final int DEFAULT_CHUNK_BYTES = 256 * 1024;
+    /** The most bytes one piece of content can have here: the longest Java array. */
+    public static final long MAX_CONTENT_BYTES = Integer.MAX_VALUE - 8;
 
     private final int chunkBytes;
 
@@ -68,14 +72,26 @@ public final class Chunker {
     }
 
     /**
-     * Puts content back together from its chunks, checking every chunk against its id.
-     *
-     * @param id     the content's id (a data chunk's or a manifest's)
-     * @param source where to read chunks; returns null for a chunk it does not have
-     * @return the content
-     * @throws IllegalStateException naming the chunk that is missing, corrupt or not a valid manifest
+     * Puts content of up to {@link #MAX_CONTENT_BYTES} back together from its chunks (see
+     * {@link #assemble(ContentId, Function, long)}).
      */
-    public static byte[] assemble(ContentId id, java.util.function.Function<ContentId, byte[]> source) {
+    public static byte[] assemble(ContentId id, Function<ContentId, byte[]> source) {
+        return assemble(id, source, MAX_CONTENT_BYTES);
+    }
+
+    /**
+     * Puts content back together from its chunks, checking every chunk against its id. A manifest's declared size is
+     * only a claim, so nothing is allocated for it until every chunk is verified, each has the size the manifest
+     * gives it and together they make the declared total.
+     *
+     * @param id       the content's id (a data chunk's or a manifest's)
+     * @param source   where to read chunks; returns null for a chunk it does not have
+     * @param maxBytes the largest content the caller accepts, in bytes
+     * @return the content
+     * @throws IllegalStateException naming the chunk that is missing, corrupt, of the wrong size or not a valid
+     *                               manifest, or saying the content is larger than {@code maxBytes}
+     */
+    public static byte[] assemble(ContentId id, Function<ContentId, byte[]> source, long maxBytes) {
         byte[] top = body(verified(id, source));
         if (!Manifest.looksLikeManifest(top)) {
             return top;
@@ -83,20 +99,31 @@ public final class Chunker {
         Manifest manifest;
         try {
             manifest = Manifest.decode(top);
-        } catch (network.butter.wire.WireFormatException e) {
+        } catch (WireFormatException e) {
             throw new IllegalStateException("chunk " + id + " looks like a manifest but is not one: " + e.getMessage(), e);
         }
-        byte[] content = new byte[Math.toIntExact(manifest.totalBytes())];
-        int offset = 0;
+        requireWithin(id, manifest, maxBytes);
+        List<byte[]> chunks = new ArrayList<>(manifest.chunks().size());
+        long offset = 0;
         for (ContentId chunkId : manifest.chunks()) {
             byte[] chunk = body(verified(chunkId, source));
-            int expected = (int) Math.min(manifest.chunkBytes(), manifest.totalBytes() - offset);
+            long expected = Math.min(manifest.chunkBytes(), manifest.totalBytes() - offset);
             if (chunk.length != expected) {
                 throw new IllegalStateException("chunk " + chunkId + " of " + id + " has " + chunk.length
                     + " bytes, the manifest says " + expected);
             }
-            System.arraycopy(chunk, 0, content, offset, chunk.length);
+            chunks.add(chunk);
             offset += chunk.length;
+        }
+        if (offset != manifest.totalBytes()) {
+            throw new IllegalStateException("the chunks of " + id + " make " + offset + " bytes, the manifest says "
+                + manifest.totalBytes());
+        }
+        byte[] content = new byte[(int) offset];
+        int at = 0;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, content, at, chunk.length);
+            at += chunk.length;
         }
         return content;
     }
@@ -106,7 +133,20 @@ public final class Chunker {
         return OwnedBlock.isOwned(block) ? OwnedBlock.body(block) : block;
     }
 
-    private static byte[] verified(ContentId id, java.util.function.Function<ContentId, byte[]> source) {
+    /**
+     * Checks a manifest's declared size against the largest content the reader accepts, before any chunk is fetched.
+     *
+     * @throws IllegalStateException if the content is larger than {@code maxBytes} or than {@link #MAX_CONTENT_BYTES}
+     */
+    public static void requireWithin(ContentId id, Manifest manifest, long maxBytes) {
+        long limit = Math.min(maxBytes, MAX_CONTENT_BYTES);
+        if (manifest.totalBytes() > limit) {
+            throw new IllegalStateException("content " + id + " declares " + manifest.totalBytes()
+                + " bytes, more than this reader accepts (" + limit + " bytes)");
+        }
+    }
+
+    private static byte[] verified(ContentId id, Function<ContentId, byte[]> source) {
         byte[] chunk = source.apply(id);
         if (chunk == null) {
             throw new IllegalStateException("chunk " + id + " is missing");

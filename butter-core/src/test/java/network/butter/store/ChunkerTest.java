@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import network.butter.wire.WireFormatException;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +81,49 @@ class ChunkerTest {
             .isInstanceOf(IllegalStateException.class).hasMessageContaining(victim + " is corrupt");
         damaged.remove(victim);
         assertThatThrownBy(() -> Chunker.assemble(split.id(), damaged::get)).hasMessageContaining(victim + " is missing");
+    }
+
+    /** A manifest as an attacker would write it: any header, the given chunks, nothing checked. */
+    private static byte[] forgedManifest(long totalBytes, int chunkBytes, List<ContentId> chunks) {
+        ByteBuffer out = ByteBuffer.allocate(21 + 32 * chunks.size()).putInt(Manifest.MAGIC).put((byte) 1)
+            .putLong(totalBytes).putInt(chunkBytes).putInt(chunks.size());
+        chunks.forEach(id -> out.put(id.toBytes()));
+        return out.array();
+    }
+
+    @Test
+    void shouldRefuseAManifestDeclaringMoreThanItsChunks() {
+        byte[] tiny = {42};
+        long twoGiB = Chunker.MAX_CONTENT_BYTES;
+        byte[] oneHugeChunk = forgedManifest(twoGiB, (int) twoGiB, List.of(ContentId.of(tiny)));
+        Map<ContentId, byte[]> blocks = new HashMap<>(Map.of(ContentId.of(tiny), tiny, ContentId.of(oneHugeChunk), oneHugeChunk));
+
+        assertThatThrownBy(() -> Chunker.assemble(ContentId.of(oneHugeChunk), blocks::get))
+            .as("a chunk no frame could carry").isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("chunkBytes 1 to " + Manifest.MAX_CHUNK_BYTES);
+
+        int chunkBytes = Manifest.MAX_CHUNK_BYTES;
+        List<ContentId> tinyChunks = new ArrayList<>();
+        for (int i = 0; i < (twoGiB + chunkBytes - 1) / chunkBytes; i++) {
+            byte[] chunk = {(byte) i};
+            tinyChunks.add(ContentId.of(chunk));
+            blocks.put(ContentId.of(chunk), chunk);
+        }
+        byte[] manyTinyChunks = forgedManifest(twoGiB, chunkBytes, tinyChunks);
+        ContentId forged = ContentId.of(manyTinyChunks);
+        blocks.put(forged, manyTinyChunks);
+        List<ContentId> asked = new ArrayList<>();
+        Function<ContentId, byte[]> source = id -> {
+            asked.add(id);
+            return blocks.get(id);
+        };
+
+        assertThatThrownBy(() -> Chunker.assemble(forged, source, 1 << 20))
+            .as("more than the reader accepts").isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("declares " + twoGiB + " bytes, more than this reader accepts (1048576 bytes)");
+        assertThat(asked).as("refused on the manifest alone").containsExactly(forged);
+        assertThatThrownBy(() -> Chunker.assemble(forged, blocks::get))
+            .as("chunks smaller than declared").hasMessageContaining("has 1 bytes, the manifest says " + chunkBytes);
     }
 
     @Test
