@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the log readable under attack: every inbound connection refused, evicted or failed before it was
- * authenticated costs one short DEBUG line, and WARN gets at most one line when trouble starts and one summary per
+ * Keeps the log readable under attack: every inbound connection refused, evicted, failed before it was
+ * authenticated or closed for breaking the protocol costs one short DEBUG line, and WARN gets at most one line when trouble starts and one summary per
  * window ("2000 bad or refused inbound connections in the last 60 s, 1990 from 127.0.0.2, …"), however many
  * connections there were. Netty's own messages for such connections (a TLS record error carries a hex dump of
  * the bytes received) never reach the log.
@@ -30,7 +30,7 @@ final class BadConnectionLog {
         EVICTED("evicted to make room for newer handshakes"),
         TIMED_OUT("handshake too slow"),
         TLS_FAILED("TLS failed"),
-        PROTOCOL_ERROR("broke the protocol before HELLO"),
+        PROTOCOL_ERROR("broke the protocol"),
         OVER_LIMIT("refused with GOAWAY OVERLOADED");
 
         private final String description;

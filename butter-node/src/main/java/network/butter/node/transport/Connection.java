@@ -350,11 +350,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         fail(new PeerUnreachableException(label(), "closed by this node (" + code + ": " + message + ")", null));
-        if (stranger()) {
+        if (isRoutine(code)) {
+            log.debug("closing connection with {}: {} ({})", label(), message, code);
+        } else if (!outbound) {
+            // Anyone can connect, with as many keys as they like: inbound trouble is summarised, not logged one by one.
             transport.badConnection(this, code == ErrorCode.OVERLOADED ? Kind.OVER_LIMIT : Kind.PROTOCOL_ERROR,
                 message + " (" + code + ")");
-        } else if (isRoutine(code)) {
-            log.debug("closing connection with {}: {} ({})", label(), message, code);
         } else {
             log.warn("closing connection with {}: {} ({})", label(), message, code);
         }
@@ -408,7 +409,8 @@ final class Connection extends ChannelInboundHandlerAdapter {
         return code == ErrorCode.IDLE || code == ErrorCode.SHUTTING_DOWN;
     }
 
-    private String label() {
+    /** How to name the other end in messages: its address, with its id once known. */
+    String label() {
         return peerAddress != null ? peerAddress.toString() : peer != null ? peer + "@" + remoteLabel : remoteLabel;
     }
 

@@ -382,7 +382,7 @@ public final class NettyTransport implements Transport {
 
     /** Records an inbound connection refused or failed before it was authenticated: short, and rate-limited. */
     void badConnection(Connection connection, BadConnectionLog.Kind kind, String detail) {
-        badConnections.record(connection.remoteAddress(), connection.toString(), kind, detail);
+        badConnections.record(connection.remoteAddress(), connection.label(), kind, detail);
     }
 
     /** The HELLO exchange of a connection finished: it can carry requests. */
