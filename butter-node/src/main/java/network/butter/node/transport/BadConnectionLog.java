@@ -78,8 +78,8 @@ final class BadConnectionLog {
         }
         if (!windowOpen) {
             windowOpen = true;
-            log.warn("inbound connection from {} {}; further bad connections are summed up every {} s",
-                remote, kind.description, windowMs / 1000);
+            log.warn("inbound connection from {} {}; further bad connections are summed up every {}",
+                remote, kind.description, window());
             loop.schedule(this::summarise, windowMs, TimeUnit.MILLISECONDS);
         }
     }
@@ -98,13 +98,17 @@ final class BadConnectionLog {
             String addresses = named.stream()
                 .map(e -> e.getValue() + " from " + e.getKey().getHostAddress())
                 .collect(Collectors.joining(", "));
-            log.warn("{} bad or refused inbound connections in the last {} s ({}): {}{}", total, windowMs / 1000,
+            log.warn("{} bad or refused inbound connections in the last {} ({}): {}{}", total, window(),
                 kinds, addresses, unnamed > 0 ? ", " + unnamed + " from other addresses" : "");
         }
         byAddress.clear();
         byKind.clear();
         total = 0;
         windowOpen = false;
+    }
+
+    private String window() {
+        return windowMs % 1000 == 0 ? windowMs / 1000 + " s" : windowMs + " ms";
     }
 
     /** At most one short line of an exception message: a TLS record error would otherwise dump kilobytes of hex. */
