@@ -3,6 +3,7 @@ package network.butter.node.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -83,6 +84,7 @@ public final class NettyTransport implements Transport {
     private final Map<PeerId, ArrayDeque<Queued>> dialling = new HashMap<>();
     private final Map<Connection, CompletableFuture<PeerAddress>> pendingDials = new HashMap<>();
     private final Map<HostPort, CompletableFuture<PeerAddress>> dialsByAddress = new HashMap<>();
+    private ChannelFactory<? extends Channel> dialChannels = NioSocketChannel::new;
     private TransportListener listener;
     private Channel server;
     private PeerAddress localAddress;
@@ -165,6 +167,14 @@ public final class NettyTransport implements Transport {
             .addLast("decoder", new FrameDecoder(codec))
             .addLast("encoder", new FrameEncoder(codec))
             .addLast("connection", connection);
+    }
+
+    /**
+     * Where dialled channels come from: NIO sockets, or for a test one that fails as when the process has no file
+     * descriptor left. Call before the first dial.
+     */
+    void dialChannelsFrom(ChannelFactory<? extends Channel> factory) {
+        this.dialChannels = factory;
     }
 
     @Override
@@ -270,7 +280,7 @@ public final class NettyTransport implements Transport {
         result.whenComplete((peer, error) -> dialsByAddress.remove(address, result));
         new Bootstrap()
             .group(loop)
-            .channel(NioSocketChannel.class)
+            .channelFactory(dialChannels)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
