@@ -12,6 +12,7 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import network.butter.api.ButterException;
@@ -192,8 +193,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
      */
     private String handshakeFailure(Throwable cause) {
         String root = rootMessage(cause);
-        if (outbound && cause instanceof java.nio.channels.ClosedChannelException
-            || outbound && root.endsWith("ClosedChannelException")) {
+        if (outbound && (cause instanceof ClosedChannelException || root.endsWith("ClosedChannelException"))) {
             return "it closed the connection during the TLS handshake (not a Butter node, or at its limit of"
                 + " connections in handshake from this address)";
         }

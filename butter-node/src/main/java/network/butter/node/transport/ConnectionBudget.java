@@ -50,17 +50,16 @@ final class ConnectionBudget {
         unauthenticatedByAddress.merge(connection.remoteAddress(), 1, Integer::sum);
     }
 
-    /**
-     * Why an inbound connection that has just authenticated may not take a slot, or null if it may: too many
-     * from its address, or every slot taken (the caller may then free one of {@link #inbound()}).
-     */
-    String refusalOfInbound(InetAddress address) {
+    /** Why an inbound connection from {@code address} that has just authenticated may not take a slot, or null. */
+    String refusalByAddress(InetAddress address) {
         int fromAddress = inboundByAddress.getOrDefault(address, 0);
-        if (fromAddress >= limits.maxInboundPerIp()) {
-            return "node has " + fromAddress + " connections from " + address.getHostAddress()
-                + ", its limit per address";
-        }
-        return full() ? "node at its connection limit (" + limits.maxConnections() + " connections)" : null;
+        return fromAddress < limits.maxInboundPerIp() ? null : "node has " + fromAddress + " connections from "
+            + address.getHostAddress() + ", its limit per address";
+    }
+
+    /** What a peer refused because every slot is taken is told. */
+    String atLimit() {
+        return "node at its connection limit (" + limits.maxConnections() + " connections)";
     }
 
     /** Whether every slot is taken. */

@@ -52,9 +52,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Who may hold a connection is decided by a {@link ConnectionBudget}: inbound connections in their handshake have
  * a small budget of their own and a cap per source address, and only authenticated ones take connection slots. When
- * every slot is taken, a newly authenticated inbound peer takes the slot of the inbound connection that has been
- * silent longest (one that never carried a request first), if any has been silent for
- * {@value #EVICTABLE_AFTER_SILENT_MS} ms with nothing in flight; otherwise it is told {@code GOAWAY OVERLOADED}.
+ * every slot is taken, a newly authenticated inbound peer, or a dial of this node's own, takes the slot of the
+ * inbound connection that has been silent longest (one that never carried a request first), if any has been silent
+ * for {@value #EVICTABLE_AFTER_SILENT_MS} ms with nothing in flight; otherwise the peer is told
+ * {@code GOAWAY OVERLOADED}, or the dial fails with {@link OverloadedException}. So idle inbound connections, which
+ * anyone with throwaway keys can open, never keep this node from reaching the peers it wants.
  */
 public final class NettyTransport implements Transport {
 
@@ -238,7 +240,7 @@ public final class NettyTransport implements Transport {
             listener.onPeerFailed(peer.id(), new PeerUnreachableException(peer, "this node is closing", null));
             return;
         }
-        if (budget.full()) {
+        if (budget.full() && !freeASlot()) {
             listener.onPeerFailed(peer.id(), new OverloadedException("cannot dial " + peer + ": "
                 + budget.establishedCount() + " connections are open (limit " + limits.maxConnections() + ")"));
             return;
@@ -320,7 +322,7 @@ public final class NettyTransport implements Transport {
         if (closed != null) {
             return "this node is closing";
         }
-        if (budget.full()) {
+        if (budget.full() && !freeASlot()) {
             return "this node has " + budget.establishedCount() + " connections open (limit "
                 + limits.maxConnections() + ")";
         }
@@ -354,9 +356,9 @@ public final class NettyTransport implements Transport {
      * null once it holds a slot (perhaps freed by closing an idle inbound connection).
      */
     String authenticate(Connection connection) {
-        String refusal = budget.refusalOfInbound(connection.remoteAddress());
-        if (refusal != null && budget.full() && freeASlot()) {
-            refusal = budget.refusalOfInbound(connection.remoteAddress());
+        String refusal = budget.refusalByAddress(connection.remoteAddress());
+        if (refusal == null && budget.full() && !freeASlot()) {
+            refusal = budget.atLimit();
         }
         if (refusal == null) {
             budget.authenticate(connection);
