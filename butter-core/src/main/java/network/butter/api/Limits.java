@@ -67,9 +67,11 @@ public record Limits(int maxFrameBytes, int maxConnections, int maxInFlightPerPe
      * use another quarter, each counted at a request and a reply frame. The rest is for the data layers.
      *
      * <p>Connections not yet authenticated (TLS handshake or HELLO under way) hold no frame yet, only TLS and socket
-     * buffers: they get 1/128 of the budget at 64 KiB each (64 at 512 MiB, 8 to 1024), an eighth of those per source
-     * address (at least 2), and 5 s from connect to HELLO. One source address may hold an eighth of
-     * {@code maxConnections} authenticated inbound connections (at least 2: 15 at 512 MiB).
+     * buffers: they get 1/128 of the budget at 64 KiB each (64 at 512 MiB, 8 to 1024), a quarter of those per source
+     * address (at least 2), and 5 s from connect to HELLO. One source address may hold a quarter of
+     * {@code maxConnections} authenticated inbound connections (at least 2: 30 at 512 MiB). A quarter, not less: a
+     * home or office behind one address, or a machine running many nodes, must not be refused in a burst of
+     * handshakes; one host still cannot take more than a quarter of either budget.
      *
      * @param budgetBytes the memory budget, at least 16 MiB
      */
@@ -83,7 +85,7 @@ public record Limits(int maxFrameBytes, int maxConnections, int maxInFlightPerPe
         int unauthenticated = (int) clamp(budgetBytes / 128 / (64 * KIB), 8, 1024);
         return new Limits(frame, connections, Math.min(64, handlers), 1024, handlers,
             Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5),
-            unauthenticated, Math.max(2, unauthenticated / 8), Math.max(2, connections / 8), Duration.ofSeconds(5));
+            unauthenticated, Math.max(2, unauthenticated / 4), Math.max(2, connections / 4), Duration.ofSeconds(5));
     }
 
     /** The limits for {@link #DEFAULT_MEMORY_BUDGET_BYTES}. */

@@ -21,8 +21,8 @@ class LimitsTest {
     void shouldGiveConnectionsInTheirHandshakeASmallBudgetOfTheirOwnAndCapEachSourceAddress() {
         Limits limits = Limits.defaults();
         assertThat(limits.maxUnauthenticatedConnections()).isEqualTo(64);
-        assertThat(limits.maxUnauthenticatedPerIp()).isEqualTo(8);
-        assertThat(limits.maxInboundPerIp()).isEqualTo(15);
+        assertThat(limits.maxUnauthenticatedPerIp()).isEqualTo(16);
+        assertThat(limits.maxInboundPerIp()).isEqualTo(30);
         assertThat(limits.handshakeTimeout()).isEqualTo(Duration.ofSeconds(5));
         Limits small = Limits.forMemoryBudget(16L * 1024 * 1024);
         assertThat(small.maxUnauthenticatedConnections()).isEqualTo(8);

@@ -1,5 +1,7 @@
 package network.butter.node;
 
+import network.butter.api.Limits;
+
 /**
  * The hostile-client attack of {@code OutsideAttackTest} with bigger numbers, by hand: a separate attacker process
  * floods a real node on loopback while a legitimate peer calls it every {@value OutsideAttack#PACE_MS} ms, and one
@@ -19,7 +21,7 @@ public final class HostileFloodBench {
         if (flood < 1 || flood > 100_000 || seconds < 1 || seconds > 600) {
             throw new IllegalArgumentException("flood connections must be 1..100000 and seconds 1..600");
         }
-        OutsideAttack attack = OutsideAttack.run(flood, seconds, seed);
+        OutsideAttack attack = OutsideAttack.run(Limits.defaults(), flood, seconds, seed);
         System.out.println(attack.summaryLine() + " seed=" + seed);
         attack.failures().stream().limit(10).forEach(failure -> System.out.println("failed: " + failure));
         System.exit(attack.failures().isEmpty() && attack.newcomerServed() ? 0 : 1);

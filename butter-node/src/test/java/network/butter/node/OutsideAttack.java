@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import network.butter.api.Limits;
 import network.butter.api.Reply;
 import network.butter.node.testing.HostileClientMain;
 import network.butter.node.testing.PacedTraffic;
@@ -44,18 +45,23 @@ record OutsideAttack(long requestsDuringAttack, long failedDuringAttack, List<St
     static final String ATTACKER_ADDRESS = "127.0.0.2";
     /** One legitimate request every this many milliseconds. */
     static final long PACE_MS = 50;
+    /** Connections with throwaway keys beyond what one address may hold: these must be told GOAWAY OVERLOADED. */
+    static final int EXTRA_IDLE_KEYS = 4;
     private static final String ECHO = "echo";
 
     /**
-     * Runs the attack and returns what the legitimate side saw.
+     * Runs the attack and returns what the legitimate side saw. The attacker opens {@link #EXTRA_IDLE_KEYS} more
+     * connections with throwaway keys that say HELLO than the node lets one address hold.
      *
+     * @param limits           the attacked node's limits
      * @param floodConnections raw-garbage connections in the flood
      * @param maxSeconds       the longest the attacker may run
      * @param seed             the attacker's random seed
      */
-    static OutsideAttack run(int floodConnections, int maxSeconds, long seed) throws Exception {
+    static OutsideAttack run(Limits limits, int floodConnections, int maxSeconds, long seed) throws Exception {
         Duration bound = Duration.ofSeconds(maxSeconds + 30L);
-        try (ButterNode server = Butter.node(cfg -> cfg.host("127.0.0.1")).handle(ECHO, r -> Reply.of(r.payload())).start();
+        try (ButterNode server = Butter.node(cfg -> cfg.host("127.0.0.1").limits(limits))
+                 .handle(ECHO, r -> Reply.of(r.payload())).start();
              ButterNode peer = Butter.node(cfg -> cfg.host("127.0.0.1")).start();
              PacedTraffic traffic = PacedTraffic.start(peer, server.address(), ECHO, PACE_MS);
              CapturedLogs logs = CapturedLogs.of(Logger.ROOT_LOGGER_NAME, Level.INFO, false)) {
@@ -67,7 +73,8 @@ record OutsideAttack(long requestsDuringAttack, long failedDuringAttack, List<St
             long attackStart = System.nanoTime();
             Process attacker = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 HostileClientMain.class.getName(), server.address().host(), Integer.toString(server.address().port()),
-                ATTACKER_ADDRESS, Integer.toString(floodConnections), Integer.toString(maxSeconds), Long.toString(seed))
+                ATTACKER_ADDRESS, Integer.toString(floodConnections), Integer.toString(maxSeconds), Long.toString(seed),
+                Integer.toString(limits.maxInboundPerIp() + EXTRA_IDLE_KEYS))
                 .redirectError(errors.toFile())
                 .start();
             try {

@@ -2,6 +2,7 @@ package network.butter.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import network.butter.api.Limits;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class OutsideAttackTest {
 
+    /** Default limits, but fewer connections per address, so that the attacker need not open as many. */
+    private static final Limits LIMITS = Limits.defaults().withMaxInboundPerIp(8);
     private static final int FLOOD = 2_000;
     private static final int MAX_ATTACK_SECONDS = 10;
     private static final long SEED = 0xBAD_C0FFEEL;
@@ -22,7 +25,7 @@ class OutsideAttackTest {
 
     @Test
     void shouldServeLegitimatePeersDuringAFloodOfHostileConnectionsFromAnotherProcess() throws Exception {
-        OutsideAttack attack = OutsideAttack.run(FLOOD, MAX_ATTACK_SECONDS, SEED);
+        OutsideAttack attack = OutsideAttack.run(LIMITS, FLOOD, MAX_ATTACK_SECONDS, SEED);
 
         String context = attack.summaryLine() + " (seed " + SEED + ")";
         System.out.println(context);
@@ -35,7 +38,7 @@ class OutsideAttackTest {
         assertThat(attack.attackerSummary()).as(context)
             .contains("flood=" + FLOOD + " floodClosedByNode=" + FLOOD)
             .contains("tlsRefused=20/20")
-            .contains("idleKeysAdmitted=15 idleKeysOverloaded=5");
+            .contains("idleKeysAdmitted=" + LIMITS.maxInboundPerIp() + " idleKeysOverloaded=" + OutsideAttack.EXTRA_IDLE_KEYS);
         assertThat(attack.logBytes()).as(context).isLessThan(MAX_LOG_BYTES);
     }
 }

@@ -15,8 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +34,8 @@ import network.butter.wire.FrameCodec;
  * half TLS records; then it floods the node with short raw-garbage connections. Bounded in count and time.
  *
  * <p>Prints {@code ready} once the standing attack is in place (the flood follows), and at the end one line
- * {@code summary key=value ...}. Arguments: {@code host port sourceHost floodConnections floodSeconds seed}: the
+ * {@code summary key=value ...}. Arguments: {@code host port sourceHost floodConnections floodSeconds seed idleKeys}:
+ * the
  * standing attack takes at most {@link #STANDING_LIMIT}, the flood at most {@code floodSeconds}.
  */
 public final class HostileClientMain {
@@ -40,14 +44,16 @@ public final class HostileClientMain {
     static final int STALLED = 100;
     /** Raw TCP connections that send half of a TLS record and stop, held to the end. */
     static final int HALF_RECORDS = 30;
-    /** Connections with throwaway keys that say HELLO and idle: more than one address may hold at the defaults. */
-    static final int IDLE_KEYS = 20;
+    /** How many TLS attempts run at once. */
+    static final int HANDSHAKE_CONCURRENCY = 4;
     /** Attempts of each other TLS kind. */
     static final int TLS_EACH = 10;
     /** How many raw-garbage connections are in flight at once during the flood. */
     static final int FLOOD_CONCURRENCY = 32;
 
     private static final int CONNECT_TIMEOUT_MS = 2_000;
+    /** How long a flood connection waits for the node to hang up: longer than any node's handshake deadline. */
+    private static final Duration FLOOD_CLOSE_WAIT = Duration.ofSeconds(15);
     /** The longest the standing attack may take to set up. */
     private static final Duration STANDING_LIMIT = Duration.ofSeconds(20);
     /** How long a TLS client the node must refuse waits to be refused. */
@@ -57,26 +63,28 @@ public final class HostileClientMain {
     private final int port;
     private final String source;
     private final long floodSeconds;
+    private final int idleKeyCount;
     private long deadlineNanos;
     private final SplittableRandom random;
     private final List<Socket> held = new ArrayList<>();
     private final List<RawTlsClient> heldTls = new ArrayList<>();
 
-    private HostileClientMain(String host, int port, String source, long floodSeconds, long seed) {
+    private HostileClientMain(String host, int port, String source, long floodSeconds, int idleKeyCount, long seed) {
         this.host = host;
         this.port = port;
         this.source = source;
         this.floodSeconds = floodSeconds;
+        this.idleKeyCount = idleKeyCount;
         this.deadlineNanos = System.nanoTime() + STANDING_LIMIT.toNanos();
         this.random = new SplittableRandom(seed);
     }
 
-    /** @param args host, port, source host, flood connections, the flood's maximum seconds, seed */
+    /** @param args host, port, source host, flood connections, the flood's maximum seconds, seed, idle keys */
     public static void main(String[] args) throws Exception {
         int flood = Integer.parseInt(args[3]);
         long maxSeconds = Long.parseLong(args[4]);
         HostileClientMain attack = new HostileClientMain(args[0], Integer.parseInt(args[1]), args[2], maxSeconds,
-            Long.parseLong(args[5]));
+            Integer.parseInt(args[6]), Long.parseLong(args[5]));
         System.out.println(attack.run(flood));
         System.out.flush();
         System.exit(0);
@@ -86,22 +94,25 @@ public final class HostileClientMain {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
             long started = System.nanoTime();
-            List<RawTlsClient> idleKeys = new ArrayList<>();
-            for (int i = 0; i < IDLE_KEYS && inTime(); i++) {
+            List<RawTlsClient> idleKeys = inParallel(idleKeyCount, () -> {
                 RawTlsClient client = RawTlsClient.connect(group, HostileTlsContexts.withFreshButterKey(), host, port, source);
-                client.handshake().awaitUninterruptibly(CONNECT_TIMEOUT_MS);
+                client.handshake().awaitUninterruptibly(REFUSAL_WAIT.toMillis());
                 client.send(new Frame.Hello(FrameCodec.PROTOCOL_VERSION, 0, FrameCodec.MIN_MAX_FRAME_BYTES));
-                heldTls.add(client);
-                idleKeys.add(client);
-            }
-            int tlsRefused = tlsAttempts(group, HostileTlsContexts.withoutCertificate())
-                + tlsAttempts(group, HostileTlsContexts.withEcP256Certificate());
-            int silentKeys = 0;
-            for (int i = 0; i < TLS_EACH && inTime(); i++) {
-                RawTlsClient client = RawTlsClient.connect(group, HostileTlsContexts.withFreshButterKey(), host, port, source);
-                heldTls.add(client);
-                silentKeys++;
-            }
+                return client;
+            });
+            heldTls.addAll(idleKeys);
+            long idleKeysMs = (System.nanoTime() - started) / 1_000_000;
+            SslContext withoutCertificate = HostileTlsContexts.withoutCertificate();
+            SslContext withEcCertificate = HostileTlsContexts.withEcP256Certificate();
+            long tlsRefused = inParallel(TLS_EACH, () -> refused(group, withoutCertificate)).stream()
+                .filter(Boolean::booleanValue).count()
+                + inParallel(TLS_EACH, () -> refused(group, withEcCertificate)).stream().filter(Boolean::booleanValue).count();
+            long tlsMs = (System.nanoTime() - started) / 1_000_000 - idleKeysMs;
+            SslContext throwawayKey = HostileTlsContexts.withFreshButterKey();
+            List<RawTlsClient> silent = inParallel(TLS_EACH,
+                () -> RawTlsClient.connect(group, throwawayKey, host, port, source));
+            heldTls.addAll(silent);
+            int silentKeys = silent.size();
             for (int i = 0; i < STALLED && inTime(); i++) {
                 held.add(rawSocket());
             }
@@ -140,7 +151,7 @@ public final class HostileClientMain {
                 + " tlsRefused=" + tlsRefused + "/" + 2 * TLS_EACH + " silentKeys=" + silentKeys
                 + " idleKeysAdmitted=" + admitted + " idleKeysOverloaded=" + overloaded
                 + " flood=" + floodResult[0] + " floodClosedByNode=" + floodResult[1] + " standingMs=" + standingMs
-                + " floodMs=" + floodMs + " elapsedMs=" + elapsedMs;
+                + " (idleKeysMs=" + idleKeysMs + " tlsMs=" + tlsMs + ")" + " floodMs=" + floodMs + " elapsedMs=" + elapsedMs;
         } finally {
             for (Socket socket : held) {
                 socket.close();
@@ -152,16 +163,34 @@ public final class HostileClientMain {
         }
     }
 
-    /** TLS clients the node must refuse: counts those it closed without a byte of Butter protocol. */
-    private int tlsAttempts(EventLoopGroup group, SslContext context) {
-        int refused = 0;
-        for (int i = 0; i < TLS_EACH && inTime(); i++) {
-            try (RawTlsClient client = RawTlsClient.connect(group, context, host, port, source)) {
-                client.closed().awaitUninterruptibly(REFUSAL_WAIT.toMillis());
-                refused += !client.isOpen() && client.received().length == 0 ? 1 : 0;
+    /** A TLS client the node must refuse: whether it closed the connection without a byte of Butter protocol. */
+    private boolean refused(EventLoopGroup group, SslContext context) {
+        try (RawTlsClient client = RawTlsClient.connect(group, context, host, port, source)) {
+            client.closed().awaitUninterruptibly(REFUSAL_WAIT.toMillis());
+            return !client.isOpen() && client.received().length == 0;
+        }
+    }
+
+    /**
+     * Runs {@code count} attempts, {@value #HANDSHAKE_CONCURRENCY} at a time (fewer than any node lets one address
+     * hold in its handshake, so that no attempt is refused merely for arriving alongside the others), and returns
+     * their results; attempts not started before the standing attack's time is up are skipped.
+     */
+    private <T> List<T> inParallel(int count, Callable<T> attempt) throws InterruptedException, ExecutionException {
+        List<T> results = new ArrayList<>();
+        try (ExecutorService workers = Executors.newFixedThreadPool(HANDSHAKE_CONCURRENCY, Thread.ofVirtual().factory())) {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                futures.add(workers.submit(() -> inTime() ? attempt.call() : null));
+            }
+            for (Future<T> future : futures) {
+                T result = future.get();
+                if (result != null) {
+                    results.add(result);
+                }
             }
         }
-        return refused;
+        return results;
     }
 
     /**
@@ -183,7 +212,7 @@ public final class HostileClientMain {
                             made.incrementAndGet();
                             garbage.nextBytes(bytes);
                             writeUnlessClosed(socket, bytes);
-                            socket.setSoTimeout((int) REFUSAL_WAIT.toMillis());
+                            socket.setSoTimeout((int) FLOOD_CLOSE_WAIT.toMillis());
                             closedByNode.addAndGet(closedByPeer(socket) ? 1 : 0);
                         } catch (IOException e) {
                             made.incrementAndGet();
@@ -192,7 +221,8 @@ public final class HostileClientMain {
                 });
             }
             workers.shutdown();
-            workers.awaitTermination(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000) + 5_000,
+            workers.awaitTermination(Math.max(1, (deadlineNanos - System.nanoTime()) / 1_000_000)
+                + FLOOD_CLOSE_WAIT.toMillis() + 5_000,
                 TimeUnit.MILLISECONDS);
         }
         return new long[] {made.get(), closedByNode.get()};
