@@ -336,7 +336,10 @@ public final class NettyTransport implements Transport {
      * make room, the oldest connection still in its handshake may be closed.
      */
     String admitInbound(Connection connection) {
-        String refusal = closed != null ? "this node is closing" : budget.refusalOfHandshake(connection.remoteAddress());
+        if (closed != null) {
+            return "this node is closing";
+        }
+        String refusal = budget.refusalOfHandshake(connection.remoteAddress());
         if (refusal != null) {
             badConnection(connection, BadConnectionLog.Kind.REFUSED, refusal);
             return refusal;

@@ -55,7 +55,7 @@ public final class HostileClientMain {
     /** How long a flood connection waits for the node to hang up: longer than any node's handshake deadline. */
     private static final Duration FLOOD_CLOSE_WAIT = Duration.ofSeconds(15);
     /** The longest the standing attack may take to set up. */
-    private static final Duration STANDING_LIMIT = Duration.ofSeconds(20);
+    private static final Duration STANDING_LIMIT = Duration.ofSeconds(45);
     /** How long a TLS client the node must refuse waits to be refused. */
     private static final Duration REFUSAL_WAIT = Duration.ofSeconds(5);
 
