@@ -79,6 +79,19 @@ class ConnectionBudgetIntegrationTest {
     }
 
     @Test
+    void shouldRefuseAHandshakeBeyondTheLimitPerAddressAtOnceAndSayWhyItMayHaveBeenRefused() throws IOException {
+        ButterNode server = nodes.start(cfg -> cfg.storage(false)
+            .limits(Limits.defaults().withMaxUnauthenticatedPerIp(1))).handle(ECHO, echo());
+        ButterNode peer = nodes.start(cfg -> cfg.storage(false));
+        try (Socket stalled = rawSocket(server, "127.0.0.1")) {
+            assertThatThrownBy(() -> peer.requestBlocking(server.address(), ECHO, new byte[1], WAIT))
+                .isInstanceOf(network.butter.api.PeerUnreachableException.class)
+                .hasMessageContaining("it closed the connection during the TLS handshake")
+                .hasMessageContaining("at its limit of connections in handshake from this address");
+        }
+    }
+
+    @Test
     void shouldTellAPeerAtTheConnectionLimitThatTheNodeIsFullWhileEveryPeerIsBusy() {
         BlockingHandler slow = new BlockingHandler();
         ButterNode server = nodes.start(cfg -> cfg.storage(false).limits(Limits.defaults().withMaxConnections(1)))

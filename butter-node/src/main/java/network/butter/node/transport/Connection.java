@@ -178,7 +178,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         if (peer.equals(transport.localId())) {
-            closeWithoutGoAway(Kind.PROTOCOL_ERROR, new PeerUnreachableException(remoteLabel, "it is this node itself", null));
+            closeWithoutGoAway(new PeerUnreachableException(remoteLabel, "it is this node itself", null));
             return;
         }
         phase = Phase.HELLO;
