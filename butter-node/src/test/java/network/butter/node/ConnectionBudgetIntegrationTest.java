@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Who gets a connection: garbage and half-open handshakes live in a small budget of their own and can never keep an
  * authenticated newcomer out; one source address gets only its share; a peer refused for a limit is told which, as an
- * {@link OverloadedException}; a new peer takes the slot of an idle one; and a flood of garbage costs one short DEBUG
- * line per connection and a single WARN line.
+ * {@link OverloadedException}; a new peer, or a dial of the node's own, takes the slot of an idle one; and a flood
+ * of garbage costs one short DEBUG line per connection and a single WARN line.
  */
 class ConnectionBudgetIntegrationTest {
 
@@ -124,6 +124,21 @@ class ConnectionBudgetIntegrationTest {
             .pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(OverloadedException.class)
             .until(() -> newcomer.requestBlocking(server.address(), ECHO, "new".getBytes(StandardCharsets.UTF_8), WAIT)
                 .text().equals("new"));
+    }
+
+    @Test
+    void shouldLetTheNodeDialOutByClosingAnIdleInboundConnectionWhenEverySlotIsTaken() {
+        ButterNode node = nodes.start(cfg -> cfg.storage(false).limits(Limits.defaults().withMaxConnections(1)))
+            .handle(ECHO, echo());
+        ButterNode idleCaller = nodes.start(cfg -> cfg.storage(false));
+        ButterNode wanted = nodes.start(cfg -> cfg.storage(false)).handle(ECHO, echo());
+        assertThat(idleCaller.requestBlocking(node.address(), ECHO, "in".getBytes(StandardCharsets.UTF_8), WAIT).text())
+            .isEqualTo("in");
+
+        await("the node reaches the peer it wants once the inbound connection has been idle a moment").atMost(WAIT)
+            .pollInterval(Duration.ofMillis(200)).ignoreExceptionsInstanceOf(OverloadedException.class)
+            .until(() -> node.requestBlocking(wanted.address(), ECHO, "out".getBytes(StandardCharsets.UTF_8), WAIT)
+                .text().equals("out"));
     }
 
     @Test
