@@ -15,8 +15,11 @@ import network.butter.identity.PeerId;
  */
 public final class PayloadReader {
 
-    /** The fewest bytes an address takes: its id, an empty host's length, the port. */
-    private static final int MIN_ADDRESS_BYTES = PeerId.LENGTH_BYTES + 2 + 2;
+    /** Longest host name or IP literal accepted in an address, in bytes: a DNS name takes at most 253. */
+    public static final int MAX_HOST_BYTES = 255;
+
+    /** The fewest bytes an address takes: its id, a one-byte host with its length, the port. */
+    private static final int MIN_ADDRESS_BYTES = PeerId.LENGTH_BYTES + 2 + 1 + 2;
 
     private final ByteBuffer in;
     private final String what;
@@ -77,16 +80,41 @@ public final class PayloadReader {
         return PeerId.fromBytes(raw(PeerId.LENGTH_BYTES));
     }
 
-    /** A peer address as {@link PayloadWriter#address} writes it. */
+    /**
+     * A peer address as {@link PayloadWriter#address} writes it. Its host must pass {@link #hostProblem}: a peer
+     * that names hosts no one can dial, or that would print control characters into our logs, is refused here.
+     */
     public PeerAddress address() throws WireFormatException {
         PeerId id = peerId();
-        String host = text();
+        byte[] host = raw(u16());
+        String problem = hostProblem(host);
+        if (problem != null) {
+            throw malformed("a bad address: " + problem);
+        }
         int port = u16();
         try {
-            return new PeerAddress(id, host, port);
+            return new PeerAddress(id, new String(host, StandardCharsets.US_ASCII), port);
         } catch (IllegalArgumentException e) {
             throw malformed("a bad address: " + e.getMessage());
         }
+    }
+
+    /**
+     * Why {@code host}, as received from a peer, is not a host name or IP literal, or null if it may be one: 1 to
+     * {@value #MAX_HOST_BYTES} bytes of printable ASCII without spaces. Anything else would not round-trip (other
+     * bytes decode to replacement characters) and cannot be dialled.
+     */
+    public static String hostProblem(byte[] host) {
+        if (host.length == 0 || host.length > MAX_HOST_BYTES) {
+            return "a host of " + host.length + " bytes (1 to " + MAX_HOST_BYTES + ")";
+        }
+        for (int i = 0; i < host.length; i++) {
+            int b = host[i] & 0xFF;
+            if (b <= 0x20 || b >= 0x7F) {
+                return String.format(java.util.Locale.ROOT, "byte 0x%02x at %d of a host is not printable ASCII", b, i);
+            }
+        }
+        return null;
     }
 
     /** A list of at most {@code max} addresses as {@link PayloadWriter#addresses} writes it. */
