@@ -15,7 +15,7 @@ import network.butter.wire.WireFormatException;
  * A peer-exchange answer: some of a node's known hosts.
  *
  * <pre>
- *  count u8 | count × ( peer id (32 bytes) | hostLen u8 | host (printable ASCII) | port u16 )
+ *  count u8 | count × ( peer id (32 bytes) | hostLen u8 | host | port u16 )
  * </pre>
  *
  * A host must pass {@link PayloadReader#hostProblem}, like every address on the wire.

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 
@@ -14,9 +15,6 @@ import network.butter.identity.PeerId;
  * read, never another exception, and never an allocation larger than the payload itself.
  */
 public final class PayloadReader {
-
-    /** Longest host name or IP literal accepted in an address, in bytes: a DNS name takes at most 253. */
-    public static final int MAX_HOST_BYTES = 255;
 
     /** The fewest bytes an address takes: its id, a one-byte host with its length, the port. */
     private static final int MIN_ADDRESS_BYTES = PeerId.LENGTH_BYTES + 2 + 1 + 2;
@@ -100,21 +98,12 @@ public final class PayloadReader {
     }
 
     /**
-     * Why {@code host}, as received from a peer, is not a host name or IP literal, or null if it may be one: 1 to
-     * {@value #MAX_HOST_BYTES} bytes of printable ASCII without spaces. Anything else would not round-trip (other
-     * bytes decode to replacement characters) and cannot be dialled.
+     * Why {@code host}, as received from a peer, is not a host name or IP literal, or null if it may be one: the rule
+     * of {@link HostPort#hostProblem}, applied to the bytes (any byte outside it, such as one that is not ASCII, is
+     * refused rather than turned into a replacement character).
      */
     public static String hostProblem(byte[] host) {
-        if (host.length == 0 || host.length > MAX_HOST_BYTES) {
-            return "a host of " + host.length + " bytes (1 to " + MAX_HOST_BYTES + ")";
-        }
-        for (int i = 0; i < host.length; i++) {
-            int b = host[i] & 0xFF;
-            if (b <= 0x20 || b >= 0x7F) {
-                return String.format(java.util.Locale.ROOT, "byte 0x%02x at %d of a host is not printable ASCII", b, i);
-            }
-        }
-        return null;
+        return HostPort.hostProblem(new String(host, StandardCharsets.ISO_8859_1));
     }
 
     /** A list of at most {@code max} addresses as {@link PayloadWriter#addresses} writes it. */

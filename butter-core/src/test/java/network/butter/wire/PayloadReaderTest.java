@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import org.junit.jupiter.api.Test;
@@ -27,11 +28,12 @@ class PayloadReaderTest {
 
     @Test
     void shouldRefuseAnAddressWhoseHostIsNotPrintableAsciiOrHasABadLength() {
-        byte[] tooLong = new byte[PayloadReader.MAX_HOST_BYTES + 1];
+        byte[] tooLong = new byte[HostPort.MAX_HOST_CHARS + 1];
         Arrays.fill(tooLong, (byte) 'a');
         byte[][] hosts = {
             {'n', (byte) 0xBE, 'e'}, "a b".getBytes(StandardCharsets.US_ASCII), {'a', '\n'}, {0x7F}, {}, tooLong,
-            "nœud".getBytes(StandardCharsets.UTF_8),
+            "nœud".getBytes(StandardCharsets.UTF_8), "[x".getBytes(StandardCharsets.US_ASCII),
+            "x@y".getBytes(StandardCharsets.US_ASCII),
         };
         for (byte[] host : hosts) {
             assertThatThrownBy(() -> new PayloadReader(addressWithHost(host), "address").address())
