@@ -78,6 +78,13 @@ echo "Compiling the tests and writing their classpaths..."
 ./mvnw -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=target/fuzz-classpath.txt \
   -Dmdep.includeScope=test -pl "$(IFS=,; echo "${modules[*]}")" -am >/dev/null
 
+# JDK 21+: Jazzer attaches its agent at run time and appends to the boot class path (which class-data sharing
+# would warn about), and its runtime loads a native library; JDK 24+ also warns about its sun.misc.Unsafe calls.
+jvm_flags=(-Xmx2g -XX:+EnableDynamicAgentLoading -Xshare:off --enable-native-access=ALL-UNNAMED)
+if [ "$(butter_java_major "$JAVA_HOME")" -ge 24 ]; then
+  jvm_flags+=(--sun-misc-unsafe-memory-access=allow)
+fi
+
 total_runs=0
 total_findings=0
 failed_to_run=0
@@ -93,8 +100,7 @@ for target in "${selected[@]}"; do
   # JAZZER_FUZZ switches @FuzzTest from replaying seeds to fuzzing; the JVM runs in the module directory so that
   # Jazzer finds the seed directory under src/test/resources and keeps its growing corpus in .cifuzz-corpus.
   (cd "$module" && JAZZER_FUZZ=1 JAZZER_MAX_EXECUTIONS="$runs" JAZZER_MAX_DURATION="$time_cap" \
-    "$JAVA_HOME/bin/java" -Xmx2g -XX:+EnableDynamicAgentLoading -Xlog:cds=off \
-    -cp "$classpath" ../scripts/FuzzTarget.java "$method") >"$log" 2>&1 || status=$?
+    "$JAVA_HOME/bin/java" "${jvm_flags[@]}" -cp "$classpath" ../scripts/FuzzTarget.java "$method") >"$log" 2>&1 || status=$?
   # libFuzzer ends with "Done N runs in S second(s)"; after a finding its last status line "#N ..." counts.
   executions=$(grep -oE '^Done [0-9]+ runs' "$log" | tail -1 | awk '{print $2}')
   if [ -z "$executions" ]; then
