@@ -18,9 +18,10 @@ public final class DecoderContract {
 
     /**
      * Bytes any decode may allocate whatever the input: the exception and its stack trace, small lists, the
-     * fuzzer's own bookkeeping. Far below what a forged length would make a careless decoder allocate (megabytes).
+     * fuzzer's own bookkeeping. Below what a list pre-sized from a forged 16-bit count takes (65,535 references:
+     * 256 KiB), far below what a forged 32-bit length would make a careless decoder allocate (up to 4 GiB).
      */
-    public static final long ALLOWANCE_BYTES = 256 * 1024;
+    public static final long ALLOWANCE_BYTES = 64 * 1024;
 
     /** Bytes a decode may allocate per input byte: the value's objects are a few times the bytes they came from. */
     public static final long BYTES_PER_INPUT_BYTE = 16;
