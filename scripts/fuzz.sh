@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; runs_given=true; shift 2 ;;
     --time) time_cap=$2; $runs_given || runs=0; shift 2 ;;
     --list) list_only=true; shift ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     *) filters+=("$1"); shift ;;
   esac
