@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import network.butter.testbed.ChurnConfig;
 import network.butter.testbed.ChurnResult;
+import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
 import network.butter.testbed.Testbed;
 import network.butter.testbed.TestbedReport;
@@ -99,6 +100,13 @@ final class TestbedCommand implements Callable<Integer> {
             + "0 for none.")
     private double loss;
 
+    @Option(names = "--deaths", converter = DeathsConverter.class, defaultValue = "crash",
+        paramLabel = "crash|silent|mixed",
+        description = "How churn kills nodes. crash: peers see the connection reset at once. silent (sim only): the "
+            + "node's links go dark, no reset, no refusal; frames to it vanish and dials time out, as after a power "
+            + "loss. mixed (sim only): each death crash or silent, 50/50 from the seed. Default: ${DEFAULT-VALUE}.")
+    private Deaths deaths;
+
     @Option(names = "--protocol", defaultValue = "pcg", paramLabel = "pcg|local-only",
         description = "Data protocol under test: pcg (Peer Content Groups, Butter's storage) or local-only (the "
             + "unreplicated baseline). Default: ${DEFAULT-VALUE}.")
@@ -142,6 +150,7 @@ final class TestbedCommand implements Callable<Integer> {
                 .bootstrapPeers(bootstrapPeers)
                 .partitionGroups(partitionGroups)
                 .lossProbability(loss)
+                .deaths(deaths)
                 .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
@@ -201,6 +210,18 @@ final class TestbedCommand implements Callable<Integer> {
         public Mode convert(String text) {
             try {
                 return Mode.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** For {@code --deaths}: {@code crash}, {@code silent} or {@code mixed}, in any case. */
+    static final class DeathsConverter implements ITypeConverter<Deaths> {
+        @Override
+        public Deaths convert(String text) {
+            try {
+                return Deaths.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import network.butter.api.Limits;
+import network.butter.api.NodeStats;
 import network.butter.api.Reply;
 import network.butter.api.Request;
 import network.butter.api.RequestHandler;
@@ -66,7 +67,7 @@ final class IncomingCalls {
         Key key = new Key(from.id(), request.requestId());
         RequestHandler handler = routes.get(request.route());
         if (handler == null) {
-            fail(from, request.requestId(), ErrorCode.UNKNOWN_ROUTE, "no handler for route '" + request.route() + "'");
+            fail(from, request.requestId(), NodeStats.UNKNOWN_ROUTE, ErrorCode.UNKNOWN_ROUTE, "no handler for route '" + request.route() + "'");
             return;
         }
         if (calls.containsKey(key)) {
@@ -76,12 +77,12 @@ final class IncomingCalls {
         }
         int fromPeer = perPeer.getOrDefault(from.id(), 0);
         if (fromPeer >= limits.maxInFlightPerPeer()) {
-            fail(from, request.requestId(), ErrorCode.OVERLOADED,
+            fail(from, request.requestId(), request.route(), ErrorCode.OVERLOADED,
                 fromPeer + " requests from this peer are already being handled (limit " + limits.maxInFlightPerPeer() + ")");
             return;
         }
         if (calls.size() >= limits.maxConcurrentHandlers()) {
-            fail(from, request.requestId(), ErrorCode.OVERLOADED,
+            fail(from, request.requestId(), request.route(), ErrorCode.OVERLOADED,
                 calls.size() + " handlers are running (limit " + limits.maxConcurrentHandlers() + ")");
             return;
         }
@@ -99,7 +100,9 @@ final class IncomingCalls {
     }
 
     void refuseShuttingDown(PeerAddress from, Frame.Request request, PeerId self) {
-        fail(from, request.requestId(), ErrorCode.SHUTTING_DOWN, "node " + self.shortForm() + " is shutting down");
+        String route = loopRoutes.containsKey(request.route()) || routes.containsKey(request.route())
+            ? request.route() : NodeStats.UNKNOWN_ROUTE;
+        fail(from, request.requestId(), route, ErrorCode.SHUTTING_DOWN, "node " + self.shortForm() + " is shutting down");
     }
 
     /** Runs on a worker thread. */
@@ -154,17 +157,17 @@ final class IncomingCalls {
             } else {
                 log.warn("handler for '{}' failed on a request from {}", route, to.id().shortForm(), failure);
             }
-            fail(to, requestId, ErrorCode.HANDLER_FAILED, describe(failure));
+            fail(to, requestId, route, ErrorCode.HANDLER_FAILED, describe(failure));
             return;
         }
         Frame.Response response = new Frame.Response(requestId, reply.payload());
         if (codec.frameLength(response) > codec.maxFrameBytes()) {
             log.warn("handler for '{}' returned {} bytes, more than one frame holds ({} bytes)",
                 route, reply.payload().length, codec.maxFrameBytes());
-            fail(to, requestId, ErrorCode.PAYLOAD_TOO_LARGE, "reply of " + reply.payload().length
+            fail(to, requestId, route, ErrorCode.PAYLOAD_TOO_LARGE, "reply of " + reply.payload().length
                 + " bytes exceeds the maximum frame of " + codec.maxFrameBytes() + " bytes");
         } else {
-            counters.replySent();
+            counters.replySent(route, FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(response));
             env.transport().send(to, response);
         }
     }
@@ -178,7 +181,7 @@ final class IncomingCalls {
             log.debug("handler for '{}' outlived its caller's timeout of {} ms; interrupted it", call.route, deadlineMs);
         } else {
             log.warn("handler for '{}' did not finish within {} ms; interrupted it", call.route, deadlineMs);
-            fail(call.from, key.requestId, ErrorCode.HANDLER_TIMEOUT, "did not finish within " + deadlineMs + " ms");
+            fail(call.from, key.requestId, call.route, ErrorCode.HANDLER_TIMEOUT, "did not finish within " + deadlineMs + " ms");
         }
         onDrained.run();
     }
@@ -208,7 +211,7 @@ final class IncomingCalls {
             Call call = entry.getValue();
             if (remove(entry.getKey(), call)) {
                 call.task.cancel();
-                fail(call.from, entry.getKey().requestId, ErrorCode.SHUTTING_DOWN, reason);
+                fail(call.from, entry.getKey().requestId, call.route, ErrorCode.SHUTTING_DOWN, reason);
             }
         }
     }
@@ -222,9 +225,11 @@ final class IncomingCalls {
         return true;
     }
 
-    private void fail(PeerAddress to, int requestId, ErrorCode code, String message) {
-        counters.replySent();
-        env.transport().send(to, new Frame.Failure(requestId, code, message));
+    /** Sends a failure answer to a request on {@code route} (as counted: {@link NodeStats#UNKNOWN_ROUTE} if not served). */
+    private void fail(PeerAddress to, int requestId, String route, ErrorCode code, String message) {
+        Frame.Failure failure = new Frame.Failure(requestId, code, message);
+        counters.replySent(route, FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(failure));
+        env.transport().send(to, failure);
     }
 
     private static String describe(Throwable failure) {

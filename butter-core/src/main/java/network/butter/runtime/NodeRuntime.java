@@ -88,7 +88,7 @@ public final class NodeRuntime implements Node, TransportListener {
         this.loop = env.loop();
         this.codec = new FrameCodec(limits.maxFrameBytes());
         this.callbacks = task -> env.worker().start("callback", task);
-        this.outgoing = new OutgoingCalls(env, limits, counters, this::maybeFinishShutdown);
+        this.outgoing = new OutgoingCalls(env, limits, codec, counters, this::maybeFinishShutdown);
         this.incoming = new IncomingCalls(env, limits, codec, routes, loopRoutes, counters, this::maybeFinishShutdown);
         env.transport().start(this);
     }

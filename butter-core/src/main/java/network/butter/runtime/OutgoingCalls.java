@@ -18,6 +18,7 @@ import network.butter.env.Environment;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.wire.Frame;
+import network.butter.wire.FrameCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,14 +37,16 @@ final class OutgoingCalls {
     private final Limits limits;
     private final Runnable onDrained;
     private final TrafficCounters counters;
+    private final FrameCodec codec;
     private final Map<Integer, Call> inFlight = new HashMap<>();
     private final Map<PeerId, PeerCalls> byPeer = new HashMap<>();
     private int nextRequestId = 1;
     private int waitingCount;
 
-    OutgoingCalls(Environment env, Limits limits, TrafficCounters counters, Runnable onDrained) {
+    OutgoingCalls(Environment env, Limits limits, FrameCodec codec, TrafficCounters counters, Runnable onDrained) {
         this.env = env;
         this.limits = limits;
+        this.codec = codec;
         this.counters = counters;
         this.onDrained = onDrained;
     }
@@ -93,8 +96,9 @@ final class OutgoingCalls {
         inFlight.put(id, call);
         calls.ids.add(id);
         long remainingMs = Math.max(1, call.deadlineMs - env.loop().nowMillis());
-        counters.requestSent(call.route);
-        env.transport().send(call.peer, new Frame.Request(id, remainingMs, call.route, call.payload));
+        Frame.Request frame = new Frame.Request(id, remainingMs, call.route, call.payload);
+        counters.requestSent(call.route, FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(frame));
+        env.transport().send(call.peer, frame);
     }
 
     private int allocateId() {
