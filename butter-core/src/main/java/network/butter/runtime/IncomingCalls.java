@@ -3,6 +3,8 @@ package network.butter.runtime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import network.butter.api.Limits;
 import network.butter.api.NodeStats;
@@ -13,7 +15,7 @@ import network.butter.env.Cancellable;
 import network.butter.env.Environment;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
-import network.butter.protocol.LoopHandler;
+import network.butter.protocol.AsyncLoopHandler;
 import network.butter.wire.ErrorCode;
 import network.butter.wire.Frame;
 import network.butter.wire.FrameCodec;
@@ -33,14 +35,14 @@ final class IncomingCalls {
     private final Limits limits;
     private final FrameCodec codec;
     private final Map<String, RequestHandler> routes;
-    private final Map<String, LoopHandler> loopRoutes;
+    private final Map<String, AsyncLoopHandler> loopRoutes;
     private final Runnable onDrained;
     private final TrafficCounters counters;
     private final Map<Key, Call> calls = new HashMap<>();
     private final Map<PeerId, Integer> perPeer = new HashMap<>();
 
     IncomingCalls(Environment env, Limits limits, FrameCodec codec, Map<String, RequestHandler> routes,
-                  Map<String, LoopHandler> loopRoutes, TrafficCounters counters, Runnable onDrained) {
+                  Map<String, AsyncLoopHandler> loopRoutes, TrafficCounters counters, Runnable onDrained) {
         this.loopRoutes = loopRoutes;
         this.counters = counters;
         this.env = env;
@@ -59,7 +61,7 @@ final class IncomingCalls {
     }
 
     void accept(PeerAddress from, Frame.Request request) {
-        LoopHandler loopHandler = loopRoutes.get(request.route());
+        AsyncLoopHandler loopHandler = loopRoutes.get(request.route());
         if (loopHandler != null) {
             answerOnLoop(from, request, loopHandler);
             return;
@@ -134,19 +136,31 @@ final class IncomingCalls {
         onDrained.run();
     }
 
-    /** A built-in protocol's route: answered at once, on the loop, outside the handler limits. */
-    private void answerOnLoop(PeerAddress from, Frame.Request request, LoopHandler handler) {
-        Reply reply = null;
-        Throwable failure = null;
+    /**
+     * A built-in protocol's route: answered on the loop, outside the handler limits; at once, or when the
+     * protocol's future completes (on the loop) for an {@link AsyncLoopHandler}.
+     */
+    private void answerOnLoop(PeerAddress from, Frame.Request request, AsyncLoopHandler handler) {
+        CompletableFuture<Reply> pending;
         try {
-            reply = handler.handle(new Request(from, request.route(), request.payload()));
-            if (reply == null) {
+            pending = handler.handle(new Request(from, request.route(), request.payload()));
+        } catch (Exception | StackOverflowError e) {
+            answer(from, request.requestId(), request.route(), null, e);
+            return;
+        }
+        if (pending == null) {
+            answer(from, request.requestId(), request.route(), null,
+                new IllegalStateException("handler returned null instead of a future Reply"));
+            return;
+        }
+        pending.whenComplete((reply, error) -> {
+            Throwable failure = error instanceof CompletionException wrapped && wrapped.getCause() != null
+                ? wrapped.getCause() : error;
+            if (failure == null && reply == null) {
                 failure = new IllegalStateException("handler returned null instead of a Reply");
             }
-        } catch (Exception | StackOverflowError e) {
-            failure = e;
-        }
-        answer(from, request.requestId(), request.route(), reply, failure);
+            answer(from, request.requestId(), request.route(), reply, failure);
+        });
     }
 
     /** Sends exactly one answer for a handled request: the reply, or a failure saying what went wrong. */

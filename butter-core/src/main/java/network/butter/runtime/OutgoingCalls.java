@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import network.butter.api.ButterException;
 import network.butter.api.Limits;
 import network.butter.api.OverloadedException;
@@ -36,6 +37,7 @@ final class OutgoingCalls {
     private final Environment env;
     private final Limits limits;
     private final Runnable onDrained;
+    private final BiConsumer<PeerAddress, RequestTimeoutException> onTimeout;
     private final TrafficCounters counters;
     private final FrameCodec codec;
     private final Map<Integer, Call> inFlight = new HashMap<>();
@@ -43,7 +45,9 @@ final class OutgoingCalls {
     private int nextRequestId = 1;
     private int waitingCount;
 
-    OutgoingCalls(Environment env, Limits limits, FrameCodec codec, TrafficCounters counters, Runnable onDrained) {
+    OutgoingCalls(Environment env, Limits limits, FrameCodec codec, TrafficCounters counters, Runnable onDrained,
+                  BiConsumer<PeerAddress, RequestTimeoutException> onTimeout) {
+        this.onTimeout = onTimeout;
         this.env = env;
         this.limits = limits;
         this.codec = codec;
@@ -155,9 +159,11 @@ final class OutgoingCalls {
             }
             waitingCount--;
         }
-        deliver(call.result, null, new RequestTimeoutException(call.peer, call.route, call.timeoutMs));
+        RequestTimeoutException timeout = new RequestTimeoutException(call.peer, call.route, call.timeoutMs);
+        deliver(call.result, null, timeout);
         pump(peer, calls);
         onDrained.run();
+        onTimeout.accept(call.peer, timeout);
     }
 
     private void pump(PeerId peer, PeerCalls calls) {
