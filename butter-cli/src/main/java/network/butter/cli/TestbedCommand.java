@@ -15,6 +15,7 @@ import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
 import network.butter.testbed.Testbed;
 import network.butter.testbed.TestbedReport;
+import network.butter.health.HealthConfig;
 import network.butter.persist.PcgConfig;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.LocalOnlyStorage;
@@ -125,6 +126,11 @@ final class TestbedCommand implements Callable<Integer> {
             + "0 keeps it fixed. Default: ${DEFAULT-VALUE}.")
     private int maxReplication;
 
+    @Option(names = "--failure-detector", paramLabel = "",
+        description = "pcg: run the failure detector on every node (SWIM probes, suspicion, local health), so that "
+            + "silent deaths are confirmed and reported to the storage; see docs/ARCHITECTURE.md.")
+    private boolean failureDetector;
+
     @Option(names = "--out", defaultValue = "testbed-out", paramLabel = "DIR",
         description = "Directory for the CSV time series and the PNG chart; created if missing.")
     private Path out;
@@ -165,12 +171,18 @@ final class TestbedCommand implements Callable<Integer> {
     DataProtocol dataProtocol() {
         try {
             return switch (protocol.toLowerCase(Locale.ROOT)) {
-                case "local-only" -> new LocalOnlyStorage();
+                case "local-only" -> {
+                    if (failureDetector) {
+                        throw new IllegalArgumentException("--failure-detector needs --protocol pcg");
+                    }
+                    yield new LocalOnlyStorage();
+                }
                 case "pcg" -> {
                     PcgConfig pcg = PcgConfig.defaults().withReplication(replication)
                         .withHeartbeatIntervalMs(heartbeat.toMillis());
-                    yield new PcgStorage(maxReplication > replication
+                    PcgStorage storage = new PcgStorage(maxReplication > replication
                         ? pcg.withAdaptiveReplication(maxReplication, pcg.targetLossPerDay()) : pcg);
+                    yield failureDetector ? storage.withFailureDetector(HealthConfig.defaults()) : storage;
                 }
                 default -> throw new IllegalArgumentException("unknown protocol '" + protocol + "': use pcg or local-only");
             };
