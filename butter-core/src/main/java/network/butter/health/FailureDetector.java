@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  *       {@link LocalHealth} score rises, and every timeout of the detector stretches by {@code 1 + score}; probes that
  *       go well lower it again (Lifeguard).</li>
  *   <li><b>Bounds.</b> At most {@link HealthConfig#maxSuspects()} suspects (each with one probe at a time) and
- *       {@link HealthConfig#maxRelays()} probes run for others; a verdict is remembered for
+ *       {@link HealthConfig#maxRelays()} probes run for others, at most one per target and probe interval however
+ *       many nodes ask (answers are shared and reused for an interval); a verdict is remembered for
  *       {@link HealthConfig#verdictMemoryMs()} (at most {@value #MAX_VERDICTS} peers) so the same dead peer is not
  *       probed again and again.</li>
  * </ul>
@@ -77,7 +78,8 @@ public final class FailureDetector implements Protocol {
     private ProtocolContext context;
     private KnownHosts knownHosts;
     private boolean stopped;
-    private int relaying;
+    private final Map<PeerId, CompletableFuture<Reply>> relayed = new HashMap<>();
+    private final Map<PeerId, PingResult> lastPings = new LinkedHashMap<>();
     private volatile long suspected;
     private volatile long refuted;
     private volatile long confirmed;
@@ -182,6 +184,7 @@ public final class FailureDetector implements Protocol {
         suspect.probes++;
         context.request(suspect.peer, PING_ROUTE, EMPTY, Duration.ofMillis(health.scale(config.probeTimeoutMs())))
             .whenComplete((reply, error) -> {
+                notePing(suspect.peer.id(), error == null);
                 if (error == null) {
                     health.better();
                 }
@@ -267,23 +270,71 @@ public final class FailureDetector implements Protocol {
 
     // ---- probing for others ----
 
+    /**
+     * Pings {@code target} for another node, at most once per probe interval per target: while a ping to it is in
+     * flight, further requests share its answer, and an answer (or a verdict of this node's own) younger than
+     * {@link HealthConfig#probeIntervalMs()} is given again at once. Every node whose requests to a dead peer time out
+     * asks helpers about it, so without this the helpers would ping it once per asker.
+     */
     private CompletableFuture<Reply> relay(Request request) throws WireFormatException {
         PayloadReader reader = new PayloadReader(request.payload(), "indirect probe");
         PeerAddress target = reader.address();
         reader.end();
-        if (target.id().equals(context.self().id())) {
-            return CompletableFuture.completedFuture(Reply.of(new byte[] {REACHED}));
+        PeerId id = target.id();
+        if (id.equals(context.self().id())) {
+            return CompletableFuture.completedFuture(reachedReply(true));
         }
-        if (relaying >= config.maxRelays()) {
-            throw new IllegalStateException(relaying + " indirect probes are running for others (limit "
+        if (recentlyConfirmed(id)) {
+            return CompletableFuture.completedFuture(reachedReply(false));
+        }
+        PingResult recent = lastPings.get(id);
+        if (recent != null && now() - recent.atMs() < config.probeIntervalMs()) {
+            return CompletableFuture.completedFuture(reachedReply(recent.reached()));
+        }
+        CompletableFuture<Reply> shared = relayed.get(id);
+        if (shared != null) {
+            return shared;
+        }
+        if (relayed.size() >= config.maxRelays()) {
+            throw new IllegalStateException(relayed.size() + " indirect probes are running for others (limit "
                 + config.maxRelays() + ")");
         }
-        relaying++;
-        return context.request(target, PING_ROUTE, EMPTY, Duration.ofMillis(health.scale(config.probeTimeoutMs())))
+        CompletableFuture<Reply> answer = context.request(target, PING_ROUTE, EMPTY,
+                Duration.ofMillis(health.scale(config.probeTimeoutMs())))
             .handle((reply, error) -> {
-                relaying--;
-                return Reply.of(new byte[] {error == null ? REACHED : NOT_REACHED});
+                relayed.remove(id);
+                notePing(id, error == null);
+                return reachedReply(error == null);
             });
+        if (!answer.isDone()) {
+            relayed.put(id, answer);
+        }
+        return answer;
+    }
+
+    private static Reply reachedReply(boolean reached) {
+        return Reply.of(new byte[] {reached ? REACHED : NOT_REACHED});
+    }
+
+    /**
+     * Remembers whether {@code peer} answered its last ping, for {@link HealthConfig#probeIntervalMs()}; at most
+     * {@value #MAX_VERDICTS} peers, oldest dropped first.
+     */
+    private void notePing(PeerId peer, boolean reached) {
+        long now = now();
+        lastPings.remove(peer);
+        lastPings.put(peer, new PingResult(now, reached));
+        Iterator<PingResult> oldestFirst = lastPings.values().iterator();
+        while (oldestFirst.hasNext()) {
+            if (lastPings.size() <= MAX_VERDICTS && now - oldestFirst.next().atMs() < config.probeIntervalMs()) {
+                break;
+            }
+            oldestFirst.remove();
+        }
+    }
+
+    /** How a ping to a peer went, and when. */
+    private record PingResult(long atMs, boolean reached) {
     }
 
     private long now() {

@@ -10,7 +10,9 @@ import java.util.Locale;
 import java.util.Map;
 import network.butter.api.ButterException;
 import network.butter.api.Limits;
+import network.butter.api.NodeStats;
 import network.butter.api.PeerSilentException;
+import network.butter.api.RouteTraffic;
 import network.butter.discover.Bootstrap;
 import network.butter.health.FailureDetector;
 import network.butter.health.HealthConfig;
@@ -195,5 +197,35 @@ class FailureDetectorSimTest {
         assertThat(stats.suspected()).isPositive();
         assertThat(stats.refuted()).as("helpers on other links reached it").isEqualTo(stats.suspected());
         assertThat(stats.confirmed()).isZero();
+    }
+
+    @Test
+    void shouldPingASilentPeerOncePerIntervalForOthersHoweverManyAsk() {
+        Simulation sim = sims.create(Faults.lan());
+        List<SimNode> nodes = network(sim, HealthConfig.defaults());
+        SimNode victim = nodes.get(4);
+
+        victim.vanish();
+        for (SimNode node : nodes) {
+            if (node != victim) {
+                node.node().request(victim.address(), "app/anything", new byte[0], PROBE_TIMEOUT);
+            }
+        }
+        sim.runFor(Duration.ofSeconds(10));
+
+        long asked = 0;
+        for (SimNode node : nodes) {
+            if (node == victim) {
+                continue;
+            }
+            NodeStats stats = node.node().stats();
+            long pings = stats.sentByRoute().getOrDefault(FailureDetector.PING_ROUTE, RouteTraffic.NONE).requests();
+            long pingReqs = stats.sentByRoute().getOrDefault(FailureDetector.PING_REQ_ROUTE, RouteTraffic.NONE).requests();
+            long relayedPings = pings - (detectors.get(node).stats().probesSent() - pingReqs);
+            asked += pingReqs;
+            assertThat(relayedPings).as("pings %s sent for others", node).isLessThanOrEqualTo(1);
+            assertThat(failures.get(node).silentAtMs).containsKey(victim.id());
+        }
+        assertThat(asked).as("indirect probes asked for").isGreaterThan(NODES);
     }
 }
