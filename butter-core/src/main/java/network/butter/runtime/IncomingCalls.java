@@ -3,11 +3,14 @@ package network.butter.runtime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import network.butter.api.Limits;
 import network.butter.api.OverloadedException;
 import network.butter.api.PublicException;
 import network.butter.api.RemoteHandlerException;
+import network.butter.api.NodeStats;
 import network.butter.api.Reply;
 import network.butter.api.Request;
 import network.butter.api.RequestHandler;
@@ -15,7 +18,7 @@ import network.butter.env.Cancellable;
 import network.butter.env.Environment;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
-import network.butter.protocol.LoopHandler;
+import network.butter.protocol.AsyncLoopHandler;
 import network.butter.wire.ErrorCode;
 import network.butter.wire.Frame;
 import network.butter.wire.FrameCodec;
@@ -39,7 +42,7 @@ final class IncomingCalls {
     private final Limits limits;
     private final FrameCodec codec;
     private final Map<String, RequestHandler> routes;
-    private final Map<String, LoopHandler> loopRoutes;
+    private final Map<String, AsyncLoopHandler> loopRoutes;
     private final Runnable onDrained;
     private final TrafficCounters counters;
     private final RouteRateLimiter rateLimiter;
@@ -50,7 +53,7 @@ final class IncomingCalls {
     private int incidentStacks;
 
     IncomingCalls(Environment env, Limits limits, RouteRateLimiter rateLimiter, FrameCodec codec,
-                  Map<String, RequestHandler> routes, Map<String, LoopHandler> loopRoutes, TrafficCounters counters,
+                  Map<String, RequestHandler> routes, Map<String, AsyncLoopHandler> loopRoutes, TrafficCounters counters,
                   Runnable onDrained) {
         this.rateLimiter = rateLimiter;
         this.loopRoutes = loopRoutes;
@@ -71,7 +74,7 @@ final class IncomingCalls {
     }
 
     void accept(PeerAddress from, Frame.Request request) {
-        LoopHandler loopHandler = loopRoutes.get(request.route());
+        AsyncLoopHandler loopHandler = loopRoutes.get(request.route());
         if (loopHandler != null) {
             if (withinPeerLimit(from, request) && withinRate(from, request)) {
                 answerOnLoop(from, request, loopHandler);
@@ -81,7 +84,7 @@ final class IncomingCalls {
         Key key = new Key(from.id(), request.requestId());
         RequestHandler handler = routes.get(request.route());
         if (handler == null) {
-            fail(from, request.requestId(), ErrorCode.UNKNOWN_ROUTE, "no handler for route '" + request.route() + "'");
+            fail(from, request.requestId(), NodeStats.UNKNOWN_ROUTE, ErrorCode.UNKNOWN_ROUTE, "no handler for route '" + request.route() + "'");
             return;
         }
         if (calls.containsKey(key)) {
@@ -93,7 +96,7 @@ final class IncomingCalls {
             return;
         }
         if (calls.size() >= limits.maxConcurrentHandlers()) {
-            fail(from, request.requestId(), ErrorCode.OVERLOADED,
+            fail(from, request.requestId(), request.route(), ErrorCode.OVERLOADED,
                 calls.size() + " handlers are running (limit " + limits.maxConcurrentHandlers() + ")");
             return;
         }
@@ -119,7 +122,7 @@ final class IncomingCalls {
         if (fromPeer < limits.maxInFlightPerPeer()) {
             return true;
         }
-        fail(from, request.requestId(), ErrorCode.OVERLOADED, fromPeer
+        fail(from, request.requestId(), request.route(), ErrorCode.OVERLOADED, fromPeer
             + " requests from this peer are already being handled (limit " + limits.maxInFlightPerPeer() + ")");
         return false;
     }
@@ -130,7 +133,7 @@ final class IncomingCalls {
         if (retryAfterMs == 0) {
             return true;
         }
-        fail(from, request.requestId(), ErrorCode.RATE_LIMITED, "over the per-peer budget of "
+        fail(from, request.requestId(), request.route(), ErrorCode.RATE_LIMITED, "over the per-peer budget of "
             + rateLimiter.budget().routeRequestsPerSecond() + " requests/s (burst "
             + rateLimiter.budget().routeBurstRequests() + ") on route '" + request.route() + "'; retry after "
             + retryAfterMs + " ms");
@@ -138,7 +141,9 @@ final class IncomingCalls {
     }
 
     void refuseShuttingDown(PeerAddress from, Frame.Request request, PeerId self) {
-        fail(from, request.requestId(), ErrorCode.SHUTTING_DOWN, "node " + self.shortForm() + " is shutting down");
+        String route = loopRoutes.containsKey(request.route()) || routes.containsKey(request.route())
+            ? request.route() : NodeStats.UNKNOWN_ROUTE;
+        fail(from, request.requestId(), route, ErrorCode.SHUTTING_DOWN, "node " + self.shortForm() + " is shutting down");
     }
 
     /** Runs on a worker thread. */
@@ -171,42 +176,52 @@ final class IncomingCalls {
     }
 
     /**
-     * A built-in protocol's route: answered at once, on the loop. It holds no handler slot (it is done before the
-     * next frame is read) but was admitted under the per-peer in-flight and rate limits.
+     * A built-in protocol's route: answered on the loop, at once or when the protocol's future completes (on the
+     * loop) for an {@link AsyncLoopHandler}. It holds no handler slot but was admitted under the per-peer in-flight
+     * and rate limits.
      */
-    private void answerOnLoop(PeerAddress from, Frame.Request request, LoopHandler handler) {
-        Reply reply = null;
-        Throwable failure = null;
+    private void answerOnLoop(PeerAddress from, Frame.Request request, AsyncLoopHandler handler) {
+        CompletableFuture<Reply> pending;
         try {
-            reply = handler.handle(new Request(from, request.route(), request.payload()));
-            if (reply == null) {
+            pending = handler.handle(new Request(from, request.route(), request.payload()));
+        } catch (Exception | StackOverflowError e) {
+            answer(from, request.requestId(), request.route(), null, e);
+            return;
+        }
+        if (pending == null) {
+            answer(from, request.requestId(), request.route(), null,
+                new IllegalStateException("handler returned null instead of a future Reply"));
+            return;
+        }
+        pending.whenComplete((reply, error) -> {
+            Throwable failure = error instanceof CompletionException wrapped && wrapped.getCause() != null
+                ? wrapped.getCause() : error;
+            if (failure == null && reply == null) {
                 failure = new IllegalStateException("handler returned null instead of a Reply");
             }
-        } catch (Exception | StackOverflowError e) {
-            failure = e;
-        }
-        answer(from, request.requestId(), request.route(), reply, failure);
+            answer(from, request.requestId(), request.route(), reply, failure);
+        });
     }
 
     /** Sends exactly one answer for a handled request: the reply, or a failure saying what went wrong. */
     private void answer(PeerAddress to, int requestId, String route, Reply reply, Throwable failure) {
         if (failure instanceof OverloadedException overloaded) {
             log.debug("'{}' refused a request from {}: {}", route, to.id().shortForm(), overloaded.getMessage());
-            fail(to, requestId, ErrorCode.OVERLOADED, overloaded.getMessage());
+            fail(to, requestId, route, ErrorCode.OVERLOADED, overloaded.getMessage());
             return;
         }
         if (failure != null) {
-            fail(to, requestId, ErrorCode.HANDLER_FAILED, publicDescription(to, route, failure));
+            fail(to, requestId, route, ErrorCode.HANDLER_FAILED, publicDescription(to, route, failure));
             return;
         }
         Frame.Response response = new Frame.Response(requestId, reply.payload());
         if (codec.frameLength(response) > codec.maxFrameBytes()) {
             log.warn("handler for '{}' returned {} bytes, more than one frame holds ({} bytes)",
                 route, reply.payload().length, codec.maxFrameBytes());
-            fail(to, requestId, ErrorCode.PAYLOAD_TOO_LARGE, "reply of " + reply.payload().length
+            fail(to, requestId, route, ErrorCode.PAYLOAD_TOO_LARGE, "reply of " + reply.payload().length
                 + " bytes exceeds the maximum frame of " + codec.maxFrameBytes() + " bytes");
         } else {
-            counters.replySent();
+            counters.replySent(route, FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(response));
             env.transport().send(to, response);
         }
     }
@@ -220,7 +235,7 @@ final class IncomingCalls {
             log.debug("handler for '{}' outlived its caller's timeout of {} ms; interrupted it", call.route, deadlineMs);
         } else {
             log.warn("handler for '{}' did not finish within {} ms; interrupted it", call.route, deadlineMs);
-            fail(call.from, key.requestId, ErrorCode.HANDLER_TIMEOUT, "did not finish within " + deadlineMs + " ms");
+            fail(call.from, key.requestId, call.route, ErrorCode.HANDLER_TIMEOUT, "did not finish within " + deadlineMs + " ms");
         }
         onDrained.run();
     }
@@ -250,7 +265,7 @@ final class IncomingCalls {
             Call call = entry.getValue();
             if (remove(entry.getKey(), call)) {
                 call.task.cancel();
-                fail(call.from, entry.getKey().requestId, ErrorCode.SHUTTING_DOWN, reason);
+                fail(call.from, entry.getKey().requestId, call.route, ErrorCode.SHUTTING_DOWN, reason);
             }
         }
     }
@@ -264,9 +279,11 @@ final class IncomingCalls {
         return true;
     }
 
-    private void fail(PeerAddress to, int requestId, ErrorCode code, String message) {
-        counters.replySent();
-        env.transport().send(to, new Frame.Failure(requestId, code, message));
+    /** Sends a failure answer to a request on {@code route} (as counted: {@link NodeStats#UNKNOWN_ROUTE} if not served). */
+    private void fail(PeerAddress to, int requestId, String route, ErrorCode code, String message) {
+        Frame.Failure failure = new Frame.Failure(requestId, code, message);
+        counters.replySent(route, FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(failure));
+        env.transport().send(to, failure);
     }
 
     /**

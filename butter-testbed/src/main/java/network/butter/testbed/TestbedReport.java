@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import network.butter.api.RouteTraffic;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -26,8 +28,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  * compared and published without rerunning it.
  *
  * <p>CSV columns: {@code t_s} (cluster seconds), {@code phase}, {@code alive}, {@code deaths},
- * {@code availability} (0 to 1; empty before items are stored), {@code requests_sent}, {@code replies_sent}, then one {@code requests:<route>}
- * column per route seen in the run, each a running total over all nodes, alive and dead.
+ * {@code availability} (0 to 1; empty before items are stored), {@code requests_sent}, {@code replies_sent},
+ * {@code bytes_sent}, then {@code messages:<protocol>} and {@code bytes:<protocol>} per protocol (route prefix,
+ * e.g. {@code butter/hosts}: requests and answers of its routes), then one {@code requests:<route>} column per route
+ * seen in the run; each a running total over all nodes, alive and dead, counted once at the sender.
  */
 public final class TestbedReport {
 
@@ -78,10 +82,15 @@ public final class TestbedReport {
     /** The time series as CSV text, one line per sample after the header. */
     static String csv(List<Sample> samples) {
         Set<String> routes = new TreeSet<>();
+        Set<String> protocols = new TreeSet<>();
         for (Sample sample : samples) {
             routes.addAll(sample.requestsByRoute().keySet());
+            protocols.addAll(sample.trafficByProtocol().keySet());
         }
-        StringBuilder text = new StringBuilder("t_s,phase,alive,deaths,availability,requests_sent,replies_sent");
+        StringBuilder text = new StringBuilder("t_s,phase,alive,deaths,availability,requests_sent,replies_sent,bytes_sent");
+        for (String protocol : protocols) {
+            text.append(",messages:").append(protocol).append(",bytes:").append(protocol);
+        }
         for (String route : routes) {
             text.append(",requests:").append(route);
         }
@@ -89,11 +98,17 @@ public final class TestbedReport {
         for (Sample sample : samples) {
             String availability = Double.isNaN(sample.availability())
                 ? "" : String.format(Locale.ROOT, "%.4f", sample.availability());
-            text.append(String.format(Locale.ROOT, "%.3f,%s,%d,%d,%s,%d,%d", sample.timeMs() / 1000.0,
+            text.append(String.format(Locale.ROOT, "%.3f,%s,%d,%d,%s,%d,%d,%d", sample.timeMs() / 1000.0,
                 sample.phase(), sample.alive(), sample.deaths(), availability, sample.requestsSent(),
-                sample.repliesSent()));
+                sample.repliesSent(), sample.bytesSent()));
+            Map<String, RouteTraffic> byProtocol = sample.trafficByProtocol();
+            for (String protocol : protocols) {
+                RouteTraffic traffic = byProtocol.getOrDefault(protocol, RouteTraffic.NONE);
+                text.append(',').append(traffic.messages()).append(',').append(traffic.bytes());
+            }
+            Map<String, Long> requests = sample.requestsByRoute();
             for (String route : routes) {
-                text.append(',').append(sample.requestsByRoute().getOrDefault(route, 0L));
+                text.append(',').append(requests.getOrDefault(route, 0L));
             }
             text.append('\n');
         }
