@@ -1,5 +1,6 @@
 package network.butter.persist;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,8 +18,8 @@ final class Group {
     final GroupView view;
     /** The replication factor the group was created with; peers cannot change it later. */
     final int replication;
-    /** Candidates asked to join and not answered yet. */
-    final Set<PeerId> recruiting = new HashSet<>();
+    /** Candidates asked to join and not answered yet, with when they were asked (loop clock). */
+    final Map<PeerId, Long> recruiting = new HashMap<>();
     /** Surplus members asked to leave and not answered yet. */
     final Set<PeerId> trimming = new HashSet<>();
     /** Members lost to silence (maybe a partition), by when: probed now and then so split groups merge again. */

@@ -212,7 +212,7 @@ final class GroupTable {
         Set<PeerId> active = new HashSet<>(stillNeeded);
         for (Group group : groups.values()) {
             active.addAll(group.view.knownMembers());
-            active.addAll(group.recruiting);
+            active.addAll(group.recruiting.keySet());
             active.addAll(group.trimming);
             active.addAll(group.formers.keySet());
         }

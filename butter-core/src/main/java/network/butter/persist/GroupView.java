@@ -199,6 +199,20 @@ public final class GroupView {
         return expired;
     }
 
+    /**
+     * How many members, this node included, were heard from within the last {@code withinMs}: the members a
+     * decision to shed a copy may count on. A member heard from seconds ago may have died silently since.
+     */
+    public int heardWithin(long nowMs, long withinMs) {
+        int fresh = 1;
+        for (long heardMs : lastHeardMs.values()) {
+            if (nowMs - heardMs <= withinMs) {
+                fresh++;
+            }
+        }
+        return fresh;
+    }
+
     /** The group's state now. */
     public GroupState state(long nowMs) {
         return GroupState.of(liveMembers(nowMs).size(), replication);

@@ -42,7 +42,11 @@ final class PcgNode {
     }
 
     CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload) {
-        return context.request(peer, route, payload, Duration.ofMillis(config.requestTimeoutMs()));
+        return request(peer, route, payload, config.requestTimeoutMs());
+    }
+
+    CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload, long timeoutMs) {
+        return context.request(peer, route, payload, Duration.ofMillis(timeoutMs));
     }
 
     <T> void shuffle(List<T> list) {

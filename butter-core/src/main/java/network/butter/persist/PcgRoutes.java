@@ -163,12 +163,13 @@ final class PcgRoutes {
     }
 
     /**
-     * Whether this member leaves a group its leader trims: if its own view counts it among the newest beyond the
+     * Whether this member leaves a group its leader trims: never while {@code target} or fewer members (itself
+     * included) were heard from within the last heartbeat interval; then if its own view counts it among the newest beyond the
      * target; or, since members that met at different times (a healed partition) may each see another as newest,
      * if the group has stayed hot in its own view while it refused the same leader for two member timeouts.
      */
     private boolean mayLeave(Group group, long now, int target) {
-        if (group.view.liveMembers(now).size() <= target || group.view.isLeader(now)) {
+        if (group.view.heardWithin(now, node.config.heartbeatIntervalMs()) <= target || group.view.isLeader(now)) {
             return false;
         }
         if (group.view.surplus(now, target).contains(node.self)) {

@@ -88,6 +88,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         this.reads = new BlockReads(node, table, tombstones);
         this.repair = new Repair(node, table, placement, tombstones, reads);
         this.upkeep = new Upkeep(node, table, tombstones, repair, placement);
+        placement.useHeard(upkeep::heardLately);
         this.puts = new Puts(node, table, placement, repair, tombstones);
         this.routes = new PcgRoutes(node, table, tombstones, repair, upkeep);
     }

@@ -15,12 +15,14 @@ import network.butter.identity.PeerId;
 /**
  * Placement: which known hosts to ask to hold a block. Candidates are known hosts outside the group with room for
  * the block that neither failed nor declined lately. Score: uptime (saturating at an hour), a partner already
- * beating with this node (no new exchange), and a subnet no member is on; a small random term breaks ties.
+ * beating with this node and heard from within the last heartbeat interval (no new exchange, and not one that may
+ * have died silently since its last beat), and a subnet no member is on; a small random term breaks ties.
  */
 final class Placement {
 
     private final PcgNode node;
     private GroupTable table;
+    private java.util.function.Predicate<PeerId> heardLately = peer -> false;
     private final Map<PeerId, Long> failedAtMs = new HashMap<>();
     private final Map<PeerId, Long> declinedAtMs = new HashMap<>();
 
@@ -53,6 +55,14 @@ final class Placement {
         declinedAtMs.values().removeIf(at -> nowMs - at > 10 * node.config.heartbeatIntervalMs());
     }
 
+    /**
+     * Completes construction: how to tell a partner heard from lately (a fresh exchange) from one that may have
+     * gone silent since its last beat.
+     */
+    void useHeard(java.util.function.Predicate<PeerId> heardLately) {
+        this.heardLately = heardLately;
+    }
+
     /** Up to {@code wanted} candidates for {@code group}, best first. */
     List<PeerAddress> candidates(Group group, int wanted) {
         if (wanted <= 0) {
@@ -71,12 +81,12 @@ final class Placement {
         List<Scored> scored = new ArrayList<>();
         for (KnownHost host : node.knownHosts.hosts()) {
             PeerId id = host.address().id();
-            if (id.equals(node.self) || group.view.knows(id) || group.recruiting.contains(id) || failedAtMs.containsKey(id)
+            if (id.equals(node.self) || group.view.knows(id) || group.recruiting.containsKey(id) || failedAtMs.containsKey(id)
                 || declinedAtMs.containsKey(id) || host.quality().storageAvailableBytes() < group.sizeBytes) {
                 continue;
             }
             double score = Math.min(1.0, host.quality().uptimeMs() / 3_600_000.0)
-                + (partners.contains(id) ? 0.5 : 0)
+                + (partners.contains(id) && heardLately.test(id) ? 0.5 : 0)
                 + (memberSubnets.contains(host.subnet()) ? 0 : 0.5)
                 + 0.25 * node.context.random().nextDouble();
             scored.add(new Scored(host.address(), score));

@@ -120,7 +120,7 @@ final class Puts {
             table.learn(candidate);
             inFlight++;
             if (localGroup != null) {
-                localGroup.recruiting.add(candidate.id());
+                localGroup.recruiting.put(candidate.id(), node.now());
             }
             node.request(candidate, PeerContentGroups.STORE_ROUTE, new Store(stamp, target, List.copyOf(members), bytes).encode())
                 .whenComplete((reply, error) -> {

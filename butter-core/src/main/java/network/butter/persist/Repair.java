@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * recruits into a cold group and trims a hot one; other members only keep their copy. If a cold group stays cold
  * — a leader that is slow, or one that never repairs — the next-ranked member steps in after one member timeout,
  * the one after it after two, and so on, so no single member can keep a group cold. A group must stay hot for a
- * heartbeat interval before it is trimmed: a member handing its copy over, or a goodbye on its way, makes a group
- * hot only for a moment.
+ * heartbeat interval before it is trimmed, and only while more than {@code r} members were heard from within the
+ * last interval: a member handing its copy over, or a goodbye on its way, makes a group hot only for a moment, and
+ * a member heard from seconds ago may have died silently since.
  */
 final class Repair {
 
@@ -28,6 +29,8 @@ final class Repair {
     private static final long DAY_MS = 86_400_000L;
     /** Heartbeat intervals a cold group waits for introduced members to show up before recruiting anyway. */
     private static final int HEARSAY_GRACE_BEATS = 2;
+    /** How long a recruit that has not answered holds its vacancy. */
+    static final long RECRUIT_PATIENCE_MS = 500;
 
     private final PcgNode node;
     private final GroupTable table;
@@ -72,7 +75,7 @@ final class Repair {
         // that never shows up, e.g. ids a lying member names, must not keep a cold group from being repaired.
         boolean hearsayExpired = group.coldSinceMs >= 0 && now - group.coldSinceMs > HEARSAY_GRACE_BEATS * node.config.heartbeatIntervalMs();
         int introduced = hearsayExpired ? 0 : group.view.introducedCount();
-        int missing = target - live.size() - group.recruiting.size() - introduced;
+        int missing = target - live.size() - pendingRecruits(group, now) - introduced;
         if (live.size() <= target) {
             group.hotSinceMs = -1;
             group.trimRefusedSinceMs = -1;
@@ -85,11 +88,27 @@ final class Repair {
         if (missing > 0) {
             recruit(group, placement.candidates(group, missing), target);
         } else if (live.size() > target && now - group.hotSinceMs >= node.config.heartbeatIntervalMs()
-            && group.recruiting.isEmpty() && group.trimming.isEmpty() && group.view.isLeader(now)) {
+            && group.view.heardWithin(now, node.config.heartbeatIntervalMs()) > target
+            && pendingRecruits(group, now) == 0 && group.trimming.isEmpty() && group.view.isLeader(now)) {
             for (PeerId surplus : group.view.surplus(now, target)) {
                 trim(group, surplus);
             }
         }
+    }
+
+    /**
+     * Recruits asked within {@link #RECRUIT_PATIENCE_MS}: a recruit that has not answered by then may have died
+     * silently, and waiting for its request to time out would leave the group short; a spare is recruited instead,
+     * and the group trimmed later if both join.
+     */
+    private static int pendingRecruits(Group group, long now) {
+        int pending = 0;
+        for (long askedAt : group.recruiting.values()) {
+            if (now - askedAt < RECRUIT_PATIENCE_MS) {
+                pending++;
+            }
+        }
+        return pending;
     }
 
     /** The leader acts at once; a deputy only once the group has been cold for its position × the member timeout. */
@@ -112,7 +131,7 @@ final class Repair {
         byte[] payload = new Store(group.stamp, target, members, data.get()).encode();
         for (PeerAddress recruit : recruits) {
             table.learn(recruit);
-            group.recruiting.add(recruit.id());
+            group.recruiting.put(recruit.id(), node.now());
             node.request(recruit, PeerContentGroups.STORE_ROUTE, payload).whenComplete((reply, error) -> {
                 group.recruiting.remove(recruit.id());
                 StoreReply answer = error == null ? decodeStoreReply(recruit, reply) : null;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import network.butter.api.PeerSilentException;
 import network.butter.api.RequestTimeoutException;
 import network.butter.env.Cancellable;
 import network.butter.identity.PeerAddress;
@@ -48,8 +49,10 @@ final class Upkeep {
     private final Claims claims;
     private final Possession possession;
     private final Map<PeerId, Long> lastExchangeMs = new HashMap<>();
+    private final Map<PeerId, Long> lastHeardMs = new HashMap<>();
     private final Map<PeerId, Set<ContentId>> owedNotHeld = new TreeMap<>();
     private final Set<PeerId> announcing = new TreeSet<>();
+    private final RoundTrips roundTrips;
     private Cancellable ticker = Cancellable.NONE;
     private long rounds;
 
@@ -61,6 +64,7 @@ final class Upkeep {
         this.placement = placement;
         this.claims = new Claims(node, table, repair);
         this.possession = new Possession(node, table);
+        this.roundTrips = new RoundTrips(node.config.requestTimeoutMs());
     }
 
     void start() {
@@ -69,6 +73,12 @@ final class Upkeep {
 
     void stop() {
         ticker.cancel();
+    }
+
+    /** Whether {@code peer} was heard from (a beat or a beat's answer) within the last heartbeat interval. */
+    boolean heardLately(PeerId peer) {
+        Long heard = lastHeardMs.get(peer);
+        return heard != null && node.now() - heard <= node.config.heartbeatIntervalMs();
     }
 
     /** Peers this part still needs addresses for. */
@@ -128,6 +138,7 @@ final class Upkeep {
         long skipWithinMs = Math.round(node.config.heartbeatIntervalMs() * (1 - node.config.palpitation()) * 0.9);
         Map<PeerId, Set<ContentId>> partners = table.partners();
         lastExchangeMs.keySet().retainAll(partners.keySet());
+        lastHeardMs.keySet().retainAll(partners.keySet());
         possession.retain(partners.keySet());
         owedNotHeld.keySet().removeIf(peer -> table.address(peer) == null && !partners.containsKey(peer));
         Set<PeerId> targets = new TreeSet<>(partners.keySet());
@@ -152,6 +163,14 @@ final class Upkeep {
     }
 
     void beat(PeerId peer) {
+        beat(peer, true);
+    }
+
+    /**
+     * Beats {@code peer}. A beat that times out is sent once more at once, since on a lossy network one lost beat
+     * is far likelier than a death; only a second timeout in a row counts the peer as gone.
+     */
+    private void beat(PeerId peer, boolean mayRetry) {
         PeerAddress address = table.address(peer);
         if (address == null) {
             owedNotHeld.remove(peer);
@@ -159,12 +178,21 @@ final class Upkeep {
         }
         Beat beat = withPossession(peer, new Beat(table.entriesFor(peer), List.copyOf(takeOwed(peer)), List.of()));
         exchanged(peer);
-        node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode()).whenComplete((reply, error) -> {
+        long sentMs = node.now();
+        node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode(), roundTrips.timeoutMs()).whenComplete((reply, error) -> {
             if (node.stopped) {
                 return;
             }
+            if (error == null) {
+                roundTrips.observe(node.now() - sentMs);
+            }
             if (error != null) {
-                peerFailed(peer, PcgNode.unwrap(error));
+                Throwable cause = PcgNode.unwrap(error);
+                if (mayRetry && cause instanceof RequestTimeoutException) {
+                    beat(peer, false);
+                } else {
+                    peerFailed(peer, cause);
+                }
                 return;
             }
             try {
@@ -193,6 +221,7 @@ final class Upkeep {
      */
     void absorb(PeerAddress from, Beat beat, Set<ContentId> notHeld, List<Tombstone> owedTombstones) {
         long now = node.now();
+        lastHeardMs.put(from.id(), now);
         possession.receive(from.id(), beat).ifPresent(block -> {
             Group group = table.get(block);
             if (group != null) {
@@ -304,9 +333,10 @@ final class Upkeep {
             return;
         }
         long now = node.now();
-        boolean silent = cause instanceof RequestTimeoutException;
+        boolean silent = cause instanceof RequestTimeoutException || cause instanceof PeerSilentException;
         placement.failed(peer);
         possession.forget(peer);
+        lastHeardMs.remove(peer);
         lastExchangeMs.remove(peer);
         owedNotHeld.remove(peer);
         int lost = 0;

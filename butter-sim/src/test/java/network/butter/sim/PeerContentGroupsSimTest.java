@@ -45,6 +45,7 @@ class PeerContentGroupsSimTest {
     /** Stores outlive crashes, like disks: a restarted node finds its chunks again. */
     private final Map<SimNode, ChunkStore> disks = new HashMap<>();
     private final Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+    private PcgConfig config = CONFIG;
 
     private SimNode node(Simulation sim, long capacityBytes) {
         return node(sim, new MemoryChunkStore(capacityBytes));
@@ -54,7 +55,7 @@ class PeerContentGroupsSimTest {
         return sim.spawn(Limits.defaults(), (self, api) -> {
             ChunkStore disk = disks.computeIfAbsent(self, s -> store);
             KnownHosts hosts = new KnownHosts(FAST_HOSTS, () -> 0L);
-            PeerContentGroups groups = new PeerContentGroups(CONFIG, disk);
+            PeerContentGroups groups = new PeerContentGroups(config, disk);
             storage.put(self, groups);
             api.install(hosts);
             api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
@@ -114,8 +115,28 @@ class PeerContentGroupsSimTest {
         long crashedAt = sim.nowMs();
         assertThat(sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT)).as("repaired").isTrue();
         assertThat(sim.nowMs() - crashedAt).as("repair time, ms (reset connections are noticed at once)")
-            .isLessThan(CONFIG.memberTimeoutMs());
+            .isLessThan(2_500L);
         assertThat(holders(sim, id)).doesNotContain(lowest);
+    }
+
+    @Test
+    void shouldNoticeASilentDeathFromUnansweredBeatsLongBeforeTheRequestOrMemberTimeout() {
+        // Requests may take 5 s and members may be silent 5 s: a death noticed only by those would take 5 s or more.
+        config = new PcgConfig(3, 2, 1_000, 0.25, 5.0, 5_000, 1024, 256, 3, 1e-6);
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("gone without a word")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        sim.runFor(Duration.ofSeconds(3)); // beats have measured the round trip
+        SimNode lost = holders(sim, id).stream().filter(n -> n != nodes.get(0)).findFirst().orElseThrow();
+
+        lost.vanish();
+        long vanishedAt = sim.nowMs();
+        assertThat(sim.runUntil(() -> holders(sim, id).stream().filter(n -> n != lost).count() == 3, LIMIT))
+            .as("repaired").isTrue();
+        assertThat(sim.nowMs() - vanishedAt)
+            .as("repair time after a silent death, ms (no reset: only beats unanswered within their fitted timeout tell)")
+            .isLessThan(2_500L);
     }
 
     @Test
