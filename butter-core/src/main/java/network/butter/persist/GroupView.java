@@ -26,7 +26,9 @@ import network.butter.store.ContentId;
  * <p><b>Seniority decides who leaves.</b> A hot group sheds its newest members first (by when this member first
  * heard of them), so peers that push their way into a group can never displace the members that were there first.
  *
- * <p><b>Bounded.</b> A view holds at most {@code maxMembers} members; a stranger beyond that is not admitted.
+ * <p><b>Bounded.</b> A view holds at most {@code maxMembers} members. When it is full, a member heard from directly
+ * takes the place of an introduction or of a member no longer live; hearsay, and strangers while every member is
+ * live, are not admitted.
  */
 public final class GroupView {
 
@@ -82,7 +84,7 @@ public final class GroupView {
         if (member.equals(self)) {
             return true;
         }
-        if (!knows(member) && isFull()) {
+        if (!knows(member) && isFull() && !makeRoom(nowMs)) {
             return false;
         }
         lastHeardMs.merge(member, nowMs, Math::max);
@@ -105,6 +107,32 @@ public final class GroupView {
         }
         introducedAtMs.put(member, nowMs);
         firstSeenMs.putIfAbsent(member, nowMs);
+        return true;
+    }
+
+    /**
+     * Makes room for a member heard from directly in a full view: drops the member that is not live and was heard
+     * from least recently (an introduction first). Returns false if every member is live: a crowd of live members
+     * keeps its places, hearsay and the silent never keep out a member that proved it is alive.
+     */
+    private boolean makeRoom(long nowMs) {
+        if (!introducedAtMs.isEmpty()) {
+            PeerId oldest = java.util.Collections.min(introducedAtMs.entrySet(), Map.Entry.comparingByValue()).getKey();
+            forget(oldest);
+            return true;
+        }
+        PeerId stalest = null;
+        long stalestMs = Long.MAX_VALUE;
+        for (Map.Entry<PeerId, Long> entry : lastHeardMs.entrySet()) {
+            if (nowMs - entry.getValue() > memberTimeoutMs && entry.getValue() < stalestMs) {
+                stalest = entry.getKey();
+                stalestMs = entry.getValue();
+            }
+        }
+        if (stalest == null) {
+            return false;
+        }
+        forget(stalest);
         return true;
     }
 

@@ -106,6 +106,18 @@ class GroupViewTest {
     }
 
     @Test
+    void shouldLetAMemberHeardDirectlyTakeThePlaceOfASilentOneInAFullView() {
+        GroupView group = view(100);
+        for (int member = 1; member <= 8; member++) {
+            group.heard(id(member), member == 1 ? 0 : 2_000);
+        }
+        assertThat(group.heard(id(50), 2_000)).as("member 1 has been silent longer than the timeout").isTrue();
+        assertThat(group.knows(id(1))).isFalse();
+        assertThat(group.knows(id(50))).isTrue();
+        assertThat(group.introduce(id(51), 2_000)).as("hearsay never takes a place").isFalse();
+    }
+
+    @Test
     void shouldPlaceDeputiesByRankBelowTheLeader() {
         GroupView group = view(5);
         group.heard(id(3), 0);
