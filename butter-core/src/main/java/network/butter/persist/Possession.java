@@ -112,9 +112,14 @@ final class Possession {
             log.info("{}: {} sent a wrong proof of holding {}", node.self.shortForm(), peer.shortForm(), expected.block());
             return Optional.of(expected.block());
         }
-        if (beat.notHeld().contains(expected.block()) || expected.misses() + 1 >= MAX_MISSES) {
+        if (beat.notHeld().contains(expected.block())) {
             outstanding.remove(peer);
-            log.info("{}: {} did not prove it holds {}", node.self.shortForm(), peer.shortForm(), expected.block());
+            return Optional.of(expected.block());
+        }
+        if (expected.misses() + 1 >= MAX_MISSES) {
+            outstanding.remove(peer);
+            log.debug("{}: {} sent {} messages without the proof that it holds {}", node.self.shortForm(),
+                peer.shortForm(), MAX_MISSES, expected.block());
             return Optional.of(expected.block());
         }
         outstanding.put(peer, new Outstanding(expected.block(), expected.nonce(), expected.misses() + 1));
