@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import network.butter.testbed.attack.Adversary;
+import network.butter.testbed.protocol.NodeState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +22,8 @@ class TestbedReportTest {
 
     private static ChurnResult result() {
         return new ChurnResult(ChurnConfig.builder().nodes(3).items(2).build(), "test", 2, 0, 1, 0, 1, 9, 8, 2, 0, 1234,
-            OptionalLong.of(0xabcL), SAMPLES);
+            OptionalLong.of(0xabcL), SAMPLES,
+            new AttackOutcome(Adversary.none(), 0, 0, NodeState.EMPTY, List.of(), Map.of()));
     }
 
     @Test

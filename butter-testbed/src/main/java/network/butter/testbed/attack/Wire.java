@@ -1,0 +1,132 @@
+package network.butter.testbed.attack;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.persist.OwnerStamp;
+import network.butter.persist.Tombstone;
+import network.butter.retrieve.QueryId;
+import network.butter.store.ContentId;
+import network.butter.wire.PayloadReader;
+import network.butter.wire.PayloadWriter;
+import network.butter.wire.WireFormatException;
+
+/**
+ * The hostile payloads, crafted with the public {@link PayloadWriter} in the byte layouts of {@code docs/PROTOCOL.md}
+ * §6 (the protocols' own message records are not public). When a protocol's messages change, this is the one
+ * place the attacks' bytes follow.
+ */
+final class Wire {
+
+    /** Fetch reply status bytes, in the order of the protocol's enum. */
+    static final int FOUND = 0;
+    static final int GONE = 1;
+    static final int ABSENT = 2;
+
+    private static final int DENSE_BLOOM = 1;
+
+    private Wire() {
+    }
+
+    /** {@code block | replication u8 | live addresses}: a leader's trim. */
+    static byte[] trim(ContentId block, int replication, List<PeerAddress> live) {
+        return new PayloadWriter(40 + 48 * live.size()).raw(block.toBytes()).u8(replication).addresses(live)
+            .toByteArray();
+    }
+
+    /** {@code stamp | replication u8 | member addresses | data}: a store, here a claim to join a group. */
+    static byte[] store(OwnerStamp stamp, int replication, List<PeerAddress> members, byte[] data) {
+        PayloadWriter out = new PayloadWriter(data.length + 200 + 48 * members.size());
+        out.raw(stamp.block().toBytes()).raw(stamp.owner().toBytes()).raw(stamp.signature());
+        return out.u8(replication).addresses(members).bytes(data).toByteArray();
+    }
+
+    /**
+     * A heartbeat claiming membership: every block of {@code held} with {@code self} and the members given, no
+     * blocks not held, and {@code tombstones}.
+     */
+    static byte[] beat(Map<ContentId, List<PeerAddress>> held, List<Tombstone> tombstones) {
+        Map<PeerId, Integer> index = new LinkedHashMap<>();
+        List<PeerAddress> table = new ArrayList<>();
+        held.values().forEach(members -> members.forEach(member -> {
+            if (index.putIfAbsent(member.id(), table.size()) == null) {
+                table.add(member);
+            }
+        }));
+        PayloadWriter out = new PayloadWriter(64 + 48 * table.size() + 40 * held.size() + 160 * tombstones.size());
+        out.addresses(table).u16(held.size());
+        held.forEach((block, members) -> {
+            out.raw(block.toBytes()).u8(members.size());
+            members.forEach(member -> out.u16(index.get(member.id())));
+        });
+        out.u16(0).u16(tombstones.size());
+        tombstones.forEach(tombstone -> out.raw(tombstone.encode()));
+        return out.toByteArray();
+    }
+
+    /** A fetch reply saying the block is gone, showing {@code tombstone}. */
+    static byte[] gone(Tombstone tombstone) {
+        return new PayloadWriter(200).u8(GONE).raw(tombstone.encode()).addresses(List.of()).toByteArray();
+    }
+
+    /** A fetch reply saying the block is not here, naming nobody to ask next. */
+    static byte[] absent() {
+        return new PayloadWriter(3).u8(ABSENT).addresses(List.of()).toByteArray();
+    }
+
+    /** A search query of strategy {@code strategy} with {@code ttl} hops left. */
+    static byte[] query(QueryId id, ContentId block, PeerAddress requester, int strategy, int ttl, int parameter) {
+        return new PayloadWriter(128).u64(id.high()).u64(id.low()).raw(block.toBytes()).address(requester)
+            .u8(strategy).u8(ttl).u16(parameter).toByteArray();
+    }
+
+    /** A summary push whose own and neighbourhood filters have every bit set: "I hold and reach everything". */
+    static byte[] allOnesSummary(long version, int bits) {
+        byte[] ones = new byte[bits / 8];
+        java.util.Arrays.fill(ones, (byte) 0xFF);
+        int log2 = Integer.numberOfTrailingZeros(bits);
+        return new PayloadWriter(12 + 2 * ones.length).u64(version)
+            .u8(log2).u8(DENSE_BLOOM).raw(ones)
+            .u8(log2).u8(DENSE_BLOOM).raw(ones).toByteArray();
+    }
+
+    /**
+     * A fetch reply as far as the attacks need it.
+     *
+     * @param status  {@link #FOUND}, {@link #GONE} or {@link #ABSENT}
+     * @param stamp   the owner's stamp, if found
+     * @param data    the block, if found
+     * @param peers   the holder's group (found) or hints (absent)
+     */
+    record FetchAnswer(int status, OwnerStamp stamp, byte[] data, List<PeerAddress> peers) {
+    }
+
+    /** Reads a fetch reply; a tombstone is skipped over. */
+    static FetchAnswer fetchAnswer(byte[] payload) throws WireFormatException {
+        PayloadReader in = new PayloadReader(payload, "fetch reply");
+        int status = in.u8();
+        OwnerStamp stamp = null;
+        byte[] data = null;
+        if (status == FOUND) {
+            ContentId block = ContentId.fromBytes(in.raw(ContentId.LENGTH_BYTES));
+            PeerId owner = in.peerId();
+            stamp = new OwnerStamp(block, owner, in.raw(64));
+            data = in.bytes();
+        } else if (status == GONE) {
+            in.raw(ContentId.LENGTH_BYTES);
+            in.peerId();
+            if (in.u8() == 1) {
+                in.raw(ContentId.LENGTH_BYTES);
+            }
+            in.raw(64);
+        } else if (status != ABSENT) {
+            throw in.malformed("status " + status);
+        }
+        List<PeerAddress> peers = in.addresses(64);
+        in.end();
+        return new FetchAnswer(status, stamp, data, peers);
+    }
+}
