@@ -16,8 +16,10 @@ import network.butter.wire.PayloadWriter;
 /**
  * Costs honest nodes work and state: BFS queries with the largest TTL for blocks nobody holds (each one reaches the
  * whole network), heartbeats carrying {@link #TOMBSTONES_PER_BEAT} valid tombstones of junk ids (each a signature
- * check and a stored record at the receiver), and bursts of requests to the protocol routes. Bounded per node:
- * {@link #MAX_QUERIES} queries, {@link #MAX_FLOOD_TICKS} ticks of flooding, and the attacker's message budget.
+ * check at the receiver, and a stored record the first time), and bursts of requests to the protocol routes.
+ * Bounded per node: {@link #MAX_QUERIES} queries, {@link #MAX_TOMBSTONES} distinct tombstones (signed
+ * {@link #TOMBSTONES_PER_BEAT} a tick, then sent round again), {@link #MAX_FLOOD_TICKS} ticks of flooding, and the
+ * attacker's message budget.
  */
 public final class FloodAttack implements AttackBehaviour {
 
@@ -26,13 +28,17 @@ public final class FloodAttack implements AttackBehaviour {
     /** A query goes out every this many ticks, until {@link #MAX_QUERIES}. */
     static final int QUERY_EVERY_TICKS = 10;
     /** Tombstones in one flooding heartbeat. */
-    static final int TOMBSTONES_PER_BEAT = 64;
+    static final int TOMBSTONES_PER_BEAT = 32;
+    /** Distinct junk tombstones one node signs in a run. */
+    static final int MAX_TOMBSTONES = 256;
     /** Requests of one burst to the protocol routes, per tick. */
     static final int BURST = 20;
     /** Ticks a node floods for. */
     static final int MAX_FLOOD_TICKS = 60;
 
+    private final List<Tombstone> signed = new ArrayList<>();
     private int queries;
+    private int next;
 
     @Override
     public String name() {
@@ -54,7 +60,10 @@ public final class FloodAttack implements AttackBehaviour {
         }
         List<Tombstone> tombstones = new ArrayList<>(TOMBSTONES_PER_BEAT);
         for (int i = 0; i < TOMBSTONES_PER_BEAT; i++) {
-            tombstones.add(Tombstone.sign(junkId(attacker), attacker.context().self().id(), null, attacker.context()::sign));
+            if (signed.size() < MAX_TOMBSTONES) {
+                signed.add(Tombstone.sign(junkId(attacker), attacker.context().self().id(), null, attacker.context()::sign));
+            }
+            tombstones.add(signed.get(next++ % signed.size()));
         }
         attacker.send(this, hosts.get(random.nextInt(hosts.size())), PeerContentGroups.BEAT_ROUTE,
             Wire.beat(Map.of(), tombstones));

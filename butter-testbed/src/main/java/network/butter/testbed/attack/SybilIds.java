@@ -7,16 +7,18 @@ import network.butter.identity.PeerId;
 
 /**
  * Grinds identities for Sybil leaders: generates keys from a seeded stream until the peer id starts with
- * {@link #PREFIX_BITS} one-bits (one key in 4,096, above nearly every honest id, since the group leader is the
- * highest live id), trying at most {@link #MAX_ATTEMPTS} keys and keeping the highest id seen if none qualifies.
+ * {@link #PREFIX_BITS} one-bits (one key in 256: above an honest member's id 511 times in 512, and the group
+ * leader is the highest live id; a longer prefix costs more key
+ * generations than a run should spend), trying at most {@link #MAX_ATTEMPTS} keys and keeping the highest id seen
+ * if none qualifies.
  * The same seed always grinds the same ids.
  */
 public final class SybilIds {
 
     /** Leading one-bits a ground id has. */
-    static final int PREFIX_BITS = 12;
+    static final int PREFIX_BITS = 8;
     /** Most keys tried for one id. */
-    static final int MAX_ATTEMPTS = 1 << 16;
+    static final int MAX_ATTEMPTS = 1 << 13;
 
     private final SplittableRandom random;
 

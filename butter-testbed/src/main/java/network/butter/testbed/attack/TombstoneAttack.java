@@ -24,11 +24,11 @@ public final class TombstoneAttack implements AttackBehaviour {
     /** Learnt blocks whose tombstone one node spreads per tick. */
     static final int BLOCKS_PER_TICK = 16;
     /** Honest known hosts each forged tombstone goes to, besides the members. */
-    static final int HOSTS_PER_BLOCK = 16;
+    static final int HOSTS_PER_BLOCK = 8;
     /** Junk tombstones one node sends per tick. */
-    static final int JUNK_PER_TICK = 16;
+    static final int JUNK_PER_TICK = 8;
     /** Junk tombstones one node sends in a run. */
-    static final int MAX_JUNK = 500;
+    static final int MAX_JUNK = 200;
     /** Signed tombstones kept for reuse. */
     static final int MAX_CACHED = 4_096;
     private static final int JUNK_BYTES = 1_024;

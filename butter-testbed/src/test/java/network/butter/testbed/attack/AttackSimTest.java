@@ -21,8 +21,8 @@ class AttackSimTest {
     private static final long SEED = 11;
 
     private static ChurnConfig small(long seed) {
-        return ChurnConfig.builder().mode(Mode.SIM).nodes(40).items(20).itemBytes(512).chanceToDie(0.02)
-            .grace(Duration.ofSeconds(2)).form(Duration.ofSeconds(3)).churn(Duration.ofSeconds(10))
+        return ChurnConfig.builder().mode(Mode.SIM).nodes(30).items(10).itemBytes(512).chanceToDie(0.02)
+            .grace(Duration.ofSeconds(2)).form(Duration.ofSeconds(3)).churn(Duration.ofSeconds(8))
             .settle(Duration.ofSeconds(5)).seed(seed).build();
     }
 
@@ -63,8 +63,8 @@ class AttackSimTest {
     void shouldSendTrimsThatHonestMembersObey() {
         ChurnResult result = run(Attack.TRIM, 0.2);
 
-        assertThat(result.attack().maliciousNodes()).isEqualTo(8);
-        assertThat(result.summaryLine()).contains("malicious=0.2 attack=trim maliciousNodes=8");
+        assertThat(result.attack().maliciousNodes()).isEqualTo(6);
+        assertThat(result.summaryLine()).contains("malicious=0.2 attack=trim maliciousNodes=6");
         assertThat(counter(result, "trim.sent:butter/pcg/trim")).as(described(result)).isPositive();
         assertThat(counter(result, "trim.dropped")).as(described(result)).isPositive();
     }
@@ -102,10 +102,10 @@ class AttackSimTest {
         Map<String, Long> counters = result.attack().counters();
 
         assertThat(counter(result, "flood.sent:butter/retrieve/query")).as(described(result))
-            .isPositive().isLessThanOrEqualTo(8L * FloodAttack.MAX_QUERIES * 40);
+            .isPositive().isLessThanOrEqualTo(6L * FloodAttack.MAX_QUERIES * 30);
         assertThat(counter(result, "flood.sent:butter/pcg/beat")).as(described(result)).isPositive();
         assertThat(counters.getOrDefault("flood.sent", 0L)).as(described(result))
-            .isLessThanOrEqualTo(8L * Attacker.MAX_SENDS);
+            .isLessThanOrEqualTo(6L * Attacker.MAX_SENDS);
         assertThat(result.attack().honestPeak().tombstones()).as(described(result))
             .isGreaterThanOrEqualTo(FloodAttack.TOMBSTONES_PER_BEAT);
     }
