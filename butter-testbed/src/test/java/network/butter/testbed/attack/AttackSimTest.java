@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import network.butter.testbed.ChurnConfig;
 import network.butter.testbed.ChurnResult;
 import network.butter.testbed.Mode;
 import network.butter.testbed.Testbed;
 import network.butter.testbed.protocol.PcgStorage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Each attack in a small simulated churn run, shown to do what it claims by the counters of what honest nodes
@@ -21,8 +23,8 @@ class AttackSimTest {
     private static final long SEED = 11;
 
     private static ChurnConfig small(long seed) {
-        return ChurnConfig.builder().mode(Mode.SIM).nodes(30).items(10).itemBytes(512).chanceToDie(0.02)
-            .grace(Duration.ofSeconds(2)).form(Duration.ofSeconds(3)).churn(Duration.ofSeconds(8))
+        return ChurnConfig.builder().mode(Mode.SIM).nodes(24).items(8).itemBytes(512).chanceToDie(0.02)
+            .grace(Duration.ofSeconds(2)).form(Duration.ofSeconds(3)).churn(Duration.ofSeconds(6))
             .settle(Duration.ofSeconds(5)).seed(seed).build();
     }
 
@@ -52,8 +54,8 @@ class AttackSimTest {
 
     @Test
     void shouldRepeatAnAttackedRunExactlyFromItsSeed() {
-        ChurnResult first = run(Attack.ALL, 0.2);
-        ChurnResult second = run(Attack.ALL, 0.2);
+        ChurnResult first = run(Attack.TRIM, 0.25);
+        ChurnResult second = run(Attack.TRIM, 0.25);
 
         assertThat(second.traceHash()).as(described(first)).isEqualTo(first.traceHash()).isPresent();
         assertThat(second.attack().counters()).isEqualTo(first.attack().counters());
@@ -61,17 +63,17 @@ class AttackSimTest {
 
     @Test
     void shouldSendTrimsThatHonestMembersObey() {
-        ChurnResult result = run(Attack.TRIM, 0.2);
+        ChurnResult result = run(Attack.TRIM, 0.25);
 
         assertThat(result.attack().maliciousNodes()).isEqualTo(6);
-        assertThat(result.summaryLine()).contains("malicious=0.2 attack=trim maliciousNodes=6");
+        assertThat(result.summaryLine()).contains("malicious=0.25 attack=trim maliciousNodes=6");
         assertThat(counter(result, "trim.sent:butter/pcg/trim")).as(described(result)).isPositive();
         assertThat(counter(result, "trim.dropped")).as(described(result)).isPositive();
     }
 
     @Test
     void shouldMakeHonestNodesKeepAndServeTombstonesSignedByTheAttacker() {
-        ChurnResult result = run(Attack.TOMBSTONE, 0.2);
+        ChurnResult result = run(Attack.TOMBSTONE, 0.25);
 
         assertThat(counter(result, "tombstone.sent:butter/pcg/delete")).as(described(result)).isPositive();
         assertThat(counter(result, "tombstone.applied")).as(described(result)).isPositive();
@@ -80,7 +82,7 @@ class AttackSimTest {
 
     @Test
     void shouldLetSybilsClaimGroupsAndTrimTheirHonestMembers() {
-        ChurnResult result = run(Attack.SYBIL_LEADER, 0.2);
+        ChurnResult result = run(Attack.SYBIL_LEADER, 0.25);
 
         assertThat(counter(result, "sybil-leader.sent:butter/pcg/store")).as(described(result)).isPositive();
         assertThat(counter(result, "sybil-leader.sent:butter/pcg/beat")).as(described(result)).isPositive();
@@ -89,20 +91,22 @@ class AttackSimTest {
 
     @Test
     void shouldDrawQueriesAndFetchesWithAllOnesSummaries() {
-        ChurnResult result = run(Attack.LYING_SUMMARY, 0.2);
+        ChurnResult result = run(Attack.LYING_SUMMARY, 0.25);
 
         assertThat(counter(result, "lying-summary.sent:butter/retrieve/summary")).as(described(result)).isPositive();
         assertThat(counter(result, "lying-summary.queriesSwallowed") + counter(result, "lying-summary.emptyFetches"))
             .as(described(result)).isPositive();
     }
 
+    /** Longer than the global per-test limit: every flooded tombstone is an Ed25519 signature and checks. */
     @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void shouldFloodWithQueriesTombstonesAndBurstsWithinItsBounds() {
-        ChurnResult result = run(Attack.FLOOD, 0.2);
+        ChurnResult result = run(Attack.FLOOD, 0.25);
         Map<String, Long> counters = result.attack().counters();
 
         assertThat(counter(result, "flood.sent:butter/retrieve/query")).as(described(result))
-            .isPositive().isLessThanOrEqualTo(6L * FloodAttack.MAX_QUERIES * 30);
+            .isPositive().isLessThanOrEqualTo(6L * FloodAttack.MAX_QUERIES * 24);
         assertThat(counter(result, "flood.sent:butter/pcg/beat")).as(described(result)).isPositive();
         assertThat(counters.getOrDefault("flood.sent", 0L)).as(described(result))
             .isLessThanOrEqualTo(6L * Attacker.MAX_SENDS);
