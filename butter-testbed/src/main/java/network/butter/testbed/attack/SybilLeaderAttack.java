@@ -16,7 +16,9 @@ import network.butter.store.ContentId;
  * ({@link SybilIds}), claims membership of every group it learns of (a store with the block's stamp and data, which
  * a fetch hands to anyone, then heartbeats naming the group), so the members count it live and, its id being the
  * highest, take it for their leader and stop repairing. It never recruits, and it trims the honest members with
- * {@code TRIM(block, r=1)}. Its own heartbeat answers keep claiming every group it joined.
+ * {@code TRIM(block, r=1)}. Its own heartbeat answers keep claiming every group it joined. When recruited, it
+ * answers "stored" but keeps only the claim (stamp, data, members), never a copy its honest storage would serve
+ * or repair.
  */
 public final class SybilLeaderAttack implements AttackBehaviour {
 
@@ -87,6 +89,20 @@ public final class SybilLeaderAttack implements AttackBehaviour {
 
     @Override
     public LoopHandler intercept(String route, LoopHandler honest, Attacker attacker) {
+        if (route.equals(PeerContentGroups.STORE_ROUTE)) {
+            return request -> {
+                Wire.StoreOffer offer = Wire.storeOffer(request.payload());
+                ContentId block = offer.stamp().block();
+                if (claims.size() < MAX_CLAIMS && block.matches(offer.data())) {
+                    claims.putIfAbsent(block, new Claim(offer.stamp(), offer.data()));
+                    List<PeerAddress> holders = new ArrayList<>(offer.members());
+                    holders.add(request.from());
+                    attacker.intel().learnMembers(block, holders);
+                    attacker.intel().count("sybil-leader.recruited", 1);
+                }
+                return Reply.of(Wire.stored());
+            };
+        }
         if (!route.equals(PeerContentGroups.BEAT_ROUTE)) {
             return honest;
         }

@@ -67,6 +67,34 @@ final class Wire {
         return out.toByteArray();
     }
 
+    /** A store reply saying the copy was stored: status 0, no reason. */
+    static byte[] stored() {
+        return new PayloadWriter(3).u8(0).text("").toByteArray();
+    }
+
+    /**
+     * A store as the recruiter sent it.
+     *
+     * @param stamp   the owner's stamp
+     * @param members the group as the recruiter names it
+     * @param data    the block
+     */
+    record StoreOffer(OwnerStamp stamp, List<PeerAddress> members, byte[] data) {
+    }
+
+    /** Reads a store request. */
+    static StoreOffer storeOffer(byte[] payload) throws WireFormatException {
+        PayloadReader in = new PayloadReader(payload, "store request");
+        ContentId block = ContentId.fromBytes(in.raw(ContentId.LENGTH_BYTES));
+        PeerId owner = in.peerId();
+        OwnerStamp stamp = new OwnerStamp(block, owner, in.raw(64));
+        in.u8();
+        List<PeerAddress> members = in.addresses(64);
+        byte[] data = in.bytes();
+        in.end();
+        return new StoreOffer(stamp, members, data);
+    }
+
     /** A fetch reply saying the block is gone, showing {@code tombstone}. */
     static byte[] gone(Tombstone tombstone) {
         return new PayloadWriter(200).u8(GONE).raw(tombstone.encode()).addresses(List.of()).toByteArray();
