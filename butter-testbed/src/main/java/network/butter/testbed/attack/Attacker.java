@@ -2,10 +2,13 @@ package network.butter.testbed.attack;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import network.butter.api.Node;
 import network.butter.api.Reply;
 import network.butter.api.Request;
 import network.butter.env.Cancellable;
@@ -18,6 +21,7 @@ import network.butter.protocol.Protocol;
 import network.butter.protocol.ProtocolContext;
 import network.butter.retrieve.HeldContent;
 import network.butter.retrieve.Retrieval;
+import network.butter.retrieve.RetrievalConfig;
 import network.butter.retrieve.Search;
 import network.butter.store.ContentId;
 import network.butter.wire.WireFormatException;
@@ -67,8 +71,8 @@ public final class Attacker implements Protocol {
      *
      * @return the attacker
      */
-    public static Attacker install(network.butter.api.Node node, List<AttackBehaviour> behaviours, Intel intel,
-                                   PeerContentGroups storage, network.butter.retrieve.RetrievalConfig retrievalConfig) {
+    public static Attacker install(Node node, List<AttackBehaviour> behaviours, Intel intel, PeerContentGroups storage,
+                                   RetrievalConfig retrievalConfig) {
         Attacker attacker = new Attacker(behaviours, intel, storage);
         HeldContent held = storage;
         for (AttackBehaviour behaviour : behaviours) {
@@ -104,7 +108,7 @@ public final class Attacker implements Protocol {
         ticks++;
         sentThisTick = 0;
         searchesThisTick = 0;
-        for (ContentId block : storage.heldBlocks()) {
+        for (ContentId block : heldBlocks()) {
             intel.learnMembers(block, storage.alsoHeldBy(block));
         }
         for (AttackBehaviour behaviour : behaviours) {
@@ -140,7 +144,7 @@ public final class Attacker implements Protocol {
     private void learnQueried(Request request) {
         byte[] payload = request.payload();
         if (payload.length >= 16 + ContentId.LENGTH_BYTES) {
-            intel.learnBlock(ContentId.fromBytes(java.util.Arrays.copyOfRange(payload, 16, 16 + ContentId.LENGTH_BYTES)));
+            intel.learnBlock(ContentId.fromBytes(Arrays.copyOfRange(payload, 16, 16 + ContentId.LENGTH_BYTES)));
         }
     }
 
@@ -219,6 +223,14 @@ public final class Attacker implements Protocol {
             }
         }
         return hosts;
+    }
+
+    /**
+     * The blocks this node's honest storage holds, in id order: the storage's own set iterates in an order that
+     * changes from one JVM to the next, and a simulated run must repeat exactly from its seed.
+     */
+    public List<ContentId> heldBlocks() {
+        return List.copyOf(new TreeSet<>(storage.heldBlocks()));
     }
 
     /** The shared intel of the run's attackers. */

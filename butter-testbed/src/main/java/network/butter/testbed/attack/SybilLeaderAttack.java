@@ -117,7 +117,7 @@ public final class SybilLeaderAttack implements AttackBehaviour {
                     held.put(block, group);
                 }
             });
-            for (ContentId block : attacker.storage().heldBlocks()) {
+            for (ContentId block : attacker.heldBlocks()) {
                 List<PeerAddress> group = new ArrayList<>();
                 group.add(attacker.context().self());
                 group.addAll(attacker.storage().alsoHeldBy(block));
