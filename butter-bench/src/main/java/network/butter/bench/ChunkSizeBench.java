@@ -235,7 +235,7 @@ public final class ChunkSizeBench implements Callable<Integer> {
 
             byte[] content = new byte[(int) contentBytes];
             new SplittableRandom(System.nanoTime()).nextBytes(content);
-            Set<ContentId> blocks = new Chunker(chunkBytes).split(content).chunks().keySet();
+            Set<ContentId> blocks = new Chunker(chunkBytes).split(content, members.getFirst().node().id().toBytes()).chunks().keySet();
 
             Map<String, Long> beforePut = routeTotals(members);
             long putStart = System.nanoTime();

@@ -11,11 +11,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import network.butter.testbed.ChurnConfig;
 import network.butter.testbed.ChurnResult;
+import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
 import network.butter.testbed.Testbed;
 import network.butter.testbed.TestbedReport;
 import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.attack.Attack;
+import network.butter.health.HealthConfig;
 import network.butter.persist.PcgConfig;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.LocalOnlyStorage;
@@ -101,6 +103,13 @@ final class TestbedCommand implements Callable<Integer> {
             + "0 for none.")
     private double loss;
 
+    @Option(names = "--deaths", converter = DeathsConverter.class, defaultValue = "crash",
+        paramLabel = "crash|silent|mixed",
+        description = "How churn kills nodes. crash: peers see the connection reset at once. silent (sim only): the "
+            + "node's links go dark, no reset, no refusal; frames to it vanish and dials time out, as after a power "
+            + "loss. mixed (sim only): each death crash or silent, 50/50 from the seed. Default: ${DEFAULT-VALUE}.")
+    private Deaths deaths;
+
     @Option(names = "--protocol", defaultValue = "pcg", paramLabel = "pcg|local-only",
         description = "Data protocol under test: pcg (Peer Content Groups, Butter's storage) or local-only (the "
             + "unreplicated baseline). Default: ${DEFAULT-VALUE}.")
@@ -129,6 +138,11 @@ final class TestbedCommand implements Callable<Integer> {
         description = "What malicious nodes do (see docs/EXPERIMENTS.md). Default: ${DEFAULT-VALUE}.")
     private String attack;
 
+    @Option(names = "--failure-detector", paramLabel = "",
+        description = "pcg: run the failure detector on every node (SWIM probes, suspicion, local health), so that "
+            + "silent deaths are confirmed and reported to the storage; see docs/ARCHITECTURE.md.")
+    private boolean failureDetector;
+
     @Option(names = "--out", defaultValue = "testbed-out", paramLabel = "DIR",
         description = "Directory for the CSV time series and the PNG chart; created if missing.")
     private Path out;
@@ -154,6 +168,7 @@ final class TestbedCommand implements Callable<Integer> {
                 .bootstrapPeers(bootstrapPeers)
                 .partitionGroups(partitionGroups)
                 .lossProbability(loss)
+                .deaths(deaths)
                 .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
@@ -168,12 +183,18 @@ final class TestbedCommand implements Callable<Integer> {
     DataProtocol dataProtocol() {
         try {
             return switch (protocol.toLowerCase(Locale.ROOT)) {
-                case "local-only" -> new LocalOnlyStorage();
+                case "local-only" -> {
+                    if (failureDetector) {
+                        throw new IllegalArgumentException("--failure-detector needs --protocol pcg");
+                    }
+                    yield new LocalOnlyStorage();
+                }
                 case "pcg" -> {
                     PcgConfig pcg = PcgConfig.defaults().withReplication(replication)
                         .withHeartbeatIntervalMs(heartbeat.toMillis());
-                    yield new PcgStorage(maxReplication > replication
+                    PcgStorage storage = new PcgStorage(maxReplication > replication
                         ? pcg.withAdaptiveReplication(maxReplication, pcg.targetLossPerDay()) : pcg);
+                    yield failureDetector ? storage.withFailureDetector(HealthConfig.defaults()) : storage;
                 }
                 default -> throw new IllegalArgumentException("unknown protocol '" + protocol + "': use pcg or local-only");
             };
@@ -234,6 +255,18 @@ final class TestbedCommand implements Callable<Integer> {
         public Mode convert(String text) {
             try {
                 return Mode.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** For {@code --deaths}: {@code crash}, {@code silent} or {@code mixed}, in any case. */
+    static final class DeathsConverter implements ITypeConverter<Deaths> {
+        @Override
+        public Deaths convert(String text) {
+            try {
+                return Deaths.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -99,6 +99,31 @@ class NodeStorageOptionsTest {
         assertThat(exitCode).hasValue(0);
     }
 
+    @Test
+    void shouldRefuseASecondNodeOnADataDirectoryInUseAsOneErrorLine() throws InterruptedException {
+        Path dataDirectory = tempDir.resolve("shared");
+        StringWriter err = new StringWriter();
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        CommandLine cli = ButterCli.commandLine().setOut(new PrintWriter(new StringWriter(), true))
+            .setErr(new PrintWriter(err, true));
+        Thread first = Thread.ofPlatform().name("first-butter-node").start(() -> exitCode.set(cli.execute(
+            "node", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory.toString())));
+        try {
+            await().atMost(BOUND).until(() -> err.toString().contains("running"));
+
+            Result second = butter("node", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory.toString());
+
+            assertThat(second.exitCode()).as("exit code; stderr: %s", second.err()).isEqualTo(1);
+            assertThat(second.err().lines()).singleElement().asString()
+                .startsWith("error: the data directory " + dataDirectory.toAbsolutePath() + " is in use by another node");
+            assertThat(second.out()).isEmpty();
+        } finally {
+            first.interrupt();
+        }
+        assertThat(first.join(BOUND)).as("the first butter node stopped within %s", BOUND).isTrue();
+        assertThat(exitCode).hasValue(0);
+    }
+
     private static Result butter(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import network.butter.testbed.ChurnConfig;
+import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
 import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.attack.Attack;
@@ -136,6 +137,8 @@ class TestbedCommandTest {
         "--mode real --churn 1h | churn must be whole seconds from 0s to 300s in real mode",
         "--mode real --partition 2 | need the simulator",
         "--mode real --loss 0.1 | need the simulator",
+        "--mode real --deaths silent | silent deaths need the simulator",
+        "--protocol local-only --failure-detector | --failure-detector needs --protocol pcg",
         "--settle 1500ms | settle must be whole seconds",
         "--items 0 | items must be",
         "--partition 1 | partition groups must be",
@@ -194,6 +197,23 @@ class TestbedCommandTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("--mode", "--nodes", "--items", "--item-bytes", "--chance-to-die", "1/50",
             "--grace", "--churn", "--settle", "--form", "--seed", "--out", "testbed-out", "--partition", "--loss",
-            "--malicious", "--attack", "sybil-leader");
+            "--deaths=crash|silent|mixed", "--failure-detector", "--malicious", "--attack", "sybil-leader");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"crash, CRASH", "SILENT, SILENT", "mixed, MIXED"})
+    void shouldReadTheKindOfDeath(String text, Deaths expected) {
+        assertThat(parse("--deaths", text).deaths()).isEqualTo(expected);
+        assertThat(parse().deaths()).isEqualTo(Deaths.CRASH);
+    }
+
+    @Test
+    void shouldRunSilentDeathsWithTheFailureDetectorAndSayHowNodesDied(@TempDir Path out) {
+        Result result = butter("testbed", "--nodes", "20", "--items", "5", "--chance-to-die", "1/10", "--grace", "1s",
+            "--form", "1s", "--churn", "5s", "--settle", "1s", "--seed", "3", "--deaths", "silent",
+            "--failure-detector", "--out", out.toString());
+
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
+        assertThat(result.out()).contains("protocol=pcg-r3+fd", "deathMode=silent silent=", "bytes=", "msgs/node/s=");
     }
 }

@@ -42,6 +42,7 @@ public class ButterException extends RuntimeException {
             case HANDLER_FAILED, HANDLER_TIMEOUT -> new RemoteHandlerException(peer, route, code, message);
             case PAYLOAD_TOO_LARGE -> new PayloadTooLargeException(where + ": " + message);
             case OVERLOADED -> new OverloadedException(where + ": " + message);
+            case RATE_LIMITED -> RateLimitedException.fromRemote(where + ": " + message, message);
             case SHUTTING_DOWN -> new PeerUnreachableException(peer, "it is shutting down: " + message, null);
             default -> new ButterException(code, where + " failed with " + code + ": " + message, null);
         };

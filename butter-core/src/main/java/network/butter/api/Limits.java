@@ -15,10 +15,22 @@ import network.butter.wire.FrameCodec;
  * @param requestTimeout        default time a caller waits for an answer
  * @param maxHandlerTime        longest a handler may run, whatever the caller's timeout
  * @param idleTimeout           a connection with no traffic and nothing in flight for this long is closed
+ * @param maxUnauthenticatedConnections inbound connections still in their TLS handshake or waiting for the peer's
+ *                              HELLO, a budget of their own apart from {@code maxConnections}: when it is full the
+ *                              oldest of them is closed to make room, so that half-open garbage can never keep an
+ *                              honest newcomer out
+ * @param maxUnauthenticatedPerIp unauthenticated inbound connections from one source address; more are refused at
+ *                              once, so one host cannot flush everyone else's handshakes out of the budget
+ * @param maxInboundPerIp       authenticated inbound connections from one source address; more are refused with
+ *                              GOAWAY OVERLOADED, so one host with many throwaway keys cannot fill
+ *                              {@code maxConnections}
+ * @param handshakeTimeout      how long an inbound or outbound connection may take from TCP connect to the
+ *                              peer's HELLO (TLS handshake included) before it is closed
  */
 public record Limits(int maxFrameBytes, int maxConnections, int maxInFlightPerPeer, int maxQueuedPerPeer,
                      int maxConcurrentHandlers, Duration requestTimeout, Duration maxHandlerTime,
-                     Duration idleTimeout) {
+                     Duration idleTimeout, int maxUnauthenticatedConnections, int maxUnauthenticatedPerIp,
+                     int maxInboundPerIp, Duration handshakeTimeout) {
 
     /** Memory budget used when none is given: 512 MiB. */
     public static final long DEFAULT_MEMORY_BUDGET_BYTES = 512L * 1024 * 1024;
@@ -41,6 +53,10 @@ public record Limits(int maxFrameBytes, int maxConnections, int maxInFlightPerPe
         requirePositive("requestTimeout", requestTimeout);
         requirePositive("maxHandlerTime", maxHandlerTime);
         requirePositive("idleTimeout", idleTimeout);
+        requirePositive("maxUnauthenticatedConnections", maxUnauthenticatedConnections);
+        requirePositive("maxUnauthenticatedPerIp", maxUnauthenticatedPerIp);
+        requirePositive("maxInboundPerIp", maxInboundPerIp);
+        requirePositive("handshakeTimeout", handshakeTimeout);
     }
 
     /**
@@ -49,6 +65,13 @@ public record Limits(int maxFrameBytes, int maxConnections, int maxInFlightPerPe
      * <p>A frame may use 1/512 of the budget (64 KiB to 16 MiB: 1 MiB at the default 512 MiB). Connections may
      * use a quarter of it, each counted at one frame plus 64 KiB of TLS and socket buffers. Handlers may
      * use another quarter, each counted at a request and a reply frame. The rest is for the data layers.
+     *
+     * <p>Connections not yet authenticated (TLS handshake or HELLO under way) hold no frame yet, only TLS and socket
+     * buffers: they get 1/128 of the budget at 64 KiB each (64 at 512 MiB, 8 to 1024), a quarter of those per source
+     * address (at least 2), and 5 s from connect to HELLO. One source address may hold a quarter of
+     * {@code maxConnections} authenticated inbound connections (at least 2: 30 at 512 MiB). A quarter, not less: a
+     * home or office behind one address, or a machine running many nodes, must not be refused in a burst of
+     * handshakes; one host still cannot take more than a quarter of either budget.
      *
      * @param budgetBytes the memory budget, at least 16 MiB
      */
@@ -59,8 +82,10 @@ public record Limits(int maxFrameBytes, int maxConnections, int maxInFlightPerPe
         int frame = (int) clamp(budgetBytes / 512, 64 * KIB, 16 * MIB);
         int connections = (int) clamp(budgetBytes / 4 / (frame + 64 * KIB), 8, 4096);
         int handlers = (int) clamp(budgetBytes / 4 / (2L * frame), 64, 10_000);
+        int unauthenticated = (int) clamp(budgetBytes / 128 / (64 * KIB), 8, 1024);
         return new Limits(frame, connections, Math.min(64, handlers), 1024, handlers,
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5));
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(5),
+            unauthenticated, Math.max(2, unauthenticated / 4), Math.max(2, connections / 4), Duration.ofSeconds(5));
     }
 
     /** The limits for {@link #DEFAULT_MEMORY_BUDGET_BYTES}. */
@@ -71,49 +96,85 @@ public record Limits(int maxFrameBytes, int maxConnections, int maxInFlightPerPe
     /** A copy with another maximum frame size. */
     public Limits withMaxFrameBytes(int value) {
         return new Limits(value, maxConnections, maxInFlightPerPeer, maxQueuedPerPeer, maxConcurrentHandlers,
-            requestTimeout, maxHandlerTime, idleTimeout);
+            requestTimeout, maxHandlerTime, idleTimeout,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, maxInboundPerIp, handshakeTimeout);
     }
 
     /** A copy with another connection limit. */
     public Limits withMaxConnections(int value) {
         return new Limits(maxFrameBytes, value, maxInFlightPerPeer, maxQueuedPerPeer, maxConcurrentHandlers,
-            requestTimeout, maxHandlerTime, idleTimeout);
+            requestTimeout, maxHandlerTime, idleTimeout,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, maxInboundPerIp, handshakeTimeout);
     }
 
     /** A copy with another per-peer in-flight limit. */
     public Limits withMaxInFlightPerPeer(int value) {
         return new Limits(maxFrameBytes, maxConnections, value, maxQueuedPerPeer, maxConcurrentHandlers,
-            requestTimeout, maxHandlerTime, idleTimeout);
+            requestTimeout, maxHandlerTime, idleTimeout,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, maxInboundPerIp, handshakeTimeout);
     }
 
     /** A copy with another per-peer queue length. */
     public Limits withMaxQueuedPerPeer(int value) {
         return new Limits(maxFrameBytes, maxConnections, maxInFlightPerPeer, value, maxConcurrentHandlers,
-            requestTimeout, maxHandlerTime, idleTimeout);
+            requestTimeout, maxHandlerTime, idleTimeout,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, maxInboundPerIp, handshakeTimeout);
     }
 
     /** A copy with another limit on concurrent handlers. */
     public Limits withMaxConcurrentHandlers(int value) {
         return new Limits(maxFrameBytes, maxConnections, maxInFlightPerPeer, maxQueuedPerPeer, value,
-            requestTimeout, maxHandlerTime, idleTimeout);
+            requestTimeout, maxHandlerTime, idleTimeout,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, maxInboundPerIp, handshakeTimeout);
     }
 
     /** A copy with another default request timeout. */
     public Limits withRequestTimeout(Duration value) {
         return new Limits(maxFrameBytes, maxConnections, maxInFlightPerPeer, maxQueuedPerPeer, maxConcurrentHandlers,
-            value, maxHandlerTime, idleTimeout);
+            value, maxHandlerTime, idleTimeout,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, maxInboundPerIp, handshakeTimeout);
     }
 
     /** A copy with another handler deadline. */
     public Limits withMaxHandlerTime(Duration value) {
         return new Limits(maxFrameBytes, maxConnections, maxInFlightPerPeer, maxQueuedPerPeer, maxConcurrentHandlers,
-            requestTimeout, value, idleTimeout);
+            requestTimeout, value, idleTimeout,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, maxInboundPerIp, handshakeTimeout);
     }
 
     /** A copy with another idle timeout. */
     public Limits withIdleTimeout(Duration value) {
         return new Limits(maxFrameBytes, maxConnections, maxInFlightPerPeer, maxQueuedPerPeer, maxConcurrentHandlers,
-            requestTimeout, maxHandlerTime, value);
+            requestTimeout, maxHandlerTime, value,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, maxInboundPerIp, handshakeTimeout);
+    }
+
+    /** A copy with another budget for connections still in their handshake. */
+    public Limits withMaxUnauthenticatedConnections(int value) {
+        return new Limits(maxFrameBytes, maxConnections, maxInFlightPerPeer, maxQueuedPerPeer, maxConcurrentHandlers,
+            requestTimeout, maxHandlerTime, idleTimeout,
+            value, maxUnauthenticatedPerIp, maxInboundPerIp, handshakeTimeout);
+    }
+
+    /** A copy with another limit on unauthenticated connections from one source address. */
+    public Limits withMaxUnauthenticatedPerIp(int value) {
+        return new Limits(maxFrameBytes, maxConnections, maxInFlightPerPeer, maxQueuedPerPeer, maxConcurrentHandlers,
+            requestTimeout, maxHandlerTime, idleTimeout,
+            maxUnauthenticatedConnections, value, maxInboundPerIp, handshakeTimeout);
+    }
+
+    /** A copy with another limit on authenticated inbound connections from one source address. */
+    public Limits withMaxInboundPerIp(int value) {
+        return new Limits(maxFrameBytes, maxConnections, maxInFlightPerPeer, maxQueuedPerPeer, maxConcurrentHandlers,
+            requestTimeout, maxHandlerTime, idleTimeout,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, value, handshakeTimeout);
+    }
+
+    /** A copy with another deadline from TCP connect to the peer's HELLO. */
+    public Limits withHandshakeTimeout(Duration value) {
+        return new Limits(maxFrameBytes, maxConnections, maxInFlightPerPeer, maxQueuedPerPeer, maxConcurrentHandlers,
+            requestTimeout, maxHandlerTime, idleTimeout,
+            maxUnauthenticatedConnections, maxUnauthenticatedPerIp, maxInboundPerIp, value);
     }
 
     private static long clamp(long value, long min, long max) {

@@ -10,13 +10,24 @@ import java.util.Map;
  * @param repliesSent         answers (success or failure) this node sent
  * @param repliesReceived     answers this node received for its own requests
  * @param requestsSentByRoute requests sent, per route
+ * @param bytesSent           bytes of the requests and answers this node sent (whole frames, length field
+ *                            included; cancels and connection set-up are not counted)
+ * @param sentByRoute         requests and answers sent, messages and bytes, per route; answers to requests on a
+ *                            route this node does not serve are counted under {@link #UNKNOWN_ROUTE}
  */
 public record NodeStats(long requestsSent, long requestsReceived, long repliesSent, long repliesReceived,
-                        Map<String, Long> requestsSentByRoute) {
+                        Map<String, Long> requestsSentByRoute, long bytesSent, Map<String, RouteTraffic> sentByRoute) {
 
-    /** Copies the map so the snapshot cannot change. */
+    /**
+     * Where answers to requests on routes this node does not serve are counted: peers choose those routes, so
+     * counting each under its own name would let them grow the map without bound.
+     */
+    public static final String UNKNOWN_ROUTE = "(unknown)";
+
+    /** Copies the maps so the snapshot cannot change. */
     public NodeStats {
         requestsSentByRoute = Map.copyOf(requestsSentByRoute);
+        sentByRoute = Map.copyOf(sentByRoute);
     }
 
     /**

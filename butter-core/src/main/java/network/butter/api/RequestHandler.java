@@ -2,8 +2,9 @@ package network.butter.api;
 
 /**
  * Serves one route. Handlers run on their own virtual thread, so they may block (disk, other requests);
- * whatever they throw is reported to the caller as a {@link RemoteHandlerException} and logged here, and the
- * node keeps serving.
+ * whatever they throw is reported to the caller as a {@link RemoteHandlerException} and the node keeps serving.
+ * Only a {@link PublicException}'s message reaches the caller; anything else is logged here in full under an
+ * incident id, and the caller gets only {@code "internal error (incident ID)"}, so internals never leave the node.
  */
 @FunctionalInterface
 public interface RequestHandler {
@@ -12,7 +13,8 @@ public interface RequestHandler {
      * Answers a request.
      *
      * @return the reply; must fit in one frame
-     * @throws Exception any failure, reported to the caller with its type and message
+     * @throws Exception any failure: a {@link PublicException} is reported with its message, anything else as an
+     *                   internal error with an incident id
      */
     Reply handle(Request request) throws Exception;
 }

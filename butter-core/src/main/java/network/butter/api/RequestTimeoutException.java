@@ -5,6 +5,7 @@ import network.butter.wire.ErrorCode;
 /** No answer arrived within the request's timeout. The peer is told to stop working on it. */
 public final class RequestTimeoutException extends ButterException {
 
+    private final String route;
     private final long timeoutMs;
 
     /**
@@ -14,7 +15,13 @@ public final class RequestTimeoutException extends ButterException {
      */
     public RequestTimeoutException(Object peer, String route, long timeoutMs) {
         super(ErrorCode.UNKNOWN, "no answer from " + peer + " to '" + route + "' within " + timeoutMs + " ms", null);
+        this.route = route;
         this.timeoutMs = timeoutMs;
+    }
+
+    /** The route that was called: a failure detector tells its own probes' timeouts from the others by it. */
+    public String route() {
+        return route;
     }
 
     /** How long the caller waited, in milliseconds. */

@@ -8,14 +8,17 @@ import java.util.List;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.wire.ErrorCode;
+import network.butter.wire.PayloadReader;
 import network.butter.wire.WireFormatException;
 
 /**
  * A peer-exchange answer: some of a node's known hosts.
  *
  * <pre>
- *  count u8 | count × ( peer id (32 bytes) | hostLen u8 | host (ASCII) | port u16 )
+ *  count u8 | count × ( peer id (32 bytes) | hostLen u8 | host | port u16 )
  * </pre>
+ *
+ * A host must pass {@link PayloadReader#hostProblem}, like every address on the wire.
  */
 public final class HostSample {
 
@@ -55,6 +58,10 @@ public final class HostSample {
                 in.get(id);
                 byte[] name = new byte[in.get() & 0xFF];
                 in.get(name);
+                String problem = PayloadReader.hostProblem(name);
+                if (problem != null) {
+                    throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "bad address in host sample: " + problem);
+                }
                 int port = in.getShort() & 0xFFFF;
                 hosts.add(new PeerAddress(PeerId.fromBytes(id), new String(name, StandardCharsets.US_ASCII), port));
             }

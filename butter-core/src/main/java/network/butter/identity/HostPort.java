@@ -1,5 +1,6 @@
 package network.butter.identity;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -10,6 +11,9 @@ import java.util.Objects;
  * @param port TCP port, 1–65535
  */
 public record HostPort(String host, int port) {
+
+    /** Longest host name or IP literal, in characters: a DNS name takes at most 253. */
+    public static final int MAX_HOST_CHARS = 255;
 
     /** Validates the parts. */
     public HostPort {
@@ -23,7 +27,7 @@ public record HostPort(String host, int port) {
     }
 
     /**
-     * Parses {@code host:port} or {@code [ipv6]:port}.
+     * Parses {@code host:port} or {@code [ipv6]:port}; the host must pass {@link #hostProblem}.
      *
      * @throws IllegalArgumentException naming what is wrong with the text
      */
@@ -46,11 +50,37 @@ public record HostPort(String host, int port) {
             host = text.substring(0, colon);
             port = text.substring(colon + 1);
         }
+        String problem = hostProblem(host);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem + " in '" + text + "'");
+        }
         try {
             return new HostPort(host, Integer.parseInt(port));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("port must be a number, got '" + port + "' in '" + text + "'", e);
         }
+    }
+
+    /**
+     * Why {@code host}, read from outside (a command line, a peer), is not a host name or IP literal, or null if it
+     * may be one: 1 to {@value #MAX_HOST_CHARS} characters from {@code A-Z a-z 0-9 . - _ : %} (the last two for IPv6
+     * literals and their zones). Anything else cannot be dialled, and brackets, spaces or {@code @} would make the
+     * text form of an address ambiguous.
+     */
+    public static String hostProblem(String host) {
+        if (host.isEmpty() || host.length() > MAX_HOST_CHARS) {
+            return "a host of " + host.length() + " characters (1 to " + MAX_HOST_CHARS + ")";
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || c == '.' || c == '-' || c == '_' || c == ':' || c == '%';
+            if (!ok) {
+                return String.format(Locale.ROOT,
+                    "character U+%04X at index %d is not allowed in a host (A-Z a-z 0-9 . - _ : %%)", (int) c, i);
+            }
+        }
+        return null;
     }
 
     /** {@code host:port}, with IPv6 hosts in brackets. */

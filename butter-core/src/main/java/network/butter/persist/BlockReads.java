@@ -39,10 +39,21 @@ final class BlockReads {
 
     private static final Logger log = LoggerFactory.getLogger(BlockReads.class);
 
-    private final PeerContentGroups pcg;
+    /** A lookup asks one peer at a time, and one more each time this long passes without an answer. */
+    static final long LOOKUP_HEDGE_MS = 300;
+    /** Most peers one lookup asks at once. */
+    static final int LOOKUP_PARALLELISM = 4;
+    /** Most updates in a row a read follows. */
+    static final int MAX_SUCCESSOR_HOPS = 8;
 
-    BlockReads(PeerContentGroups pcg) {
+    private final PcgNode pcg;
+    private final GroupTable table;
+    private final Tombstones tombstones;
+
+    BlockReads(PcgNode pcg, GroupTable table, Tombstones tombstones) {
         this.pcg = pcg;
+        this.table = table;
+        this.tombstones = tombstones;
     }
 
     /** Reads content, following updates, on the node loop. */
@@ -87,15 +98,21 @@ final class BlockReads {
 
         CompletableFuture<byte[]> get(ContentId id, int hops) {
             return fetchBlock(id, List.of(), options.strategy()).thenCompose(found -> {
-                if (!Manifest.looksLikeManifest(found.data)) {
-                    report(1, found.data.length, found.data.length);
-                    return CompletableFuture.completedFuture(found.data);
+                byte[] body = Chunker.body(found.data);
+                if (!Manifest.looksLikeManifest(body)) {
+                    report(1, body.length, body.length);
+                    return CompletableFuture.completedFuture(body);
                 }
                 Manifest manifest;
                 try {
-                    manifest = Manifest.decode(found.data);
+                    manifest = Manifest.decode(body);
                 } catch (WireFormatException e) {
                     return CompletableFuture.failedFuture(new StorageException(id, "block " + id + " is not a valid manifest: " + e.getMessage()));
+                }
+                try {
+                    Chunker.requireWithin(id, manifest, options.maxContentBytes());
+                } catch (IllegalStateException e) {
+                    return CompletableFuture.failedFuture(new StorageException(id, e.getMessage()));
                 }
                 int blocksTotal = 1 + manifest.chunks().size();
                 report(blocksTotal, 0, manifest.totalBytes());
@@ -109,7 +126,7 @@ final class BlockReads {
                 List<CompletableFuture<Found>> fetched = Bounded.run(indices, PeerContentGroups.BLOCKS_IN_FLIGHT, index -> {
                     List<PeerAddress> preferred = rotated(holders, index);
                     return fetchBlock(distinct.get(index), preferred, options.strategy()).thenApply(part -> {
-                        report(blocksTotal, part.data.length, manifest.totalBytes());
+                        report(blocksTotal, Chunker.body(part.data).length, manifest.totalBytes());
                         return part;
                     });
                 });
@@ -118,12 +135,13 @@ final class BlockReads {
                     chunks.put(distinct.get(i), fetched.get(i));
                 }
                 return CompletableFuture.allOf(fetched.toArray(new CompletableFuture<?>[0]))
-                    .thenApply(v -> Chunker.assemble(id, block -> block.equals(id) ? found.data : chunks.get(block).join().data));
+                    .thenApply(v -> Chunker.assemble(id, block -> block.equals(id) ? found.data : chunks.get(block).join().data,
+                        options.maxContentBytes()));
             }).exceptionallyCompose(error -> {
-                Throwable cause = PeerContentGroups.unwrap(error);
+                Throwable cause = PcgNode.unwrap(error);
                 if (cause instanceof Superseded moved) {
-                    if (hops >= PeerContentGroups.MAX_SUCCESSOR_HOPS) {
-                        return CompletableFuture.failedFuture(new StorageException(id, "more than " + PeerContentGroups.MAX_SUCCESSOR_HOPS
+                    if (hops >= MAX_SUCCESSOR_HOPS) {
+                        return CompletableFuture.failedFuture(new StorageException(id, "more than " + MAX_SUCCESSOR_HOPS
                             + " updates in a row from " + id + "; not following further"));
                     }
                     return get(moved.successor, hops + 1);
@@ -157,16 +175,16 @@ final class BlockReads {
      * a retrieval layer, the known hosts and the peers they point to).
      */
     CompletableFuture<Found> fetchBlock(ContentId id, List<PeerAddress> preferred, SearchStrategy strategy) {
-        Tombstone tombstone = pcg.tombstones.get(id);
+        Tombstone tombstone = tombstones.get(id);
         if (tombstone != null) {
             return CompletableFuture.failedFuture(gone(tombstone));
         }
-        Group group = pcg.groups.get(id);
+        Group group = table.get(id);
         if (group != null) {
             Optional<byte[]> local = pcg.store.get(id);
             if (local.isPresent()) {
                 return CompletableFuture.completedFuture(new Found(group.stamp, local.get(),
-                    pcg.addressesOf(group.view.knownMembers()), pcg.context.self()));
+                    table.addressesOf(group.view.knownMembers()), pcg.context.self()));
             }
         }
         return new Lookup(id, group, preferred, strategy).start();
@@ -208,7 +226,7 @@ final class BlockReads {
             seen.add(pcg.self);
             preferred.forEach(this::offer);
             if (group != null) {
-                pcg.addressesOf(group.view.knownMembers()).forEach(this::offer);
+                table.addressesOf(group.view.knownMembers()).forEach(this::offer);
             }
             if (retrieval == null) {
                 askAround();
@@ -253,8 +271,8 @@ final class BlockReads {
                 ask(queue.poll());
             }
             hedge.cancel();
-            if (!result.isDone() && inFlight > 0 && parallelism < PeerContentGroups.LOOKUP_PARALLELISM) {
-                hedge = pcg.context.loop().schedule(PeerContentGroups.LOOKUP_HEDGE_MS, () -> {
+            if (!result.isDone() && inFlight > 0 && parallelism < LOOKUP_PARALLELISM) {
+                hedge = pcg.context.loop().schedule(LOOKUP_HEDGE_MS, () -> {
                     parallelism++;
                     pump();
                 });
@@ -319,21 +337,27 @@ final class BlockReads {
             }
             switch (answer.status()) {
                 case FOUND -> {
-                    if (!id.matches(answer.data()) || !answer.stamp().block().equals(id) || !answer.stamp().valid()) {
+                    if (!answer.stamp().block().equals(id) || !answer.stamp().validFor(answer.data())) {
                         log.warn("{}: {} sent a corrupt or forged copy of {}; fetching it elsewhere",
                             pcg.self.shortForm(), peer, id);
                         return;
+                    }
+                    if (search != null) {
+                        search.fetched(peer.id(), true);
                     }
                     result.complete(new Found(answer.stamp(), answer.data(), answer.peers(), peer));
                 }
                 case GONE -> {
                     Tombstone tombstone = answer.tombstone();
                     if (tombstone.block().equals(id) && tombstone.valid()) {
-                        pcg.rememberTombstone(tombstone);
+                        tombstones.remember(tombstone);
                         result.completeExceptionally(gone(tombstone));
                     }
                 }
                 case ABSENT -> {
+                    if (search != null) {
+                        search.fetched(peer.id(), false);
+                    }
                     if (exhaustive) {
                         answer.peers().forEach(this::offer);
                     }

@@ -40,7 +40,7 @@ final class Bounded {
             }
             started.whenComplete((value, error) -> {
                 if (error != null) {
-                    results.get(index).completeExceptionally(PeerContentGroups.unwrap(error));
+                    results.get(index).completeExceptionally(PcgNode.unwrap(error));
                 } else {
                     results.get(index).complete(value);
                 }

@@ -15,36 +15,64 @@ final class Group {
     final OwnerStamp stamp;
     final int sizeBytes;
     final GroupView view;
+    /** The replication factor the group was created with; peers cannot change it later. */
+    final int replication;
     /** Candidates asked to join and not answered yet. */
     final Set<PeerId> recruiting = new HashSet<>();
     /** Surplus members asked to leave and not answered yet. */
     final Set<PeerId> trimming = new HashSet<>();
     /** Members lost to silence (maybe a partition), by when: probed now and then so split groups merge again. */
     final Map<PeerId, Long> formers = new LinkedHashMap<>();
-    /** The replication factor the group was created with (or last raised to). */
-    int replication;
+    /** Since when each former member had been a member: given back when it returns. */
+    private final Map<PeerId, Long> formerSeniority = new LinkedHashMap<>();
+    /** Peers that claimed to hold this block and are being asked to prove it. */
+    final Set<PeerId> verifying = new HashSet<>();
     /** Before this time (loop clock) the group neither recruits nor trims: after a restart, old members answer first. */
     long quietUntilMs;
+    /** Since when the group has been cold (loop clock), or -1: deputies step in when it stays cold. */
+    long coldSinceMs = -1;
+    /** Since when the group has been hot (loop clock), or -1: the leader trims only a group hot for a beat. */
+    long hotSinceMs = -1;
+    /** Since when this member has refused its leader's trims of a hot group (loop clock), or -1. */
+    long trimRefusedSinceMs = -1;
     /** Whether the membership changed since the record on disk was written. */
     boolean dirty = true;
 
-    Group(OwnerStamp stamp, int sizeBytes, PeerId self, int replication, long memberTimeoutMs) {
+    Group(OwnerStamp stamp, int sizeBytes, PeerId self, int replication, PcgConfig config, long nowMs) {
         this.stamp = stamp;
         this.sizeBytes = sizeBytes;
         this.replication = replication;
-        this.view = new GroupView(stamp.block(), self, replication, memberTimeoutMs);
+        this.view = new GroupView(stamp.block(), self, replication, config.memberTimeoutMs(),
+            config.maxMembersPerGroup(), nowMs);
     }
 
     /** Keeps a member that went silent as a former one, at most {@link #MAX_FORMERS}, the oldest dropped first. */
     void remember(PeerId member, long nowMs) {
+        remember(member, nowMs, view.seniorityOf(member));
+    }
+
+    /** {@link #remember(PeerId, long)} for a member already dropped from the view, with its seniority. */
+    void remember(PeerId member, long nowMs, long seniority) {
         formers.remove(member);
         formers.put(member, nowMs);
+        formerSeniority.put(member, seniority);
         if (formers.size() > MAX_FORMERS) {
             formers.remove(formers.keySet().iterator().next());
+        }
+        formerSeniority.keySet().retainAll(formers.keySet());
+    }
+
+    /** A former member was heard from again: it is live, with the seniority it had. */
+    void welcomeBack(PeerId member, long nowMs) {
+        Long seniority = formerSeniority.remove(member);
+        formers.remove(member);
+        if (view.heard(member, nowMs) && seniority != null) {
+            view.restoreSeniority(member, seniority);
         }
     }
 
     ContentId block() {
         return stamp.block();
     }
+
 }

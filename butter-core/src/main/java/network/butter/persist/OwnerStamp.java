@@ -5,6 +5,7 @@ import java.util.Objects;
 import network.butter.env.Signer;
 import network.butter.identity.PeerId;
 import network.butter.store.ContentId;
+import network.butter.store.OwnedBlock;
 import network.butter.wire.PayloadReader;
 import network.butter.wire.PayloadWriter;
 import network.butter.wire.WireFormatException;
@@ -39,6 +40,15 @@ public record OwnerStamp(ContentId block, PeerId owner, byte[] signature) {
     /** Whether the signature is the owner's signature of this block. */
     public boolean valid() {
         return owner.verify(signed(block), signature);
+    }
+
+    /**
+     * Whether {@code data} is this block, owned by this stamp's owner, and the stamp is the owner's: what a member
+     * checks before taking a copy and a reader before trusting one.
+     */
+    public boolean validFor(byte[] data) {
+        return block.matches(data) && OwnedBlock.isOwned(data)
+            && java.util.Arrays.equals(OwnedBlock.owner(data), owner.toBytes()) && valid();
     }
 
     @Override

@@ -45,6 +45,21 @@ public record PcgConfig(int replication, int writeQuorum, long heartbeatInterval
      */
     public static final int STORE_OVERHEAD_BYTES = 4096;
 
+    /**
+     * Most of a store one owner's blocks may fill, so that one key (or a crowd of them acting together, each
+     * within its share) cannot take a node's whole store.
+     */
+    public static final double MAX_OWNER_SHARE = 0.25;
+
+    /** Most tombstones a node keeps for one owner; that owner's oldest go first. */
+    public static final int MAX_TOMBSTONES_PER_OWNER = 4_096;
+
+    /** Most tombstones a node keeps in all; when full, the owner with the most loses its oldest. */
+    public static final int MAX_TOMBSTONES = 65_536;
+
+    /** Most tombstones one heartbeat may carry; a beat with more is refused as malformed. */
+    public static final int MAX_TOMBSTONES_PER_BEAT = 64;
+
     /** Checks every value. */
     public PcgConfig {
         if (replication < 1 || replication > MAX_REPLICATION) {
@@ -84,6 +99,24 @@ public record PcgConfig(int replication, int writeQuorum, long heartbeatInterval
     /** r = 3, w = 2, 2 s heartbeats with 25 % palpitation, 2.5 beats to time out, 256 KiB chunks, no adaptation. */
     public static PcgConfig defaults() {
         return new PcgConfig(3, 2, 2_000, 0.25, 2.5, 2_000, DEFAULT_CHUNK_BYTES, 256, 3, 1e-6);
+    }
+
+    /**
+     * Most other members one group's view keeps: twice the largest replication, at least 8. A stranger beyond it is
+     * not admitted, so a crowd of ids cannot make one group's state grow.
+     */
+    public int maxMembersPerGroup() {
+        return Math.max(8, 2 * maxReplication);
+    }
+
+    /**
+     * Most groups a node belongs to: a group costs about 2 KiB of memory, and groups may use an eighth of the
+     * node's memory budget, which is 512 frames ({@code Limits.forMemoryBudget}): 32,768 groups at 1 MiB frames.
+     *
+     * @param maxFrameBytes the node's frame limit
+     */
+    public int maxGroups(int maxFrameBytes) {
+        return Math.max(1_024, maxFrameBytes / 32);
     }
 
     /** Silence after which a member counts as gone, in milliseconds. */

@@ -81,12 +81,30 @@ final class PcgMessages {
     record Entry(ContentId block, List<PeerAddress> members) {
     }
 
+    /** A challenge to prove possession of a shared block: answer with {@code SHA-256(nonce | block bytes)}. */
+    record Challenge(ContentId block, byte[] nonce) {
+        static final int NONCE_BYTES = 16;
+    }
+
+    /** The answer to a {@link Challenge}: the block, the challenge's nonce and the digest. */
+    record Proof(ContentId block, byte[] nonce, byte[] digest) {
+    }
+
     /**
      * A heartbeat, or the answer to one: the groups the sender shares with the receiver (with the members it
-     * knows), the blocks the receiver named that the sender does not hold, and tombstones the receiver needs.
+     * knows), the blocks the receiver named that the sender does not hold, tombstones the receiver needs, and
+     * optionally a possession challenge for the receiver and the proof answering the receiver's last challenge.
      * Addresses are sent once in a table and referred to by index.
      */
-    record Beat(List<Entry> held, List<ContentId> notHeld, List<Tombstone> tombstones) {
+    record Beat(List<Entry> held, List<ContentId> notHeld, List<Tombstone> tombstones, Challenge challenge, Proof proof) {
+        Beat(List<Entry> held, List<ContentId> notHeld, List<Tombstone> tombstones) {
+            this(held, notHeld, tombstones, null, null);
+        }
+
+        Beat with(Challenge newChallenge, Proof newProof) {
+            return new Beat(held, notHeld, tombstones, newChallenge, newProof);
+        }
+
         byte[] encode() {
             Map<PeerId, Integer> index = new LinkedHashMap<>();
             List<PeerAddress> table = new ArrayList<>();
@@ -110,6 +128,16 @@ final class PcgMessages {
             notHeld.forEach(block -> out.raw(block.toBytes()));
             out.u16(tombstones.size());
             tombstones.forEach(tombstone -> tombstone.write(out));
+            if (challenge == null) {
+                out.u8(0);
+            } else {
+                out.u8(1).raw(challenge.block().toBytes()).raw(challenge.nonce());
+            }
+            if (proof == null) {
+                out.u8(0);
+            } else {
+                out.u8(1).raw(proof.block().toBytes()).raw(proof.nonce()).raw(proof.digest());
+            }
             return out.toByteArray();
         }
 
@@ -139,13 +167,22 @@ final class PcgMessages {
             for (int i = 0; i < notHeldCount; i++) {
                 notHeld.add(ContentId.fromBytes(in.raw(ContentId.LENGTH_BYTES)));
             }
-            int tombstoneCount = in.count(MAX_ENTRIES, ContentId.LENGTH_BYTES + 32 + 1 + OwnerStamp.SIGNATURE_BYTES);
+            int tombstoneCount = in.count(PcgConfig.MAX_TOMBSTONES_PER_BEAT, Tombstone.MIN_BYTES);
             List<Tombstone> tombstones = new ArrayList<>(tombstoneCount);
             for (int i = 0; i < tombstoneCount; i++) {
                 tombstones.add(Tombstone.read(in));
             }
+            Challenge challenge = null;
+            if (flag(in, "challenge")) {
+                challenge = new Challenge(ContentId.fromBytes(in.raw(ContentId.LENGTH_BYTES)), in.raw(Challenge.NONCE_BYTES));
+            }
+            Proof proof = null;
+            if (flag(in, "proof")) {
+                proof = new Proof(ContentId.fromBytes(in.raw(ContentId.LENGTH_BYTES)), in.raw(Challenge.NONCE_BYTES),
+                    in.raw(ContentId.LENGTH_BYTES));
+            }
             in.end();
-            return new Beat(held, notHeld, tombstones);
+            return new Beat(held, notHeld, tombstones, challenge, proof);
         }
 
         boolean isEmpty() {
@@ -204,10 +241,13 @@ final class PcgMessages {
 
     // ---- trim: the leader asks a surplus member to leave ----
 
-    /** A hot group's leader asks the receiver to drop its copy, showing the members it sees live. */
-    record Trim(ContentId block, int replication, List<PeerAddress> live) {
+    /**
+     * A hot group's leader asks the receiver to drop its copy, showing the members it sees live. It names no
+     * replication factor: the receiver decides from its own view and the group's own factor.
+     */
+    record Trim(ContentId block, List<PeerAddress> live) {
         byte[] encode() {
-            PayloadWriter out = new PayloadWriter(40 + 48 * live.size()).raw(block.toBytes()).u8(replication);
+            PayloadWriter out = new PayloadWriter(40 + 48 * live.size()).raw(block.toBytes());
             out.addresses(live);
             return out.toByteArray();
         }
@@ -215,13 +255,9 @@ final class PcgMessages {
         static Trim decode(byte[] payload) throws WireFormatException {
             PayloadReader in = new PayloadReader(payload, "trim request");
             ContentId block = ContentId.fromBytes(in.raw(ContentId.LENGTH_BYTES));
-            int replication = in.u8();
-            if (replication < 1 || replication > PcgConfig.MAX_REPLICATION) {
-                throw in.malformed("replication " + replication);
-            }
             List<PeerAddress> live = in.addresses(MAX_MEMBERS);
             in.end();
-            return new Trim(block, replication, live);
+            return new Trim(block, live);
         }
     }
 
@@ -236,6 +272,14 @@ final class PcgMessages {
     static final byte REFUSED = 0;
 
     // ---- helpers ----
+
+    private static boolean flag(PayloadReader in, String what) throws WireFormatException {
+        int flag = in.u8();
+        if (flag > 1) {
+            throw in.malformed(what + " flag " + flag);
+        }
+        return flag == 1;
+    }
 
     private static <E extends Enum<E>> E readStatus(PayloadReader in, E[] values) throws WireFormatException {
         int code = in.u8();

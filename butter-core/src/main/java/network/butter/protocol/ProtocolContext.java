@@ -5,11 +5,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import network.butter.api.ButterException;
 import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.api.Reply;
+import network.butter.api.RequestTimeoutException;
 import network.butter.env.NodeLoop;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -50,6 +52,13 @@ public interface ProtocolContext {
     void handle(String route, LoopHandler handler);
 
     /**
+     * Serves a route on the node loop whose answer comes later (see {@link AsyncLoopHandler}).
+     *
+     * @throws IllegalArgumentException if the route is invalid
+     */
+    void handleAsync(String route, AsyncLoopHandler handler);
+
+    /**
      * Calls a route on a peer. Unlike {@link Node#request}, the returned future completes <em>on the node
      * loop</em> and its plain callbacks run there, so protocol code can update its state in them directly; they
      * must not block.
@@ -79,4 +88,24 @@ public interface ProtocolContext {
      * called on the node loop.
      */
     void onPeerFailed(BiConsumer<PeerId, ButterException> listener);
+
+    /**
+     * Reports a peer as failed, as the transport does for a reset connection: what is in flight to it fails with
+     * {@code cause}, and every {@link #onPeerFailed} listener hears of it (the reporter's too). A failure detector
+     * calls this once it has confirmed a silent death; {@code cause}'s type tells listeners how it was found.
+     */
+    void reportPeerFailed(PeerId peer, ButterException cause);
+
+    /**
+     * Registers a listener for requests of this node (any protocol's or the application's) that got no answer in
+     * time; called on the node loop, after the caller's future has failed. A timeout alone says little (a lost
+     * frame, a busy peer): a failure detector takes it as a reason to look closer.
+     */
+    void onRequestTimedOut(BiConsumer<PeerAddress, RequestTimeoutException> listener);
+
+    /**
+     * Registers a listener for every request or answer a peer sends this node: proof the peer is alive now.
+     * Called on the node loop for each such frame, so the listener must be very cheap.
+     */
+    void onPeerHeard(Consumer<PeerId> listener);
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
+import network.butter.api.OverloadedException;
 import network.butter.api.Reply;
 import network.butter.api.Request;
 import network.butter.env.Cancellable;
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * built-in strategies are {@link Bfs}, {@link RandomBfs} and the default {@link Informed}, which is steered by
  * the content summaries this protocol exchanges with the known hosts ({@link SummaryExchange}). A node that holds
  * the block answers with a hit and does not forward further.
+ *
+ * <p>What a query may cost is bounded by {@link QueryLimits}: a node honours at most {@code maxFloodTtl} more hops of
+ * a query it forwards to several peers, forwards one query to at most {@code maxFanOut} peers, and handles at most a
+ * token bucket's worth of queries from each peer and for each requester; a query over budget is refused with
+ * {@code OVERLOADED} and counted ({@link #queriesRefused()}). The acknowledgement of a query says whether the node
+ * holds the block, so a node that sent a query where a summary promised a copy learns whether the summary was true.
  *
  * <p>Install it after {@link KnownHosts} and before the storage that uses it:
  * <pre>{@code
@@ -63,8 +70,12 @@ public final class Retrieval implements Protocol {
     static final long HOP_TIMEOUT_MS = 2_000;
 
     private static final Logger log = LoggerFactory.getLogger(Retrieval.class);
-    /** The empty answer of the one-way routes (query, hit, summary push). */
+    /** The empty answer of the one-way routes (hit, summary push). */
     static final byte[] ACK = new byte[0];
+    /** Acknowledgement of a query by a node that does not hold the block. */
+    static final byte[] NOT_HELD = {RetrieveMessages.NOT_HELD};
+    /** Acknowledgement of a query by a node that holds the block (its hit goes to the requester). */
+    static final byte[] HELD = {RetrieveMessages.HELD};
 
     private final RetrievalConfig config;
     private final HeldContent content;
@@ -72,6 +83,9 @@ public final class Retrieval implements Protocol {
     private final Map<Integer, SearchStrategy> strategies = new HashMap<>();
     private final Map<QueryId, Long> seen = new LinkedHashMap<>();
     private final Map<QueryId, Search> searches = new HashMap<>();
+    private final QueryBudget fromBudget;
+    private final QueryBudget requesterBudget;
+    private long queriesRefused;
     private ProtocolContext context;
     private KnownHosts knownHosts;
     private Cancellable ticker = Cancellable.NONE;
@@ -84,6 +98,8 @@ public final class Retrieval implements Protocol {
         this.config = Objects.requireNonNull(config, "config");
         this.content = Objects.requireNonNull(content, "content");
         this.summaries = new SummaryExchange(config, content);
+        this.fromBudget = new QueryBudget(config.queryLimits());
+        this.requesterBudget = new QueryBudget(config.queryLimits());
         List.of(new Bfs(1), new RandomBfs(1, 0.5), new Informed(1, 1), config.defaultStrategy()).forEach(this::register);
     }
 
@@ -200,6 +216,11 @@ public final class Retrieval implements Protocol {
         return summaries.summariesHeld();
     }
 
+    /** Queries this node refused because a peer or requester had spent its budget (see {@link QueryLimits}); on the loop. */
+    public long queriesRefused() {
+        return queriesRefused;
+    }
+
     private void requireStarted() {
         if (context == null) {
             throw new IllegalStateException("retrieval has not started yet: install it on a node and start the node");
@@ -218,6 +239,14 @@ public final class Retrieval implements Protocol {
         return hops.size();
     }
 
+    void summaryOutcome(PeerId host, boolean held) {
+        if (held) {
+            summaries.heldAsClaimed(host);
+        } else {
+            summaries.notHeldAsClaimed(host);
+        }
+    }
+
     void finished(QueryId id) {
         searches.remove(id);
     }
@@ -226,27 +255,63 @@ public final class Retrieval implements Protocol {
 
     private Reply onQuery(Request request) throws WireFormatException {
         SearchQuery query = RetrieveMessages.decodeQuery(request.payload());
-        if (!remember(query.id())) {
-            return Reply.of(ACK);
+        PeerId from = request.from().id();
+        long now = context.loop().nowMillis();
+        if (!fromBudget.take(from, now)) {
+            throw refusal("from " + from.shortForm());
         }
-        if (content.holds(query.block())) {
+        boolean holds = content.holds(query.block());
+        if (!remember(query.id())) {
+            return Reply.of(holds ? HELD : NOT_HELD);
+        }
+        // A requester is only a claim unless it asked directly (then its connection's budget is charged already):
+        // charging forwarded queries alone means a forger naming someone else cannot block that peer's own asks.
+        PeerId requester = query.requester().id();
+        if (!requester.equals(from) && !requesterBudget.take(requester, now)) {
+            throw refusal("for requester " + requester.shortForm());
+        }
+        if (holds) {
             List<PeerAddress> also = content.alsoHeldBy(query.block());
             Hit hit = new Hit(query.id(), query.block(), context.self(),
                 also.subList(0, Math.min(also.size(), RetrieveMessages.MAX_ALSO_HELD_BY)));
             context.request(query.requester(), HIT_ROUTE, hit.encode(), Duration.ofMillis(HOP_TIMEOUT_MS));
-            return Reply.of(ACK);
+            return Reply.of(HELD);
         }
         SearchStrategy strategy = strategies.get(query.strategy());
         if (strategy == null) {
             log.debug("{}: a query of unknown strategy {} from {}", context.self().id().shortForm(), query.strategy(),
                 request.from());
         } else if (query.ttl() > 1) {
-            PeerId from = request.from().id();
-            Set<PeerId> failed = new HashSet<>();
-            strategy.nextHops(query, neighbourhood(failed), from)
-                .forEach(hop -> send(hop, query.forwarded(), strategy, from, failed));
+            forward(query, strategy, from);
         }
-        return Reply.of(ACK);
+        return Reply.of(NOT_HELD);
+    }
+
+    /**
+     * Sends a query on as its strategy says, within {@link QueryLimits}: a flood (more than one next hop) keeps at
+     * most {@code maxFloodTtl} hops, and at most {@code maxFanOut} next hops are taken.
+     */
+    private void forward(SearchQuery query, SearchStrategy strategy, PeerId from) {
+        QueryLimits limits = config.queryLimits();
+        Set<PeerId> failed = new HashSet<>();
+        Neighbourhood here = neighbourhood(failed);
+        List<PeerAddress> hops = strategy.nextHops(query, here, from);
+        int ttl = hops.size() > 1 ? Math.min(query.ttl(), limits.maxFloodTtl()) : query.ttl();
+        if (ttl <= 1) {
+            return;
+        }
+        if (hops.size() > limits.maxFanOut()) {
+            hops = Strategies.randomSubset(hops, limits.maxFanOut(), here);
+        }
+        SearchQuery next = query.withTtl(ttl - 1);
+        hops.forEach(hop -> send(hop, next, strategy, from, failed));
+    }
+
+    private OverloadedException refusal(String whose) {
+        queriesRefused++;
+        QueryLimits limits = config.queryLimits();
+        return new OverloadedException("query budget " + whose + " spent (" + limits.queriesPerSecond()
+            + " queries/s, bursts of " + limits.queryBurst() + "); query dropped");
     }
 
     private Reply onHit(Request request) throws WireFormatException {
@@ -263,8 +328,12 @@ public final class Retrieval implements Protocol {
      * again without the failed peers, so one dead host does not end a walk.
      */
     private void send(PeerAddress hop, SearchQuery query, SearchStrategy strategy, PeerId from, Set<PeerId> failed) {
+        boolean promised = summaries.mayHold(hop.id(), query.block());
         context.request(hop, QUERY_ROUTE, RetrieveMessages.encodeQuery(query), Duration.ofMillis(HOP_TIMEOUT_MS))
             .whenComplete((reply, error) -> {
+                if (error == null && promised) {
+                    learn(hop.id(), reply.payload());
+                }
                 if (error == null || failed.size() >= 2 || from == null) {
                     return;
                 }
@@ -274,6 +343,16 @@ public final class Retrieval implements Protocol {
                     send(again.getFirst(), query, strategy, from, failed);
                 }
             });
+    }
+
+    /** A host whose summary promised the block said whether it holds it: the summary was true or it lied. */
+    private void learn(PeerId hop, byte[] acknowledgement) {
+        if (acknowledgement.length != 1) {
+            return;
+        }
+        if (acknowledgement[0] == RetrieveMessages.HELD || acknowledgement[0] == RetrieveMessages.NOT_HELD) {
+            summaryOutcome(hop, acknowledgement[0] == RetrieveMessages.HELD);
+        }
     }
 
     // ---- upkeep ----

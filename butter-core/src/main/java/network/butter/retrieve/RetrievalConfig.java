@@ -15,14 +15,16 @@ import java.util.Objects;
  * @param maxSeenQueries    query ids remembered to handle each query once
  * @param maxSearches       searches this node may run at once
  * @param maxSubscribers    peers that may subscribe to this node's summaries
+ * @param queryLimits       what one query and one peer's queries may cost this node and the network
  */
 public record RetrievalConfig(SearchStrategy defaultStrategy, int summaryBits, long summaryIntervalMs,
                               long summaryRefreshMs, long searchTimeoutMs, int maxSeenQueries, int maxSearches,
-                              int maxSubscribers) {
+                              int maxSubscribers, QueryLimits queryLimits) {
 
     /** Checks every setting. */
     public RetrievalConfig {
         Objects.requireNonNull(defaultStrategy, "defaultStrategy");
+        Objects.requireNonNull(queryLimits, "queryLimits");
         BloomFilter.empty(summaryBits);
         if (summaryIntervalMs < 1 || summaryRefreshMs < summaryIntervalMs || searchTimeoutMs < 1 || maxSeenQueries < 1
             || maxSearches < 1 || maxSubscribers < 1) {
@@ -34,24 +36,31 @@ public record RetrievalConfig(SearchStrategy defaultStrategy, int summaryBits, l
 
     /** The defaults. */
     public static RetrievalConfig defaults() {
-        return new RetrievalConfig(SearchStrategy.informed(10, 2), 1 << 16, 5_000, 60_000, 3_000, 16_384, 1_024, 512);
+        return new RetrievalConfig(SearchStrategy.informed(10, 2), 1 << 16, 5_000, 60_000, 3_000, 16_384, 1_024, 512,
+            QueryLimits.defaults());
     }
 
     /** A copy with another default strategy. */
     public RetrievalConfig withDefaultStrategy(SearchStrategy value) {
         return new RetrievalConfig(value, summaryBits, summaryIntervalMs, summaryRefreshMs, searchTimeoutMs,
-            maxSeenQueries, maxSearches, maxSubscribers);
+            maxSeenQueries, maxSearches, maxSubscribers, queryLimits);
     }
 
     /** A copy with another summary size and exchange timing. */
     public RetrievalConfig withSummaries(int bits, long intervalMs, long refreshMs) {
         return new RetrievalConfig(defaultStrategy, bits, intervalMs, refreshMs, searchTimeoutMs, maxSeenQueries,
-            maxSearches, maxSubscribers);
+            maxSearches, maxSubscribers, queryLimits);
     }
 
     /** A copy with another search timeout. */
     public RetrievalConfig withSearchTimeoutMs(long value) {
         return new RetrievalConfig(defaultStrategy, summaryBits, summaryIntervalMs, summaryRefreshMs, value,
-            maxSeenQueries, maxSearches, maxSubscribers);
+            maxSeenQueries, maxSearches, maxSubscribers, queryLimits);
+    }
+
+    /** A copy with other query limits. */
+    public RetrievalConfig withQueryLimits(QueryLimits value) {
+        return new RetrievalConfig(defaultStrategy, summaryBits, summaryIntervalMs, summaryRefreshMs, searchTimeoutMs,
+            maxSeenQueries, maxSearches, maxSubscribers, value);
     }
 }

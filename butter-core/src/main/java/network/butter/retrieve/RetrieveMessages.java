@@ -14,6 +14,10 @@ final class RetrieveMessages {
     static final int MAX_ALSO_HELD_BY = 16;
     static final int UNCHANGED = 0;
     static final int CHANGED = 1;
+    /** Query acknowledgement: the node does not hold the block. */
+    static final byte NOT_HELD = 0;
+    /** Query acknowledgement: the node holds the block and sent the requester a hit. */
+    static final byte HELD = 1;
 
     private RetrieveMessages() {
     }

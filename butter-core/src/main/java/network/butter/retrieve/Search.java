@@ -24,6 +24,7 @@ public final class Search {
     private final Consumer<Candidate> listener;
     private final Set<PeerId> suggested = new HashSet<>();
     private final Set<PeerId> confirmed = new HashSet<>();
+    private final Set<PeerId> judged = new HashSet<>();
     private final CompletableFuture<Void> over = new CompletableFuture<>();
     private Cancellable timeout = Cancellable.NONE;
     private boolean widened;
@@ -79,6 +80,21 @@ public final class Search {
         timeout.cancel();
         retrieval.finished(query.id());
         over.complete(null);
+    }
+
+    /**
+     * Tells the search what a candidate said when the block was fetched from it. A candidate suggested by its summary
+     * alone that turns out not to hold the block counts against that summary (three such misses, outnumbering its
+     * true claims, and this node ignores the host's summaries for a while), so a lying summary soon stops drawing
+     * fetches and queries. Once per candidate; others are ignored.
+     *
+     * @param holder the peer asked
+     * @param held   whether it returned a verified copy
+     */
+    public void fetched(PeerId holder, boolean held) {
+        if (suggested.contains(holder) && !confirmed.contains(holder) && judged.add(holder)) {
+            retrieval.summaryOutcome(holder, held);
+        }
     }
 
     void start(List<Candidate> likely) {

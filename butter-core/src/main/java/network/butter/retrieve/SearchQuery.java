@@ -33,6 +33,11 @@ public record SearchQuery(QueryId id, ContentId block, PeerAddress requester, in
 
     /** The same query one hop further. */
     public SearchQuery forwarded() {
-        return new SearchQuery(id, block, requester, strategy, ttl - 1, parameter);
+        return withTtl(ttl - 1);
+    }
+
+    /** The same query with {@code hops} hops left (a forwarding node may lower the TTL to its limit). */
+    public SearchQuery withTtl(int hops) {
+        return new SearchQuery(id, block, requester, strategy, hops, parameter);
     }
 }

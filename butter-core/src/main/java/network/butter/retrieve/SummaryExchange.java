@@ -29,15 +29,24 @@ import network.butter.wire.WireFormatException;
  * nodes that route by them (whose known host the sender is), unchanged summaries cost one small renewal per host
  * and refresh period, and a restarted or lost peer is repaired by the next renewal. Each node's summary is its own
  * filter plus its neighbourhood filter, the union of its known hosts' own filters: two hops of view.
+ *
+ * <p>Summaries are claims, so they are bounded and checked before they steer anything: only known hosts' summaries
+ * are kept (at most one per known host, each of the configured size), a filter more than {@link #MAX_USABLE_FILL}
+ * full is ignored (with three hashes it would match one id in eight or more: it says too little to route by, and an
+ * all-ones filter would otherwise draw every query), and a host whose summary was found lying ({@link SummaryTrust})
+ * is ignored for a while. An ignored filter steers no query and is left out of this node's neighbourhood filter.
  */
 final class SummaryExchange {
 
     /** A change of the neighbourhood filter alone is pushed at most once per this many summary intervals. */
     static final int NEIGHBOURHOOD_PUSH_INTERVALS = 4;
+    /** The largest share of set bits a received filter may have and still steer queries. */
+    static final double MAX_USABLE_FILL = 0.5;
 
     private final RetrievalConfig config;
     private final HeldContent content;
     private final Map<PeerId, Received> received = new HashMap<>();
+    private final SummaryTrust trust;
     private final Set<PeerId> subscribing = new HashSet<>();
     private final Map<PeerId, Subscriber> subscribers = new LinkedHashMap<>();
     /** The known hosts as of the last round: only their summaries are kept (a bound, and all routing uses). */
@@ -50,7 +59,15 @@ final class SummaryExchange {
     private boolean ownChangedSincePush;
     private long pushedAtMs;
 
-    private record Received(Summary summary, long heardAtMs) {
+    /** A summary as received, with whether each of its filters is sparse enough to route by. */
+    private record Received(Summary summary, long heardAtMs, boolean ownUsable, boolean neighbourhoodUsable) {
+        Received(Summary summary, long heardAtMs) {
+            this(summary, heardAtMs, usable(summary.own()), usable(summary.neighbourhood()));
+        }
+
+        Received heardAt(long ms) {
+            return new Received(summary, ms, ownUsable, neighbourhoodUsable);
+        }
     }
 
     private record Subscriber(PeerAddress address, long expiresAtMs) {
@@ -59,6 +76,12 @@ final class SummaryExchange {
     SummaryExchange(RetrievalConfig config, HeldContent content) {
         this.config = config;
         this.content = content;
+        this.trust = new SummaryTrust(config.queryLimits().maxTrackedPeers());
+    }
+
+    /** Whether {@code filter} is sparse enough to route by (see {@link #MAX_USABLE_FILL}). */
+    static boolean usable(BloomFilter filter) {
+        return filter.bitCount() <= MAX_USABLE_FILL * filter.bits();
     }
 
     void start(ProtocolContext ctx) {
@@ -76,13 +99,29 @@ final class SummaryExchange {
     /** Whether {@code host}'s own summary may contain {@code block}. */
     boolean mayHold(PeerId host, ContentId block) {
         Received from = received.get(host);
-        return from != null && from.summary.own().mightContain(block);
+        return from != null && from.ownUsable && trusted(host) && from.summary.own().mightContain(block);
     }
 
     /** Whether {@code host}'s neighbourhood summary may contain {@code block}. */
     boolean mayReach(PeerId host, ContentId block) {
         Received from = received.get(host);
-        return from != null && from.summary.neighbourhood().mightContain(block);
+        return from != null && from.neighbourhoodUsable && trusted(host) && from.summary.neighbourhood().mightContain(block);
+    }
+
+    /** A query sent to {@code host} because its summary said it holds the block was answered by a holder. */
+    void heldAsClaimed(PeerId host) {
+        trust.held(host);
+    }
+
+    /** A query sent to {@code host} because its summary said it holds the block found no copy there. */
+    void notHeldAsClaimed(PeerId host) {
+        if (trust.missed(host, context.loop().nowMillis())) {
+            neighbourhoodChanged = true;
+        }
+    }
+
+    private boolean trusted(PeerId host) {
+        return trust.trusted(host, context.loop().nowMillis());
     }
 
     /** Summaries held from other peers now. */
@@ -99,6 +138,7 @@ final class SummaryExchange {
         if (received.keySet().removeIf(peer -> !hosts.contains(peer))) {
             neighbourhoodChanged = true;
         }
+        trust.retain(hosts);
         rebuild();
         push(now);
         for (PeerAddress host : knownHosts) {
@@ -124,9 +164,8 @@ final class SummaryExchange {
     }
 
     Reply onSummary(Request request) throws WireFormatException {
-        Summary summary = Summary.decode(request.payload());
         if (known.contains(request.from().id())) {
-            accept(request.from().id(), summary);
+            accept(request.from().id(), Summary.decode(request.payload()));
         }
         return Reply.of(Retrieval.ACK);
     }
@@ -155,7 +194,7 @@ final class SummaryExchange {
                     } else {
                         Received from = received.get(host.id());
                         if (from != null) {
-                            received.put(host.id(), new Received(from.summary, context.loop().nowMillis()));
+                            received.put(host.id(), from.heardAt(context.loop().nowMillis()));
                         }
                     }
                 } catch (WireFormatException e) {
@@ -175,7 +214,11 @@ final class SummaryExchange {
         if (neighbourhoodChanged) {
             neighbourhoodChanged = false;
             List<BloomFilter> owns = new ArrayList<>(received.size());
-            received.values().forEach(from -> owns.add(from.summary.own()));
+            received.forEach((peer, from) -> {
+                if (from.ownUsable && trusted(peer)) {
+                    owns.add(from.summary.own());
+                }
+            });
             neighbourhood = BloomFilter.union(config.summaryBits(), owns);
         }
         boolean ownChanged = !own.equals(mine.own());

@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import network.butter.api.Behaviour;
 import network.butter.api.ButterException;
@@ -21,8 +22,10 @@ import network.butter.api.Node;
 import network.butter.api.NodeClosedException;
 import network.butter.api.NodeStats;
 import network.butter.api.PayloadTooLargeException;
+import network.butter.api.PeerBudget;
 import network.butter.api.Reply;
 import network.butter.api.RequestHandler;
+import network.butter.api.RequestTimeoutException;
 import network.butter.env.Cancellable;
 import network.butter.env.Environment;
 import network.butter.env.NodeLoop;
@@ -30,6 +33,7 @@ import network.butter.env.TransportListener;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
+import network.butter.protocol.AsyncLoopHandler;
 import network.butter.protocol.LoopHandler;
 import network.butter.protocol.Protocol;
 import network.butter.protocol.ProtocolContext;
@@ -61,9 +65,11 @@ public final class NodeRuntime implements Node, TransportListener {
     private final Limits limits;
     private final FrameCodec codec;
     private final Map<String, RequestHandler> routes = new ConcurrentHashMap<>();
-    private final Map<String, LoopHandler> loopRoutes = new HashMap<>();
+    private final Map<String, AsyncLoopHandler> loopRoutes = new HashMap<>();
     private final List<Protocol> protocols = new ArrayList<>();
     private final List<BiConsumer<PeerId, ButterException>> peerFailureListeners = new ArrayList<>();
+    private final List<BiConsumer<PeerAddress, RequestTimeoutException>> timeoutListeners = new ArrayList<>();
+    private final List<Consumer<PeerId>> heardListeners = new ArrayList<>();
     private final ProtocolContext protocolContext = new Context();
     private final Executor callbacks;
     private final TrafficCounters counters = new TrafficCounters();
@@ -80,16 +86,31 @@ public final class NodeRuntime implements Node, TransportListener {
      * Creates the runtime and registers it with the environment's transport.
      *
      * @param env    the node's environment
-     * @param limits the limits to enforce
+     * @param limits the limits to enforce; protocol routes get the {@link PeerBudget#defaults() default budget}
      */
     public NodeRuntime(Environment env, Limits limits) {
+        this(env, limits, PeerBudget.defaults());
+    }
+
+    /**
+     * Creates the runtime with a per-peer budget for protocol routes, and registers it with the environment's
+     * transport.
+     *
+     * @param env        the node's environment
+     * @param limits     the limits to enforce
+     * @param peerBudget how much loop work one peer may cause (see {@link PeerBudget#forMemoryBudget(long)})
+     */
+    public NodeRuntime(Environment env, Limits limits, PeerBudget peerBudget) {
         this.env = Objects.requireNonNull(env, "env");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.loop = env.loop();
         this.codec = new FrameCodec(limits.maxFrameBytes());
         this.callbacks = task -> env.worker().start("callback", task);
-        this.outgoing = new OutgoingCalls(env, limits, counters, this::maybeFinishShutdown);
-        this.incoming = new IncomingCalls(env, limits, codec, routes, loopRoutes, counters, this::maybeFinishShutdown);
+        this.outgoing = new OutgoingCalls(env, limits, codec, counters, this::maybeFinishShutdown,
+            this::requestTimedOut);
+        RouteRateLimiter rateLimiter = new RouteRateLimiter(Objects.requireNonNull(peerBudget, "peerBudget"));
+        this.incoming = new IncomingCalls(env, limits, rateLimiter, codec, routes, loopRoutes, counters,
+            this::maybeFinishShutdown);
         env.transport().start(this);
     }
 
@@ -194,6 +215,12 @@ public final class NodeRuntime implements Node, TransportListener {
 
     @Override
     public void onFrame(PeerAddress from, Frame frame) {
+        if (!heardListeners.isEmpty()
+            && (frame instanceof Frame.Request || frame instanceof Frame.Response || frame instanceof Frame.Failure)) {
+            for (Consumer<PeerId> listener : heardListeners) {
+                listener.accept(from.id());
+            }
+        }
         switch (frame) {
             case Frame.Request r -> {
                 counters.requestReceived();
@@ -223,6 +250,12 @@ public final class NodeRuntime implements Node, TransportListener {
         incoming.abandonPeer(peer);
         for (BiConsumer<PeerId, ButterException> listener : List.copyOf(peerFailureListeners)) {
             listener.accept(peer, cause);
+        }
+    }
+
+    private void requestTimedOut(PeerAddress peer, RequestTimeoutException timeout) {
+        for (BiConsumer<PeerAddress, RequestTimeoutException> listener : List.copyOf(timeoutListeners)) {
+            listener.accept(peer, timeout);
         }
     }
 
@@ -409,6 +442,12 @@ public final class NodeRuntime implements Node, TransportListener {
 
         @Override
         public void handle(String route, LoopHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            handleAsync(route, request -> CompletableFuture.completedFuture(handler.handle(request)));
+        }
+
+        @Override
+        public void handleAsync(String route, AsyncLoopHandler handler) {
             Route.validate(route);
             if (loopRoutes.putIfAbsent(route, Objects.requireNonNull(handler, "handler")) != null) {
                 throw new IllegalStateException("route " + route + " is served by another protocol on this node already"
@@ -457,6 +496,21 @@ public final class NodeRuntime implements Node, TransportListener {
         @Override
         public void onPeerFailed(BiConsumer<PeerId, ButterException> listener) {
             peerFailureListeners.add(Objects.requireNonNull(listener, "listener"));
+        }
+
+        @Override
+        public void reportPeerFailed(PeerId peer, ButterException cause) {
+            NodeRuntime.this.onPeerFailed(Objects.requireNonNull(peer, "peer"), Objects.requireNonNull(cause, "cause"));
+        }
+
+        @Override
+        public void onRequestTimedOut(BiConsumer<PeerAddress, RequestTimeoutException> listener) {
+            timeoutListeners.add(Objects.requireNonNull(listener, "listener"));
+        }
+
+        @Override
+        public void onPeerHeard(Consumer<PeerId> listener) {
+            heardListeners.add(Objects.requireNonNull(listener, "listener"));
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import network.butter.api.ButterException;
 import network.butter.api.Limits;
 import network.butter.api.OverloadedException;
@@ -18,6 +19,7 @@ import network.butter.env.Environment;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.wire.Frame;
+import network.butter.wire.FrameCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,15 +37,20 @@ final class OutgoingCalls {
     private final Environment env;
     private final Limits limits;
     private final Runnable onDrained;
+    private final BiConsumer<PeerAddress, RequestTimeoutException> onTimeout;
     private final TrafficCounters counters;
+    private final FrameCodec codec;
     private final Map<Integer, Call> inFlight = new HashMap<>();
     private final Map<PeerId, PeerCalls> byPeer = new HashMap<>();
     private int nextRequestId = 1;
     private int waitingCount;
 
-    OutgoingCalls(Environment env, Limits limits, TrafficCounters counters, Runnable onDrained) {
+    OutgoingCalls(Environment env, Limits limits, FrameCodec codec, TrafficCounters counters, Runnable onDrained,
+                  BiConsumer<PeerAddress, RequestTimeoutException> onTimeout) {
+        this.onTimeout = onTimeout;
         this.env = env;
         this.limits = limits;
+        this.codec = codec;
         this.counters = counters;
         this.onDrained = onDrained;
     }
@@ -93,8 +100,9 @@ final class OutgoingCalls {
         inFlight.put(id, call);
         calls.ids.add(id);
         long remainingMs = Math.max(1, call.deadlineMs - env.loop().nowMillis());
-        counters.requestSent(call.route);
-        env.transport().send(call.peer, new Frame.Request(id, remainingMs, call.route, call.payload));
+        Frame.Request frame = new Frame.Request(id, remainingMs, call.route, call.payload);
+        counters.requestSent(call.route, FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(frame));
+        env.transport().send(call.peer, frame);
     }
 
     private int allocateId() {
@@ -151,9 +159,11 @@ final class OutgoingCalls {
             }
             waitingCount--;
         }
-        deliver(call.result, null, new RequestTimeoutException(call.peer, call.route, call.timeoutMs));
+        RequestTimeoutException timeout = new RequestTimeoutException(call.peer, call.route, call.timeoutMs);
+        deliver(call.result, null, timeout);
         pump(peer, calls);
         onDrained.run();
+        onTimeout.accept(call.peer, timeout);
     }
 
     private void pump(PeerId peer, PeerCalls calls) {

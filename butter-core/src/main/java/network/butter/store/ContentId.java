@@ -1,14 +1,14 @@
 package network.butter.store;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import network.butter.wire.Base64Url32;
 
 /**
- * The address of a chunk or manifest: the SHA-256 of its bytes. Whoever holds bytes can check them against their
- * id, so data fetched from any peer is verified on receipt. The text form is 43 characters of unpadded base64url.
+ * The address of a chunk or manifest: the SHA-256 of its bytes, or for an {@link OwnedBlock} the hash that also
+ * commits to its owner. Whoever holds bytes can check them against their id, so data fetched from any peer is
+ * verified on receipt. The text form is 43 characters of unpadded base64url.
  */
 public final class ContentId implements Comparable<ContentId> {
 
@@ -23,9 +23,9 @@ public final class ContentId implements Comparable<ContentId> {
         this.hash = Arrays.hashCode(digest);
     }
 
-    /** The id of {@code content}: its SHA-256. */
+    /** The id of {@code content}: its SHA-256, or the owner-binding hash if it is an {@link OwnedBlock}. */
     public static ContentId of(byte[] content) {
-        return new ContentId(sha256().digest(content));
+        return new ContentId(digest(content));
     }
 
     /**
@@ -53,7 +53,7 @@ public final class ContentId implements Comparable<ContentId> {
 
     /** Whether {@code content} is what this id addresses. */
     public boolean matches(byte[] content) {
-        return MessageDigest.isEqual(digest, sha256().digest(content));
+        return MessageDigest.isEqual(digest, digest(content));
     }
 
     /** The digest (a copy). */
@@ -87,11 +87,7 @@ public final class ContentId implements Comparable<ContentId> {
         return Base64Url32.encode(digest);
     }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
-        }
+    private static byte[] digest(byte[] content) {
+        return OwnedBlock.isOwned(content) ? OwnedBlock.digest(content) : OwnedBlock.sha256().digest(content);
     }
 }

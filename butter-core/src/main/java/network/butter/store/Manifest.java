@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import network.butter.wire.ErrorCode;
+import network.butter.wire.FrameCodec;
 import network.butter.wire.WireFormatException;
 
 /**
@@ -16,21 +17,30 @@ import network.butter.wire.WireFormatException;
  *  magic "BTRM" | version u8 = 1 | totalBytes u64 | chunkBytes u32 | count u32 | count × chunk id (32 bytes)
  * </pre>
  *
+ * <p>What a manifest declares is checked before anything is fetched or allocated: the chunk size is at most
+ * {@link #MAX_CHUNK_BYTES} (a larger chunk could never travel in a frame), and the chunk count is exactly what the
+ * total and the chunk size make, so the total can never exceed {@code count × chunkBytes}. The total is only a
+ * claim until the chunks arrive: {@link Chunker#assemble} checks every chunk's size and their sum before it
+ * allocates the content, and refuses content above the reader's limit.
+ *
  * @param totalBytes the content's length, in bytes
- * @param chunkBytes the size of every chunk but the last, in bytes
+ * @param chunkBytes the size of every chunk but the last, in bytes, 1 to {@link #MAX_CHUNK_BYTES}
  * @param chunks     the chunks' ids, in order
  */
 public record Manifest(long totalBytes, int chunkBytes, List<ContentId> chunks) {
 
     /** "BTRM": tells a manifest from a data chunk. */
     public static final int MAGIC = 0x4254_524D;
+    /** The largest chunk a manifest may declare: the largest frame any node accepts. */
+    public static final int MAX_CHUNK_BYTES = FrameCodec.MAX_MAX_FRAME_BYTES;
     private static final int HEADER_BYTES = 4 + 1 + 8 + 4 + 4;
 
     /** Checks the parts are consistent. */
     public Manifest {
         chunks = List.copyOf(Objects.requireNonNull(chunks, "chunks"));
-        if (totalBytes < 0 || chunkBytes < 1) {
-            throw new IllegalArgumentException("need totalBytes >= 0 and chunkBytes >= 1, got " + totalBytes + ", " + chunkBytes);
+        if (totalBytes < 0 || chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) {
+            throw new IllegalArgumentException("need totalBytes >= 0 and chunkBytes 1 to " + MAX_CHUNK_BYTES + ", got "
+                + totalBytes + ", " + chunkBytes);
         }
         long expected = totalBytes == 0 ? 0 : (totalBytes + chunkBytes - 1) / chunkBytes;
         if (chunks.size() != expected) {

@@ -11,7 +11,10 @@ public enum ErrorCode {
     UNKNOWN(0),
     /** No handler is registered for the requested route. */
     UNKNOWN_ROUTE(1),
-    /** The handler threw; the message says what it threw. */
+    /**
+     * The handler threw. The message is what the handler chose to make public (a malformed-request description,
+     * a {@code PublicException}'s message) or {@code "internal error (incident ID)"}, never an internal exception.
+     */
     HANDLER_FAILED(2),
     /** The handler did not finish within its deadline. */
     HANDLER_TIMEOUT(3),
@@ -30,7 +33,12 @@ public enum ErrorCode {
     /** The connection was closed because it was idle; not an error, reconnect on demand. */
     IDLE(10),
     /** The request was cancelled by its caller. */
-    CANCELLED(11);
+    CANCELLED(11),
+    /**
+     * The caller sent more requests on a route than its per-peer rate budget allows; the message names the route and
+     * the budget and ends with {@code "retry after N ms"}. Other peers are served as usual.
+     */
+    RATE_LIMITED(12);
 
     private static final ErrorCode[] BY_WIRE = new ErrorCode[256];
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 
@@ -15,8 +16,8 @@ import network.butter.identity.PeerId;
  */
 public final class PayloadReader {
 
-    /** The fewest bytes an address takes: its id, an empty host's length, the port. */
-    private static final int MIN_ADDRESS_BYTES = PeerId.LENGTH_BYTES + 2 + 2;
+    /** The fewest bytes an address takes: its id, a one-byte host with its length, the port. */
+    private static final int MIN_ADDRESS_BYTES = PeerId.LENGTH_BYTES + 2 + 1 + 2;
 
     private final ByteBuffer in;
     private final String what;
@@ -77,16 +78,32 @@ public final class PayloadReader {
         return PeerId.fromBytes(raw(PeerId.LENGTH_BYTES));
     }
 
-    /** A peer address as {@link PayloadWriter#address} writes it. */
+    /**
+     * A peer address as {@link PayloadWriter#address} writes it. Its host must pass {@link #hostProblem}: a peer
+     * that names hosts no one can dial, or that would print control characters into our logs, is refused here.
+     */
     public PeerAddress address() throws WireFormatException {
         PeerId id = peerId();
-        String host = text();
+        byte[] host = raw(u16());
+        String problem = hostProblem(host);
+        if (problem != null) {
+            throw malformed("a bad address: " + problem);
+        }
         int port = u16();
         try {
-            return new PeerAddress(id, host, port);
+            return new PeerAddress(id, new String(host, StandardCharsets.US_ASCII), port);
         } catch (IllegalArgumentException e) {
             throw malformed("a bad address: " + e.getMessage());
         }
+    }
+
+    /**
+     * Why {@code host}, as received from a peer, is not a host name or IP literal, or null if it may be one: the rule
+     * of {@link HostPort#hostProblem}, applied to the bytes (any byte outside it, such as one that is not ASCII, is
+     * refused rather than turned into a replacement character).
+     */
+    public static String hostProblem(byte[] host) {
+        return HostPort.hostProblem(new String(host, StandardCharsets.ISO_8859_1));
     }
 
     /** A list of at most {@code max} addresses as {@link PayloadWriter#addresses} writes it. */

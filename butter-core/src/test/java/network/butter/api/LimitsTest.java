@@ -18,6 +18,19 @@ class LimitsTest {
     }
 
     @Test
+    void shouldGiveConnectionsInTheirHandshakeASmallBudgetOfTheirOwnAndCapEachSourceAddress() {
+        Limits limits = Limits.defaults();
+        assertThat(limits.maxUnauthenticatedConnections()).isEqualTo(64);
+        assertThat(limits.maxUnauthenticatedPerIp()).isEqualTo(16);
+        assertThat(limits.maxInboundPerIp()).isEqualTo(30);
+        assertThat(limits.handshakeTimeout()).isEqualTo(Duration.ofSeconds(5));
+        Limits small = Limits.forMemoryBudget(16L * 1024 * 1024);
+        assertThat(small.maxUnauthenticatedConnections()).isEqualTo(8);
+        assertThat(small.maxUnauthenticatedPerIp()).isEqualTo(2);
+        assertThat(small.maxInboundPerIp()).isLessThan(small.maxConnections()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void shouldScaleWithTheBudgetWithinBounds() {
         Limits small = Limits.forMemoryBudget(16L * 1024 * 1024);
         Limits large = Limits.forMemoryBudget(64L * 1024 * 1024 * 1024);
@@ -32,5 +45,10 @@ class LimitsTest {
         assertThatThrownBy(() -> Limits.defaults().withMaxConnections(0)).hasMessageContaining("maxConnections");
         assertThatThrownBy(() -> Limits.defaults().withIdleTimeout(Duration.ZERO)).hasMessageContaining("idleTimeout");
         assertThatThrownBy(() -> Limits.defaults().withMaxFrameBytes(10)).hasMessageContaining("maxFrameBytes");
+        assertThatThrownBy(() -> Limits.defaults().withMaxUnauthenticatedConnections(0))
+            .hasMessageContaining("maxUnauthenticatedConnections");
+        assertThatThrownBy(() -> Limits.defaults().withMaxInboundPerIp(0)).hasMessageContaining("maxInboundPerIp");
+        assertThatThrownBy(() -> Limits.defaults().withHandshakeTimeout(Duration.ZERO))
+            .hasMessageContaining("handshakeTimeout");
     }
 }

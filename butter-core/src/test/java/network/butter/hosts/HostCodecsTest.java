@@ -54,6 +54,18 @@ class HostCodecsTest {
     }
 
     @Test
+    void shouldRefuseAHostSampleWhoseHostIsNotANameOrIpLiteral() {
+        byte[] encoded = HostSample.encode(List.of(address("node.example", 7000)));
+        int hostStart = 1 + 32 + 1;
+        for (byte bad : new byte[] {(byte) 0xBE, ' ', '\n', 0x7F}) {
+            byte[] hostile = encoded.clone();
+            hostile[hostStart + 4] = bad;
+            assertThatThrownBy(() -> HostSample.decode(hostile)).isInstanceOf(WireFormatException.class)
+                .hasMessageContaining("not allowed in a host");
+        }
+    }
+
+    @Test
     void shouldClassHostsBySubnetUptimeAndStorage() {
         assertThat(HostClass.subnetOf("192.168.1.77")).isEqualTo("192.168.1.0/24");
         assertThat(HostClass.subnetOf("2001:db8:85a3:0:0:8a2e:370:7334")).isEqualTo("2001:db8:85a3::/48");

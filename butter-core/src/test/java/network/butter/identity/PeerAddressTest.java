@@ -27,4 +27,14 @@ class PeerAddressTest {
         assertThatThrownBy(() -> PeerAddress.parse(id + "@127.0.0.1:70000")).hasMessageContaining("1-65535");
         assertThatThrownBy(() -> HostPort.parse("::1:7000")).hasMessageContaining("IPv6 in brackets");
     }
+
+    @Test
+    void shouldRefuseTextWhoseHostIsNotANameOrIpLiteralSoThatEveryParsedAddressPrintsBackTheSame() {
+        for (String host : new String[] {"[[x]:7000", "[x y]:7000", "a@b:7000", "[nœud]:7000", "[]:7000"}) {
+            assertThatThrownBy(() -> PeerAddress.parse(id + "@" + host)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host");
+        }
+        PeerAddress zoned = PeerAddress.parse(id + "@[fe80::1%eth0]:7000");
+        assertThat(PeerAddress.parse(zoned.toString())).isEqualTo(zoned);
+    }
 }

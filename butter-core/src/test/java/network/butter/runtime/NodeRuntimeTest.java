@@ -3,6 +3,8 @@ package network.butter.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,10 +17,12 @@ import network.butter.api.NodeClosedException;
 import network.butter.api.OverloadedException;
 import network.butter.api.PayloadTooLargeException;
 import network.butter.api.PeerUnreachableException;
+import network.butter.api.PublicException;
 import network.butter.api.RemoteHandlerException;
 import network.butter.api.Reply;
 import network.butter.api.RequestTimeoutException;
 import network.butter.api.UnknownRouteException;
+import network.butter.testing.CapturedLogs;
 import network.butter.testing.MemoryNetwork;
 import network.butter.testing.MemoryNetwork.TestNode;
 import network.butter.testing.SeedReporter;
@@ -94,24 +98,71 @@ class NodeRuntimeTest {
     }
 
     @Test
-    void shouldReportHandlerExceptionTypeAndMessageToCaller() {
+    void shouldReportAPublicExceptionsMessageToTheCaller() {
         bob.runtime().handle("broken", req -> {
-            throw new IllegalStateException("disk full");
+            throw new PublicException("no such page: Foo", new IOException("/var/lib/wiki/Foo missing"));
         });
-        CompletableFuture<Reply> reply = request(alice, bob, "broken", "x", 1000);
-        net.time().advance(10);
-        assertThat(failureOf(reply)).isInstanceOfSatisfying(RemoteHandlerException.class, e -> {
-            assertThat(e.remoteMessage()).isEqualTo("IllegalStateException: disk full");
-            assertThat(e.timedOut()).isFalse();
-        });
+        try (CapturedLogs logs = CapturedLogs.of(IncomingCalls.class, Level.WARN)) {
+            CompletableFuture<Reply> reply = request(alice, bob, "broken", "x", 1000);
+            net.time().advance(10);
+            assertThat(failureOf(reply)).isInstanceOfSatisfying(RemoteHandlerException.class, e -> {
+                assertThat(e.remoteMessage()).isEqualTo("no such page: Foo");
+                assertThat(e.incidentId()).isEmpty();
+                assertThat(e.timedOut()).isFalse();
+            });
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("/var/lib/wiki/Foo missing"));
+        }
     }
 
     @Test
-    void shouldReportNullReplyAsHandlerFailure() {
+    void shouldHideAnInternalFailureFromTheCallerAndLogItUnderAnIncidentId() {
+        bob.runtime().handle("broken", req -> {
+            throw new IOException("/secret/path");
+        });
+        try (CapturedLogs logs = CapturedLogs.of(IncomingCalls.class, Level.WARN)) {
+            CompletableFuture<Reply> reply = request(alice, bob, "broken", "x", 1000);
+            net.time().advance(10);
+            RemoteHandlerException failure = (RemoteHandlerException) failureOf(reply);
+            assertThat(failure.remoteMessage()).startsWith("internal error (incident ")
+                .doesNotContain("IOException").doesNotContain("/secret/path");
+            assertThat(failure).hasMessageNotContaining("/secret/path").hasMessageNotContaining("IOException");
+            assertThat(net.sent()).filteredOn(Frame.Failure.class::isInstance).map(Frame.Failure.class::cast)
+                .singleElement()
+                .satisfies(sent -> assertThat(sent.message()).doesNotContain("/secret/path", "IOException"));
+            String incident = failure.incidentId().orElseThrow();
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                .contains("incident " + incident, "java.io.IOException: /secret/path"));
+        }
+    }
+
+    @Test
+    void shouldLogEveryIncidentButOnlyTheFirstStacksOfASecond() {
+        bob.runtime().handle("broken", req -> {
+            throw new IOException("/secret/path");
+        });
+        try (CapturedLogs logs = CapturedLogs.of(IncomingCalls.class, Level.WARN)) {
+            List<CompletableFuture<Reply>> replies = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                replies.add(request(alice, bob, "broken", "x", 1000));
+            }
+            net.time().advance(10);
+
+            assertThat(logs.withThrowable()).isEqualTo(IncomingCalls.INCIDENT_STACKS_PER_SECOND);
+            assertThat(replies).allSatisfy(reply -> {
+                String incident = ((RemoteHandlerException) failureOf(reply)).incidentId().orElseThrow();
+                assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                    .contains("incident " + incident, "java.io.IOException: /secret/path"));
+            });
+        }
+    }
+
+    @Test
+    void shouldReportNullReplyAsAnInternalHandlerFailure() {
         bob.runtime().handle("null", req -> null);
         CompletableFuture<Reply> reply = request(alice, bob, "null", "x", 1000);
         net.time().advance(10);
-        assertThat(failureOf(reply)).isInstanceOf(RemoteHandlerException.class).hasMessageContaining("null");
+        assertThat(failureOf(reply)).isInstanceOfSatisfying(RemoteHandlerException.class,
+            e -> assertThat(e.incidentId()).isPresent());
     }
 
     @Test

@@ -15,6 +15,8 @@ import network.butter.protocol.ProtocolContext;
 import network.butter.testing.MemoryNetwork;
 import network.butter.testing.MemoryNetwork.TestNode;
 import network.butter.testing.SeedReporter;
+import network.butter.wire.ErrorCode;
+import network.butter.wire.WireFormatException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,6 +54,9 @@ class ProtocolContextTest {
             context.handle("test/broken", req -> {
                 throw new IllegalStateException("protocol state is inconsistent");
             });
+            context.handle("test/strict", req -> {
+                throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "malformed count request: 1 byte too many");
+            });
             context.onPeerFailed((peer, cause) -> failedPeers.add(peer));
         }
 
@@ -87,11 +92,25 @@ class ProtocolContextTest {
     }
 
     @Test
-    void shouldReportAThrowingProtocolHandlerToTheCaller() {
+    void shouldReportAThrowingProtocolHandlerToTheCallerAsAnIncidentOnly() {
         CompletableFuture<Reply> reply = call("test/broken");
         net.time().advance(10);
         assertThat(reply).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
-            .havingCause().isInstanceOf(RemoteHandlerException.class).withMessageContaining("inconsistent");
+            .havingCause().isInstanceOfSatisfying(RemoteHandlerException.class, e -> {
+                assertThat(e.incidentId()).isPresent();
+                assertThat(e).hasMessageNotContaining("inconsistent").hasMessageNotContaining("IllegalStateException");
+            });
+    }
+
+    @Test
+    void shouldTellTheCallerWhatWasMalformedInItsRequest() {
+        CompletableFuture<Reply> reply = call("test/strict");
+        net.time().advance(10);
+        assertThat(reply).failsWithin(Duration.ZERO).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+            .havingCause().isInstanceOfSatisfying(RemoteHandlerException.class, e -> {
+                assertThat(e.remoteMessage()).isEqualTo("malformed count request: 1 byte too many");
+                assertThat(e.incidentId()).isEmpty();
+            });
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import network.butter.api.Limits;
+import network.butter.api.PeerBudget;
 import network.butter.api.PeerUnreachableException;
 import network.butter.env.Environment;
 import network.butter.env.Transport;
@@ -63,6 +64,11 @@ public final class MemoryNetwork {
 
     /** A node with the given limits, reachable by every other node of this network. */
     public TestNode node(Limits limits) {
+        return node(limits, PeerBudget.defaults());
+    }
+
+    /** A node with the given limits and per-peer budget, reachable by every other node of this network. */
+    public TestNode node(Limits limits, PeerBudget peerBudget) {
         SecureRandom keyEntropy = new DeterministicEntropy(random.nextLong());
         NodeIdentity identity = NodeIdentity.generate(keyEntropy);
         PeerAddress address = new PeerAddress(identity.peerId(), "10.0.0." + (transports.size() + 1), nextPort++);
@@ -70,7 +76,7 @@ public final class MemoryNetwork {
         transports.put(identity.peerId(), transport);
         ManualWorker worker = new ManualWorker(time);
         Environment env = new Environment(new ManualLoop(time), random.split(), worker, transport, identity::sign);
-        return new TestNode(new NodeRuntime(env, limits), worker, transport);
+        return new TestNode(new NodeRuntime(env, limits, peerBudget), worker, transport);
     }
 
     /** A node with default limits. */

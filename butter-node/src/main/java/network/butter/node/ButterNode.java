@@ -72,6 +72,7 @@ public final class ButterNode implements Node {
     private volatile NodeRuntime runtime;
     private volatile KnownHosts knownHosts;
     private volatile PeerContentGroups storage;
+    private volatile DataDirectoryLock dataDirectoryLock;
 
     ButterNode(NodeConfig config) {
         this.config = config;
@@ -87,11 +88,27 @@ public final class ButterNode implements Node {
      * @throws IllegalArgumentException     if discovery is configured on an interface that is missing or cannot
      *                                      multicast
      * @throws java.io.UncheckedIOException if the chunk store in the data directory cannot be opened
+     * @throws IllegalStateException        also if another node, in this process or another, runs on the same data
+     *                                      directory
      */
     public synchronized ButterNode start() {
         if (runtime != null) {
             throw new IllegalStateException("node " + runtime.id() + " is already started");
         }
+        // Taken first and held until the node has shut down: nothing of the directory is read before.
+        DataDirectoryLock lock = config.dataDirectory() == null ? null : DataDirectoryLock.acquire(config.dataDirectory());
+        try {
+            startWith(lock);
+        } catch (RuntimeException | Error e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+        return this;
+    }
+
+    private void startWith(DataDirectoryLock lock) {
         SecureRandom entropy = new SecureRandom();
         NodeIdentity identity = config.dataDirectory() != null
             ? IdentityStore.loadOrCreate(config.dataDirectory(), entropy)
@@ -108,7 +125,7 @@ public final class ButterNode implements Node {
         // Opened before listening, so that a discovery misconfiguration leaves nothing bound behind.
         NettyMulticast multicast = config.discovery() == null ? null
             : NettyMulticast.open(loop, config.discovery(), config.host());
-        NodeRuntime started = new NodeRuntime(env, config.limits());
+        NodeRuntime started = new NodeRuntime(env, config.limits(), config.peerBudget());
         earlyRoutes.forEach(started::handle);
         try {
             transport.bind();
@@ -129,6 +146,7 @@ public final class ButterNode implements Node {
             storage = groups;
         }
         earlyProtocols.forEach(started::install);
+        dataDirectoryLock = lock;
         runtime = started;
         awaitProtocolsStarted(loop);
         log.debug("node {} listening on {}", identity.peerId(), transport.localAddress().hostPort());
@@ -138,7 +156,6 @@ public final class ButterNode implements Node {
         if (!config.bootstrap().isEmpty()) {
             started.install(new Bootstrap(config.bootstrap(), hosts, BOOTSTRAP_RETRY_MS));
         }
-        return this;
     }
 
     private ChunkStore openChunkStore() {
@@ -294,7 +311,11 @@ public final class ButterNode implements Node {
     @Override
     public CompletableFuture<Void> shutdown(Duration grace) {
         NodeRuntime current = runtime;
-        return current == null ? CompletableFuture.completedFuture(null) : current.shutdown(grace);
+        if (current == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        DataDirectoryLock lock = dataDirectoryLock;
+        return lock == null ? current.shutdown(grace) : current.shutdown(grace).whenComplete((v, e) -> lock.close());
     }
 
     @Override

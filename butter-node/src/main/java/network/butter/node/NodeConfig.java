@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import network.butter.api.Limits;
+import network.butter.api.PeerBudget;
 import network.butter.hosts.KnownHostsConfig;
 import network.butter.identity.HostPort;
 import network.butter.node.discover.DiscoveryConfig;
@@ -31,13 +32,16 @@ import network.butter.persist.PcgConfig;
  *                          the connection limit
  * @param storage           how the node takes part in persistent storage (on by default, see
  *                          {@link Builder#storage(boolean)}), or null for a node without storage
+ * @param peerBudget        how much loop work one peer may cause (rate per protocol route, peers tracked), or null
+ *                          to derive it from the memory budget ({@link PeerBudget#forMemoryBudget(long)})
  */
 public record NodeConfig(String host, int port, String advertisedHost, Path dataDirectory, long memoryBudgetBytes,
                          Limits limits, List<HostPort> bootstrap, EventLoopGroup eventLoopGroup,
-                         DiscoveryConfig discovery, KnownHostsConfig knownHosts, StorageConfig storage) {
+                         DiscoveryConfig discovery, KnownHostsConfig knownHosts, StorageConfig storage,
+                         PeerBudget peerBudget) {
 
     /**
-     * Checks the values and derives the limits if none were given.
+     * Checks the values and derives the limits and the per-peer budget if none were given.
      *
      * @throws IllegalArgumentException if a value is out of range, or the storage does not fit the limits or (in
      *                                  memory) the memory budget
@@ -49,6 +53,9 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
         }
         if (limits == null) {
             limits = Limits.forMemoryBudget(memoryBudgetBytes);
+        }
+        if (peerBudget == null) {
+            peerBudget = PeerBudget.forMemoryBudget(memoryBudgetBytes);
         }
         if (knownHosts == null) {
             knownHosts = KnownHostsConfig.forMemoryBudget(memoryBudgetBytes, limits.maxConnections());
@@ -79,6 +86,7 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
         private boolean storage = true;
         private PcgConfig storageProtocol;
         private Long storageCapacityBytes;
+        private PeerBudget peerBudget;
 
         Builder() {
         }
@@ -116,6 +124,12 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
         /** Explicit limits, overriding those derived from the memory budget. */
         public Builder limits(Limits value) {
             this.limits = value;
+            return this;
+        }
+
+        /** An explicit per-peer budget for protocol routes, overriding the one derived from the memory budget. */
+        public Builder peerBudget(PeerBudget value) {
+            this.peerBudget = value;
             return this;
         }
 
@@ -179,7 +193,7 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
          */
         public NodeConfig build() {
             return new NodeConfig(host, port, advertisedHost, dataDirectory, memoryBudgetBytes, limits, bootstrap,
-                eventLoopGroup, discovery, knownHosts, storage ? storageConfig() : null);
+                eventLoopGroup, discovery, knownHosts, storage ? storageConfig() : null, peerBudget);
         }
 
         /** The storage settings, derived from the other settings where none were given. */

@@ -258,7 +258,9 @@ class HostileInputTest {
             client.send(new Frame.Request(1, 5_000, ECHO, "too early".getBytes(StandardCharsets.UTF_8)));
 
             awaitClosedByServer(client);
-            assertLastFrameIsGoAway(client, ErrorCode.PROTOCOL_ERROR);
+            assertThat(client.frames()).as("frames the server sent: no HELLO before the client's")
+                .singleElement().isInstanceOfSatisfying(Frame.GoAway.class,
+                    goAway -> assertThat(goAway.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR));
             traffic.awaitMore(PROGRESS_REQUESTS, WAIT);
         }
     }

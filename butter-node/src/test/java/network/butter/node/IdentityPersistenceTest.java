@@ -56,8 +56,9 @@ class IdentityPersistenceTest {
         Path keyFile = tempDir.resolve(IdentityStore.FILE_NAME);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
         try (Stream<Path> files = Files.list(tempDir)) {
-            assertThat(files.toList()).as("no temporary file left behind, beside the storage's chunks")
-                .containsExactlyInAnyOrder(keyFile, StorageConfig.chunkDirectory(tempDir));
+            assertThat(files.toList()).as("no temporary file left behind, beside the storage's chunks and the lock")
+                .containsExactlyInAnyOrder(keyFile, StorageConfig.chunkDirectory(tempDir),
+                    tempDir.resolve(DataDirectoryLock.FILE_NAME));
         }
     }
 

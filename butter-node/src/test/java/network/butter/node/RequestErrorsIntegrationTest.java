@@ -9,7 +9,10 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import network.butter.api.Limits;
 import network.butter.api.NodeClosedException;
@@ -17,10 +20,14 @@ import network.butter.api.OverloadedException;
 import network.butter.api.PayloadTooLargeException;
 import network.butter.api.PeerIdentityMismatchException;
 import network.butter.api.PeerUnreachableException;
+import network.butter.api.PeerBudget;
+import network.butter.api.PublicException;
+import network.butter.api.RateLimitedException;
 import network.butter.api.RemoteHandlerException;
 import network.butter.api.Reply;
 import network.butter.api.RequestTimeoutException;
 import network.butter.api.UnknownRouteException;
+import network.butter.hosts.KnownHosts;
 import network.butter.identity.HostPort;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
@@ -62,9 +69,9 @@ class RequestErrorsIntegrationTest {
     }
 
     @Test
-    void shouldReportRemoteHandlerFailureWithItsTypeAndMessage() throws Exception {
+    void shouldReportARemoteHandlersPublicFailureWithItsMessage() throws Exception {
         ButterNode server = nodes.start().handle("test/fail", req -> {
-            throw new IllegalStateException("disk full");
+            throw new PublicException("disk full");
         });
         ButterNode client = nodes.start();
 
@@ -72,8 +79,50 @@ class RequestErrorsIntegrationTest {
 
         assertThat(failure).isInstanceOf(RemoteHandlerException.class).hasMessageContaining("test/fail");
         RemoteHandlerException remote = (RemoteHandlerException) failure;
-        assertThat(remote.remoteMessage()).isEqualTo("IllegalStateException: disk full");
+        assertThat(remote.remoteMessage()).isEqualTo("disk full");
         assertThat(remote.timedOut()).isFalse();
+    }
+
+    @Test
+    void shouldNotSendAnInternalFailuresClassOrPathOverTheWire() throws Exception {
+        ButterNode server = nodes.start().handle("test/leak", req -> {
+            throw new java.io.IOException("/secret/path");
+        });
+        ButterNode client = nodes.start();
+
+        Throwable failure = failureOf(client.request(server.address(), "test/leak", new byte[0]));
+
+        assertThat(failure).isInstanceOfSatisfying(RemoteHandlerException.class, remote -> {
+            assertThat(remote.remoteMessage()).doesNotContain("/secret/path", "IOException");
+            assertThat(remote.incidentId()).isPresent();
+        });
+    }
+
+    @Test
+    void shouldRateLimitAPeerFloodingABuiltInRouteAndKeepServingOthers() throws Exception {
+        ButterNode server = nodes.start(cfg -> cfg.peerBudget(new PeerBudget(1, 5, 64)));
+        ButterNode flooder = nodes.start();
+        ButterNode other = nodes.start();
+
+        List<CompletableFuture<Reply>> flood = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            flood.add(flooder.request(server.address(), KnownHosts.SAMPLE_ROUTE, new byte[0]));
+        }
+        List<Throwable> refused = new ArrayList<>();
+        for (CompletableFuture<Reply> reply : flood) {
+            try {
+                resultOf(reply);
+            } catch (ExecutionException e) {
+                refused.add(e.getCause());
+            }
+        }
+
+        assertThat(refused).hasSizeGreaterThanOrEqualTo(10).allSatisfy(failure -> assertThat(failure)
+            .isInstanceOfSatisfying(RateLimitedException.class, limited -> {
+                assertThat(limited).hasMessageContaining(KnownHosts.SAMPLE_ROUTE);
+                assertThat(limited.retryAfterMs()).isPresent();
+            }));
+        assertThat(resultOf(other.request(server.address(), KnownHosts.SAMPLE_ROUTE, new byte[0]))).isNotNull();
     }
 
     @Test

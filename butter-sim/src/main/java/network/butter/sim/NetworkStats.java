@@ -9,6 +9,8 @@ package network.butter.sim;
  * @param blocked    messages dropped by a blocked link or a partition
  * @param duplicated messages delivered a second time
  * @param refused    requests to a node that is not running (answered by "connection refused")
+ * @param vanished   frames and dials to a node that died silently ({@link SimNode#vanish()}): never answered
  */
-public record NetworkStats(long sent, long delivered, long lost, long blocked, long duplicated, long refused) {
+public record NetworkStats(long sent, long delivered, long lost, long blocked, long duplicated, long refused,
+                           long vanished) {
 }

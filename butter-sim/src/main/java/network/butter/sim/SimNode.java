@@ -1,6 +1,8 @@
 package network.butter.sim;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import network.butter.api.Limits;
@@ -28,6 +30,10 @@ public final class SimNode {
     private SimMulticast multicast;
     private int incarnation;
     private boolean running;
+    /** Died silently ({@link #vanish()}): until a restart, frames and dials to it vanish instead of being refused. */
+    private boolean dark;
+    /** Incarnations that died silently: a peer still connected to one gets a reset once the node is back. */
+    private final Set<Integer> silentIncarnations = new HashSet<>();
     private NodeRuntime runtime;
     private SimTransport transport;
 
@@ -54,6 +60,7 @@ public final class SimNode {
     /** Starts a new incarnation with fresh state and its own random stream. */
     void boot(long randomSeed) {
         incarnation++;
+        dark = false;
         transport = new SimTransport(simulation, this, incarnation, limits.maxFrameBytes());
         multicast = new SimMulticast(simulation, this);
         SimLoop loop = new SimLoop(simulation, this, incarnation);
@@ -116,6 +123,31 @@ public final class SimNode {
             incarnation++;
             simulation.recordLifecycle(this, "crash");
         }
+    }
+
+    /**
+     * Kills the node silently, as a power loss or a NAT dropping its state does on the internet: its pending
+     * timers and messages vanish like in a {@link #crash()}, but nobody is told. Its links go dark: connected peers
+     * get no reset, frames sent to it vanish, and dials to its address time out. Peers learn of the death only from
+     * their own timeouts. Idempotent; a {@link #restart()} lights the links again.
+     */
+    public void vanish() {
+        if (running) {
+            running = false;
+            dark = true;
+            silentIncarnations.add(incarnation);
+            incarnation++;
+            simulation.recordLifecycle(this, "vanish");
+        }
+    }
+
+    /** Whether the node died silently and has not restarted: what is sent to it vanishes. */
+    public boolean dark() {
+        return dark;
+    }
+
+    boolean diedSilently(int value) {
+        return silentIncarnations.contains(value);
     }
 
     /** Boots a crashed or shut-down node again, with the same identity. */

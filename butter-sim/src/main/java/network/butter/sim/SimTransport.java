@@ -20,9 +20,14 @@ import network.butter.wire.WireFormatException;
 /**
  * The transport of one simulated node incarnation. Like the real one it keeps "connections" (a request opens
  * one both ways; answers travel only on an open one), refuses requests to nodes that are not running, and tells
- * connected peers when it crashes or closes. Every frame crosses the network as bytes of the real codec.
+ * connected peers when it crashes or closes. A node that died silently ({@link SimNode#vanish()}) is different:
+ * frames to it vanish and dials to it time out after {@link #DIAL_TIMEOUT_MS}, as on the internet. Every frame
+ * crosses the network as bytes of the real codec.
  */
 final class SimTransport implements Transport {
+
+    /** How long a dial to a silent address takes to fail, in milliseconds: the real transport's connect timeout. */
+    static final long DIAL_TIMEOUT_MS = 5_000;
 
     private final Simulation simulation;
     private final SimNode node;
@@ -61,6 +66,10 @@ final class SimTransport implements Transport {
         }
         SimNode target = simulation.node(peer.id());
         boolean isRequest = frame instanceof Frame.Request;
+        if (target != null && target.dark()) {
+            simulation.countVanished(); // its links are dark: no reset, no refusal, only silence
+            return;
+        }
         if (target == null || !target.running()) {
             if (isRequest) {
                 simulation.countRefused();
@@ -71,7 +80,14 @@ final class SimTransport implements Transport {
         }
         Integer connectedTo = connected.get(target);
         if (connectedTo != null && connectedTo != target.incarnation()) {
-            return; // the connection is to an incarnation that died: the frame hits a dead socket, the reset is on its way
+            // The connection is to an incarnation that died: the frame hits a dead socket. After a crash the reset
+            // is on its way; after a silent death the restarted host answers the stray frame with one.
+            int stale = connectedTo;
+            if (target.diedSilently(stale)) {
+                afterRoundTrip(() -> peerLost(target, stale,
+                    new PeerUnreachableException(peer, "connection reset", null)));
+            }
+            return;
         }
         if (!isRequest && connectedTo == null) {
             return; // answers need the connection the request came on
@@ -124,6 +140,12 @@ final class SimTransport implements Transport {
     public CompletableFuture<PeerAddress> connect(HostPort address) {
         CompletableFuture<PeerAddress> result = new CompletableFuture<>();
         SimNode target = simulation.node(address);
+        if (target != null && target.dark()) {
+            simulation.countVanished();
+            simulation.schedule(node, incarnation, DIAL_TIMEOUT_MS, () -> result.completeExceptionally(
+                new PeerUnreachableException(address, "connect timed out after " + DIAL_TIMEOUT_MS + " ms", null)));
+            return result;
+        }
         afterRoundTrip(() -> {
             if (target != null && target.running()) {
                 if (!connected.containsKey(target)) {

@@ -66,6 +66,7 @@ public final class Simulation {
     private long blocked;
     private long duplicated;
     private long refused;
+    private long vanished;
 
     private Simulation(long seed, Faults faults, Limits defaultLimits, int hostsPerSubnet) {
         this.seed = seed;
@@ -105,7 +106,7 @@ public final class Simulation {
 
     /** What the emulated network has done so far. */
     public NetworkStats networkStats() {
-        return new NetworkStats(sent, delivered, lost, blocked, duplicated, refused);
+        return new NetworkStats(sent, delivered, lost, blocked, duplicated, refused, vanished);
     }
 
     // ---- nodes ----
@@ -313,6 +314,12 @@ public final class Simulation {
 
     void countRefused() {
         refused++;
+    }
+
+    /** A frame or dial went to a node that died silently: it vanishes, and the trace records it. */
+    void countVanished() {
+        vanished++;
+        mix(-3);
     }
 
     /** Carries a frame from one node's transport to another's through the faults, in order per link. */

@@ -15,8 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import network.butter.api.Limits;
+import network.butter.api.OverloadedException;
 import network.butter.api.RemoteHandlerException;
 import network.butter.discover.LanDiscovery;
 import network.butter.discover.LanDiscoveryConfig;
@@ -28,12 +30,14 @@ import network.butter.persist.FetchProgress;
 import network.butter.persist.GetOptions;
 import network.butter.persist.PcgConfig;
 import network.butter.persist.PeerContentGroups;
+import network.butter.persist.StorageException;
 import network.butter.protocol.Protocol;
 import network.butter.protocol.ProtocolContext;
 import network.butter.retrieve.Candidate;
 import network.butter.retrieve.HeldContent;
 import network.butter.retrieve.Informed;
 import network.butter.retrieve.Neighbourhood;
+import network.butter.retrieve.QueryLimits;
 import network.butter.retrieve.Retrieval;
 import network.butter.retrieve.RetrievalConfig;
 import network.butter.retrieve.Search;
@@ -41,6 +45,7 @@ import network.butter.retrieve.SearchQuery;
 import network.butter.retrieve.SearchStrategy;
 import network.butter.store.ContentId;
 import network.butter.store.MemoryChunkStore;
+import network.butter.wire.PayloadWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,12 +59,24 @@ class RetrievalSimTest {
     private static final KnownHostsConfig FEW_HOSTS = KnownHostsConfig
         .forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120).withCapacity(6).withPolling(1_000, 300);
     private static final RetrievalConfig FAST_SUMMARIES = RetrievalConfig.defaults().withSummaries(1 << 12, 500, 5_000);
+    /** Misses after which a host's summaries are ignored (as {@code SummaryTrust} says). */
+    private static final int LIES_BEFORE_DISTRUST = 3;
     private static final List<String> SEARCH_ROUTES = List.of(Retrieval.QUERY_ROUTE, Retrieval.HIT_ROUTE);
 
-    /** Synthetic content: a set of ids, as an experiment would hand out. */
+    /**
+     * Synthetic content: a set of ids, as an experiment would hand out. A lying node also claims, in its summary,
+     * blocks it does not hold, and counts the queries it is asked about them.
+     */
     private static final class Held implements HeldContent {
         final Set<ContentId> blocks = new HashSet<>();
+        final Set<ContentId> claimed = new HashSet<>();
+        long askedAboutClaimed;
         long version;
+
+        void claim(Collection<ContentId> lies) {
+            claimed.addAll(lies);
+            version++;
+        }
 
         void add(ContentId block) {
             blocks.add(block);
@@ -73,12 +90,17 @@ class RetrievalSimTest {
 
         @Override
         public boolean holds(ContentId block) {
+            if (claimed.contains(block)) {
+                askedAboutClaimed++;
+            }
             return blocks.contains(block);
         }
 
         @Override
         public Collection<ContentId> heldBlocks() {
-            return List.copyOf(blocks);
+            Set<ContentId> all = new HashSet<>(blocks);
+            all.addAll(claimed);
+            return List.copyOf(all);
         }
 
         @Override
@@ -113,12 +135,17 @@ class RetrievalSimTest {
 
     /** {@code size} nodes that know {@link #FEW_HOSTS} 6 hosts each, so a search has to travel. */
     private List<SimNode> network(Simulation sim, int size) {
+        return network(sim, size, FAST_SUMMARIES);
+    }
+
+    /** The same, with other retrieval settings. */
+    private List<SimNode> network(Simulation sim, int size, RetrievalConfig config) {
         List<SimNode> nodes = new ArrayList<>();
         for (int i = 0; i < size; i++) {
             nodes.add(sim.spawn(Limits.defaults(), (self, api) -> {
                 KnownHosts hosts = new KnownHosts(FEW_HOSTS, () -> 0L);
                 Held content = held.computeIfAbsent(self, s -> new Held());
-                Retrieval retrieval = new Retrieval(FAST_SUMMARIES, content);
+                Retrieval retrieval = new Retrieval(config, content);
                 retrievals.put(self, retrieval);
                 api.install(hosts);
                 api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
@@ -399,5 +426,292 @@ class RetrievalSimTest {
         long membersServing = nodes.stream().filter(n -> n != reader && storage.get(n).holds(id))
             .filter(n -> n.node().stats().requestsReceived() - fetchesBefore.get(n) >= 3).count();
         assertThat(membersServing).as("chunks come from several members").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void shouldRefuseContentAboveTheReadersLimitBeforeFetchingItsChunks() {
+        Simulation sim = sims.create();
+        Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+        List<SimNode> nodes = storageNetwork(sim, 10, FAST_SUMMARIES, storage);
+        byte[] content = new byte[20 * 1024];
+        new SplittableRandom(sim.seed()).nextBytes(content);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(content), LIMIT);
+        sim.runFor(Duration.ofSeconds(10));
+        SimNode reader = nodes.stream().filter(n -> !storage.get(n).holds(id)).findFirst().orElseThrow();
+        long fetchesBefore = reader.node().stats().requestsSentByRoute().getOrDefault(PeerContentGroups.FETCH_ROUTE, 0L);
+
+        assertThatThrownBy(() -> sim.await(storage.get(reader).get(id, GetOptions.defaults().withMaxContentBytes(10 * 1024)), LIMIT))
+            .hasMessageContaining("declares " + content.length + " bytes, more than this reader accepts (10240 bytes)");
+        long fetches = reader.node().stats().requestsSentByRoute().getOrDefault(PeerContentGroups.FETCH_ROUTE, 0L) - fetchesBefore;
+        assertThat(fetches).as("the manifest only, none of its 20 chunks").isLessThanOrEqualTo(3);
+        assertThat(sim.await(storage.get(reader).get(id), LIMIT)).as("within the default limit").isEqualTo(content);
+    }
+
+    /** Storage as search sees it, plus blocks it claims in its summary and does not hold. */
+    private record Lying(PeerContentGroups storage, Set<ContentId> claimed) implements HeldContent {
+
+        @Override
+        public boolean holds(ContentId block) {
+            return storage.holds(block);
+        }
+
+        @Override
+        public Collection<ContentId> heldBlocks() {
+            Set<ContentId> all = new HashSet<>(storage.heldBlocks());
+            all.addAll(claimed);
+            return all;
+        }
+
+        @Override
+        public long version() {
+            return storage.version();
+        }
+
+        @Override
+        public List<PeerAddress> alsoHeldBy(ContentId block) {
+            return storage.alsoHeldBy(block);
+        }
+    }
+
+    @Test
+    void shouldDiscountASummaryThatAReadersFetchesProvedWrong() {
+        Simulation sim = sims.create();
+        Set<ContentId> phantoms = new HashSet<>();
+        for (int i = 0; i < 6; i++) {
+            phantoms.add(block("phantom " + i));
+        }
+        Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            boolean lies = i == 0;
+            nodes.add(sim.spawn(Limits.defaults(), (self, api) -> {
+                KnownHosts hosts = new KnownHosts(KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120)
+                    .withPolling(1_000, 300), () -> 0L);
+                PeerContentGroups groups = new PeerContentGroups(PcgConfig.defaults().withChunkBytes(1024),
+                    new MemoryChunkStore(1 << 20));
+                storage.put(self, groups);
+                Retrieval retrieval = new Retrieval(FAST_SUMMARIES, lies ? new Lying(groups, phantoms) : groups);
+                retrievals.put(self, retrieval);
+                LoopAccess access = new LoopAccess();
+                loops.put(self, access);
+                api.install(hosts);
+                api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
+                api.install(retrieval);
+                api.install(groups);
+                api.install(access);
+            }));
+        }
+        sim.runFor(Duration.ofSeconds(15));
+        SimNode liar = nodes.get(0);
+        SimNode reader = nodes.get(1);
+        List<ContentId> reads = List.copyOf(phantoms);
+        ContentId last = reads.getLast();
+        assertThat(likelyHolders(sim, reader, last, SearchStrategy.informed(10, 2)))
+            .as("the lie is believed at first").anyMatch(candidate -> candidate.holder().equals(liar.address()));
+
+        for (ContentId phantom : reads.subList(0, LIES_BEFORE_DISTRUST)) {
+            assertThatThrownBy(() -> sim.await(storage.get(reader).get(phantom), LIMIT))
+                .hasCauseInstanceOf(StorageException.ContentNotFoundException.class);
+        }
+
+        assertThat(likelyHolders(sim, reader, last, SearchStrategy.informed(10, 2)))
+            .as("after %d fetches found nothing there", LIES_BEFORE_DISTRUST)
+            .noneMatch(candidate -> candidate.holder().equals(liar.address()));
+    }
+
+    /** BFS that notes the TTL of every query it is asked to forward on, to see how far floods go. */
+    private record TtlSpy(int ttl, List<Integer> forwardedTtls) implements SearchStrategy {
+
+        @Override
+        public int code() {
+            return 210;
+        }
+
+        @Override
+        public String name() {
+            return "ttl-spy";
+        }
+
+        @Override
+        public int parameter() {
+            return 0;
+        }
+
+        @Override
+        public List<PeerAddress> firstHops(SearchQuery query, Neighbourhood here) {
+            return here.knownHosts();
+        }
+
+        @Override
+        public List<PeerAddress> nextHops(SearchQuery query, Neighbourhood here, PeerId from) {
+            forwardedTtls.add(query.ttl());
+            return here.knownHosts().stream()
+                .filter(h -> !h.id().equals(from) && !h.id().equals(query.requester().id())).toList();
+        }
+    }
+
+    @Test
+    void shouldNotForwardBfsBeyondTheTtlCap() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 40);
+        List<Integer> ttls = new CopyOnWriteArrayList<>();
+        retrievals.values().forEach(retrieval -> retrieval.register(new TtlSpy(SearchQuery.MAX_TTL, ttls)));
+        int cap = QueryLimits.defaults().maxFloodTtl();
+
+        assertThat(find(sim, nodes.get(0), block("nowhere"), new TtlSpy(SearchQuery.MAX_TTL, ttls))).isEmpty();
+
+        assertThat(ttls).as("the first hops see the requester's TTL; every later hop is within the cap of %d", cap)
+            .contains(SearchQuery.MAX_TTL)
+            .allMatch(ttl -> ttl == SearchQuery.MAX_TTL || ttl < cap)
+            .anyMatch(ttl -> ttl < cap);
+    }
+
+    @Test
+    void shouldForwardOneQueryToAtMostTheFanOutCap() {
+        Simulation sim = sims.create();
+        RetrievalConfig narrow = FAST_SUMMARIES.withQueryLimits(QueryLimits.defaults()
+            .withFanOut(2));
+        List<SimNode> nodes = network(sim, 30, narrow);
+        Map<SimNode, Long> before = new HashMap<>();
+        nodes.forEach(node -> before.put(node, node.node().stats().requestsSentByRoute()
+            .getOrDefault(Retrieval.QUERY_ROUTE, 0L)));
+
+        find(sim, nodes.get(0), block("nowhere"), SearchStrategy.bfs(3));
+
+        for (SimNode node : nodes.subList(1, nodes.size())) {
+            long sent = node.node().stats().requestsSentByRoute().getOrDefault(Retrieval.QUERY_ROUTE, 0L) - before.get(node);
+            assertThat(sent).as("queries forwarded by %s", node.address().id().shortForm()).isLessThanOrEqualTo(2);
+        }
+    }
+
+    private static byte[] rawQuery(long id, ContentId block, PeerAddress requester) {
+        return new PayloadWriter(128).u64(id).u64(id).raw(block.toBytes()).address(requester)
+            .u8(Informed.CODE).u8(1).u16(1).toByteArray();
+    }
+
+    @Test
+    void shouldRateLimitQueriesFromOnePeer() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 4);
+        SimNode attacker = nodes.get(0);
+        SimNode target = nodes.get(1);
+        QueryLimits limits = QueryLimits.defaults();
+        int sent = limits.queryBurst() + 50;
+        List<CompletableFuture<?>> answers = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            answers.add(attacker.node().request(target.address(), Retrieval.QUERY_ROUTE,
+                rawQuery(i + 1, block("flood " + i), attacker.address()), Duration.ofSeconds(5)));
+        }
+        sim.await(CompletableFuture.allOf(answers.stream().map(a -> a.exceptionally(e -> null))
+            .toArray(CompletableFuture<?>[]::new)), LIMIT);
+
+        List<Throwable> refusals = new ArrayList<>();
+        for (CompletableFuture<?> answer : answers) {
+            try {
+                answer.join();
+            } catch (CompletionException e) {
+                refusals.add(e.getCause());
+            }
+        }
+        assertThat(refusals).as("a burst of %d, then refusals", limits.queryBurst()).hasSizeBetween(40, 50)
+            .allSatisfy(e -> assertThat(e).isInstanceOf(OverloadedException.class).hasMessageContaining("query budget"));
+        assertThat(retrievals.get(target).queriesRefused()).isEqualTo(refusals.size());
+        assertThat(sim.await(nodes.get(2).node().request(target.address(), Retrieval.QUERY_ROUTE,
+            rawQuery(-1, block("fair"), nodes.get(2).address()), Duration.ofSeconds(5)), LIMIT))
+            .as("another peer's budget is its own").isNotNull();
+
+        sim.runFor(Duration.ofSeconds(2));
+        assertThat(sim.await(attacker.node().request(target.address(), Retrieval.QUERY_ROUTE,
+            rawQuery(-2, block("later"), attacker.address()), Duration.ofSeconds(5)), LIMIT))
+            .as("the budget refills with time").isNotNull();
+    }
+
+    @Test
+    void shouldNotLetQueriesNamingAnotherRequesterSpendThatRequestersOwnBudget() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 4);
+        SimNode forger = nodes.get(0);
+        SimNode target = nodes.get(1);
+        SimNode victim = nodes.get(2);
+        List<CompletableFuture<?>> answers = new ArrayList<>();
+        for (int i = 0; i < QueryLimits.defaults().queryBurst(); i++) {
+            answers.add(forger.node().request(target.address(), Retrieval.QUERY_ROUTE,
+                rawQuery(i + 1, block("forged " + i), victim.address()), Duration.ofSeconds(5)));
+        }
+        sim.await(CompletableFuture.allOf(answers.stream().map(a -> a.exceptionally(e -> null))
+            .toArray(CompletableFuture<?>[]::new)), LIMIT);
+
+        assertThat(sim.await(victim.node().request(target.address(), Retrieval.QUERY_ROUTE,
+            rawQuery(-1, block("my own"), victim.address()), Duration.ofSeconds(5)), LIMIT))
+            .as("the victim's own query, asked directly").isNotNull();
+        assertThat(retrievals.get(target).queriesRefused()).isZero();
+    }
+
+    /** Ten items held by two honest nodes each, and known to the summaries. */
+    private List<ContentId> storeItems(Simulation sim, List<SimNode> honest) {
+        List<ContentId> items = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            ContentId item = block("item " + i);
+            items.add(item);
+            held.get(honest.get((i * 7) % honest.size())).add(item);
+            held.get(honest.get((i * 7 + 11) % honest.size())).add(item);
+        }
+        sim.runFor(Duration.ofSeconds(10));
+        return items;
+    }
+
+    @Test
+    void shouldIgnoreAnAllOnesSummary() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 30);
+        SimNode liar = nodes.get(5);
+        List<ContentId> everything = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            everything.add(block("lie " + i));
+        }
+        held.get(liar).claim(everything);
+        List<SimNode> honest = nodes.stream().filter(n -> n != liar).toList();
+        List<ContentId> items = storeItems(sim, honest);
+        held.get(liar).claim(items);
+        sim.runFor(Duration.ofSeconds(5));
+
+        int found = 0;
+        for (int i = 0; i < items.size(); i++) {
+            SimNode requester = honest.get(honest.size() - 1 - i);
+            assertThat(likelyHolders(sim, requester, items.get(i), SearchStrategy.informed(10, 2)))
+                .as("an all-ones summary names no likely holder")
+                .noneMatch(candidate -> candidate.holder().equals(liar.address()));
+            if (find(sim, requester, items.get(i), SearchStrategy.informed(10, 2)).isPresent()) {
+                found++;
+            }
+        }
+        assertThat(found).isEqualTo(items.size());
+        assertThat(held.get(liar).askedAboutClaimed).as("queries the liar drew").isLessThanOrEqualTo(items.size());
+    }
+
+    @Test
+    void shouldDiscountASummaryThatLied() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 20);
+        SimNode liar = nodes.get(5);
+        List<ContentId> lies = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lies.add(block("claimed, never held " + i));
+        }
+        held.get(liar).claim(lies);
+        sim.runFor(Duration.ofSeconds(5));
+        SimNode forwarder = nodes.stream().filter(n -> n != liar && knows(sim, n, liar)).findFirst().orElseThrow();
+        SimNode asker = nodes.stream().filter(n -> n != liar && n != forwarder).findFirst().orElseThrow();
+
+        for (int i = 0; i < lies.size(); i++) {
+            byte[] query = new PayloadWriter(128).u64(7).u64(i).raw(lies.get(i).toBytes()).address(asker.address())
+                .u8(Informed.CODE).u8(2).u16(1).toByteArray();
+            sim.await(asker.node().request(forwarder.address(), Retrieval.QUERY_ROUTE, query, Duration.ofSeconds(5)), LIMIT);
+            sim.runFor(Duration.ofMillis(500));
+        }
+
+        assertThat(held.get(liar).askedAboutClaimed)
+            .as("of %d walkers the liar's summary drew to it, only the first few before it was found out", lies.size())
+            .isLessThanOrEqualTo(5);
     }
 }

@@ -9,9 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import network.butter.api.NodeStats;
 import network.butter.api.PeerUnreachableException;
 import network.butter.api.Reply;
 import network.butter.api.RequestTimeoutException;
+import network.butter.api.RouteTraffic;
+import network.butter.wire.Frame;
+import network.butter.wire.FrameCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -221,6 +225,73 @@ class SimulationTest {
         Throwable failure = failureOf(sim, echo(alice, bob, "too soon", SECOND));
         assertThat(failure).isInstanceOf(PeerUnreachableException.class).hasMessageContaining("reset");
         assertThat(sim.await(echo(alice, bob, "again", SECOND), SECOND).text()).isEqualTo("again");
+    }
+
+    @Test
+    void shouldLetRequestsToASilentlyDeadNodeTimeOutWithoutResetOrRefusal() {
+        Simulation sim = sims.create(Faults.lan().withLatency(Latency.fixed(5)));
+        SimNode bob = echoNode(sim);
+        SimNode alice = sim.spawn();
+        sim.await(echo(alice, bob, "before", SECOND), SECOND);
+        CompletableFuture<Reply> inFlight = alice.node().request(bob.address(), "echo", new byte[0], Duration.ofSeconds(3));
+        bob.vanish();
+        Throwable unanswered = failureOf(sim, inFlight);
+        assertThat(unanswered).isInstanceOf(RequestTimeoutException.class);
+        assertThat(sim.nowMs()).as("no reset cut the wait short").isGreaterThanOrEqualTo(3000);
+        Throwable again = failureOf(sim, echo(alice, bob, "anyone?", SECOND));
+        assertThat(again).as("no refusal either").isInstanceOf(RequestTimeoutException.class);
+        assertThat(sim.networkStats().vanished()).isPositive();
+        assertThat(sim.networkStats().refused()).isZero();
+        assertThat(bob.dark()).isTrue();
+    }
+
+    @Test
+    void shouldTimeOutADialToASilentlyDeadNodesAddress() {
+        Simulation sim = sims.create(Faults.lan());
+        SimNode bob = echoNode(sim);
+        SimNode alice = sim.spawn();
+        bob.vanish();
+        long start = sim.nowMs();
+        Throwable dial = failureOf(sim, alice.node().connect(bob.address().hostPort()));
+        assertThat(dial).isInstanceOf(PeerUnreachableException.class).hasMessageContaining("timed out");
+        assertThat(sim.nowMs() - start).isGreaterThanOrEqualTo(SimTransport.DIAL_TIMEOUT_MS);
+    }
+
+    @Test
+    void shouldResetAConnectionToASilentlyDeadIncarnationOnceTheNodeIsBack() {
+        Simulation sim = sims.create(Faults.lan().withLatency(Latency.fixed(5)));
+        SimNode bob = echoNode(sim);
+        SimNode alice = sim.spawn();
+        sim.await(echo(alice, bob, "before", SECOND), SECOND);
+        bob.vanish();
+        sim.runFor(SECOND);
+        bob.restart();
+        assertThat(bob.dark()).isFalse();
+        Throwable failure = failureOf(sim, echo(alice, bob, "stray", SECOND));
+        assertThat(failure).isInstanceOf(PeerUnreachableException.class).hasMessageContaining("reset");
+        assertThat(sim.await(echo(alice, bob, "again", SECOND), SECOND).text()).isEqualTo("again");
+    }
+
+    @Test
+    void shouldCountAnswersAndBytesPerRouteAndUnservedRoutesUnderOneName() {
+        Simulation sim = sims.create(Faults.lan());
+        SimNode bob = echoNode(sim);
+        SimNode alice = sim.spawn();
+        sim.await(echo(alice, bob, "hello", SECOND), SECOND);
+        for (int i = 0; i < 3; i++) {
+            failureOf(sim, alice.node().request(bob.address(), "made/up/" + i, new byte[0], SECOND));
+        }
+
+        NodeStats bobs = bob.node().stats();
+        NodeStats alices = alice.node().stats();
+        int echoRequestBytes = 4 + new FrameCodec(1 << 20).frameLength(new Frame.Request(1, 1000, "echo", "hello".getBytes(StandardCharsets.UTF_8)));
+        assertThat(alices.sentByRoute().get("echo")).isEqualTo(new RouteTraffic(1, 0, echoRequestBytes, 0));
+        assertThat(bobs.sentByRoute().get("echo").replies()).isEqualTo(1);
+        assertThat(bobs.sentByRoute().get("echo").replyBytes()).isEqualTo(4 + 1 + 4 + "hello".length());
+        assertThat(bobs.sentByRoute()).containsOnlyKeys("echo", NodeStats.UNKNOWN_ROUTE);
+        assertThat(bobs.sentByRoute().get(NodeStats.UNKNOWN_ROUTE).replies()).isEqualTo(3);
+        assertThat(bobs.bytesSent()).isEqualTo(bobs.sentByRoute().values().stream().mapToLong(RouteTraffic::bytes).sum());
+        assertThat(alices.bytesSent()).isEqualTo(alices.sentByRoute().values().stream().mapToLong(RouteTraffic::bytes).sum());
     }
 
     @Test

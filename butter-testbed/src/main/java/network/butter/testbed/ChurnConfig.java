@@ -28,10 +28,11 @@ import java.util.Objects;
  * @param bootstrapPeers  how many random live nodes each new node is told about
  * @param partitionGroups 0 for no partition, else how many groups to split the network into during churn
  * @param lossProbability probability that a message is lost, from churn start to the end of retrieval
+ * @param deaths          how churn kills nodes: crashes every peer notices, silent deaths (sim only), or a mix
  */
 public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double chanceToDie, Duration grace,
                           Duration form, Duration churn, Duration settle, long seed, int bootstrapPeers,
-                          int partitionGroups, double lossProbability) {
+                          int partitionGroups, double lossProbability, Deaths deaths) {
 
     /** Most nodes of a simulated run. */
     public static final int MAX_SIM_NODES = 100_000;
@@ -60,6 +61,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
     /** Checks every value, naming the option at fault. */
     public ChurnConfig {
         Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(deaths, "deaths");
         int maxNodes = mode == Mode.SIM ? MAX_SIM_NODES : MAX_REAL_NODES;
         if (nodes < 2 || nodes > maxNodes) {
             throw new IllegalArgumentException("nodes must be 2.." + maxNodes + " in " + mode.label() + " mode, got " + nodes);
@@ -97,6 +99,10 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
             throw new IllegalArgumentException("partition and loss phases need the simulator (mode sim): real "
                 + "nodes on loopback cannot be split or made lossy");
         }
+        if (mode == Mode.REAL && deaths != Deaths.CRASH) {
+            throw new IllegalArgumentException("silent deaths need the simulator (mode sim): a real node killed in "
+                + "this JVM closes its sockets, and the kernel resets them; only crash deaths run in real mode");
+        }
     }
 
     private static void checkPhase(String name, Duration value, Duration max, Mode mode) {
@@ -116,7 +122,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
     public Builder toBuilder() {
         return new Builder().mode(mode).nodes(nodes).items(items).itemBytes(itemBytes).chanceToDie(chanceToDie)
             .grace(grace).form(form).churn(churn).settle(settle).seed(seed).bootstrapPeers(bootstrapPeers)
-            .partitionGroups(partitionGroups).lossProbability(lossProbability);
+            .partitionGroups(partitionGroups).lossProbability(lossProbability).deaths(deaths);
     }
 
     /** A duration as the summary and the CLI write it, e.g. {@code 30s}. */
@@ -132,7 +138,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
     /**
      * Builds a {@link ChurnConfig}. Defaults: sim mode, 250 nodes, 100 items of 1 KiB, chanceToDie 0.02 per
      * second (1/50), grace 5 s, form 5 s, churn 30 s, settle 10 s, seed 1, 8 bootstrap peers, no partition, no
-     * loss.
+     * loss, crash deaths.
      */
     public static final class Builder {
         private Mode mode = Mode.SIM;
@@ -148,6 +154,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
         private int bootstrapPeers = 8;
         private int partitionGroups;
         private double lossProbability;
+        private Deaths deaths = Deaths.CRASH;
 
         Builder() {
         }
@@ -230,6 +237,12 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
             return this;
         }
 
+        /** How churn kills nodes: crash (noticed), silent (links go dark) or mixed (50/50 from the seed). */
+        public Builder deaths(Deaths value) {
+            this.deaths = value;
+            return this;
+        }
+
         /**
          * The config.
          *
@@ -237,7 +250,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
          */
         public ChurnConfig build() {
             return new ChurnConfig(mode, nodes, items, itemBytes, chanceToDie, grace, form, churn, settle, seed,
-                bootstrapPeers, partitionGroups, lossProbability);
+                bootstrapPeers, partitionGroups, lossProbability, deaths);
         }
     }
 }

@@ -14,8 +14,11 @@ import java.util.OptionalLong;
  * @param retrieved         items the fresh node got back, verified against their keys
  * @param retrievalErrors   retrievals that failed or did not finish in time (counted as not retrieved)
  * @param deaths            nodes killed by churn
- * @param requestsSent      requests sent by all nodes over the whole run
- * @param repliesSent       answers sent by all nodes over the whole run
+ * @param silentDeaths      of those, the ones killed silently (links gone dark, no reset)
+ * @param requestsSent      requests sent by all nodes over the whole run, on every route (application and protocol:
+ *                          known-host polls, peer exchange, discovery, summaries, search, storage)
+ * @param repliesSent       answers (success or failure) sent by all nodes over the whole run, on every route
+ * @param bytesSent         bytes of all those requests and answers (whole frames, length field included)
  * @param retrievalRequests requests the fresh node sent to retrieve everything
  * @param maintenanceRequests requests on the protocol's maintenance routes ({@code DataProtocol#maintenanceRoutes()})
  *                          by all nodes over the whole run: what keeping the data alive cost
@@ -26,7 +29,7 @@ import java.util.OptionalLong;
  */
 public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, int storeFailures, int retrieved,
                           int retrievalErrors,
-                          long deaths, long requestsSent, long repliesSent, long retrievalRequests,
+                          long deaths, long silentDeaths, long requestsSent, long repliesSent, long bytesSent, long retrievalRequests,
                           long maintenanceRequests, long wallMs,
                           OptionalLong traceHash, List<Sample> samples, AttackOutcome attack) {
 
@@ -46,6 +49,30 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
         return requestsSent + repliesSent;
     }
 
+    /**
+     * Node-seconds the run lasted: the number of nodes alive integrated over cluster time, from the samples (one a
+     * second), so that traffic can be given per node per second.
+     */
+    public double nodeSeconds() {
+        double total = 0;
+        for (int i = 1; i < samples.size(); i++) {
+            total += samples.get(i).alive() * (samples.get(i).timeMs() - samples.get(i - 1).timeMs()) / 1000.0;
+        }
+        return total;
+    }
+
+    /** Messages (requests and answers, every route) per node per second; 0 for a run of no duration. */
+    public double messagesPerNodeSecond() {
+        double nodeSeconds = nodeSeconds();
+        return nodeSeconds == 0 ? 0 : messages() / nodeSeconds;
+    }
+
+    /** Bytes of requests and answers (every route) per node per second; 0 for a run of no duration. */
+    public double bytesPerNodeSecond() {
+        double nodeSeconds = nodeSeconds();
+        return nodeSeconds == 0 ? 0 : bytesSent / nodeSeconds;
+    }
+
     /** Percentage of the stored items retrieved. */
     public double retrievedPercent() {
         return itemsStored == 0 ? 0 : 100.0 * retrieved / itemsStored;
@@ -53,8 +80,10 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
 
     /**
      * The one line a run prints, e.g. {@code SUMMARY testbed mode=sim protocol=local-only n=250 items=100
-     * churn=30s chanceToDie=0.02/s retrieved=54/100 (54.0%) messages=12345 deaths=150 wall=1.2s seed=1
-     * trace=0123456789abcdef}. Faults, store failures and errors appear only when present.
+     * churn=30s chanceToDie=0.02/s retrieved=54/100 (54.0%) messages=12345 bytes=2345678 msgs/node/s=1.23
+     * bytes/node/s=234 retrievalRequests=100 deaths=150 wall=1.2s seed=1 trace=0123456789abcdef}. Messages and bytes
+     * are every request and answer of every route, application and protocol, counted once at the sender. Faults,
+     * silent deaths, store failures and errors appear only when present.
      */
     public String summaryLine() {
         StringBuilder line = new StringBuilder("SUMMARY testbed");
@@ -77,12 +106,18 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
         line.append(" retrieved=").append(retrieved).append('/').append(itemsStored)
             .append(String.format(Locale.ROOT, " (%.1f%%)", retrievedPercent()))
             .append(" messages=").append(messages())
+            .append(" bytes=").append(bytesSent)
+            .append(String.format(Locale.ROOT, " msgs/node/s=%.2f bytes/node/s=%.0f", messagesPerNodeSecond(),
+                bytesPerNodeSecond()))
             .append(" retrievalRequests=").append(retrievalRequests);
         if (maintenanceRequests > 0) {
             line.append(" maintenance=").append(maintenanceRequests);
         }
         line
             .append(" deaths=").append(deaths);
+        if (config.deaths() != Deaths.CRASH) {
+            line.append(" deathMode=").append(config.deaths().label()).append(" silent=").append(silentDeaths);
+        }
         if (retrievalErrors > 0) {
             line.append(" errors=").append(retrievalErrors);
         }

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import network.butter.api.NodeStats;
+import network.butter.api.RouteTraffic;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -63,7 +64,7 @@ public final class ChurnScenario {
     private final List<Sample> samples = new ArrayList<>();
     private final List<ItemKey> keys = new ArrayList<>();
     private final Map<ItemKey, byte[]> contents = new HashMap<>();
-    private final Map<String, Long> retiredByRoute = new HashMap<>();
+    private final Map<String, RouteTraffic> retiredByRoute = new HashMap<>();
     private final Adversary adversary;
     private final Set<Integer> maliciousIndices;
     private final Set<ClusterNode<DataPeer>> malicious = new HashSet<>();
@@ -73,7 +74,9 @@ public final class ChurnScenario {
     private NodeState honestPeak = NodeState.EMPTY;
     private long retiredRequests;
     private long retiredReplies;
+    private long retiredBytes;
     private long deaths;
+    private long silentDeaths;
     private int storeFailures;
     private String currentPhase = "spawn";
     private boolean started;
@@ -110,8 +113,9 @@ public final class ChurnScenario {
             throw new IllegalArgumentException("the config is for " + config.mode().label() + " mode, the cluster is "
                 + cluster.mode().label());
         }
-        if ((config.partitionGroups() > 0 || config.lossProbability() > 0) && cluster.faults().isEmpty()) {
-            throw new IllegalArgumentException("partition and loss need a cluster that can inject faults");
+        if ((config.partitionGroups() > 0 || config.lossProbability() > 0 || config.deaths() != Deaths.CRASH)
+            && cluster.faults().isEmpty()) {
+            throw new IllegalArgumentException("partition, loss and silent deaths need a cluster that can inject faults");
         }
         this.random = new SplittableRandom(config.seed()).split();
         if (adversary.active(config.nodes()) && !(cluster instanceof SimCluster)) {
@@ -145,7 +149,7 @@ public final class ChurnScenario {
         Traffic total = traffic();
         long maintenance = 0;
         for (String route : protocol.maintenanceRoutes()) {
-            maintenance += total.byRoute.getOrDefault(route, 0L);
+            maintenance += total.byRoute.getOrDefault(route, RouteTraffic.NONE).requests();
         }
         if (!malicious.isEmpty()) {
             intel.count("intel.blocksKnown", intel.blocks().size());
@@ -154,7 +158,8 @@ public final class ChurnScenario {
         AttackOutcome attack = new AttackOutcome(adversary, malicious.size(), retrieval.wrong, honestPeak, honestBySample,
             intel.counters());
         return new ChurnResult(config, protocol.name(), keys.size(), storeFailures, retrieval.retrieved, retrieval.errors, deaths,
-            total.requests, total.replies, retrieval.requests, maintenance, wallMs, cluster.traceHash(), samples, attack);
+            silentDeaths, total.requests, total.replies, total.bytes, retrieval.requests, maintenance, wallMs,
+            cluster.traceHash(), samples, attack);
     }
 
     // ---- phases ----
@@ -374,12 +379,24 @@ public final class ChurnScenario {
         return node.app().join(peers);
     }
 
+    /** Kills a node the way the config says; for mixed deaths the seed decides which way, 50/50. */
     private void kill(ClusterNode<DataPeer> node) {
-        cluster.kill(node);
+        boolean silent = switch (config.deaths()) {
+            case CRASH -> false;
+            case SILENT -> true;
+            case MIXED -> random.nextBoolean();
+        };
+        if (silent) {
+            cluster.faults().orElseThrow().vanish(node);
+            silentDeaths++;
+        } else {
+            cluster.kill(node);
+        }
         NodeStats last = node.stats();
         retiredRequests += last.requestsSent();
         retiredReplies += last.repliesSent();
-        last.requestsSentByRoute().forEach((route, count) -> retiredByRoute.merge(route, count, Long::sum));
+        retiredBytes += last.bytesSent();
+        last.sentByRoute().forEach((route, traffic) -> retiredByRoute.merge(route, traffic, RouteTraffic::plus));
         deaths++;
     }
 
@@ -406,7 +423,7 @@ public final class ChurnScenario {
         Traffic total = traffic(alive);
         sampleHonestState(alive);
         samples.add(new Sample(cluster.nowMs(), currentPhase, alive.size(), deaths, availability, total.requests,
-            total.replies, total.byRoute));
+            total.replies, total.bytes, total.byRoute));
     }
 
     /** The largest state of any honest node now, kept per sample and as the run's peak (only with attackers). */
@@ -428,12 +445,13 @@ public final class ChurnScenario {
 
     /** Traffic of every node that ever ran: the dead ones' frozen counters plus the live ones' current ones. */
     private Traffic traffic(List<ClusterNode<DataPeer>> alive) {
-        Traffic total = new Traffic(retiredRequests, retiredReplies, new HashMap<>(retiredByRoute));
+        Traffic total = new Traffic(retiredRequests, retiredReplies, retiredBytes, new HashMap<>(retiredByRoute));
         for (ClusterNode<DataPeer> node : alive) {
             NodeStats stats = node.stats();
             total.requests += stats.requestsSent();
             total.replies += stats.repliesSent();
-            stats.requestsSentByRoute().forEach((route, count) -> total.byRoute.merge(route, count, Long::sum));
+            total.bytes += stats.bytesSent();
+            stats.sentByRoute().forEach((route, traffic) -> total.byRoute.merge(route, traffic, RouteTraffic::plus));
         }
         return total;
     }
@@ -441,11 +459,13 @@ public final class ChurnScenario {
     private static final class Traffic {
         long requests;
         long replies;
-        final Map<String, Long> byRoute;
+        long bytes;
+        final Map<String, RouteTraffic> byRoute;
 
-        Traffic(long requests, long replies, Map<String, Long> byRoute) {
+        Traffic(long requests, long replies, long bytes, Map<String, RouteTraffic> byRoute) {
             this.requests = requests;
             this.replies = replies;
+            this.bytes = bytes;
             this.byRoute = byRoute;
         }
     }

@@ -19,6 +19,12 @@ public interface NetworkFaults<A> {
     /** Ends a partition. */
     void heal();
 
+    /**
+     * Kills a node silently: its links go dark, so its peers get no reset and no refusal; frames to it vanish and
+     * dials to it time out. Killing a dead node does nothing.
+     */
+    void vanish(ClusterNode<A> node);
+
     /** Drops every message with this probability (0 to 1) from now on; 0 restores a lossless network. */
     void lossProbability(double probability);
 }

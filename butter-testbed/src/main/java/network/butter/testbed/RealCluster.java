@@ -41,6 +41,8 @@ public final class RealCluster<A> implements Cluster<A> {
     private final Function<Node, A> installer;
     /** Longer than the testbed's known-host poll interval, so connections in use are never idle. */
     static final Duration TESTBED_IDLE_TIMEOUT = Duration.ofSeconds(15);
+    /** From connect to HELLO: generous, as hundreds of nodes share two cores while they start. */
+    static final Duration TESTBED_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
     private final Limits limits;
     private final long startNanos = System.nanoTime();
@@ -66,10 +68,18 @@ public final class RealCluster<A> implements Cluster<A> {
      * ends of a loopback pair (a fresh node searching the network may contact all of it), and an idle timeout of
      * {@link #TESTBED_IDLE_TIMEOUT}: candidates a node polled once and did not admit would otherwise hold their
      * connection for the default five minutes, and hundreds of nodes in one JVM run out of file descriptors.
+     * Every node of the cluster dials from 127.0.0.1, so the caps per source address are lifted to the whole
+     * budget, and handshakes get {@link #TESTBED_HANDSHAKE_TIMEOUT}.
      */
     public static Limits testbedLimits(int nodes) {
         Limits defaults = Limits.defaults();
-        return defaults.withMaxConnections(Math.max(defaults.maxConnections(), 2 * nodes + 16))
+        int connections = Math.max(defaults.maxConnections(), 2 * nodes + 16);
+        int handshakes = Math.max(defaults.maxUnauthenticatedConnections(), connections);
+        return defaults.withMaxConnections(connections)
+            .withMaxInboundPerIp(connections)
+            .withMaxUnauthenticatedConnections(handshakes)
+            .withMaxUnauthenticatedPerIp(handshakes)
+            .withHandshakeTimeout(TESTBED_HANDSHAKE_TIMEOUT)
             .withIdleTimeout(TESTBED_IDLE_TIMEOUT);
     }
 

@@ -2,26 +2,49 @@ package network.butter.testbed;
 
 import java.util.Collections;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import network.butter.api.RouteTraffic;
 
 /**
- * One point of a scenario's time series, taken once a second.
+ * One point of a scenario's time series, taken once a second. Traffic is every request and every answer of every
+ * route (application and protocol), counted once at its sender, by all nodes that ever ran, alive and dead.
  *
- * @param timeMs          cluster time, in milliseconds
- * @param phase           the scenario phase it was taken in, e.g. {@code churn}
- * @param alive           nodes alive
- * @param deaths          nodes killed so far
- * @param availability    fraction of the stored items with at least one holder alive, as the protocol sees it;
- *                        NaN before any item is stored
- * @param requestsSent    requests sent so far by all nodes, alive and dead
- * @param repliesSent     answers sent so far by all nodes, alive and dead
- * @param requestsByRoute requests sent so far per route, by all nodes; sorted by route
+ * @param timeMs         cluster time, in milliseconds
+ * @param phase          the scenario phase it was taken in, e.g. {@code churn}
+ * @param alive          nodes alive
+ * @param deaths         nodes killed so far
+ * @param availability   fraction of the stored items with at least one holder alive, as the protocol sees it;
+ *                       NaN before any item is stored
+ * @param requestsSent   requests sent so far by all nodes
+ * @param repliesSent    answers sent so far by all nodes
+ * @param bytesSent      bytes of those requests and answers (whole frames, length field included)
+ * @param trafficByRoute requests and answers, messages and bytes, sent so far per route by all nodes; sorted
  */
 public record Sample(long timeMs, String phase, int alive, long deaths, double availability, long requestsSent,
-                     long repliesSent, Map<String, Long> requestsByRoute) {
+                     long repliesSent, long bytesSent, Map<String, RouteTraffic> trafficByRoute) {
 
     /** Copies the map, sorted, so the sample cannot change and prints in a stable order. */
     public Sample {
-        requestsByRoute = Collections.unmodifiableSortedMap(new TreeMap<>(requestsByRoute));
+        trafficByRoute = Collections.unmodifiableSortedMap(new TreeMap<>(trafficByRoute));
+    }
+
+    /** Requests sent so far per route (routes with requests only); sorted by route. */
+    public SortedMap<String, Long> requestsByRoute() {
+        SortedMap<String, Long> requests = new TreeMap<>();
+        trafficByRoute.forEach((route, traffic) -> {
+            if (traffic.requests() > 0) {
+                requests.put(route, traffic.requests());
+            }
+        });
+        return Collections.unmodifiableSortedMap(requests);
+    }
+
+    /** Traffic so far per protocol ({@link RouteTraffic#protocolOf}, e.g. {@code butter/hosts}); sorted. */
+    public SortedMap<String, RouteTraffic> trafficByProtocol() {
+        SortedMap<String, RouteTraffic> protocols = new TreeMap<>();
+        trafficByRoute.forEach((route, traffic) ->
+            protocols.merge(RouteTraffic.protocolOf(route), traffic, RouteTraffic::plus));
+        return Collections.unmodifiableSortedMap(protocols);
     }
 }

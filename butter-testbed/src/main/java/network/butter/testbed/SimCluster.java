@@ -21,7 +21,7 @@ import network.butter.sim.Simulation;
  * A {@link Cluster} of simulated nodes: the real node runtime in the virtual time of a {@link Simulation}.
  * {@link #advanceTo} runs simulated events instead of waiting, so a 30-second churn takes a fraction of a second,
  * and a seed gives the same run every time. Killing a node crashes it: its timers and messages vanish and its
- * peers see the connection reset.
+ * peers see the connection reset; {@link #vanish} kills it silently instead, its links going dark.
  *
  * <p>The installed application must use the asynchronous API only: the simulation is single-threaded, so a
  * blocking call inside it would wait forever.
@@ -90,6 +90,15 @@ public final class SimCluster<A> implements Cluster<A>, NetworkFaults<A> {
         if (simNode != null) {
             node.died(node.node().stats());
             simNode.crash();
+        }
+    }
+
+    @Override
+    public void vanish(ClusterNode<A> node) {
+        SimNode simNode = alive.remove(node);
+        if (simNode != null) {
+            node.died(node.node().stats());
+            simNode.vanish();
         }
     }
 

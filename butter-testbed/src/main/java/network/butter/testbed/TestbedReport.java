@@ -9,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import network.butter.api.RouteTraffic;
 import network.butter.testbed.protocol.NodeState;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
@@ -27,9 +29,11 @@ import org.jfree.data.xy.XYSeriesCollection;
  * compared and published without rerunning it.
  *
  * <p>CSV columns: {@code t_s} (cluster seconds), {@code phase}, {@code alive}, {@code deaths},
- * {@code availability} (0 to 1; empty before items are stored), {@code requests_sent}, {@code replies_sent}, then one {@code requests:<route>}
- * column per route seen in the run, each a running total over all nodes, alive and dead; in runs with malicious
- * nodes, then the honest nodes' largest state (see {@link #csv(List, List)}).
+ * {@code availability} (0 to 1; empty before items are stored), {@code requests_sent}, {@code replies_sent},
+ * {@code bytes_sent}, then {@code messages:<protocol>} and {@code bytes:<protocol>} per protocol (route prefix,
+ * e.g. {@code butter/hosts}: requests and answers of its routes), then one {@code requests:<route>} column per route
+ * seen in the run; each a running total over all nodes, alive and dead, counted once at the sender; in runs with
+ * malicious nodes, then the honest nodes' largest state (see {@link #csv(List, List)}).
  */
 public final class TestbedReport {
 
@@ -90,10 +94,15 @@ public final class TestbedReport {
     static String csv(List<Sample> samples, List<NodeState> honest) {
         boolean withHonest = !honest.isEmpty();
         Set<String> routes = new TreeSet<>();
+        Set<String> protocols = new TreeSet<>();
         for (Sample sample : samples) {
             routes.addAll(sample.requestsByRoute().keySet());
+            protocols.addAll(sample.trafficByProtocol().keySet());
         }
-        StringBuilder text = new StringBuilder("t_s,phase,alive,deaths,availability,requests_sent,replies_sent");
+        StringBuilder text = new StringBuilder("t_s,phase,alive,deaths,availability,requests_sent,replies_sent,bytes_sent");
+        for (String protocol : protocols) {
+            text.append(",messages:").append(protocol).append(",bytes:").append(protocol);
+        }
         for (String route : routes) {
             text.append(",requests:").append(route);
         }
@@ -105,11 +114,17 @@ public final class TestbedReport {
             Sample sample = samples.get(index);
             String availability = Double.isNaN(sample.availability())
                 ? "" : String.format(Locale.ROOT, "%.4f", sample.availability());
-            text.append(String.format(Locale.ROOT, "%.3f,%s,%d,%d,%s,%d,%d", sample.timeMs() / 1000.0,
+            text.append(String.format(Locale.ROOT, "%.3f,%s,%d,%d,%s,%d,%d,%d", sample.timeMs() / 1000.0,
                 sample.phase(), sample.alive(), sample.deaths(), availability, sample.requestsSent(),
-                sample.repliesSent()));
+                sample.repliesSent(), sample.bytesSent()));
+            Map<String, RouteTraffic> byProtocol = sample.trafficByProtocol();
+            for (String protocol : protocols) {
+                RouteTraffic traffic = byProtocol.getOrDefault(protocol, RouteTraffic.NONE);
+                text.append(',').append(traffic.messages()).append(',').append(traffic.bytes());
+            }
+            Map<String, Long> requests = sample.requestsByRoute();
             for (String route : routes) {
-                text.append(',').append(sample.requestsByRoute().getOrDefault(route, 0L));
+                text.append(',').append(requests.getOrDefault(route, 0L));
             }
             if (withHonest) {
                 NodeState state = index < honest.size() ? honest.get(index) : NodeState.EMPTY;

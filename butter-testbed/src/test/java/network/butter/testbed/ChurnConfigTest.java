@@ -56,6 +56,21 @@ class ChurnConfigTest {
     }
 
     @Test
+    void shouldRefuseSilentDeathsInRealMode() {
+        assertThat(ChurnConfig.builder().deaths(Deaths.MIXED).build().toBuilder().build().deaths()).isEqualTo(Deaths.MIXED);
+
+        assertThatThrownBy(() -> ChurnConfig.builder().mode(Mode.REAL).deaths(Deaths.SILENT).build())
+            .hasMessageContaining("silent deaths need the simulator");
+    }
+
+    @Test
+    void shouldParseKindsOfDeathIgnoringCase() {
+        assertThat(Deaths.parse("Silent")).isEqualTo(Deaths.SILENT);
+        assertThat(Deaths.parse("mixed")).isEqualTo(Deaths.MIXED);
+        assertThatThrownBy(() -> Deaths.parse("loud")).hasMessage("unknown kind of death 'loud': use crash, silent or mixed");
+    }
+
+    @Test
     void shouldParseModesIgnoringCase() {
         assertThat(Mode.parse("SIM")).isEqualTo(Mode.SIM);
         assertThat(Mode.parse("real")).isEqualTo(Mode.REAL);

@@ -183,4 +183,33 @@ class ChurnScenarioSimTest {
         assertThat(result.failedReads()).isZero();
         assertThat(result.summaryLine()).contains("retrieved=0/10", " failed=0 wrong=10");
     }
+
+    @Test
+    void shouldKillSilentlyOrByCrashAsTheDeathsOptionSays() {
+        ChurnResult crash = run(small().build());
+        ChurnResult silent = run(small().deaths(Deaths.SILENT).build());
+        ChurnResult mixed = run(small().deaths(Deaths.MIXED).build());
+
+        assertThat(crash.silentDeaths()).isZero();
+        assertThat(crash.summaryLine()).doesNotContain("deathMode=");
+        assertThat(silent.silentDeaths()).isEqualTo(silent.deaths()).isPositive();
+        assertThat(silent.summaryLine()).contains("deathMode=silent silent=" + silent.deaths());
+        assertThat(mixed.silentDeaths()).as("about half of %s deaths", mixed.deaths())
+            .isBetween(1L, mixed.deaths() - 1);
+        assertThat(silent.traceHash()).isNotEqualTo(crash.traceHash());
+    }
+
+    @Test
+    void shouldCountAnswersAndBytesOfEveryRoute() {
+        ChurnResult result = run(small().build());
+
+        Sample last = result.samples().getLast();
+        assertThat(last.trafficByRoute().get("testbed/get").replies()).as("answers to reads").isPositive();
+        assertThat(last.trafficByProtocol().get("testbed").bytes()).isPositive();
+        long routeMessages = last.trafficByRoute().values().stream().mapToLong(t -> t.messages()).sum();
+        long routeBytes = last.trafficByRoute().values().stream().mapToLong(t -> t.bytes()).sum();
+        assertThat(routeMessages).isEqualTo(result.messages());
+        assertThat(routeBytes).isEqualTo(result.bytesSent()).isPositive();
+        assertThat(result.summaryLine()).contains("bytes=" + result.bytesSent(), "msgs/node/s=", "bytes/node/s=");
+    }
 }

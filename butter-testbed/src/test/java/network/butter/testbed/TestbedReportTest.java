@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import network.butter.api.RouteTraffic;
 import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.protocol.NodeState;
 import org.junit.jupiter.api.Test;
@@ -16,23 +17,25 @@ import org.junit.jupiter.api.io.TempDir;
 class TestbedReportTest {
 
     private static final List<Sample> SAMPLES = List.of(
-        new Sample(0, "spawn", 3, 0, Double.NaN, 0, 0, Map.of()),
-        new Sample(1000, "churn", 3, 1, 0.5, 7, 6, Map.of("b/route", 4L, "a/route", 3L)),
-        new Sample(2500, "settle", 3, 1, 0.5, 9, 8, Map.of("b/route", 6L)));
+        new Sample(0, "spawn", 3, 0, Double.NaN, 0, 0, 0, Map.of()),
+        new Sample(1000, "churn", 3, 1, 0.5, 7, 6, 700, Map.of(
+            "b/route", new RouteTraffic(4, 3, 200, 150), "a/route", new RouteTraffic(3, 3, 200, 150))),
+        new Sample(2500, "settle", 2, 1, 0.5, 9, 8, 900, Map.of(
+            "b/route", new RouteTraffic(6, 5, 300, 250), "a/other", new RouteTraffic(3, 3, 200, 150))));
 
     private static ChurnResult result() {
-        return new ChurnResult(ChurnConfig.builder().nodes(3).items(2).build(), "test", 2, 0, 1, 0, 1, 9, 8, 2, 0, 1234,
-            OptionalLong.of(0xabcL), SAMPLES,
+        return new ChurnResult(ChurnConfig.builder().nodes(3).items(2).build(), "test", 2, 0, 1, 0, 1, 0, 9, 8, 900, 2, 0,
+            1234, OptionalLong.of(0xabcL), SAMPLES,
             new AttackOutcome(Adversary.none(), 0, 0, NodeState.EMPTY, List.of(), Map.of()));
     }
 
     @Test
-    void shouldWriteOneRowPerSampleWithAColumnPerRoute() {
+    void shouldWriteOneRowPerSampleWithMessagesAndBytesPerProtocolAndRequestsPerRoute() {
         assertThat(TestbedReport.csv(SAMPLES)).isEqualTo("""
-            t_s,phase,alive,deaths,availability,requests_sent,replies_sent,requests:a/route,requests:b/route
-            0.000,spawn,3,0,,0,0,0,0
-            1.000,churn,3,1,0.5000,7,6,3,4
-            2.500,settle,3,1,0.5000,9,8,0,6
+            t_s,phase,alive,deaths,availability,requests_sent,replies_sent,bytes_sent,messages:a,bytes:a,messages:b,bytes:b,requests:a/other,requests:a/route,requests:b/route
+            0.000,spawn,3,0,,0,0,0,0,0,0,0,0,0,0
+            1.000,churn,3,1,0.5000,7,6,700,6,350,7,350,0,3,4
+            2.500,settle,2,1,0.5000,9,8,900,6,350,11,550,3,0,6
             """);
     }
 
@@ -48,7 +51,13 @@ class TestbedReportTest {
     @Test
     void shouldSummariseARunOnOneLine() {
         assertThat(result().summaryLine()).isEqualTo("SUMMARY testbed mode=sim protocol=test n=3 items=2 churn=30s "
-            + "chanceToDie=0.02/s retrieved=1/2 (50.0%) messages=17 retrievalRequests=2 deaths=1 wall=1.2s seed=1 "
-            + "trace=0000000000000abc");
+            + "chanceToDie=0.02/s retrieved=1/2 (50.0%) messages=17 bytes=900 msgs/node/s=2.83 bytes/node/s=150 "
+            + "retrievalRequests=2 deaths=1 wall=1.2s seed=1 trace=0000000000000abc");
+    }
+
+    @Test
+    void shouldGiveTrafficPerNodeSecondOverTheNodesAliveInEachSecond() {
+        assertThat(result().nodeSeconds()).isEqualTo(3 * 1.0 + 2 * 1.5);
+        assertThat(result().bytesPerNodeSecond()).isEqualTo(900 / 6.0);
     }
 }

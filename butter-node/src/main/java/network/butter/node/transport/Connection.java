@@ -8,15 +8,21 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import network.butter.api.ButterException;
+import network.butter.api.OverloadedException;
 import network.butter.api.PeerIdentityMismatchException;
 import network.butter.api.PeerUnreachableException;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.node.tls.NodeTls;
+import network.butter.node.transport.BadConnectionLog.Kind;
 import network.butter.wire.ErrorCode;
 import network.butter.wire.Frame;
 import network.butter.wire.FrameCodec;
@@ -29,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * {@link NettyTransport}. Anything wrong on the connection (bad TLS, wrong key, bad frame, unknown type,
  * stalled sender) ends in a GOAWAY with a precise reason where possible, one log line, and a close of this
  * connection only.
+ *
+ * <p>The dialler sends its HELLO as soon as TLS is done; the accepting side answers with its own HELLO only once
+ * it has found the authenticated peer a connection slot, and otherwise with {@code GOAWAY OVERLOADED} saying which
+ * limit it is at, so a refused dialler learns why. From TCP connect to HELLO a connection has
+ * {@link network.butter.api.Limits#handshakeTimeout()}. Until then, inbound connections are strangers: their
+ * failures go to the {@link BadConnectionLog}, one short DEBUG line each.
  *
  * <p>Runs on the node's event loop, like everything of its node.
  */
@@ -49,6 +61,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private int peerMaxFrameBytes = FrameCodec.MIN_MAX_FRAME_BYTES;
     private ButterException closeReason;
     private long silentIntervals;
+    private InetAddress remoteAddress;
+    private ScheduledFuture<?> handshakeDeadline;
+    private long lastReadNanos;
+    private boolean carriedRequest;
 
     /**
      * @param outbound    whether this node dialled
@@ -82,6 +98,21 @@ final class Connection extends ChannelInboundHandlerAdapter {
         return ctx.channel();
     }
 
+    /** The other end's IP address (known once the channel is active). */
+    InetAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Whether the peer has sent at least one request on this connection. */
+    boolean carriedRequest() {
+        return carriedRequest;
+    }
+
+    /** How long nothing has arrived on this connection, in milliseconds. */
+    long silentMs() {
+        return (System.nanoTime() - lastReadNanos) / 1_000_000;
+    }
+
     /** Why this connection closed, as the failure to report for requests that were riding on it. */
     ButterException closeReason() {
         return closeReason != null ? closeReason
@@ -95,11 +126,27 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        if (!transport.admit(this)) {
-            fail(new PeerUnreachableException(remoteLabel, "connection limit reached", null));
+        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+        remoteAddress = remote.getAddress();
+        lastReadNanos = System.nanoTime();
+        String refusal = outbound ? transport.admitOutbound(this) : transport.admitInbound(this);
+        if (refusal != null) {
+            fail(new OverloadedException("cannot connect to " + remoteLabel + ": " + refusal));
+            markClosed();
             ctx.close();
+            return;
         }
+        long timeoutMs = transport.handshakeTimeoutMs();
+        handshakeDeadline = ctx.executor().schedule(() -> closeUnlessReady(Kind.TIMED_OUT,
+            "no HELLO within " + timeoutMs + " ms of connecting"), timeoutMs, TimeUnit.MILLISECONDS);
         ctx.fireChannelActive();
+    }
+
+    /** Closes a connection still in its handshake: the deadline passed, or the budget needs its place. */
+    void closeUnlessReady(Kind kind, String why) {
+        if (phase == Phase.HANDSHAKE || phase == Phase.HELLO) {
+            closeWithoutGoAway(kind, new PeerUnreachableException(label(), why, null));
+        }
     }
 
     @Override
@@ -115,14 +162,15 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private void onHandshake(SslHandshakeCompletionEvent handshake) {
         if (!handshake.isSuccess()) {
-            closeWithoutGoAway(new PeerUnreachableException(remoteLabel,
-                "TLS handshake failed: " + rootMessage(handshake.cause()), handshake.cause()));
+            Throwable cause = handshake.cause();
+            closeWithoutGoAway(cause instanceof SslHandshakeTimeoutException ? Kind.TIMED_OUT : Kind.TLS_FAILED,
+                new PeerUnreachableException(remoteLabel, handshakeFailure(cause), cause));
             return;
         }
         try {
             peer = NodeTls.peerOf(ctx.pipeline().get(SslHandler.class).engine().getSession());
         } catch (SSLException e) {
-            closeWithoutGoAway(new PeerUnreachableException(remoteLabel, e.getMessage(), e));
+            closeWithoutGoAway(Kind.TLS_FAILED, new PeerUnreachableException(remoteLabel, e.getMessage(), e));
             return;
         }
         if (expected != null && !expected.equals(peer)) {
@@ -134,12 +182,22 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         phase = Phase.HELLO;
-        ctx.writeAndFlush(transport.hello());
-        ctx.executor().schedule(() -> {
-            if (phase == Phase.HELLO) {
-                goAway(ErrorCode.PROTOCOL_ERROR, "no HELLO within " + NettyTransport.HELLO_TIMEOUT_MS + " ms");
-            }
-        }, NettyTransport.HELLO_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (outbound) {
+            ctx.writeAndFlush(transport.hello());
+        }
+    }
+
+    /**
+     * What a failed handshake tells the dialler. A node that closes before TLS is done has refused the connection
+     * outright: it is not a Butter node, or it is at its limit of handshakes from this address.
+     */
+    private String handshakeFailure(Throwable cause) {
+        String root = rootMessage(cause);
+        if (outbound && (cause instanceof ClosedChannelException || root.endsWith("ClosedChannelException"))) {
+            return "it closed the connection during the TLS handshake (not a Butter node, or at its limit of"
+                + " connections in handshake from this address)";
+        }
+        return "TLS handshake failed: " + root;
     }
 
     /** Called every idle-check interval while nothing is read; {@code isFirst} marks the first after a read. */
@@ -159,6 +217,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Frame frame = (Frame) msg;
+        lastReadNanos = System.nanoTime();
         switch (phase) {
             case HELLO -> onHello(frame);
             case READY -> onReadyFrame(frame);
@@ -167,6 +226,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void onHello(Frame frame) {
+        if (frame instanceof Frame.GoAway refused) {
+            closeWithoutGoAway(Kind.PROTOCOL_ERROR, refusedBy(refused));
+            return;
+        }
         if (!(frame instanceof Frame.Hello hello)) {
             goAway(ErrorCode.PROTOCOL_ERROR, "expected HELLO first, got " + frame.getClass().getSimpleName());
             return;
@@ -180,8 +243,26 @@ final class Connection extends ChannelInboundHandlerAdapter {
         int port = hello.listenPort() != 0 ? hello.listenPort() : remote.getPort();
         peerAddress = PeerAddress.of(peer, new InetSocketAddress(remote.getAddress(), port));
         peerMaxFrameBytes = hello.maxFrameBytes();
+        if (!outbound) {
+            String refusal = transport.authenticate(this);
+            if (refusal != null) {
+                goAway(ErrorCode.OVERLOADED, refusal);
+                return;
+            }
+            ctx.writeAndFlush(transport.hello());
+        }
         phase = Phase.READY;
+        handshakeDeadline.cancel(false);
         transport.onReady(this);
+    }
+
+    /** The failure for a dial the other node answered with GOAWAY instead of HELLO. */
+    private ButterException refusedBy(Frame.GoAway goAway) {
+        String message = BadConnectionLog.shorten(goAway.message());
+        return goAway.code() == ErrorCode.OVERLOADED
+            ? new OverloadedException("peer " + label() + " refused the connection: " + message)
+            : new PeerUnreachableException(label(), "it refused the connection (" + goAway.code() + ": " + message + ")",
+                null);
     }
 
     private void onReadyFrame(Frame frame) {
@@ -191,6 +272,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 ButterException reason = new PeerUnreachableException(peerAddress,
                     "it closed the connection (" + g.code() + ": " + g.message() + ")", null);
                 closeWithoutGoAway(reason, isRoutine(g.code()));
+            }
+            case Frame.Request r -> {
+                carriedRequest = true;
+                transport.onFrame(this, frame);
             }
             default -> transport.onFrame(this, frame);
         }
@@ -229,9 +314,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (root instanceof WireFormatException wire) {
             goAway(wire.code(), wire.getMessage());
         } else if (root instanceof SSLException) {
-            closeWithoutGoAway(new PeerUnreachableException(label(), "TLS failed: " + rootMessage(root), root));
+            closeWithoutGoAway(Kind.TLS_FAILED, new PeerUnreachableException(label(), "TLS failed: "
+                + BadConnectionLog.shorten(rootMessage(root)), root));
         } else if (root instanceof java.io.IOException) {
-            closeWithoutGoAway(new PeerUnreachableException(label(), rootMessage(root), root));
+            closeWithoutGoAway(Kind.TLS_FAILED, new PeerUnreachableException(label(), rootMessage(root), root));
         } else {
             log.warn("unexpected error on the connection with {}; closing it", label(), root);
             closeWithoutGoAway(new PeerUnreachableException(label(), "internal error: " + rootMessage(root), root));
@@ -251,6 +337,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private void markClosed() {
         if (phase != Phase.CLOSED) {
             phase = Phase.CLOSED;
+            if (handshakeDeadline != null) {
+                handshakeDeadline.cancel(false);
+            }
             transport.onClosed(this);
         }
     }
@@ -263,6 +352,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
         fail(new PeerUnreachableException(label(), "closed by this node (" + code + ": " + message + ")", null));
         if (isRoutine(code)) {
             log.debug("closing connection with {}: {} ({})", label(), message, code);
+        } else if (!outbound) {
+            // Anyone can connect, with as many keys as they like: inbound trouble is summarised, not logged one by one.
+            transport.badConnection(this, code == ErrorCode.OVERLOADED ? Kind.OVER_LIMIT : Kind.PROTOCOL_ERROR,
+                message + " (" + code + ")");
         } else {
             log.warn("closing connection with {}: {} ({})", label(), message, code);
         }
@@ -272,6 +365,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     private void closeWithoutGoAway(ButterException reason) {
         closeWithoutGoAway(reason, false);
+    }
+
+    /** Closes; an inbound connection still in its handshake is recorded as a bad connection of that kind. */
+    private void closeWithoutGoAway(Kind kind, ButterException reason) {
+        if (phase != Phase.CLOSED && stranger()) {
+            fail(reason);
+            transport.badConnection(this, kind, reason.getMessage());
+            markClosed();
+            ctx.close();
+        } else {
+            closeWithoutGoAway(reason, false);
+        }
     }
 
     private void closeWithoutGoAway(ButterException reason, boolean routine) {
@@ -294,12 +399,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** An inbound connection not yet authenticated and admitted: anyone at all, possibly garbage. */
+    private boolean stranger() {
+        return !outbound && (phase == Phase.HANDSHAKE || phase == Phase.HELLO);
+    }
+
     /** Closing for idleness or shutdown is part of normal life, not worth more than a debug line. */
     private static boolean isRoutine(ErrorCode code) {
         return code == ErrorCode.IDLE || code == ErrorCode.SHUTTING_DOWN;
     }
 
-    private String label() {
+    /** How to name the other end in messages: its address, with its id once known. */
+    String label() {
         return peerAddress != null ? peerAddress.toString() : peer != null ? peer + "@" + remoteLabel : remoteLabel;
     }
 

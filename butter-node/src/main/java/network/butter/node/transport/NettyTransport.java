@@ -3,6 +3,7 @@ package network.butter.node.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -48,13 +49,21 @@ import org.slf4j.LoggerFactory;
  * connection opened by the lower peer id (if one side dialled twice, the older one) and send on it, and the
  * other closes when idle. Connections idle for {@link Limits#idleTimeout()} with nothing in flight are
  * closed and re-dialled when next needed.
+ *
+ * <p>Who may hold a connection is decided by a {@link ConnectionBudget}: inbound connections in their handshake have
+ * a small budget of their own and a cap per source address, and only authenticated ones take connection slots. When
+ * every slot is taken, a newly authenticated inbound peer, or a dial of this node's own, takes the slot of the
+ * inbound connection that has been silent longest (one that never carried a request first), if any has been silent
+ * for {@value #EVICTABLE_AFTER_SILENT_MS} ms with nothing in flight; otherwise the peer is told
+ * {@code GOAWAY OVERLOADED}, or the dial fails with {@link OverloadedException}. So idle inbound connections, which
+ * anyone with throwaway keys can open, never keep this node from reaching the peers it wants.
  */
 public final class NettyTransport implements Transport {
 
-    /** How long a peer has after the TLS handshake to send its HELLO, in milliseconds. */
-    static final long HELLO_TIMEOUT_MS = 10_000;
-    /** How long a TLS handshake may take, in milliseconds. */
-    static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** An inbound connection silent this long with nothing in flight may give its slot to a new peer, in milliseconds. */
+    static final long EVICTABLE_AFTER_SILENT_MS = 1_000;
+    /** How often WARN summarises the bad inbound connections, in milliseconds. */
+    static final long BAD_CONNECTION_SUMMARY_MS = 60_000;
     /** How long dialling may take before the peer counts as unreachable, in milliseconds. */
     static final int CONNECT_TIMEOUT_MS = 5_000;
     /** A sender silent this long in the middle of a frame is cut off, in milliseconds. */
@@ -71,10 +80,13 @@ public final class NettyTransport implements Transport {
     private final int requestedPort;
     private final String advertisedHost;
     private final Set<Connection> connections = new LinkedHashSet<>();
+    private final ConnectionBudget budget;
+    private final BadConnectionLog badConnections;
     private final Map<PeerId, Connection> primary = new HashMap<>();
     private final Map<PeerId, ArrayDeque<Queued>> dialling = new HashMap<>();
     private final Map<Connection, CompletableFuture<PeerAddress>> pendingDials = new HashMap<>();
     private final Map<HostPort, CompletableFuture<PeerAddress>> dialsByAddress = new HashMap<>();
+    private ChannelFactory<? extends Channel> dialChannels = NioSocketChannel::new;
     private TransportListener listener;
     private Channel server;
     private PeerAddress localAddress;
@@ -99,6 +111,8 @@ public final class NettyTransport implements Transport {
         this.bindHost = bindHost;
         this.requestedPort = port;
         this.advertisedHost = advertisedHost;
+        this.budget = new ConnectionBudget(limits);
+        this.badConnections = new BadConnectionLog(loop, BAD_CONNECTION_SUMMARY_MS);
     }
 
     /**
@@ -145,7 +159,7 @@ public final class NettyTransport implements Transport {
     }
 
     private void pipeline(SocketChannel ch, SslHandler ssl, Connection connection) {
-        ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS);
+        ssl.setHandshakeTimeoutMillis(handshakeTimeoutMs());
         // Only read idleness is watched: every request is answered, so a connection in use always has
         // something to read, and watching writes would cost a promise and a listener on every frame.
         ch.pipeline()
@@ -155,6 +169,14 @@ public final class NettyTransport implements Transport {
             .addLast("decoder", new FrameDecoder(codec))
             .addLast("encoder", new FrameEncoder(codec))
             .addLast("connection", connection);
+    }
+
+    /**
+     * Where dialled channels come from: NIO sockets, or for a test one that fails as when the process has no file
+     * descriptor left. Call before the first dial.
+     */
+    void dialChannelsFrom(ChannelFactory<? extends Channel> factory) {
+        this.dialChannels = factory;
     }
 
     @Override
@@ -173,6 +195,11 @@ public final class NettyTransport implements Transport {
     /** How often a silent connection is checked for idleness or a stalled frame, in milliseconds. */
     long idleCheckIntervalMs() {
         return Math.max(100, Math.min(STALLED_FRAME_MS, limits.idleTimeout().toMillis()));
+    }
+
+    /** Time from TCP connect to the peer's HELLO, in milliseconds. */
+    long handshakeTimeoutMs() {
+        return limits.handshakeTimeout().toMillis();
     }
 
     /** Silence after which a connection with nothing in flight is closed, in milliseconds. */
@@ -213,9 +240,9 @@ public final class NettyTransport implements Transport {
             listener.onPeerFailed(peer.id(), new PeerUnreachableException(peer, "this node is closing", null));
             return;
         }
-        if (connections.size() >= limits.maxConnections()) {
+        if (budget.full() && !freeASlot()) {
             listener.onPeerFailed(peer.id(), new OverloadedException("cannot dial " + peer + ": "
-                + connections.size() + " connections are open (limit " + limits.maxConnections() + ")"));
+                + budget.establishedCount() + " connections are open (limit " + limits.maxConnections() + ")"));
             return;
         }
         queue = new ArrayDeque<>();
@@ -255,7 +282,7 @@ public final class NettyTransport implements Transport {
         result.whenComplete((peer, error) -> dialsByAddress.remove(address, result));
         new Bootstrap()
             .group(loop)
-            .channel(NioSocketChannel.class)
+            .channelFactory(dialChannels)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
@@ -268,25 +295,109 @@ public final class NettyTransport implements Transport {
             .connect(address.host(), address.port())
             .addListener(future -> {
                 if (!future.isSuccess()) {
-                    pendingDials.remove(connection);
-                    Throwable cause = future.cause();
-                    result.completeExceptionally(new PeerUnreachableException(expected != null
-                        ? expected + "@" + label : label, cause.getMessage() != null ? cause.getMessage()
-                        : cause.getClass().getSimpleName(), cause));
+                    // A channel that could not even be created (no file descriptor left) reports on Netty's global
+                    // executor, not on this loop: hop back before touching the transport's state.
+                    onLoop(() -> {
+                        pendingDials.remove(connection);
+                        Throwable cause = future.cause();
+                        result.completeExceptionally(new PeerUnreachableException(expected != null
+                            ? expected + "@" + label : label, cause.getMessage() != null ? cause.getMessage()
+                            : cause.getClass().getSimpleName(), cause));
+                    });
                 }
             });
         return result;
     }
 
-    /** Called when a channel opens; false if it must be refused for the connection limit. */
-    boolean admit(Connection connection) {
-        if (closed != null || connections.size() >= limits.maxConnections()) {
-            log.warn("refusing connection {}: {} connections are open (limit {})", connection,
-                connections.size(), limits.maxConnections());
-            return false;
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
+    }
+
+    /** Called when a dialled channel opens: why it must be closed at once, or null if it holds a slot now. */
+    String admitOutbound(Connection connection) {
+        if (closed != null) {
+            return "this node is closing";
+        }
+        if (budget.full() && !freeASlot()) {
+            return "this node has " + budget.establishedCount() + " connections open (limit "
+                + limits.maxConnections() + ")";
         }
         connections.add(connection);
+        budget.open(connection);
+        return null;
+    }
+
+    /**
+     * Called when an accepted channel opens: why it must be closed at once, or null if it may do its handshake. To
+     * make room, the oldest connection still in its handshake may be closed.
+     */
+    String admitInbound(Connection connection) {
+        if (closed != null) {
+            return "this node is closing";
+        }
+        String refusal = budget.refusalOfHandshake(connection.remoteAddress());
+        if (refusal != null) {
+            badConnection(connection, BadConnectionLog.Kind.REFUSED, refusal);
+            return refusal;
+        }
+        Connection oldest = budget.handshakeToEvict();
+        if (oldest != null) {
+            oldest.closeUnlessReady(BadConnectionLog.Kind.EVICTED, "still in its handshake when "
+                + limits.maxUnauthenticatedConnections() + " newer connections needed room");
+        }
+        connections.add(connection);
+        budget.startHandshake(connection);
+        return null;
+    }
+
+    /**
+     * Called when an inbound peer has authenticated and said HELLO: why it may not stay, to tell it in a GOAWAY, or
+     * null once it holds a slot (perhaps freed by closing an idle inbound connection).
+     */
+    String authenticate(Connection connection) {
+        String refusal = budget.refusalByAddress(connection.remoteAddress());
+        if (refusal == null && budget.full() && !freeASlot()) {
+            refusal = budget.atLimit();
+        }
+        if (refusal == null) {
+            budget.authenticate(connection);
+        }
+        return refusal;
+    }
+
+    /**
+     * Closes the inbound connection least worth keeping: nothing in flight, silent for a while, never used for a
+     * request before one that was, then the longest silent. The peer re-dials on demand, as after an idle close.
+     */
+    private boolean freeASlot() {
+        Connection victim = null;
+        for (Connection candidate : budget.inbound()) {
+            if (candidate.ready() && candidate.silentMs() >= EVICTABLE_AFTER_SILENT_MS && idle(candidate)
+                && (victim == null || worthLess(candidate, victim))) {
+                victim = candidate;
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        victim.goAway(ErrorCode.IDLE, "closed to make room for a new peer at the connection limit");
         return true;
+    }
+
+    private static boolean worthLess(Connection candidate, Connection than) {
+        if (candidate.carriedRequest() != than.carriedRequest()) {
+            return !candidate.carriedRequest();
+        }
+        return candidate.silentMs() > than.silentMs();
+    }
+
+    /** Records an inbound connection refused or failed before it was authenticated: short, and rate-limited. */
+    void badConnection(Connection connection, BadConnectionLog.Kind kind, String detail) {
+        badConnections.record(connection.remoteAddress(), connection.label(), kind, detail);
     }
 
     /** The HELLO exchange of a connection finished: it can carry requests. */
@@ -339,6 +450,7 @@ public final class NettyTransport implements Transport {
      */
     void onClosed(Connection connection) {
         connections.remove(connection);
+        budget.release(connection);
         PeerId peer = connection.peer();
         try {
             CompletableFuture<PeerAddress> dial = pendingDials.remove(connection);

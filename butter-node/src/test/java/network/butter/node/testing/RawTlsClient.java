@@ -16,6 +16,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,8 +56,18 @@ public final class RawTlsClient implements AutoCloseable {
      * @param node    the node to connect to (only its host and port are used: the context decides trust)
      */
     public static RawTlsClient connect(EventLoopGroup group, SslContext context, PeerAddress node) {
+        return connect(group, context, node.host(), node.port(), null);
+    }
+
+    /**
+     * Like {@link #connect(EventLoopGroup, SslContext, PeerAddress)}, from a chosen local address.
+     *
+     * @param localHost the address to connect from (e.g. {@code 127.0.0.2}), or null for any
+     */
+    public static RawTlsClient connect(EventLoopGroup group, SslContext context, String host, int port,
+                                       String localHost) {
         Recorder recorder = new Recorder();
-        ChannelFuture connected = new Bootstrap()
+        Bootstrap bootstrap = new Bootstrap()
             .group(group)
             .channel(NioSocketChannel.class)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_MS)
@@ -65,8 +76,9 @@ public final class RawTlsClient implements AutoCloseable {
                 protected void initChannel(SocketChannel ch) {
                     ch.pipeline().addLast("tls", context.newHandler(ch.alloc())).addLast("recorder", recorder);
                 }
-            })
-            .connect(node.host(), node.port())
+            });
+        ChannelFuture connected = (localHost == null ? bootstrap.connect(host, port)
+            : bootstrap.connect(new InetSocketAddress(host, port), new InetSocketAddress(localHost, 0)))
             .syncUninterruptibly();
         return new RawTlsClient(connected.channel(), recorder);
     }
@@ -93,6 +105,11 @@ public final class RawTlsClient implements AutoCloseable {
             }
         }
         send(Arrays.copyOf(out.array(), out.position()));
+    }
+
+    /** Completes when the connection has closed, from either end. */
+    public Future<Void> closed() {
+        return channel.closeFuture();
     }
 
     /** Whether the connection is still open. */

@@ -68,12 +68,17 @@ class FrameDecoderProperties {
     @Property(tries = 1000)
     void shouldDecodeAnyChunkingOfAnyStreamIntoItsFramesOrOneWireFormatFailure(
         @ForAll("scenarios") Scenario scenario) {
-        assertTimeoutPreemptively(TRY_TIME_LIMIT, () -> decodeAndCheck(scenario));
-    }
-
-    private static void decodeAndCheck(Scenario scenario) {
         FrameCodec codec = scenario.codec();
         byte[] stream = HostileStreams.bytes(scenario.segments(), codec);
+        assertTimeoutPreemptively(TRY_TIME_LIMIT,
+            () -> decodeAndCheck(codec, stream, scenario.chunkSizes(stream.length)));
+    }
+
+    /**
+     * Feeds {@code stream} to a decoder in reads of {@code chunkSizes} bytes and checks every property above; shared
+     * with {@link FrameDecoderFuzzTest}, which feeds it the fuzzer's streams.
+     */
+    static void decodeAndCheck(FrameCodec codec, byte[] stream, List<Integer> chunkSizes) {
         Reading expected = Reading.of(stream, codec);
         TrackingByteBufAllocator allocator = new TrackingByteBufAllocator();
         FrameDecoder decoder = new FrameDecoder(codec);
@@ -85,7 +90,7 @@ class FrameDecoderProperties {
         int framesAtFailure = -1;
         int fed = 0;
         int largestChunk = 0;
-        for (int size : scenario.chunkSizes(stream.length)) {
+        for (int size : chunkSizes) {
             ByteBuf chunk = allocator.heapBuffer(size).writeBytes(stream, fed, size);
             int chunkStart = fed;
             fed += size;

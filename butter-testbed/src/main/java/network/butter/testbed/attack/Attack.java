@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * other one on every malicious node.
  */
 public enum Attack {
-    /** Sends {@code TRIM(block, r=1)} to every member it learns of, and withholds its own copies. */
+    /** Sends {@code TRIM(block, no live members)} to every member it learns of, and withholds its own copies. */
     TRIM("trim"),
     /** Answers fetches with self-signed tombstones, sends them to members and non-holders, floods junk ones. */
     TOMBSTONE("tombstone"),

@@ -16,7 +16,8 @@ import network.butter.wire.PayloadWriter;
 /**
  * Costs honest nodes work and state: BFS queries with the largest TTL for blocks nobody holds (each one reaches the
  * whole network), heartbeats carrying {@link #TOMBSTONES_PER_BEAT} valid tombstones of junk ids (each a signature
- * check at the receiver, and a stored record the first time), and bursts of requests to the protocol routes.
+ * check at the receiver, and a stored record the first time; they are tombstones of junk blocks the attacker owns,
+ * the only valid ones its key can sign since a block's id commits to its owner), and bursts of requests to the protocol routes.
  * Bounded per node: {@link #MAX_QUERIES} queries, {@link #MAX_TOMBSTONES} distinct tombstones (signed
  * {@link #TOMBSTONES_PER_BEAT} a tick, then sent round again), {@link #MAX_FLOOD_TICKS} ticks of flooding, and the
  * attacker's message budget.
@@ -61,7 +62,7 @@ public final class FloodAttack implements AttackBehaviour {
         List<Tombstone> tombstones = new ArrayList<>(TOMBSTONES_PER_BEAT);
         for (int i = 0; i < TOMBSTONES_PER_BEAT; i++) {
             if (signed.size() < MAX_TOMBSTONES) {
-                signed.add(Tombstone.sign(junkId(attacker), attacker.context().self().id(), null, attacker.context()::sign));
+                signed.add(Wire.ownJunkTombstone(attacker.context().self().id(), random, attacker.context()::sign));
             }
             tombstones.add(signed.get(next++ % signed.size()));
         }

@@ -6,14 +6,17 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import network.butter.api.ButterException;
 import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.api.Reply;
+import network.butter.api.RequestTimeoutException;
 import network.butter.env.NodeLoop;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
+import network.butter.protocol.AsyncLoopHandler;
 import network.butter.protocol.LoopHandler;
 import network.butter.protocol.Protocol;
 import network.butter.protocol.ProtocolContext;
@@ -118,6 +121,26 @@ final class InterceptedProtocol implements Protocol {
         @Override
         public void onPeerFailed(BiConsumer<PeerId, ButterException> listener) {
             real.onPeerFailed(listener);
+        }
+
+        @Override
+        public void handleAsync(String route, AsyncLoopHandler handler) {
+            real.handleAsync(route, handler);
+        }
+
+        @Override
+        public void reportPeerFailed(PeerId peer, ButterException cause) {
+            real.reportPeerFailed(peer, cause);
+        }
+
+        @Override
+        public void onRequestTimedOut(BiConsumer<PeerAddress, RequestTimeoutException> listener) {
+            real.onRequestTimedOut(listener);
+        }
+
+        @Override
+        public void onPeerHeard(Consumer<PeerId> listener) {
+            real.onPeerHeard(listener);
         }
     }
 }

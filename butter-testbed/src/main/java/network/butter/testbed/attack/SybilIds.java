@@ -11,7 +11,9 @@ import network.butter.identity.PeerId;
  * leader is the highest live id; a longer prefix costs more key
  * generations than a run should spend), trying at most {@link #MAX_ATTEMPTS} keys and keeping the highest id seen
  * if none qualifies.
- * The same seed always grinds the same ids.
+ * The same seed always grinds the same ids. Since the leader is now the member of highest rank
+ * {@code SHA-256(block id | peer id)}, a ground id leads a group only by the same chance as any other; the grinding
+ * is kept so that the attack still tries what the issue describes, and shows that it no longer pays.
  */
 public final class SybilIds {
 

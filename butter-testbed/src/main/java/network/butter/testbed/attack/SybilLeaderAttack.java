@@ -1,24 +1,39 @@
 package network.butter.testbed.attack;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import network.butter.api.Reply;
 import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
 import network.butter.persist.OwnerStamp;
 import network.butter.persist.PeerContentGroups;
 import network.butter.protocol.LoopHandler;
 import network.butter.store.ContentId;
 
 /**
- * Wins leadership by choosing its id: the node runs under an id ground to be higher than the honest ones
- * ({@link SybilIds}), claims membership of every group it learns of (a store with the block's stamp and data, which
- * a fetch hands to anyone, then heartbeats naming the group), so the members count it live and, its id being the
- * highest, take it for their leader and stop repairing. It never recruits, and it trims the honest members with
- * {@code TRIM(block, r=1)}. Its own heartbeat answers keep claiming every group it joined. When recruited, it
- * answers "stored" but keeps only the claim (stamp, data, members), never a copy its honest storage would serve
- * or repair.
+ * Tries to win leadership by choosing its id: the node runs under an id ground to be higher than the honest ones
+ * ({@link SybilIds}), claims membership of every group it learns of (a store with the block's stamp and data, then
+ * heartbeats naming the group), hoping the members count it live, take it for their leader and stop repairing. It
+ * never recruits, and it trims the honest members with {@code TRIM(block, live = itself)}. Its own heartbeat answers
+ * keep claiming every group it joined. When recruited, it answers "stored" but keeps only the claim (stamp, data,
+ * members), never a copy its honest storage would serve or repair.
+ *
+ * <p>What the owned-block storage leaves possible, and what it does not: a store must carry a stamp valid for the
+ * data, so the attacker can only claim blocks it fetched (stamp and data from a FOUND fetch reply) or was sent; a
+ * heartbeat claim from a non-member is checked by fetching the block from the claimant, which this attacker answers
+ * from its honest storage (it holds no copy), so such claims fail; its beats carry no possession proof, so after
+ * three unanswered challenges a member stops counting it; and the leader is the member of highest rank
+ * {@code SHA-256(block id | peer id)}, so a ground id no longer leads every group. The attack still sends every one
+ * of these messages; the counters show what they achieve ({@code sybil-leader.trimmedWhereClaimed}: honest
+ * members that left on its trim in a group it only claimed; {@code sybil-leader.trimmedWhereRecruited}: in a group
+ * an honest leader recruited it into, where it is a member like any other and may lead by rank;
+ * {@code sybil-leader.trimmedByLowerRank}: members that left although they outrank it, which the leader rule
+ * forbids).
  */
 public final class SybilLeaderAttack implements AttackBehaviour {
 
@@ -28,7 +43,7 @@ public final class SybilLeaderAttack implements AttackBehaviour {
     static final int MAX_CLAIMS = 256;
 
     /** A group claimed: the owner's stamp and data (to show in stores) and the honest members known. */
-    private record Claim(OwnerStamp stamp, byte[] data) {
+    private record Claim(OwnerStamp stamp, byte[] data, boolean recruited) {
     }
 
     private final Map<ContentId, Claim> claims = new LinkedHashMap<>();
@@ -59,13 +74,18 @@ public final class SybilLeaderAttack implements AttackBehaviour {
             group.addAll(members);
             byte[] store = Wire.store(claim.stamp(), 1, group, claim.data());
             byte[] beat = Wire.beat(Map.of(block, group), List.of());
-            byte[] trim = Wire.trim(block, 1, List.of(attacker.context().self()));
+            byte[] trim = Wire.trim(block, List.of(attacker.context().self()));
             for (PeerAddress member : members) {
                 attacker.send(this, member, PeerContentGroups.STORE_ROUTE, store);
                 attacker.send(this, member, PeerContentGroups.BEAT_ROUTE, beat);
                 attacker.send(this, member, PeerContentGroups.TRIM_ROUTE, trim).ifPresent(reply -> reply.thenAccept(answer -> {
                     if (answer.payload().length == 1 && answer.payload()[0] == 1) {
                         attacker.intel().count("sybil-leader.trimmed", 1);
+                        attacker.intel().count(claim.recruited() ? "sybil-leader.trimmedWhereRecruited"
+                            : "sybil-leader.trimmedWhereClaimed", 1);
+                        if (outranks(block, member.id(), attacker.context().self().id())) {
+                            attacker.intel().count("sybil-leader.trimmedByLowerRank", 1);
+                        }
                         attacker.intel().forgetMember(block, member.id());
                     }
                 }));
@@ -73,11 +93,31 @@ public final class SybilLeaderAttack implements AttackBehaviour {
         }
     }
 
+    /**
+     * Whether {@code member} ranks above {@code other} in the group of {@code block} (rank {@code SHA-256(block id |
+     * peer id)}, compared unsigned, as docs/PROTOCOL.md defines the leader): a member that outranks the sender
+     * cannot see the sender as its leader.
+     */
+    static boolean outranks(ContentId block, PeerId member, PeerId other) {
+        return Arrays.compareUnsigned(rank(block, member), rank(block, other)) > 0;
+    }
+
+    private static byte[] rank(ContentId block, PeerId member) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(block.toBytes());
+            sha.update(member.toBytes());
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+    }
+
     /** Fetches the block once, for the stamp and data a store claim must show, and the holder's group. */
     private void learnClaim(Attacker attacker, ContentId block, PeerAddress holder) {
         attacker.fetch(this, holder, block).thenAccept(answer -> answer.ifPresent(found -> {
             if (found.status() == Wire.FOUND && claims.size() < MAX_CLAIMS && block.matches(found.data())) {
-                claims.put(block, new Claim(found.stamp(), found.data()));
+                claims.put(block, new Claim(found.stamp(), found.data(), false));
                 List<PeerAddress> holders = new ArrayList<>(found.peers());
                 holders.add(holder);
                 attacker.intel().learnMembers(block, holders);
@@ -94,7 +134,7 @@ public final class SybilLeaderAttack implements AttackBehaviour {
                 Wire.StoreOffer offer = Wire.storeOffer(request.payload());
                 ContentId block = offer.stamp().block();
                 if (claims.size() < MAX_CLAIMS && block.matches(offer.data())) {
-                    claims.putIfAbsent(block, new Claim(offer.stamp(), offer.data()));
+                    claims.putIfAbsent(block, new Claim(offer.stamp(), offer.data(), true));
                     List<PeerAddress> holders = new ArrayList<>(offer.members());
                     holders.add(request.from());
                     attacker.intel().learnMembers(block, holders);

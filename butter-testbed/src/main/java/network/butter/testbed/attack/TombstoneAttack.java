@@ -16,8 +16,16 @@ import network.butter.store.ContentId;
  * Deletes what it does not own with tombstones signed by its own key: it answers every fetch with "gone", showing
  * such a tombstone (every other one naming as successor a junk block it stored, so that a reader following the
  * update gets content the attacker chose); it sends such tombstones for every block it learnt of to the members
- * and to its honest known hosts (non-holders store and serve them); and it floods its known hosts with valid
- * tombstones of junk ids, {@link #JUNK_PER_TICK} a tick and {@link #MAX_JUNK} in all.
+ * and to its honest known hosts; and it floods its known hosts with valid tombstones of junk blocks,
+ * {@link #JUNK_PER_TICK} a tick and {@link #MAX_JUNK} in all.
+ *
+ * <p>Since blocks are owned (the id commits to the owner's key and the body's hash), a tombstone for someone
+ * else's block can no longer be made valid: the forgery sent here names the victim's block id, the attacker as
+ * owner, a made-up body hash and the attacker's real signature over the {@code "butter/pcg/del/2"} bytes — exactly
+ * what an honest node must refuse ({@code tombstone.forgedApplied} counts the ones accepted,
+ * {@code tombstone.forgedRefused} the refusals). The junk tombstones are
+ * valid: they delete blocks the attacker owns ({@code OwnedBlock} with its own key), built without storing them
+ * ({@code tombstone.junkApplied}, {@code tombstone.junkRefused}).
  */
 public final class TombstoneAttack implements AttackBehaviour {
 
@@ -60,7 +68,7 @@ public final class TombstoneAttack implements AttackBehaviour {
             Set<PeerAddress> targets = new LinkedHashSet<>(attacker.intel().members(block));
             List<PeerAddress> hosts = attacker.honestHosts();
             targets.addAll(hosts.subList(0, Math.min(HOSTS_PER_BLOCK, hosts.size())));
-            targets.forEach(target -> delete(attacker, target, payload));
+            targets.forEach(target -> delete(attacker, target, payload, "tombstone.forged"));
         }
         if (spread.size() > MAX_CACHED) {
             spread.remove(spread.iterator().next());
@@ -71,20 +79,20 @@ public final class TombstoneAttack implements AttackBehaviour {
     private void floodJunk(Attacker attacker) {
         List<PeerAddress> hosts = attacker.honestHosts();
         for (int i = 0; i < JUNK_PER_TICK && junkSent < MAX_JUNK && !hosts.isEmpty(); i++) {
-            byte[] id = new byte[ContentId.LENGTH_BYTES];
-            attacker.context().random().nextBytes(id);
-            Tombstone junk = Tombstone.sign(ContentId.fromBytes(id), attacker.context().self().id(), null,
+            Tombstone junk = Wire.ownJunkTombstone(attacker.context().self().id(), attacker.context().random(),
                 attacker.context()::sign);
             junkSent++;
-            delete(attacker, hosts.get(attacker.context().random().nextInt(hosts.size())), junk.encode());
+            delete(attacker, hosts.get(attacker.context().random().nextInt(hosts.size())), junk.encode(),
+                "tombstone.junk");
         }
     }
 
-    private void delete(Attacker attacker, PeerAddress target, byte[] payload) {
+    /** Sends a delete and counts the answer as {@code <kind>Applied} or {@code <kind>Refused}. */
+    private void delete(Attacker attacker, PeerAddress target, byte[] payload, String kind) {
         attacker.send(this, target, PeerContentGroups.DELETE_ROUTE, payload)
             .ifPresent(reply -> reply.thenAccept(answer -> {
                 boolean applied = answer.payload().length == 1 && answer.payload()[0] == 1;
-                attacker.intel().count(applied ? "tombstone.applied" : "tombstone.refused", 1);
+                attacker.intel().count(kind + (applied ? "Applied" : "Refused"), 1);
             }));
     }
 
@@ -111,7 +119,10 @@ public final class TombstoneAttack implements AttackBehaviour {
             return cached;
         }
         ContentId next = successor != null && (signed.size() % 2 == 0) && !successor.equals(block) ? successor : null;
-        Tombstone forged = Tombstone.sign(block, attacker.context().self().id(), next, attacker.context()::sign);
+        byte[] madeUpBodyHash = new byte[ContentId.LENGTH_BYTES];
+        attacker.context().random().nextBytes(madeUpBodyHash);
+        Tombstone forged = Wire.forgedTombstone(block, attacker.context().self().id(), madeUpBodyHash, next,
+            attacker.context()::sign);
         signed.put(block, forged);
         if (signed.size() > MAX_CACHED) {
             signed.remove(signed.keySet().iterator().next());

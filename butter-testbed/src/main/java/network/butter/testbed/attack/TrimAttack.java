@@ -8,10 +8,11 @@ import network.butter.store.ContentId;
 
 /**
  * Erases blocks by trimming: for every block the attackers learnt of (groups they were recruited into, ids they
- * were asked for), it sends {@code TRIM(block, r=1)} to every member it knows, claiming to be the group's leader,
- * and finds the members again now and then as the group recruits. A member drops its copy when, in its view with
- * the attacker counted live, it is not the highest id. It withholds its own copies: fetches of a block it holds
- * are answered "absent".
+ * were asked for), it sends {@code TRIM(block, live = none)} to every member it knows, claiming to be the group's
+ * leader, and finds the members again now and then as the group recruits. It withholds its own copies: fetches of a
+ * block it holds are answered "absent". A trim no longer names a replication factor (the format dropped it): the
+ * member decides from its own view whether the sender leads, the group is hot and it is among the newest, so a
+ * trim from a non-leader should be answered "kept" ({@code trim.dropped} counts the ones answered "dropped").
  */
 public final class TrimAttack implements AttackBehaviour {
 
@@ -49,7 +50,7 @@ public final class TrimAttack implements AttackBehaviour {
     }
 
     private void trim(Attacker attacker, ContentId block, PeerAddress member) {
-        attacker.send(this, member, PeerContentGroups.TRIM_ROUTE, Wire.trim(block, 1, List.of()))
+        attacker.send(this, member, PeerContentGroups.TRIM_ROUTE, Wire.trim(block, List.of()))
             .ifPresent(reply -> reply.thenAccept(answer -> {
                 if (answer.payload().length == 1 && answer.payload()[0] == 1) {
                     attacker.intel().count("trim.dropped", 1);

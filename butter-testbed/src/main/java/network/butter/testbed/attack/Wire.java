@@ -1,15 +1,19 @@
 package network.butter.testbed.attack;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.persist.OwnerStamp;
 import network.butter.persist.Tombstone;
 import network.butter.retrieve.QueryId;
 import network.butter.store.ContentId;
+import network.butter.store.OwnedBlock;
 import network.butter.wire.PayloadReader;
 import network.butter.wire.PayloadWriter;
 import network.butter.wire.WireFormatException;
@@ -31,10 +35,38 @@ final class Wire {
     private Wire() {
     }
 
-    /** {@code block | replication u8 | live addresses}: a leader's trim. */
-    static byte[] trim(ContentId block, int replication, List<PeerAddress> live) {
-        return new PayloadWriter(40 + 48 * live.size()).raw(block.toBytes()).u8(replication).addresses(live)
-            .toByteArray();
+    private static final byte[] DELETE_CONTEXT = "butter/pcg/del/2".getBytes(StandardCharsets.US_ASCII);
+
+    /** {@code block | live addresses}: a leader's trim (it names no replication factor). */
+    static byte[] trim(ContentId block, List<PeerAddress> live) {
+        return new PayloadWriter(40 + 48 * live.size()).raw(block.toBytes()).addresses(live).toByteArray();
+    }
+
+    /**
+     * A tombstone for someone else's block, signed by {@code signer} over the real {@code "butter/pcg/del/2"} bytes
+     * but naming the attacker as owner and a made-up body hash: the id does not commit to that owner, so honest
+     * nodes must refuse it ({@link Tombstone#valid()} is false); the attack measures whether they do.
+     */
+    static Tombstone forgedTombstone(ContentId block, PeerId attacker, byte[] madeUpBodyHash, ContentId successor,
+                                     Function<byte[], byte[]> signer) {
+        PayloadWriter signed = new PayloadWriter(DELETE_CONTEXT.length + 2 * ContentId.LENGTH_BYTES + 1)
+            .raw(DELETE_CONTEXT).raw(block.toBytes());
+        if (successor == null) {
+            signed.u8(0);
+        } else {
+            signed.u8(1).raw(successor.toBytes());
+        }
+        return new Tombstone(block, attacker, madeUpBodyHash, successor, signer.apply(signed.toByteArray()));
+    }
+
+    /**
+     * A valid tombstone of a junk block the attacker owns ({@link OwnedBlock} with its own key and a random body):
+     * the only kind of tombstone its key can make valid.
+     */
+    static Tombstone ownJunkTombstone(PeerId attacker, RandomGenerator random, Function<byte[], byte[]> signer) {
+        byte[] body = new byte[32];
+        random.nextBytes(body);
+        return Tombstone.sign(OwnedBlock.encode(attacker.toBytes(), body), attacker, null, signer::apply);
     }
 
     /** {@code stamp | replication u8 | member addresses | data}: a store, here a claim to join a group. */
@@ -44,9 +76,13 @@ final class Wire {
         return out.u8(replication).addresses(members).bytes(data).toByteArray();
     }
 
+    /** Most tombstones one beat may carry (docs/PROTOCOL.md, Storage). */
+    static final int MAX_BEAT_TOMBSTONES = 64;
+
     /**
      * A heartbeat claiming membership: every block of {@code held} with {@code self} and the members given, no
-     * blocks not held, and {@code tombstones}.
+     * blocks not held, and {@code tombstones} (at most {@link #MAX_BEAT_TOMBSTONES}); no possession challenge and no
+     * proof (the two trailing flags are 0).
      */
     static byte[] beat(Map<ContentId, List<PeerAddress>> held, List<Tombstone> tombstones) {
         Map<PeerId, Integer> index = new LinkedHashMap<>();
@@ -64,7 +100,7 @@ final class Wire {
         });
         out.u16(0).u16(tombstones.size());
         tombstones.forEach(tombstone -> out.raw(tombstone.encode()));
-        return out.toByteArray();
+        return out.u8(0).u8(0).toByteArray();
     }
 
     /** A store reply saying the copy was stored: status 0, no reason. */
@@ -146,6 +182,7 @@ final class Wire {
         } else if (status == GONE) {
             in.raw(ContentId.LENGTH_BYTES);
             in.peerId();
+            in.raw(ContentId.LENGTH_BYTES);
             if (in.u8() == 1) {
                 in.raw(ContentId.LENGTH_BYTES);
             }

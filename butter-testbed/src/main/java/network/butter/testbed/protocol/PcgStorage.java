@@ -2,10 +2,13 @@ package network.butter.testbed.protocol;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import network.butter.api.Limits;
 import network.butter.api.Node;
+import network.butter.health.FailureDetector;
+import network.butter.health.HealthConfig;
 import network.butter.hosts.KnownHosts;
 import network.butter.hosts.KnownHostsConfig;
 import network.butter.identity.PeerId;
@@ -21,8 +24,9 @@ import network.butter.testbed.attack.Attacker;
 import network.butter.testbed.attack.Intel;
 
 /**
- * Butter's persistent storage, Peer Content Groups, under test: every node runs {@link KnownHosts},
- * {@link Retrieval} (default settings: informed search) and {@link PeerContentGroups} with an in-memory chunk store;
+ * Butter's persistent storage, Peer Content Groups, under test: every node runs {@link KnownHosts}, optionally a
+ * {@link FailureDetector}, {@link Retrieval} (default settings: informed search) and {@link PeerContentGroups} with an
+ * in-memory chunk store;
  * items are put from one node and read from a fresh one.
  * Nodes join by offering the peers the scenario hands them to their known hosts (as bootstrap would); from there
  * peer exchange and the groups' own recruiting do the rest.
@@ -32,6 +36,7 @@ public final class PcgStorage implements DataProtocol {
     private final PcgConfig config;
     private final KnownHostsConfig hostsConfig;
     private final long storeBytes;
+    private final Optional<HealthConfig> detector;
     private final List<PcgPeer> peers = new CopyOnWriteArrayList<>();
 
     /** The defaults: {@link PcgConfig#defaults()}, default known hosts, 64 MiB of store per node. */
@@ -51,6 +56,12 @@ public final class PcgStorage implements DataProtocol {
      * @param storeBytes  chunk store capacity of each node
      */
     public PcgStorage(PcgConfig config, KnownHostsConfig hostsConfig, long storeBytes) {
+        this(config, hostsConfig, storeBytes, Optional.empty());
+    }
+
+    private PcgStorage(PcgConfig config, KnownHostsConfig hostsConfig, long storeBytes,
+                       Optional<HealthConfig> detector) {
+        this.detector = Objects.requireNonNull(detector, "detector");
         this.config = Objects.requireNonNull(config, "config");
         this.hostsConfig = Objects.requireNonNull(hostsConfig, "hostsConfig");
         if (storeBytes < 1) {
@@ -59,9 +70,19 @@ public final class PcgStorage implements DataProtocol {
         this.storeBytes = storeBytes;
     }
 
+    /**
+     * The same storage with a {@link FailureDetector} on every node, installed after the known hosts and before the
+     * storage, so silent deaths reach the storage as {@code PeerSilentException}s; the name gets {@code +fd}.
+     */
+    public PcgStorage withFailureDetector(HealthConfig health) {
+        return new PcgStorage(config, hostsConfig, storeBytes, Optional.of(health));
+    }
+
     @Override
     public String name() {
-        return config.adaptive() ? "pcg-r" + config.replication() + "-" + config.maxReplication() : "pcg-r" + config.replication();
+        String name = config.adaptive() ? "pcg-r" + config.replication() + "-" + config.maxReplication()
+            : "pcg-r" + config.replication();
+        return detector.isPresent() ? name + "+fd" : name;
     }
 
     @Override
@@ -69,6 +90,7 @@ public final class PcgStorage implements DataProtocol {
         if (!(node instanceof ButterNode)) {
             node.install(new KnownHosts(hostsConfig, () -> 0L)); // a real node has its own
         }
+        detector.ifPresent(health -> node.install(new FailureDetector(health)));
         Joiner joiner = new Joiner();
         node.install(joiner);
         MemoryChunkStore store = new MemoryChunkStore(storeBytes);

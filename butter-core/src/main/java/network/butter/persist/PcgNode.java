@@ -1,0 +1,59 @@
+package network.butter.persist;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import network.butter.api.Reply;
+import network.butter.hosts.KnownHosts;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.protocol.ProtocolContext;
+import network.butter.store.ChunkStore;
+
+/**
+ * What every part of the storage protocol shares: its settings, the chunk store, the node it runs on and the
+ * loop's clock. Set up once when the protocol starts; every part runs on the node loop.
+ */
+final class PcgNode {
+
+    final PcgConfig config;
+    final ChunkStore store;
+    ProtocolContext context;
+    KnownHosts knownHosts;
+    PeerId self;
+    boolean stopped;
+
+    PcgNode(PcgConfig config, ChunkStore store) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    void start(ProtocolContext ctx) {
+        this.context = ctx;
+        this.self = ctx.self().id();
+        this.knownHosts = ctx.protocol(KnownHosts.class).orElseThrow(() -> new IllegalStateException(
+            "Peer Content Groups recruit from the known hosts: install KnownHosts on the node first"));
+    }
+
+    long now() {
+        return context.loop().nowMillis();
+    }
+
+    CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload) {
+        return context.request(peer, route, payload, Duration.ofMillis(config.requestTimeoutMs()));
+    }
+
+    <T> void shuffle(List<T> list) {
+        for (int i = list.size() - 1; i > 0; i--) {
+            int j = context.random().nextInt(i + 1);
+            list.set(i, list.set(j, list.get(i)));
+        }
+    }
+
+    /** The cause inside a {@link CompletionException}, or the error itself. */
+    static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+}

@@ -1,0 +1,223 @@
+package network.butter.persist;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import network.butter.api.Reply;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.persist.PcgMessages.Store;
+import network.butter.persist.PcgMessages.StoreReply;
+import network.butter.persist.PcgMessages.StoreStatus;
+import network.butter.persist.PcgMessages.Trim;
+import network.butter.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maintenance and repair: the leader's duties. The leader (the live member of highest rank, see {@link GroupView})
+ * recruits into a cold group and trims a hot one; other members only keep their copy. If a cold group stays cold
+ * — a leader that is slow, or one that never repairs — the next-ranked member steps in after one member timeout,
+ * the one after it after two, and so on, so no single member can keep a group cold. A group must stay hot for a
+ * heartbeat interval before it is trimmed: a member handing its copy over, or a goodbye on its way, makes a group
+ * hot only for a moment.
+ */
+final class Repair {
+
+    private static final Logger log = LoggerFactory.getLogger(Repair.class);
+    private static final long DAY_MS = 86_400_000L;
+    /** Heartbeat intervals a cold group waits for introduced members to show up before recruiting anyway. */
+    private static final int HEARSAY_GRACE_BEATS = 2;
+
+    private final PcgNode node;
+    private final GroupTable table;
+    private final Placement placement;
+    private final Tombstones tombstones;
+    private final BlockReads reads;
+    private final ChurnEstimate churn = new ChurnEstimate();
+
+    Repair(PcgNode node, GroupTable table, Placement placement, Tombstones tombstones, BlockReads reads) {
+        this.node = node;
+        this.table = table;
+        this.placement = placement;
+        this.tombstones = tombstones;
+        this.reads = reads;
+    }
+
+    /** Records that {@code members} of this node's groups were lost, for adaptive replication. */
+    void lost(int members) {
+        churn.lost(members);
+    }
+
+    /** Once a round: how many partners this node watches, for adaptive replication. */
+    void observe(long nowMs) {
+        churn.observe(nowMs, table.livePartnerCount());
+    }
+
+    /** The leader's (or a deputy's) duties for one group: recruit into it if cold, trim it if hot. */
+    void maintain(Group group) {
+        if (node.stopped || table.get(group.block()) != group) {
+            return;
+        }
+        table.saveRecord(group);
+        long now = node.now();
+        List<PeerId> live = group.view.liveMembers(now);
+        int target = Math.max(group.replication, targetReplication());
+        if (live.size() >= target) {
+            group.coldSinceMs = -1;
+        } else if (group.coldSinceMs < 0) {
+            group.coldSinceMs = now;
+        }
+        // Members only heard of (a recruit not yet heard from) hold off recruiting for them, but only briefly: hearsay
+        // that never shows up, e.g. ids a lying member names, must not keep a cold group from being repaired.
+        boolean hearsayExpired = group.coldSinceMs >= 0 && now - group.coldSinceMs > HEARSAY_GRACE_BEATS * node.config.heartbeatIntervalMs();
+        int introduced = hearsayExpired ? 0 : group.view.introducedCount();
+        int missing = target - live.size() - group.recruiting.size() - introduced;
+        if (live.size() <= target) {
+            group.hotSinceMs = -1;
+            group.trimRefusedSinceMs = -1;
+        } else if (group.hotSinceMs < 0) {
+            group.hotSinceMs = now;
+        }
+        if (now < group.quietUntilMs || !mayAct(group, now)) {
+            return;
+        }
+        if (missing > 0) {
+            recruit(group, placement.candidates(group, missing), target);
+        } else if (live.size() > target && now - group.hotSinceMs >= node.config.heartbeatIntervalMs()
+            && group.recruiting.isEmpty() && group.trimming.isEmpty() && group.view.isLeader(now)) {
+            for (PeerId surplus : group.view.surplus(now, target)) {
+                trim(group, surplus);
+            }
+        }
+    }
+
+    /** The leader acts at once; a deputy only once the group has been cold for its position × the member timeout. */
+    private boolean mayAct(Group group, long now) {
+        int position = group.view.deputyPosition(now);
+        return position == 0 || (group.coldSinceMs >= 0 && now - group.coldSinceMs >= position * node.config.memberTimeoutMs());
+    }
+
+    private void recruit(Group group, List<PeerAddress> recruits, int target) {
+        if (recruits.isEmpty()) {
+            return;
+        }
+        Optional<byte[]> data = node.store.get(group.block());
+        if (data.isEmpty()) {
+            restoreCopy(group);
+            return;
+        }
+        List<PeerAddress> members = new ArrayList<>(table.addressesOf(group.view.liveMembers(node.now())));
+        members.addAll(recruits);
+        byte[] payload = new Store(group.stamp, target, members, data.get()).encode();
+        for (PeerAddress recruit : recruits) {
+            table.learn(recruit);
+            group.recruiting.add(recruit.id());
+            node.request(recruit, PeerContentGroups.STORE_ROUTE, payload).whenComplete((reply, error) -> {
+                group.recruiting.remove(recruit.id());
+                StoreReply answer = error == null ? decodeStoreReply(recruit, reply) : null;
+                if (answer != null && answer.status() == StoreStatus.STORED && tombstones.tellIfDeleted(group, recruit)) {
+                    return;
+                }
+                if (answer != null && answer.status() == StoreStatus.STORED) {
+                    group.view.heard(recruit.id(), node.now());
+                    group.dirty = true;
+                    log.debug("{}: recruited {} into the group of {}", node.self.shortForm(), recruit.id().shortForm(), group.block());
+                } else if (answer != null && answer.status() == StoreStatus.DELETED && answer.tombstone() != null) {
+                    tombstones.apply(answer.tombstone(), null);
+                    return;
+                } else if (answer != null && answer.status() == StoreStatus.FULL) {
+                    placement.declined(recruit.id());
+                } else {
+                    placement.failed(recruit.id());
+                }
+                maintain(group);
+            });
+        }
+    }
+
+    private void trim(Group group, PeerId surplus) {
+        PeerAddress address = table.address(surplus);
+        if (address == null) {
+            return;
+        }
+        group.trimming.add(surplus);
+        byte[] payload = new Trim(group.block(), table.addressesOf(group.view.liveMembers(node.now()))).encode();
+        node.request(address, PeerContentGroups.TRIM_ROUTE, payload).whenComplete((reply, error) -> {
+            group.trimming.remove(surplus);
+            if (error == null && reply.payload().length == 1 && reply.payload()[0] == PcgMessages.DROPPED) {
+                group.view.forget(surplus);
+                group.dirty = true;
+                maintain(group);
+            }
+        });
+    }
+
+    /** This member's copy is gone (corrupt on disk): fetches it again from the group and keeps serving. */
+    void restoreCopy(Group group) {
+        reads.lookup(group.block(), group).whenComplete((found, error) -> {
+            if (found != null && table.get(group.block()) == group) {
+                node.store.put(group.block(), found.data());
+            }
+        });
+    }
+
+    /** The replication factor for new and repaired groups: {@code r}, raised under observed churn if adaptive. */
+    int targetReplication() {
+        PcgConfig config = node.config;
+        if (!config.adaptive()) {
+            return config.replication();
+        }
+        double ratePerMs = churn.lossRatePerMemberMs();
+        if (ratePerMs <= 0) {
+            return config.replication();
+        }
+        double repairMs = config.memberTimeoutMs() + config.requestTimeoutMs();
+        double memberLoss = 1 - Math.exp(-ratePerMs * repairMs);
+        double windowsPerDay = DAY_MS / repairMs;
+        for (int r = config.replication(); r < config.maxReplication(); r++) {
+            if (windowsPerDay * Math.pow(memberLoss, r) <= config.targetLossPerDay()) {
+                return r;
+            }
+        }
+        return config.maxReplication();
+    }
+
+    StoreReply decodeStoreReply(PeerAddress from, Reply reply) {
+        try {
+            return StoreReply.decode(reply.payload());
+        } catch (WireFormatException e) {
+            log.debug("{}: bad store reply from {}: {}", node.self.shortForm(), from, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * How fast members of this node's groups disappear: losses over member-time observed, smoothed over the last
+     * few minutes, for adaptive replication.
+     */
+    private static final class ChurnEstimate {
+        private static final double HALF_LIFE_MS = 60_000;
+        private double losses;
+        private double memberMs;
+        private long lastMs = -1;
+
+        void lost(int members) {
+            losses += members;
+        }
+
+        void observe(long nowMs, int members) {
+            if (lastMs >= 0) {
+                long elapsed = nowMs - lastMs;
+                double decay = Math.pow(0.5, elapsed / HALF_LIFE_MS);
+                losses *= decay;
+                memberMs = memberMs * decay + (double) members * elapsed;
+            }
+            lastMs = nowMs;
+        }
+
+        double lossRatePerMemberMs() {
+            return memberMs < 1 ? 0 : losses / memberMs;
+        }
+    }
+}

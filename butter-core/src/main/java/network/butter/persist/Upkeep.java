@@ -1,0 +1,328 @@
+package network.butter.persist;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import network.butter.api.RequestTimeoutException;
+import network.butter.env.Cancellable;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.persist.PcgMessages.Beat;
+import network.butter.persist.PcgMessages.Entry;
+import network.butter.store.ContentId;
+import network.butter.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Heartbeats and group upkeep. Beats are batched per peer pair: one exchange per partner per interval covers every
+ * group the two share, in both directions (the reply is the partner's beat), so the cost grows with partners, not
+ * with groups. Rounds have random palpitations, and a node skips a partner it exchanged with recently, so two
+ * partners rarely both start an exchange.
+ *
+ * <p>A beat changes only its sender's own membership: it refreshes the sender in groups where this node already
+ * counts it a member, and a member's beat may introduce others (hearsay, bounded by the view), but a stranger
+ * claiming a group is not admitted by saying so. A member is gone when it misses
+ * {@link PcgConfig#memberTimeoutBeats()} beats, or at once when any protocol finds it unreachable.
+ *
+ * <p>A round never dies of an error: whatever one round throws is logged and the next round is scheduled anyway.
+ */
+final class Upkeep {
+
+    private static final Logger log = LoggerFactory.getLogger(Upkeep.class);
+    private static final int PROBE_EVERY_ROUNDS = 5;
+    private static final int FORMER_MEMBER_TTL_BEATS = 60;
+    private static final long ANNOUNCE_DELAY_MS = 50;
+    /** Most blocks owed to one peer as "not held here"; more are dropped (the peer learns on a later beat). */
+    static final int MAX_OWED_PER_PEER = 1_024;
+
+    private final PcgNode node;
+    private final GroupTable table;
+    private final Tombstones tombstones;
+    private final Repair repair;
+    private final Placement placement;
+    private final Claims claims;
+    private final Possession possession;
+    private final Map<PeerId, Long> lastExchangeMs = new HashMap<>();
+    private final Map<PeerId, Set<ContentId>> owedNotHeld = new TreeMap<>();
+    private final Set<PeerId> announcing = new TreeSet<>();
+    private Cancellable ticker = Cancellable.NONE;
+    private long rounds;
+
+    Upkeep(PcgNode node, GroupTable table, Tombstones tombstones, Repair repair, Placement placement) {
+        this.node = node;
+        this.table = table;
+        this.tombstones = tombstones;
+        this.repair = repair;
+        this.placement = placement;
+        this.claims = new Claims(node, table, repair);
+        this.possession = new Possession(node, table);
+    }
+
+    void start() {
+        ticker = node.context.loop().schedule(nextRoundDelayMs(), this::tick);
+    }
+
+    void stop() {
+        ticker.cancel();
+    }
+
+    /** Peers this part still needs addresses for. */
+    Set<PeerId> activePeers() {
+        return owedNotHeld.keySet();
+    }
+
+    /** Remembers to tell {@code peer} on the next exchange that this node no longer holds {@code block}. */
+    void owe(PeerId peer, ContentId block) {
+        Set<ContentId> owed = owedNotHeld.computeIfAbsent(peer, p -> new TreeSet<>());
+        if (owed.size() < MAX_OWED_PER_PEER) {
+            owed.add(block);
+        }
+    }
+
+    /** The blocks owed to {@code peer} as "not held here", taken: they go out with the exchange being made now. */
+    Set<ContentId> takeOwed(PeerId peer) {
+        Set<ContentId> owed = owedNotHeld.remove(peer);
+        return owed == null ? Set.of() : owed;
+    }
+
+    void exchanged(PeerId peer) {
+        lastExchangeMs.put(peer, node.now());
+    }
+
+    private void tick() {
+        if (node.stopped) {
+            return;
+        }
+        try {
+            round();
+        } catch (RuntimeException e) {
+            log.error("{}: a storage upkeep round failed; the next one runs as scheduled", node.self.shortForm(), e);
+        } finally {
+            if (!node.stopped) {
+                ticker = node.context.loop().schedule(nextRoundDelayMs(), this::tick);
+            }
+        }
+    }
+
+    private void round() {
+        long now = node.now();
+        for (Group group : table.groups.values()) {
+            Map<PeerId, Long> expired = group.view.expire(now);
+            if (!expired.isEmpty()) {
+                group.dirty = true;
+                repair.lost(expired.size());
+                expired.forEach((member, seniority) -> group.remember(member, now, seniority));
+            }
+            group.formers.values().removeIf(at -> now - at > FORMER_MEMBER_TTL_BEATS * node.config.heartbeatIntervalMs());
+        }
+        if (++rounds % PROBE_EVERY_ROUNDS == 0) {
+            probeFormerMembers();
+        }
+        placement.expire(now);
+        repair.observe(now);
+        long skipWithinMs = Math.round(node.config.heartbeatIntervalMs() * (1 - node.config.palpitation()) * 0.9);
+        Map<PeerId, Set<ContentId>> partners = table.partners();
+        lastExchangeMs.keySet().retainAll(partners.keySet());
+        possession.retain(partners.keySet());
+        owedNotHeld.keySet().removeIf(peer -> table.address(peer) == null && !partners.containsKey(peer));
+        Set<PeerId> targets = new TreeSet<>(partners.keySet());
+        targets.addAll(owedNotHeld.keySet());
+        for (PeerId peer : targets) {
+            Long last = lastExchangeMs.get(peer);
+            boolean owes = owedNotHeld.containsKey(peer);
+            if (!owes && last != null && now - last < skipWithinMs) {
+                continue;
+            }
+            beat(peer);
+        }
+        for (Group group : List.copyOf(table.groups.values())) {
+            repair.maintain(group);
+        }
+        Set<PeerId> needed = new TreeSet<>(owedNotHeld.keySet());
+        table.saveRecords(needed);
+    }
+
+    private long nextRoundDelayMs() {
+        return Heartbeats.nextBeatDelayMs(node.config.heartbeatIntervalMs(), node.config.palpitation(), node.context.random());
+    }
+
+    void beat(PeerId peer) {
+        PeerAddress address = table.address(peer);
+        if (address == null) {
+            owedNotHeld.remove(peer);
+            return;
+        }
+        Beat beat = withPossession(peer, new Beat(table.entriesFor(peer), List.copyOf(takeOwed(peer)), List.of()));
+        exchanged(peer);
+        node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode()).whenComplete((reply, error) -> {
+            if (node.stopped) {
+                return;
+            }
+            if (error != null) {
+                peerFailed(peer, PcgNode.unwrap(error));
+                return;
+            }
+            try {
+                Beat answer = Beat.decode(reply.payload());
+                Set<ContentId> notHeld = new TreeSet<>();
+                List<Tombstone> owedTombstones = new ArrayList<>();
+                absorb(address, answer, notHeld, owedTombstones);
+                notHeld.forEach(block -> owe(peer, block));
+                owedTombstones.forEach(tombstone -> node.request(address, PeerContentGroups.DELETE_ROUTE, tombstone.encode()));
+            } catch (WireFormatException e) {
+                log.debug("{}: bad heartbeat answer from {}: {}", node.self.shortForm(), address, e.getMessage());
+            }
+        });
+    }
+
+    /** Adds the possession proof {@code peer} asked for, and now and then a challenge, to a beat for it. */
+    Beat withPossession(PeerId peer, Beat beat) {
+        return possession.attach(peer, beat);
+    }
+
+    /**
+     * Takes in a beat (or a beat's answer) from {@code from}: groups in which this node counts {@code from} a member
+     * hear from it and learn the members it names; groups it names that this node does not hold go into
+     * {@code notHeld} (or their tombstone into {@code owedTombstones}); groups it no longer holds forget it;
+     * tombstones are applied (each checked against its block's id).
+     */
+    void absorb(PeerAddress from, Beat beat, Set<ContentId> notHeld, List<Tombstone> owedTombstones) {
+        long now = node.now();
+        possession.receive(from.id(), beat).ifPresent(block -> {
+            Group group = table.get(block);
+            if (group != null) {
+                group.view.forget(from.id());
+                group.dirty = true;
+                repair.lost(1);
+                repair.maintain(group);
+            }
+        });
+        for (Tombstone tombstone : beat.tombstones()) {
+            tombstones.apply(tombstone, from.id());
+        }
+        for (Entry entry : beat.held()) {
+            Group group = table.get(entry.block());
+            if (group != null) {
+                if (group.formers.containsKey(from.id())) {
+                    group.welcomeBack(from.id(), now);
+                } else if (!group.view.knows(from.id())) {
+                    claims.verify(group, from);
+                    continue;
+                } else {
+                    group.view.heard(from.id(), now);
+                }
+                table.learn(from);
+                table.introduceAll(group, entry.members());
+                if (group.dirty) {
+                    repair.maintain(group);
+                }
+            } else {
+                Tombstone tombstone = tombstones.get(entry.block());
+                if (tombstone != null) {
+                    if (owedTombstones.size() < PcgConfig.MAX_TOMBSTONES_PER_BEAT) {
+                        owedTombstones.add(tombstone);
+                    }
+                } else if (notHeld.size() < MAX_OWED_PER_PEER) {
+                    notHeld.add(entry.block());
+                }
+            }
+        }
+        for (ContentId block : beat.notHeld()) {
+            Group group = table.get(block);
+            if (group != null) {
+                group.formers.remove(from.id());
+            }
+            if (group != null && group.view.knows(from.id())) {
+                group.view.forget(from.id());
+                group.dirty = true;
+                repair.maintain(group);
+            }
+        }
+    }
+
+    /**
+     * Tells the group's other members at once that this node joined. Joins arriving together (the blocks of one
+     * put) are announced together: one beat per partner after {@link #ANNOUNCE_DELAY_MS}, since each beat covers
+     * every group the two share.
+     */
+    void announce(Group group, PeerId recruiter) {
+        boolean idle = announcing.isEmpty();
+        for (PeerId member : group.view.knownMembers()) {
+            if (!member.equals(recruiter) && !member.equals(node.self)) {
+                announcing.add(member);
+            }
+        }
+        if (idle && !announcing.isEmpty()) {
+            node.context.loop().schedule(ANNOUNCE_DELAY_MS, () -> {
+                List<PeerId> due = List.copyOf(announcing);
+                announcing.clear();
+                due.forEach(this::beat);
+            });
+        }
+    }
+
+    /**
+     * Beats former members that went silent (not those that refused): if one answers that it still holds the
+     * block, both sides take each other back in, so groups split by a partition merge when it heals (and the
+     * leader trims the surplus).
+     */
+    private void probeFormerMembers() {
+        Map<PeerId, List<Entry>> probes = new TreeMap<>();
+        for (Group group : table.groups.values()) {
+            for (PeerId former : group.formers.keySet()) {
+                if (table.address(former) != null && !group.view.knows(former)) {
+                    List<PeerAddress> members = new ArrayList<>(table.addressesOf(group.view.liveMembers(node.now())));
+                    probes.computeIfAbsent(former, f -> new ArrayList<>()).add(new Entry(group.block(), members));
+                }
+            }
+        }
+        probes.forEach((peer, entries) -> {
+            PeerAddress address = table.address(peer);
+            node.request(address, PeerContentGroups.BEAT_ROUTE, new Beat(entries, List.of(), List.of()).encode()).whenComplete((reply, error) -> {
+                if (error == null && !node.stopped) {
+                    try {
+                        absorb(address, Beat.decode(reply.payload()), new TreeSet<>(), new ArrayList<>());
+                    } catch (WireFormatException e) {
+                        log.debug("{}: bad probe answer from {}: {}", node.self.shortForm(), address, e.getMessage());
+                    }
+                }
+            });
+        });
+    }
+
+    /**
+     * A peer failed. A refused or reset connection means it is gone; a timeout may be a partition, so the peer is
+     * kept as a former member and probed now and then, and the groups merge again once it answers.
+     */
+    void peerFailed(PeerId peer, Throwable cause) {
+        if (node.stopped) {
+            return;
+        }
+        long now = node.now();
+        boolean silent = cause instanceof RequestTimeoutException;
+        placement.failed(peer);
+        possession.forget(peer);
+        lastExchangeMs.remove(peer);
+        owedNotHeld.remove(peer);
+        int lost = 0;
+        for (Group group : List.copyOf(table.groups.values())) {
+            if (group.view.knows(peer)) {
+                if (silent) {
+                    group.remember(peer, now);
+                }
+                group.view.forget(peer);
+                group.dirty = true;
+                lost++;
+                repair.maintain(group);
+            }
+        }
+        if (lost > 0) {
+            repair.lost(1);
+        }
+    }
+}

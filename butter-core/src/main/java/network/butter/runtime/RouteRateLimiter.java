@@ -1,0 +1,88 @@
+package network.butter.runtime;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import network.butter.api.PeerBudget;
+import network.butter.identity.PeerId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Token buckets per (peer, protocol route) on the node loop's clock, so that one peer cannot make the loop do
+ * unbounded work per second. Used on the loop only.
+ *
+ * <p>Tokens are counted in thousandths so that a refill of {@code rate} tokens per second is a whole number per
+ * millisecond. State is kept for at most {@link PeerBudget#maxTrackedPeers()} peers, least recently active dropped
+ * first; a dropped peer that comes back starts with full buckets, which is where an idle peer's buckets would
+ * be anyway.
+ */
+final class RouteRateLimiter {
+
+    private static final Logger log = LoggerFactory.getLogger(RouteRateLimiter.class);
+
+    private static final long MILLI = 1000;
+
+    private final PeerBudget budget;
+    private final Map<PeerId, Map<String, Bucket>> peers;
+
+    RouteRateLimiter(PeerBudget budget) {
+        this.budget = budget;
+        this.peers = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<PeerId, Map<String, Bucket>> eldest) {
+                return size() > budget.maxTrackedPeers();
+            }
+        };
+    }
+
+    /** The budget enforced. */
+    PeerBudget budget() {
+        return budget;
+    }
+
+    /** How many peers have state here; never more than {@link PeerBudget#maxTrackedPeers()}. */
+    int trackedPeers() {
+        return peers.size();
+    }
+
+    /**
+     * Takes a token for one request, if there is one.
+     *
+     * @return 0 if the request is admitted, otherwise the milliseconds until the bucket admits one again
+     */
+    long acquire(PeerId peer, String route, long nowMs) {
+        Bucket bucket = peers.computeIfAbsent(peer, id -> new HashMap<>())
+            .computeIfAbsent(route, r -> new Bucket(budget.routeBurstRequests() * MILLI, nowMs));
+        long rate = budget.routeRequestsPerSecond();
+        long elapsedMs = Math.max(0, nowMs - bucket.lastMs);
+        bucket.milliTokens = Math.min(budget.routeBurstRequests() * MILLI,
+            bucket.milliTokens + Math.min(elapsedMs, Integer.MAX_VALUE) * rate);
+        bucket.lastMs = nowMs;
+        if (bucket.milliTokens >= MILLI) {
+            bucket.milliTokens -= MILLI;
+            if (bucket.refused > 0) {
+                log.debug("peer {} is back within its budget on '{}' after {} refused requests",
+                    peer.shortForm(), route, bucket.refused);
+                bucket.refused = 0;
+            }
+            return 0;
+        }
+        if (bucket.refused++ == 0) {
+            log.info("peer {} exceeded its budget of {} requests/s (burst {}) on '{}'; refusing the excess",
+                peer.shortForm(), rate, budget.routeBurstRequests(), route);
+        }
+        return Math.max(1, (MILLI - bucket.milliTokens + rate - 1) / rate);
+    }
+
+    private static final class Bucket {
+        long milliTokens;
+        long lastMs;
+        long refused;
+
+        Bucket(long milliTokens, long lastMs) {
+            this.milliTokens = milliTokens;
+            this.lastMs = lastMs;
+        }
+    }
+}
