@@ -1,15 +1,11 @@
 package network.butter.testbed.attack;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import network.butter.api.Reply;
 import network.butter.identity.PeerAddress;
-import network.butter.identity.PeerId;
 import network.butter.persist.OwnerStamp;
 import network.butter.persist.PeerContentGroups;
 import network.butter.protocol.LoopHandler;
@@ -83,33 +79,13 @@ public final class SybilLeaderAttack implements AttackBehaviour {
                         attacker.intel().count("sybil-leader.trimmed", 1);
                         attacker.intel().count(claim.recruited() ? "sybil-leader.trimmedWhereRecruited"
                             : "sybil-leader.trimmedWhereClaimed", 1);
-                        if (outranks(block, member.id(), attacker.context().self().id())) {
+                        if (Rank.outranks(block, member.id(), attacker.context().self().id())) {
                             attacker.intel().count("sybil-leader.trimmedByLowerRank", 1);
                         }
                         attacker.intel().forgetMember(block, member.id());
                     }
                 }));
             }
-        }
-    }
-
-    /**
-     * Whether {@code member} ranks above {@code other} in the group of {@code block} (rank {@code SHA-256(block id |
-     * peer id)}, compared unsigned, as docs/PROTOCOL.md defines the leader): a member that outranks the sender
-     * cannot see the sender as its leader.
-     */
-    static boolean outranks(ContentId block, PeerId member, PeerId other) {
-        return Arrays.compareUnsigned(rank(block, member), rank(block, other)) > 0;
-    }
-
-    private static byte[] rank(ContentId block, PeerId member) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(block.toBytes());
-            sha.update(member.toBytes());
-            return sha.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JDK has no SHA-256", e);
         }
     }
 

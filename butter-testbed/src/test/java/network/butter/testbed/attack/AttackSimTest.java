@@ -70,6 +70,7 @@ class AttackSimTest {
         assertThat(result.summaryLine()).contains("malicious=0.25 attack=trim maliciousNodes=6");
         assertThat(counter(result, "trim.sent:butter/pcg/trim")).as(described(result)).isPositive();
         assertThat(counter(result, "trim.kept")).as(described(result)).isPositive();
+        assertThat(counter(result, "trim.droppedByLowerRank")).as(described(result)).isZero();
         assertThat(counter(result, "trim.dropped")).as(described(result)).isZero();
         assertThat(result.retrieved()).as(described(result)).isEqualTo(result.itemsStored());
     }
