@@ -46,6 +46,8 @@ public final class ChurnScenario {
 
     /** The longest one window of retrievals may take, in cluster time. */
     static final Duration RETRIEVAL_LIMIT = Duration.ofSeconds(60);
+    /** Misses of one run whose reason is reported on the progress stream. */
+    static final int MISSES_REPORTED = 20;
 
     /** The longest the scenario waits for nodes to join (at the start, and the fresh node at the end). */
     static final Duration JOIN_LIMIT = Duration.ofSeconds(60);
@@ -350,9 +352,13 @@ public final class ChurnScenario {
                         retrieval.retrieved++;
                     } else if (found.isPresent()) {
                         retrieval.wrong++;
+                        reportMiss(retrieval, window.get(i), "returned other bytes");
+                    } else {
+                        reportMiss(retrieval, window.get(i), "not found");
                     }
                 } catch (RuntimeException failedOrLate) {
                     retrieval.errors++;
+                    reportMiss(retrieval, window.get(i), "failed: " + failedOrLate);
                 }
             }
         }
@@ -362,6 +368,14 @@ public final class ChurnScenario {
     }
 
     // ---- helpers ----
+
+    /** Says on the progress stream why a read missed, for the first {@link #MISSES_REPORTED} misses of a run. */
+    private void reportMiss(Retrieval retrieval, ItemKey key, String why) {
+        if (retrieval.missesReported < MISSES_REPORTED) {
+            retrieval.missesReported++;
+            progress.accept("read of item " + key + " " + why);
+        }
+    }
 
     /** Tells {@code node} about a random sample of the other nodes of {@code candidates}. */
     private CompletableFuture<Void> join(ClusterNode<DataPeer> node, List<ClusterNode<DataPeer>> candidates) {
@@ -474,6 +488,7 @@ public final class ChurnScenario {
         int retrieved;
         int wrong;
         int errors;
+        int missesReported;
         long requests;
     }
 }
