@@ -15,6 +15,8 @@ import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
 import network.butter.testbed.Testbed;
 import network.butter.testbed.TestbedReport;
+import network.butter.testbed.attack.Adversary;
+import network.butter.testbed.attack.Attack;
 import network.butter.health.HealthConfig;
 import network.butter.persist.PcgConfig;
 import network.butter.testbed.protocol.DataProtocol;
@@ -126,6 +128,16 @@ final class TestbedCommand implements Callable<Integer> {
             + "0 keeps it fixed. Default: ${DEFAULT-VALUE}.")
     private int maxReplication;
 
+    @Option(names = "--malicious", converter = ProbabilityConverter.class, defaultValue = "0", paramLabel = "FRACTION",
+        description = "Sim only, pcg only: this share of the nodes is malicious (0 to 0.5, e.g. 0.1 or 1/10): they "
+            + "run the real node plus the --attack, stay up through churn and never store the items; the reader "
+            + "is honest. Default: ${DEFAULT-VALUE}.")
+    private double malicious;
+
+    @Option(names = "--attack", defaultValue = "all", paramLabel = "trim|tombstone|sybil-leader|lying-summary|flood|all",
+        description = "What malicious nodes do (see docs/EXPERIMENTS.md). Default: ${DEFAULT-VALUE}.")
+    private String attack;
+
     @Option(names = "--failure-detector", paramLabel = "",
         description = "pcg: run the failure detector on every node (SWIM probes, suspicion, local health), so that "
             + "silent deaths are confirmed and reported to the storage; see docs/ARCHITECTURE.md.")
@@ -191,6 +203,26 @@ final class TestbedCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The malicious nodes the options describe.
+     *
+     * @throws ParameterException naming the option at fault
+     */
+    Adversary adversary() {
+        try {
+            Adversary adversary = new Adversary(malicious, Attack.parse(attack));
+            if (adversary.active(nodes) && mode != Mode.SIM) {
+                throw new IllegalArgumentException("--malicious needs --mode sim: malicious nodes are simulated");
+            }
+            if (adversary.active(nodes) && !"pcg".equalsIgnoreCase(protocol)) {
+                throw new IllegalArgumentException("--malicious needs --protocol pcg: the attacks target its routes");
+            }
+            return adversary;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
+        }
+    }
+
     /** Where the CSV and chart go. */
     Path outDirectory() {
         return out.toAbsolutePath();
@@ -201,8 +233,9 @@ final class TestbedCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         ChurnConfig config = config();
         DataProtocol dataProtocol = dataProtocol();
+        Adversary adversary = adversary();
         PrintWriter err = spec.commandLine().getErr();
-        ChurnResult result = Testbed.runChurn(config, dataProtocol, phase -> {
+        ChurnResult result = Testbed.runChurn(config, adversary, dataProtocol, phase -> {
             err.println("testbed: " + phase);
             err.flush();
         });

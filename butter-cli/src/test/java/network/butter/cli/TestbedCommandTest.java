@@ -10,6 +10,8 @@ import java.time.Duration;
 import network.butter.testbed.ChurnConfig;
 import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
+import network.butter.testbed.attack.Adversary;
+import network.butter.testbed.attack.Attack;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +42,43 @@ class TestbedCommandTest {
         commandLine.parseArgs(full);
         TestbedCommand command = commandLine.getSubcommands().get("testbed").getCommand();
         return command.config();
+    }
+
+    /** Parses {@code butter testbed args...} without running it, and returns the malicious nodes the options describe. */
+    private static Adversary parseAdversary(String... args) {
+        CommandLine commandLine = ButterCli.commandLine();
+        String[] full = new String[args.length + 1];
+        full[0] = "testbed";
+        System.arraycopy(args, 0, full, 1, args.length);
+        commandLine.parseArgs(full);
+        TestbedCommand command = commandLine.getSubcommands().get("testbed").getCommand();
+        return command.adversary();
+    }
+
+    @Test
+    void shouldHaveNoMaliciousNodesUnlessAsked() {
+        assertThat(parseAdversary().active(250)).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1/10, trim, 0.1, TRIM", "0.2, SYBIL-LEADER, 0.2, SYBIL_LEADER", "0.05, lying-summary, 0.05, LYING_SUMMARY",
+        "0.5, all, 0.5, ALL", "0, flood, 0, FLOOD", "0.1, tombstone, 0.1, TOMBSTONE"})
+    void shouldReadTheMaliciousFractionAndTheAttack(String fraction, String attack, double expected, Attack parsed) {
+        assertThat(parseAdversary("--malicious", fraction, "--attack", attack)).isEqualTo(new Adversary(expected, parsed));
+    }
+
+    @Test
+    void shouldRunASmallSimulationWithMaliciousNodesAndReportTheirFigures(@TempDir Path out) throws Exception {
+        Result result = butter("testbed", "--nodes", "20", "--items", "5", "--chance-to-die", "1/10", "--grace", "1s",
+            "--form", "1s", "--churn", "5s", "--settle", "1s", "--seed", "3", "--malicious", "0.2", "--attack", "trim",
+            "--out", out.toString());
+
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
+        assertThat(result.out()).contains("malicious=0.2 attack=trim maliciousNodes=4 failed=", " wrong=",
+            " honestPeakStored=", "/67108864 ", " honestPeakTombstones=", " attackMessages=");
+        assertThat(result.err()).contains("4 of them malicious, running the trim attack", "attack counters: {");
+        assertThat(Files.readAllLines(out.resolve("churn-sim.csv")).getFirst())
+            .endsWith(",honest_stored_bytes,honest_capacity_bytes,honest_groups,honest_tombstones");
     }
 
     @Test
@@ -102,7 +141,11 @@ class TestbedCommandTest {
         "--protocol local-only --failure-detector | --failure-detector needs --protocol pcg",
         "--settle 1500ms | settle must be whole seconds",
         "--items 0 | items must be",
-        "--partition 1 | partition groups must be"})
+        "--partition 1 | partition groups must be",
+        "--mode real --nodes 20 --malicious 0.1 | --malicious needs --mode sim",
+        "--protocol local-only --malicious 0.1 | --malicious needs --protocol pcg",
+        "--malicious 0.6 | the malicious fraction must be within 0..0.5",
+        "--attack worm | unknown attack 'worm': use one of trim|tombstone|sybil-leader|lying-summary|flood|all"})
     void shouldRejectAnExperimentOutOfBoundsBeforeRunningIt(String args, String reason) {
         String[] split = ("testbed " + args).split(" ");
 
@@ -154,7 +197,7 @@ class TestbedCommandTest {
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("--mode", "--nodes", "--items", "--item-bytes", "--chance-to-die", "1/50",
             "--grace", "--churn", "--settle", "--form", "--seed", "--out", "testbed-out", "--partition", "--loss",
-            "--deaths=crash|silent|mixed", "--failure-detector");
+            "--deaths=crash|silent|mixed", "--failure-detector", "--malicious", "--attack", "sybil-leader");
     }
 
     @ParameterizedTest

@@ -134,8 +134,29 @@ public final class Simulation {
     public SimNode spawn(Limits limits, SimNode.Setup setup) {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(setup, "setup");
-        int index = nodes.size();
         NodeIdentity identity = NodeIdentity.generate(new SeededEntropy(random.nextLong()));
+        return spawn(identity, limits, setup);
+    }
+
+    /**
+     * Spawns a running node with default limits and an identity of the caller's choosing, e.g. one ground to a
+     * high peer id to play a Sybil attacker. It draws from the simulation's randomness exactly as
+     * {@link #spawn(Consumer)} does, so the rest of the run sees the same random stream either way.
+     *
+     * @throws IllegalArgumentException if a node with this identity was spawned already
+     */
+    public SimNode spawn(NodeIdentity identity, Consumer<Node> setup) {
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(setup, "setup");
+        if (byId.containsKey(identity.peerId())) {
+            throw new IllegalArgumentException("a node with id " + identity.peerId().shortForm() + " exists already");
+        }
+        random.nextLong(); // the key this node would have had, so the stream stays aligned
+        return spawn(identity, defaultLimits, (self, node) -> setup.accept(node));
+    }
+
+    private SimNode spawn(NodeIdentity identity, Limits limits, SimNode.Setup setup) {
+        int index = nodes.size();
         PeerAddress address = new PeerAddress(identity.peerId(), syntheticHost(index, hostsPerSubnet), 7000);
         SimNode node = new SimNode(this, index, identity, address, limits, setup);
         nodes.add(node);

@@ -25,16 +25,23 @@ import java.util.OptionalLong;
  * @param wallMs            wall-clock time of the run, in milliseconds
  * @param traceHash         the simulation's trace hash (equal for equal runs), or empty in real mode
  * @param samples           the time series, one sample a second
+ * @param attack            what malicious nodes did and what reads came back wrong (see {@link AttackOutcome})
  */
 public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, int storeFailures, int retrieved,
                           int retrievalErrors,
                           long deaths, long silentDeaths, long requestsSent, long repliesSent, long bytesSent, long retrievalRequests,
                           long maintenanceRequests, long wallMs,
-                          OptionalLong traceHash, List<Sample> samples) {
+                          OptionalLong traceHash, List<Sample> samples, AttackOutcome attack) {
 
     /** Copies the samples. */
     public ChurnResult {
         samples = List.copyOf(samples);
+        java.util.Objects.requireNonNull(attack, "attack");
+    }
+
+    /** Stored items the fresh node did not get back intact: not found, failed, late, or wrong. */
+    public int failedReads() {
+        return itemsStored - retrieved - attack.wrongReads();
     }
 
     /** Messages the run cost: every request and every answer, each counted once, at its sender. */
@@ -114,9 +121,31 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
         if (retrievalErrors > 0) {
             line.append(" errors=").append(retrievalErrors);
         }
+        if (attack.active() || attack.wrongReads() > 0) {
+            appendAttack(line);
+        }
         line.append(String.format(Locale.ROOT, " wall=%.1fs", wallMs / 1000.0))
             .append(" seed=").append(config.seed());
         traceHash.ifPresent(hash -> line.append(String.format(Locale.ROOT, " trace=%016x", hash)));
         return line.toString();
+    }
+
+    /**
+     * The attack's figures: {@code malicious=0.1 attack=trim maliciousNodes=25 failed=12 wrong=0
+     * honestPeakStored=123456/67108864 honestPeakGroups=9 honestPeakTombstones=300 attackMessages=4567}.
+     */
+    private void appendAttack(StringBuilder line) {
+        long attackMessages = attack.counters().entrySet().stream()
+            .filter(entry -> entry.getKey().endsWith(".sent")).mapToLong(java.util.Map.Entry::getValue).sum();
+        line.append(" malicious=").append(attack.adversary().fractionLabel())
+            .append(" attack=").append(attack.adversary().attack().label())
+            .append(" maliciousNodes=").append(attack.maliciousNodes())
+            .append(" failed=").append(failedReads())
+            .append(" wrong=").append(attack.wrongReads())
+            .append(" honestPeakStored=").append(attack.honestPeak().storedBytes()).append('/')
+            .append(attack.honestPeak().capacityBytes())
+            .append(" honestPeakGroups=").append(attack.honestPeak().blocksHeld())
+            .append(" honestPeakTombstones=").append(attack.honestPeak().tombstones())
+            .append(" attackMessages=").append(attackMessages);
     }
 }

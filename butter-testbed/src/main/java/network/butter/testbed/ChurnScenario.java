@@ -16,11 +16,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import network.butter.api.NodeStats;
 import network.butter.api.RouteTraffic;
+import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.testbed.protocol.DataPeer;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.ItemKey;
+import network.butter.testbed.protocol.NodeState;
+import network.butter.testbed.attack.Adversary;
+import network.butter.testbed.attack.Intel;
+import network.butter.testbed.attack.SybilIds;
 
 /**
  * Runs the churn experiment ({@link ChurnConfig}) on a {@link Cluster}, whatever it runs on: spawn, form,
@@ -41,6 +46,8 @@ public final class ChurnScenario {
 
     /** The longest one window of retrievals may take, in cluster time. */
     static final Duration RETRIEVAL_LIMIT = Duration.ofSeconds(60);
+    /** Misses of one run whose reason is reported on the progress stream. */
+    static final int MISSES_REPORTED = 20;
 
     /** The longest the scenario waits for nodes to join (at the start, and the fresh node at the end). */
     static final Duration JOIN_LIMIT = Duration.ofSeconds(60);
@@ -60,6 +67,13 @@ public final class ChurnScenario {
     private final List<ItemKey> keys = new ArrayList<>();
     private final Map<ItemKey, byte[]> contents = new HashMap<>();
     private final Map<String, RouteTraffic> retiredByRoute = new HashMap<>();
+    private final Adversary adversary;
+    private final Set<Integer> maliciousIndices;
+    private final Set<ClusterNode<DataPeer>> malicious = new HashSet<>();
+    private final Intel intel = new Intel();
+    private final SybilIds sybilIds;
+    private final List<NodeState> honestBySample = new ArrayList<>();
+    private NodeState honestPeak = NodeState.EMPTY;
     private long retiredRequests;
     private long retiredReplies;
     private long retiredBytes;
@@ -80,7 +94,20 @@ public final class ChurnScenario {
      */
     public ChurnScenario(ChurnConfig config, Cluster<DataPeer> cluster, DataProtocol protocol,
                          Consumer<String> progress) {
+        this(config, Adversary.none(), cluster, protocol, progress);
+    }
+
+    /**
+     * Prepares a run with malicious nodes: {@code adversary}'s share of the initial nodes runs the protocol's
+     * malicious variant ({@link DataProtocol#installMalicious}); they stay up through churn, never store the
+     * scenario's items, and the reader at the end is honest.
+     *
+     * @throws IllegalArgumentException if there are malicious nodes and the cluster is not simulated
+     */
+    public ChurnScenario(ChurnConfig config, Adversary adversary, Cluster<DataPeer> cluster, DataProtocol protocol,
+                         Consumer<String> progress) {
         this.config = Objects.requireNonNull(config, "config");
+        this.adversary = Objects.requireNonNull(adversary, "adversary");
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         this.progress = Objects.requireNonNull(progress, "progress");
@@ -93,6 +120,11 @@ public final class ChurnScenario {
             throw new IllegalArgumentException("partition, loss and silent deaths need a cluster that can inject faults");
         }
         this.random = new SplittableRandom(config.seed()).split();
+        if (adversary.active(config.nodes()) && !(cluster instanceof SimCluster)) {
+            throw new IllegalArgumentException("malicious nodes need the simulator (mode sim)");
+        }
+        this.maliciousIndices = adversary.chooseMalicious(config.nodes(), config.seed());
+        this.sybilIds = new SybilIds(adversary.attackSeed(config.seed()));
     }
 
     /**
@@ -121,8 +153,15 @@ public final class ChurnScenario {
         for (String route : protocol.maintenanceRoutes()) {
             maintenance += total.byRoute.getOrDefault(route, RouteTraffic.NONE).requests();
         }
+        if (!malicious.isEmpty()) {
+            intel.count("intel.blocksKnown", intel.blocks().size());
+            progress.accept("attack counters: " + new java.util.TreeMap<>(intel.counters()));
+        }
+        AttackOutcome attack = new AttackOutcome(adversary, malicious.size(), retrieval.wrong, honestPeak, honestBySample,
+            intel.counters());
         return new ChurnResult(config, protocol.name(), keys.size(), storeFailures, retrieval.retrieved, retrieval.errors, deaths,
-            silentDeaths, total.requests, total.replies, total.bytes, retrieval.requests, maintenance, wallMs, cluster.traceHash(), samples);
+            silentDeaths, total.requests, total.replies, total.bytes, retrieval.requests, maintenance, wallMs,
+            cluster.traceHash(), samples, attack);
     }
 
     // ---- phases ----
@@ -131,7 +170,10 @@ public final class ChurnScenario {
         progress.accept("spawning " + config.nodes() + " " + config.mode().label() + " nodes");
         List<ClusterNode<DataPeer>> spawned = new ArrayList<>();
         for (int i = 0; i < config.nodes(); i++) {
-            spawned.add(cluster.spawn());
+            spawned.add(maliciousIndices.contains(i) ? spawnMalicious() : cluster.spawn());
+        }
+        if (!malicious.isEmpty()) {
+            progress.accept(malicious.size() + " of them malicious, running the " + adversary.attack().label() + " attack");
         }
         List<CompletableFuture<Void>> joins = new ArrayList<>();
         for (ClusterNode<DataPeer> node : spawned) {
@@ -144,6 +186,15 @@ public final class ChurnScenario {
     }
 
     /** Waits, bounded, for nodes to join; a network that forms slowly is measured as it is, not failed. */
+    private ClusterNode<DataPeer> spawnMalicious() {
+        SimCluster<DataPeer> sim = (SimCluster<DataPeer>) cluster;
+        NodeIdentity identity = adversary.attack().groundIds() ? sybilIds.next() : null;
+        ClusterNode<DataPeer> node = sim.spawn(identity,
+            n -> protocol.installMalicious(n, adversary.attack().newBehaviours(), intel));
+        malicious.add(node);
+        return node;
+    }
+
     private void awaitJoined(CompletableFuture<Void> joined) {
         try {
             cluster.await(joined, JOIN_LIMIT);
@@ -172,7 +223,7 @@ public final class ChurnScenario {
         currentPhase = "store";
         progress.accept("storing " + config.items() + " items of " + config.itemBytes() + " bytes");
         for (int i = 0; i < config.items(); i++) {
-            ClusterNode<DataPeer> storer = randomAlive();
+            ClusterNode<DataPeer> storer = randomHonestAlive();
             byte[] item = new byte[config.itemBytes()];
             random.nextBytes(item);
             Optional<ItemKey> key = store(storer, item);
@@ -200,14 +251,28 @@ public final class ChurnScenario {
                         + failedOrLate.getMessage());
                     return Optional.empty();
                 }
-                storer = randomAlive();
+                storer = randomHonestAlive();
             }
         }
     }
 
-    private ClusterNode<DataPeer> randomAlive() {
-        List<ClusterNode<DataPeer>> alive = cluster.alive();
+    /** A random live honest node: the scenario's items are the honest owners'. */
+    private ClusterNode<DataPeer> randomHonestAlive() {
+        List<ClusterNode<DataPeer>> alive = honest(cluster.alive());
         return alive.get(random.nextInt(alive.size()));
+    }
+
+    private List<ClusterNode<DataPeer>> honest(List<ClusterNode<DataPeer>> nodes) {
+        if (malicious.isEmpty()) {
+            return nodes;
+        }
+        List<ClusterNode<DataPeer>> honest = new ArrayList<>(nodes.size());
+        for (ClusterNode<DataPeer> node : nodes) {
+            if (!malicious.contains(node)) {
+                honest.add(node);
+            }
+        }
+        return honest;
     }
 
     private void startFaults() {
@@ -245,13 +310,16 @@ public final class ChurnScenario {
         }
     }
 
-    /** One second of churn: every node past its grace period dies with the configured chance, then is replaced. */
+    /**
+     * One second of churn: every node past its grace period dies with the configured chance, then is replaced.
+     * Malicious nodes draw their chance like the others but survive it: an attacker keeps its nodes up.
+     */
     private void churnOnce() {
         long now = cluster.nowMs();
         int died = 0;
         for (ClusterNode<DataPeer> node : cluster.alive()) {
             boolean pastGrace = now - node.spawnedAtMs() >= config.grace().toMillis();
-            if (pastGrace && random.nextDouble() < config.chanceToDie()) {
+            if (pastGrace && random.nextDouble() < config.chanceToDie() && !malicious.contains(node)) {
                 kill(node);
                 died++;
             }
@@ -282,9 +350,15 @@ public final class ChurnScenario {
                     Optional<byte[]> found = cluster.await(pending.get(i), left);
                     if (found.isPresent() && Arrays.equals(found.get(), contents.get(window.get(i)))) {
                         retrieval.retrieved++;
+                    } else if (found.isPresent()) {
+                        retrieval.wrong++;
+                        reportMiss(retrieval, window.get(i), "returned other bytes");
+                    } else {
+                        reportMiss(retrieval, window.get(i), "not found");
                     }
                 } catch (RuntimeException failedOrLate) {
                     retrieval.errors++;
+                    reportMiss(retrieval, window.get(i), "failed: " + failedOrLate);
                 }
             }
         }
@@ -294,6 +368,14 @@ public final class ChurnScenario {
     }
 
     // ---- helpers ----
+
+    /** Says on the progress stream why a read missed, for the first {@link #MISSES_REPORTED} misses of a run. */
+    private void reportMiss(Retrieval retrieval, ItemKey key, String why) {
+        if (retrieval.missesReported < MISSES_REPORTED) {
+            retrieval.missesReported++;
+            progress.accept("read of item " + key + " " + why);
+        }
+    }
 
     /** Tells {@code node} about a random sample of the other nodes of {@code candidates}. */
     private CompletableFuture<Void> join(ClusterNode<DataPeer> node, List<ClusterNode<DataPeer>> candidates) {
@@ -353,8 +435,22 @@ public final class ChurnScenario {
         }
         double availability = keys.isEmpty() ? Double.NaN : (double) available / keys.size();
         Traffic total = traffic(alive);
+        sampleHonestState(alive);
         samples.add(new Sample(cluster.nowMs(), currentPhase, alive.size(), deaths, availability, total.requests,
             total.replies, total.bytes, total.byRoute));
+    }
+
+    /** The largest state of any honest node now, kept per sample and as the run's peak (only with attackers). */
+    private void sampleHonestState(List<ClusterNode<DataPeer>> alive) {
+        if (malicious.isEmpty()) {
+            return;
+        }
+        NodeState largest = NodeState.EMPTY;
+        for (ClusterNode<DataPeer> node : honest(alive)) {
+            largest = largest.max(node.app().state());
+        }
+        honestBySample.add(largest);
+        honestPeak = honestPeak.max(largest);
     }
 
     private Traffic traffic() {
@@ -390,7 +486,9 @@ public final class ChurnScenario {
 
     private static final class Retrieval {
         int retrieved;
+        int wrong;
         int errors;
+        int missesReported;
         long requests;
     }
 }

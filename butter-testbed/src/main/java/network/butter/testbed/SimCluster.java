@@ -10,8 +10,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import network.butter.api.Node;
+import network.butter.identity.NodeIdentity;
 import network.butter.sim.SimNode;
 import network.butter.sim.Simulation;
 
@@ -58,6 +60,24 @@ public final class SimCluster<A> implements Cluster<A>, NetworkFaults<A> {
     public ClusterNode<A> spawn() {
         List<A> installed = new ArrayList<>(1);
         SimNode simNode = simulation.spawn(node -> installed.add(installer.apply(node)));
+        ClusterNode<A> node = new ClusterNode<>(spawned++, simNode.node(), installed.getFirst(), simNode.address(),
+            simulation.nowMs());
+        alive.put(node, simNode);
+        return node;
+    }
+
+    /**
+     * Spawns a node with another installer than the cluster's, e.g. a malicious one, and optionally a chosen
+     * identity (a ground Sybil id); it draws from the simulation's randomness as {@link #spawn()} does.
+     *
+     * @param identity  the node's identity, or null for one from the simulation's seed
+     * @param installer puts the application on the node
+     */
+    public ClusterNode<A> spawn(NodeIdentity identity, Function<Node, A> installer) {
+        Objects.requireNonNull(installer, "installer");
+        List<A> installed = new ArrayList<>(1);
+        Consumer<Node> setup = node -> installed.add(installer.apply(node));
+        SimNode simNode = identity == null ? simulation.spawn(setup) : simulation.spawn(identity, setup);
         ClusterNode<A> node = new ClusterNode<>(spawned++, simNode.node(), installed.getFirst(), simNode.address(),
             simulation.nowMs());
         alive.put(node, simNode);

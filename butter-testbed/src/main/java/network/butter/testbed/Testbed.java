@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 import network.butter.sim.Faults;
 import network.butter.sim.Simulation;
+import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.protocol.DataPeer;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.LocalOnlyStorage;
@@ -29,10 +30,22 @@ public final class Testbed {
      * @param progress told about each phase as it starts
      */
     public static ChurnResult runChurn(ChurnConfig config, DataProtocol protocol, Consumer<String> progress) {
+        return runChurn(config, Adversary.none(), protocol, progress);
+    }
+
+    /**
+     * Runs the churn experiment with {@code protocol} on a fresh cluster, with {@code adversary}'s malicious nodes
+     * (simulated runs only).
+     *
+     * @param progress told about each phase as it starts
+     */
+    public static ChurnResult runChurn(ChurnConfig config, Adversary adversary, DataProtocol protocol,
+                                       Consumer<String> progress) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(adversary, "adversary");
         Objects.requireNonNull(protocol, "protocol");
         try (Cluster<DataPeer> cluster = cluster(config, protocol)) {
-            return new ChurnScenario(config, cluster, protocol, progress).run();
+            return new ChurnScenario(config, adversary, cluster, protocol, progress).run();
         }
     }
 

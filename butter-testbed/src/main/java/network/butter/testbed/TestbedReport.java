@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import network.butter.api.RouteTraffic;
+import network.butter.testbed.protocol.NodeState;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -31,7 +32,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * {@code availability} (0 to 1; empty before items are stored), {@code requests_sent}, {@code replies_sent},
  * {@code bytes_sent}, then {@code messages:<protocol>} and {@code bytes:<protocol>} per protocol (route prefix,
  * e.g. {@code butter/hosts}: requests and answers of its routes), then one {@code requests:<route>} column per route
- * seen in the run; each a running total over all nodes, alive and dead, counted once at the sender.
+ * seen in the run; each a running total over all nodes, alive and dead, counted once at the sender; in runs with
+ * malicious nodes, then the honest nodes' largest state (see {@link #csv(List, List)}).
  */
 public final class TestbedReport {
 
@@ -75,12 +77,22 @@ public final class TestbedReport {
     /** Writes the time series as CSV (see the class comment for the columns). */
     public static void writeCsv(ChurnResult result, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write(csv(result.samples()));
+            out.write(csv(result.samples(), result.attack().honestBySample()));
         }
     }
 
     /** The time series as CSV text, one line per sample after the header. */
     static String csv(List<Sample> samples) {
+        return csv(samples, List.of());
+    }
+
+    /**
+     * The time series as CSV text; with {@code honest} figures (runs with malicious nodes, one per sample) four
+     * more columns: the largest {@code honest_stored_bytes}, {@code honest_groups} and {@code honest_tombstones} of
+     * any honest node, and {@code honest_capacity_bytes}, the budget they compare with.
+     */
+    static String csv(List<Sample> samples, List<NodeState> honest) {
+        boolean withHonest = !honest.isEmpty();
         Set<String> routes = new TreeSet<>();
         Set<String> protocols = new TreeSet<>();
         for (Sample sample : samples) {
@@ -94,8 +106,12 @@ public final class TestbedReport {
         for (String route : routes) {
             text.append(",requests:").append(route);
         }
+        if (withHonest) {
+            text.append(",honest_stored_bytes,honest_capacity_bytes,honest_groups,honest_tombstones");
+        }
         text.append('\n');
-        for (Sample sample : samples) {
+        for (int index = 0; index < samples.size(); index++) {
+            Sample sample = samples.get(index);
             String availability = Double.isNaN(sample.availability())
                 ? "" : String.format(Locale.ROOT, "%.4f", sample.availability());
             text.append(String.format(Locale.ROOT, "%.3f,%s,%d,%d,%s,%d,%d,%d", sample.timeMs() / 1000.0,
@@ -109,6 +125,11 @@ public final class TestbedReport {
             Map<String, Long> requests = sample.requestsByRoute();
             for (String route : routes) {
                 text.append(',').append(requests.getOrDefault(route, 0L));
+            }
+            if (withHonest) {
+                NodeState state = index < honest.size() ? honest.get(index) : NodeState.EMPTY;
+                text.append(',').append(state.storedBytes()).append(',').append(state.capacityBytes())
+                    .append(',').append(state.blocksHeld()).append(',').append(state.tombstones());
             }
             text.append('\n');
         }

@@ -3,6 +3,17 @@ package network.butter.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import network.butter.api.Node;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.testbed.protocol.DataPeer;
+import network.butter.testbed.protocol.DataProtocol;
+import network.butter.testbed.protocol.ItemKey;
+import network.butter.testbed.protocol.LocalOnlyStorage;
 import network.butter.sim.SimulationExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -123,6 +134,54 @@ class ChurnScenarioSimTest {
         assertThat(faulty.summaryLine()).contains("partition=2", "loss=0.5");
         assertThat(faulty.traceHash()).isNotEqualTo(calm.traceHash());
         assertThat(faulty.retrieved()).isLessThan(calm.retrieved());
+    }
+
+    @Test
+    void shouldCountAReadReturningOtherBytesThanThosePutAsWrongNotAsRetrieved() {
+        LocalOnlyStorage honest = new LocalOnlyStorage();
+        DataProtocol corrupting = new DataProtocol() {
+            @Override
+            public String name() {
+                return "corrupting";
+            }
+
+            @Override
+            public DataPeer install(Node node) {
+                DataPeer peer = honest.install(node);
+                return new DataPeer() {
+                    @Override
+                    public CompletableFuture<Void> join(List<PeerAddress> peers) {
+                        return peer.join(peers);
+                    }
+
+                    @Override
+                    public CompletableFuture<ItemKey> store(byte[] item) {
+                        return peer.store(item);
+                    }
+
+                    @Override
+                    public CompletableFuture<Optional<byte[]>> retrieve(ItemKey key) {
+                        return peer.retrieve(key).thenApply(found -> found.map(bytes -> {
+                            byte[] other = bytes.clone();
+                            other[0] ^= 1;
+                            return other;
+                        }));
+                    }
+                };
+            }
+
+            @Override
+            public Set<PeerId> holders(ItemKey key) {
+                return honest.holders(key);
+            }
+        };
+
+        ChurnResult result = Testbed.runChurn(small().chanceToDie(0).build(), corrupting, phase -> { });
+
+        assertThat(result.retrieved()).as(result.summaryLine()).isZero();
+        assertThat(result.attack().wrongReads()).as(result.summaryLine()).isEqualTo(10);
+        assertThat(result.failedReads()).isZero();
+        assertThat(result.summaryLine()).contains("retrieved=0/10", " failed=0 wrong=10");
     }
 
     @Test

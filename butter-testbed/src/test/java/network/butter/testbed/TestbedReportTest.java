@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import network.butter.api.RouteTraffic;
+import network.butter.testbed.attack.Adversary;
+import network.butter.testbed.protocol.NodeState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +24,9 @@ class TestbedReportTest {
             "b/route", new RouteTraffic(6, 5, 300, 250), "a/other", new RouteTraffic(3, 3, 200, 150))));
 
     private static ChurnResult result() {
-        return new ChurnResult(ChurnConfig.builder().nodes(3).items(2).build(), "test", 2, 0, 1, 0, 1, 0, 9, 8, 900, 2, 0, 1234,
-            OptionalLong.of(0xabcL), SAMPLES);
+        return new ChurnResult(ChurnConfig.builder().nodes(3).items(2).build(), "test", 2, 0, 1, 0, 1, 0, 9, 8, 900, 2, 0,
+            1234, OptionalLong.of(0xabcL), SAMPLES,
+            new AttackOutcome(Adversary.none(), 0, 0, NodeState.EMPTY, List.of(), Map.of()));
     }
 
     @Test

@@ -32,4 +32,13 @@ public interface DataPeer {
      * @return its content, verified against the key; or empty if the protocol could not find it
      */
     CompletableFuture<Optional<byte[]>> retrieve(ItemKey key);
+
+    /**
+     * What the node holds now (stored bytes, groups, tombstones), for the testbed's check that hostile peers cannot
+     * make honest nodes exceed their budget; {@link NodeState#EMPTY} if the protocol does not say. Call it from the
+     * thread that drives the cluster, between steps of a simulation.
+     */
+    default NodeState state() {
+        return NodeState.EMPTY;
+    }
 }

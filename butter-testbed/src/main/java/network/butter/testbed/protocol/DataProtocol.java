@@ -1,8 +1,11 @@
 package network.butter.testbed.protocol;
 
+import java.util.List;
 import java.util.Set;
 import network.butter.api.Node;
 import network.butter.identity.PeerId;
+import network.butter.testbed.attack.AttackBehaviour;
+import network.butter.testbed.attack.Intel;
 
 /**
  * A data protocol the testbed can measure: how it stores items and finds them again. Storage and retrieval
@@ -35,5 +38,15 @@ public interface DataProtocol {
      */
     default Set<String> maintenanceRoutes() {
         return Set.of();
+    }
+
+    /**
+     * Installs the protocol on a malicious node: the real protocol plus the attacks, which share {@code intel} with
+     * the run's other malicious nodes. Only protocols that can be attacked this way support it.
+     *
+     * @throws UnsupportedOperationException if this protocol has no malicious nodes
+     */
+    default DataPeer installMalicious(Node node, List<AttackBehaviour> attacks, Intel intel) {
+        throw new UnsupportedOperationException("the " + name() + " protocol has no malicious nodes: use pcg");
     }
 }

@@ -8,6 +8,7 @@ import network.butter.api.Node;
 import network.butter.identity.PeerAddress;
 import network.butter.persist.PeerContentGroups;
 import network.butter.persist.StorageException;
+import network.butter.store.ChunkStore;
 import network.butter.store.ContentId;
 
 /** {@link PcgStorage} on one node. */
@@ -16,11 +17,13 @@ final class PcgPeer implements DataPeer {
     private final Node node;
     private final PeerContentGroups groups;
     private final Joiner joiner;
+    private final ChunkStore store;
 
-    PcgPeer(Node node, PeerContentGroups groups, Joiner joiner) {
+    PcgPeer(Node node, PeerContentGroups groups, Joiner joiner, ChunkStore store) {
         this.node = node;
         this.groups = groups;
         this.joiner = joiner;
+        this.store = store;
     }
 
     Node node() {
@@ -54,5 +57,13 @@ final class PcgPeer implements DataPeer {
             }
             throw new CompletionException(cause);
         });
+    }
+
+    /** Its store's bytes and its groups; every record beyond one per group held is a tombstone. */
+    @Override
+    public NodeState state() {
+        int held = groups.heldBlocks().size();
+        return new NodeState(store.usedBytes(), store.capacityBytes(), held,
+            Math.max(0, store.recordIds().size() - held));
     }
 }

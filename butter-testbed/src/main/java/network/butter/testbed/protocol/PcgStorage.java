@@ -19,6 +19,9 @@ import network.butter.retrieve.Retrieval;
 import network.butter.retrieve.RetrievalConfig;
 import network.butter.store.ContentId;
 import network.butter.store.MemoryChunkStore;
+import network.butter.testbed.attack.AttackBehaviour;
+import network.butter.testbed.attack.Attacker;
+import network.butter.testbed.attack.Intel;
 
 /**
  * Butter's persistent storage, Peer Content Groups, under test: every node runs {@link KnownHosts}, optionally a
@@ -90,10 +93,27 @@ public final class PcgStorage implements DataProtocol {
         detector.ifPresent(health -> node.install(new FailureDetector(health)));
         Joiner joiner = new Joiner();
         node.install(joiner);
-        PeerContentGroups groups = new PeerContentGroups(config, new MemoryChunkStore(storeBytes));
+        MemoryChunkStore store = new MemoryChunkStore(storeBytes);
+        PeerContentGroups groups = new PeerContentGroups(config, store);
         node.install(new Retrieval(RetrievalConfig.defaults(), groups));
         node.install(groups);
-        PcgPeer peer = new PcgPeer(node, groups, joiner);
+        PcgPeer peer = new PcgPeer(node, groups, joiner, store);
+        peers.add(peer);
+        return peer;
+    }
+
+    /** The real known hosts, retrieval and storage, with the attacks on top ({@link Attacker#install}). */
+    @Override
+    public DataPeer installMalicious(Node node, List<AttackBehaviour> attacks, Intel intel) {
+        if (!(node instanceof ButterNode)) {
+            node.install(new KnownHosts(hostsConfig, () -> 0L));
+        }
+        Joiner joiner = new Joiner();
+        node.install(joiner);
+        MemoryChunkStore store = new MemoryChunkStore(storeBytes);
+        PeerContentGroups groups = new PeerContentGroups(config, store);
+        Attacker.install(node, attacks, intel, groups, RetrievalConfig.defaults());
+        PcgPeer peer = new PcgPeer(node, groups, joiner, store);
         peers.add(peer);
         return peer;
     }
