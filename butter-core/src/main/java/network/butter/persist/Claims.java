@@ -39,7 +39,8 @@ final class Claims {
     /** {@code claimant} says it holds {@code group}'s block: checks it, and admits it if it does. */
     void verify(Group group, PeerAddress claimant) {
         PeerId peer = claimant.id();
-        if (inFlight >= MAX_IN_FLIGHT || inFlightByPeer.getOrDefault(peer, 0) >= MAX_PER_PEER || !group.verifying.add(peer)) {
+        if (group.isBarred(peer, node.now()) || inFlight >= MAX_IN_FLIGHT || inFlightByPeer.getOrDefault(peer, 0) >= MAX_PER_PEER
+            || !group.verifying.add(peer)) {
             return;
         }
         inFlight++;

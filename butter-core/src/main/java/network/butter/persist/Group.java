@@ -26,6 +26,8 @@ final class Group {
     final Map<PeerId, Long> formers = new LinkedHashMap<>();
     /** Since when each former member had been a member: given back when it returns. */
     private final Map<PeerId, Long> formerSeniority = new LinkedHashMap<>();
+    /** Peers that failed to prove they hold this block, until when (loop clock): they are not members meanwhile. */
+    private final Map<PeerId, Long> barredUntilMs = new LinkedHashMap<>();
     /** Peers that claimed to hold this block and are being asked to prove it. */
     final Set<PeerId> verifying = new HashSet<>();
     /** Before this time (loop clock) the group neither recruits nor trims: after a restart, old members answer first. */
@@ -70,6 +72,29 @@ final class Group {
         if (view.heard(member, nowMs) && seniority != null) {
             view.restoreSeniority(member, seniority);
         }
+    }
+
+    /**
+     * Bars a peer that failed to prove it holds the block from counting as a member until {@code untilMs}: a peer
+     * that sends the block now and then (a store) but answers no challenge is no replica. At most
+     * {@link #MAX_FORMERS} peers are barred, the oldest bar dropped first.
+     */
+    void bar(PeerId peer, long untilMs) {
+        barredUntilMs.remove(peer);
+        barredUntilMs.put(peer, untilMs);
+        if (barredUntilMs.size() > MAX_FORMERS) {
+            barredUntilMs.remove(barredUntilMs.keySet().iterator().next());
+        }
+    }
+
+    /** Whether {@code peer} is barred from membership now. */
+    boolean isBarred(PeerId peer, long nowMs) {
+        Long until = barredUntilMs.get(peer);
+        if (until != null && until <= nowMs) {
+            barredUntilMs.remove(peer);
+            return false;
+        }
+        return until != null;
     }
 
     ContentId block() {

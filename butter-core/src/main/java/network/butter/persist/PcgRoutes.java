@@ -75,6 +75,10 @@ final class PcgRoutes {
         }
         PeerId sender = request.from().id();
         Group group = table.get(block);
+        if (group != null && group.isBarred(sender, node.now())) {
+            return Reply.of(new StoreReply(StoreStatus.INVALID, null,
+                "this node saw you fail to prove you hold " + block + " lately; you are not counted as a member").encode());
+        }
         if (group == null) {
             Optional<String> refusal = table.refusal(message.stamp().owner(), message.data().length);
             if (refusal.isPresent() || !node.store.put(block, message.data())) {

@@ -40,6 +40,8 @@ final class Upkeep {
     private static final long ANNOUNCE_DELAY_MS = 50;
     /** Most blocks owed to one peer as "not held here"; more are dropped (the peer learns on a later beat). */
     static final int MAX_OWED_PER_PEER = 1_024;
+    /** Member timeouts a peer that failed a possession proof stays out of the group. */
+    static final int BAR_TIMEOUTS = 10;
 
     private final PcgNode node;
     private final GroupTable table;
@@ -226,6 +228,7 @@ final class Upkeep {
             Group group = table.get(block);
             if (group != null) {
                 group.view.forget(from.id());
+                group.bar(from.id(), now + BAR_TIMEOUTS * node.config.memberTimeoutMs());
                 group.dirty = true;
                 repair.lost(1);
                 repair.maintain(group);
@@ -237,7 +240,9 @@ final class Upkeep {
         for (Entry entry : beat.held()) {
             Group group = table.get(entry.block());
             if (group != null) {
-                if (group.formers.containsKey(from.id())) {
+                if (group.isBarred(from.id(), now)) {
+                    continue;
+                } else if (group.formers.containsKey(from.id())) {
                     group.welcomeBack(from.id(), now);
                 } else if (!group.view.knows(from.id())) {
                     claims.verify(group, from);

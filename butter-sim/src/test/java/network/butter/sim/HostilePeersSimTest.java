@@ -282,4 +282,40 @@ class HostilePeersSimTest {
         assertThat(sim.runUntil(() -> holders(sim, id).stream().filter(n -> n != liar).count() >= 3, LIMIT))
             .as("three copies again without it").isTrue();
     }
+
+    @Test
+    void shouldStopCountingAPeerThatKeepsStoringABlockButNeverProvesItHoldsIt() throws Exception {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            nodes.add(honest(sim));
+        }
+        Attacker sybil = attacker(sim);
+        sim.runFor(Duration.ofSeconds(5));
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("prove it")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        List<SimNode> members = holders(sim, id);
+
+        Reply fetched = send(sim, sybil, members.getFirst(), PeerContentGroups.FETCH_ROUTE, id.toBytes());
+        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
+        in.u8();
+        byte[] stamp = in.raw(32 + 32 + 64);
+        byte[] data = in.bytes();
+        byte[] store = new PayloadWriter(data.length + 200).raw(stamp).u8(3).addresses(List.of()).bytes(data).toByteArray();
+        // Its beats (and answers) claim the group but never carry a proof.
+        byte[] claim = new PayloadWriter(128).addresses(List.of(sybil.node.address()))
+            .u16(1).raw(id.toBytes()).u8(1).u16(0).u16(0).u16(0).u8(0).u8(0).toByteArray();
+        sybil.node.node().handle(PeerContentGroups.BEAT_ROUTE, request -> Reply.of(claim));
+        for (int round = 0; round < 60; round++) {
+            for (SimNode member : members) {
+                sybil.node.node().request(member.address(), PeerContentGroups.STORE_ROUTE, store, Duration.ofSeconds(2));
+                sybil.node.node().request(member.address(), PeerContentGroups.BEAT_ROUTE, claim, Duration.ofSeconds(2));
+            }
+            sim.runFor(Duration.ofMillis(500));
+        }
+        for (SimNode member : members) {
+            assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("live members at " + member)
+                .doesNotContain(sybil.node.id());
+        }
+    }
 }
