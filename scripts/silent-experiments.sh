@@ -26,14 +26,16 @@ cp butter-cli/target/butter.jar "$BUTTER_JAR"
 run() { # rate loss seed
   local tag="${1//\//_}-$2-$3"
   local loss=(); [ "$2" != 0 ] && loss=(--loss "$2")
+  local extra=(); read -r -a extra <<<"$EXTRA"
   "$BUTTER_JAVA" -jar "$BUTTER_JAR" testbed --mode sim --nodes 250 --items 100 --chance-to-die "$1" --churn 30s \
     --seed "$3" --deaths silent "${loss[@]}" "${extra[@]}" --out "$out/$tag" 2>/dev/null | grep '^SUMMARY' > "$out/$tag.txt"
   echo "rate=$1 loss=$2 seed=$3 $(grep -o 'retrieved=[^ ]*' "$out/$tag.txt") $(grep -o 'maintenance=[^ ]*' "$out/$tag.txt")"
 }
-export -f run; export out BUTTER_JAVA BUTTER_JAR
+EXTRA="${extra[*]:-}"
+export -f run; export out BUTTER_JAVA BUTTER_JAR EXTRA
 for rate in $rates; do
   for loss in 0 0.05; do
-    printf '%s\n' $seeds | xargs -P "$parallel" -I{} bash -c "run '$rate' '$loss' {} ${extra[*]:+}"
+    printf '%s\n' $seeds | xargs -P "$parallel" -I{} bash -c "run '$rate' '$loss' {}"
     got=0; total=0; msgs=0; runs=0
     for seed in $seeds; do
       line=$(cat "$out/${rate//\//_}-$loss-$seed.txt")
