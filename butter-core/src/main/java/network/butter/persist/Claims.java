@@ -55,7 +55,11 @@ final class Claims {
             try {
                 FetchReply answer = FetchReply.decode(reply.payload());
                 if (answer.status() == FetchStatus.FOUND && answer.stamp().block().equals(group.block())
-                    && answer.stamp().validFor(answer.data()) && group.view.heard(peer, node.now())) {
+                    && answer.stamp().validFor(answer.data())) {
+                    group.unbar(peer);
+                    if (!group.view.heard(peer, node.now())) {
+                        return;
+                    }
                     table.learn(claimant);
                     group.dirty = true;
                     repair.maintain(group);

@@ -26,8 +26,11 @@ final class Group {
     final Map<PeerId, Long> formers = new LinkedHashMap<>();
     /** Since when each former member had been a member: given back when it returns. */
     private final Map<PeerId, Long> formerSeniority = new LinkedHashMap<>();
-    /** Peers that failed to prove they hold this block, until when (loop clock): they are not members meanwhile. */
-    private final Map<PeerId, Long> barredUntilMs = new LinkedHashMap<>();
+    /** Peers that failed to prove they hold this block, until when (loop clock), and whether they lied. */
+    private final Map<PeerId, Bar> bars = new LinkedHashMap<>();
+
+    private record Bar(long untilMs, boolean lied) {
+    }
     /** Peers that claimed to hold this block and are being asked to prove it. */
     final Set<PeerId> verifying = new HashSet<>();
     /** Before this time (loop clock) the group neither recruits nor trims: after a restart, old members answer first. */
@@ -75,26 +78,46 @@ final class Group {
     }
 
     /**
-     * Bars a peer that failed to prove it holds the block from counting as a member until {@code untilMs}: a peer
-     * that sends the block now and then (a store) but answers no challenge is no replica. At most
-     * {@link #MAX_FORMERS} peers are barred, the oldest bar dropped first.
+     * Bars a peer that failed to prove it holds the block until {@code untilMs}. One that sent a wrong proof
+     * ({@code lied}) is no member meanwhile, whatever it sends; one that sent none may come back only the way a
+     * stranger does, by sending the block when asked (a claim), not by storing it again: a peer that sends the block
+     * now and then but answers no challenge is no replica. Members that merely disagree about the group (after a
+     * partition) come back as former members or claimants. At most {@link #MAX_FORMERS} bars, oldest dropped first.
      */
-    void bar(PeerId peer, long untilMs) {
-        barredUntilMs.remove(peer);
-        barredUntilMs.put(peer, untilMs);
-        if (barredUntilMs.size() > MAX_FORMERS) {
-            barredUntilMs.remove(barredUntilMs.keySet().iterator().next());
+    void bar(PeerId peer, long untilMs, boolean lied) {
+        bars.remove(peer);
+        bars.put(peer, new Bar(untilMs, lied));
+        if (bars.size() > MAX_FORMERS) {
+            bars.remove(bars.keySet().iterator().next());
         }
     }
 
-    /** Whether {@code peer} is barred from membership now. */
-    boolean isBarred(PeerId peer, long nowMs) {
-        Long until = barredUntilMs.get(peer);
-        if (until != null && until <= nowMs) {
-            barredUntilMs.remove(peer);
-            return false;
+    /** {@code peer} sent the block itself when asked (a claim): a missed proof no longer bars it. */
+    void unbar(PeerId peer) {
+        Bar bar = bars.get(peer);
+        if (bar != null && !bar.lied()) {
+            bars.remove(peer);
         }
-        return until != null;
+    }
+
+    /** Whether {@code peer} sent a wrong proof lately: it is no member, whatever it sends. */
+    boolean isBarred(PeerId peer, long nowMs) {
+        Bar bar = currentBar(peer, nowMs);
+        return bar != null && bar.lied();
+    }
+
+    /** Whether {@code peer} failed a proof lately: its stores of the block do not make it a member. */
+    boolean isStoreBarred(PeerId peer, long nowMs) {
+        return currentBar(peer, nowMs) != null;
+    }
+
+    private Bar currentBar(PeerId peer, long nowMs) {
+        Bar bar = bars.get(peer);
+        if (bar != null && bar.untilMs() <= nowMs) {
+            bars.remove(peer);
+            return null;
+        }
+        return bar;
     }
 
     ContentId block() {

@@ -113,7 +113,7 @@ final class GroupTable {
     void introduceAll(Group group, List<PeerAddress> members) {
         long now = node.now();
         for (PeerAddress member : members) {
-            if (member.id().equals(node.self) || failedLately.test(member.id())) {
+            if (member.id().equals(node.self) || failedLately.test(member.id()) || group.isStoreBarred(member.id(), now)) {
                 continue;
             }
             if (group.view.knows(member.id())) {

@@ -75,7 +75,9 @@ final class PcgRoutes {
         }
         PeerId sender = request.from().id();
         Group group = table.get(block);
-        if (group != null && group.isBarred(sender, node.now())) {
+        if (group != null && group.isStoreBarred(sender, node.now())) {
+            // A peer that keeps storing the block without ever proving it holds it stays barred while it keeps at it.
+            group.bar(sender, node.now() + Upkeep.BAR_TIMEOUTS * node.config.memberTimeoutMs(), group.isBarred(sender, node.now()));
             return Reply.of(new StoreReply(StoreStatus.INVALID, null,
                 "this node saw you fail to prove you hold " + block + " lately; you are not counted as a member").encode());
         }

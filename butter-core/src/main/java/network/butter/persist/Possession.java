@@ -43,6 +43,14 @@ final class Possession {
     private record Outstanding(ContentId block, byte[] nonce, int misses) {
     }
 
+    /**
+     * A partner that is no longer to count as a member of {@code block}'s group: it said it no longer holds the
+     * block, it sent no proof for {@link #MAX_MISSES} messages ({@code missed}), or it sent a wrong one
+     * ({@code lied}).
+     */
+    record Lapse(ContentId block, boolean missed, boolean lied) {
+    }
+
     Possession(PcgNode node, GroupTable table) {
         this.node = node;
         this.table = table;
@@ -81,7 +89,7 @@ final class Possession {
      * message to it, and checks it against the challenge outstanding for it. Returns the block it failed to prove
      * it holds, or empty.
      */
-    Optional<ContentId> receive(PeerId peer, Beat beat) {
+    Optional<Lapse> receive(PeerId peer, Beat beat) {
         Challenge challenge = beat.challenge();
         if (challenge != null) {
             Group shared = table.get(challenge.block());
@@ -92,7 +100,7 @@ final class Possession {
         return check(peer, beat);
     }
 
-    private Optional<ContentId> check(PeerId peer, Beat beat) {
+    private Optional<Lapse> check(PeerId peer, Beat beat) {
         Outstanding expected = outstanding.get(peer);
         if (expected == null) {
             return Optional.empty();
@@ -110,17 +118,17 @@ final class Possession {
                 return Optional.empty();
             }
             log.info("{}: {} sent a wrong proof of holding {}", node.self.shortForm(), peer.shortForm(), expected.block());
-            return Optional.of(expected.block());
+            return Optional.of(new Lapse(expected.block(), false, true));
         }
         if (beat.notHeld().contains(expected.block())) {
             outstanding.remove(peer);
-            return Optional.of(expected.block());
+            return Optional.of(new Lapse(expected.block(), false, false));
         }
         if (expected.misses() + 1 >= MAX_MISSES) {
             outstanding.remove(peer);
             log.debug("{}: {} sent {} messages without the proof that it holds {}", node.self.shortForm(),
                 peer.shortForm(), MAX_MISSES, expected.block());
-            return Optional.of(expected.block());
+            return Optional.of(new Lapse(expected.block(), true, false));
         }
         outstanding.put(peer, new Outstanding(expected.block(), expected.nonce(), expected.misses() + 1));
         return Optional.empty();

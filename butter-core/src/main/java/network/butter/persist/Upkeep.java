@@ -224,11 +224,13 @@ final class Upkeep {
     void absorb(PeerAddress from, Beat beat, Set<ContentId> notHeld, List<Tombstone> owedTombstones) {
         long now = node.now();
         lastHeardMs.put(from.id(), now);
-        possession.receive(from.id(), beat).ifPresent(block -> {
-            Group group = table.get(block);
+        possession.receive(from.id(), beat).ifPresent(lapse -> {
+            Group group = table.get(lapse.block());
             if (group != null) {
                 group.view.forget(from.id());
-                group.bar(from.id(), now + BAR_TIMEOUTS * node.config.memberTimeoutMs());
+                if (lapse.lied() || lapse.missed()) {
+                    group.bar(from.id(), now + BAR_TIMEOUTS * node.config.memberTimeoutMs(), lapse.lied());
+                }
                 group.dirty = true;
                 repair.lost(1);
                 repair.maintain(group);
@@ -241,6 +243,10 @@ final class Upkeep {
             Group group = table.get(entry.block());
             if (group != null) {
                 if (group.isBarred(from.id(), now)) {
+                    continue;
+                } else if (group.isStoreBarred(from.id(), now)) {
+                    group.view.forget(from.id());
+                    claims.verify(group, from);
                     continue;
                 } else if (group.formers.containsKey(from.id())) {
                     group.welcomeBack(from.id(), now);

@@ -252,6 +252,7 @@ class PeerContentGroupsSimTest {
         SimNode owner = nodes.get(0);
         ContentId id = sim.await(storage.get(owner).put(text("zombie")), LIMIT);
         sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        sim.runFor(Duration.ofSeconds(3)); // settled: every member knows every other
         SimNode away = holders(sim, id).stream().filter(n -> n != owner).findFirst().orElseThrow();
         away.crash();
         sim.await(storage.get(owner).delete(id), LIMIT);
