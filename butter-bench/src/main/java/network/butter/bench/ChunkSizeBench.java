@@ -68,10 +68,11 @@ public final class ChunkSizeBench implements Callable<Integer> {
     /** Room for a store request's stamp, member list and framing around the largest chunk. */
     private static final int FRAME_HEADROOM_BYTES = 64 * 1024;
     /**
-     * An empty beat: an empty peer table and no held, not-held or tombstone entries, four u16 zero counts
+     * An empty beat: an empty peer table and no held, not-held or tombstone entries (four u16 zero counts), no challenge
+     * and no proof (two zero flags)
      * ({@code docs/PROTOCOL.md} §6). Its answer is the responder's real beat to the asker.
      */
-    private static final byte[] EMPTY_BEAT = new byte[8];
+    private static final byte[] EMPTY_BEAT = new byte[10];
     private static final long POLL_MS = 20;
     private static final Duration STOP_LIMIT = Duration.ofSeconds(10);
 
