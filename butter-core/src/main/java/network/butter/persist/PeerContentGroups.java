@@ -243,27 +243,6 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         return result;
     }
 
-    /**
-     * How many groups and tombstones this node keeps now: for monitoring, and for checking that what peers send
-     * stays within the bounds.
-     */
-    public CompletableFuture<StorageState> state() {
-        CompletableFuture<StorageState> result = node.context.newApplicationFuture();
-        node.context.loop().execute(() -> result.complete(new StorageState(table.groups.size(), tombstones.size(),
-            node.store.capacityBytes() - node.store.availableBytes())));
-        return result;
-    }
-
-    /**
-     * A snapshot of what a node's storage keeps.
-     *
-     * @param groups     groups this node belongs to
-     * @param tombstones tombstones it keeps
-     * @param usedBytes  bytes of its store in use
-     */
-    public record StorageState(int groups, int tombstones, long usedBytes) {
-    }
-
     /** The settings in force. */
     public PcgConfig config() {
         return node.config;

@@ -10,7 +10,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -32,6 +31,7 @@ import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.node.testing.HostileTlsContexts;
 import network.butter.node.testing.LegitimateTraffic;
+import network.butter.node.testing.RawSockets;
 import network.butter.node.testing.RawTlsClient;
 import network.butter.wire.ErrorCode;
 import network.butter.wire.Frame;
@@ -345,7 +345,7 @@ class HostileInputTest {
     }
 
     private static void awaitClosedByServer(Socket socket) {
-        await("server closes the raw connection").atMost(WAIT).until(() -> readEndOfStream(socket));
+        await("server closes the raw connection").atMost(WAIT).until(() -> RawSockets.closedByPeer(socket));
     }
 
     private static void assertStillOpen(Socket socket) throws IOException {
@@ -357,20 +357,4 @@ class HostileInputTest {
         }
     }
 
-    /** Reads what is there; true once the server has closed (end of stream or reset), false on a timeout. */
-    private static boolean readEndOfStream(Socket socket) {
-        try {
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[4096];
-            while (true) {
-                if (in.read(buffer) < 0) {
-                    return true;
-                }
-            }
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
-    }
 }

@@ -8,12 +8,17 @@ import network.butter.store.ChunkStore;
 import network.butter.store.ContentId;
 import network.butter.store.MemoryChunkStore;
 
-/** A chunk store for tests whose faults are switched on and off: record writes that fail, data that is lost. */
+/**
+ * A chunk store for tests whose faults are switched on and off: record writes that fail, data that is lost, and a
+ * disk that flips a bit in everything it reads back without noticing.
+ */
 final class FaultyStore implements ChunkStore {
 
     private final MemoryChunkStore disk;
     private boolean failRecordWrites;
     private boolean forgetData;
+    private boolean corruptReads;
+    private int corruptReadCount;
 
     FaultyStore(long capacityBytes) {
         disk = new MemoryChunkStore(capacityBytes);
@@ -27,6 +32,16 @@ final class FaultyStore implements ChunkStore {
     /** Every chunk read finds nothing while on, though the store still says it holds the chunks. */
     void forgetData(boolean on) {
         forgetData = on;
+    }
+
+    /** Every chunk read comes back with its first bit flipped while on. */
+    void corruptReads(boolean on) {
+        corruptReads = on;
+    }
+
+    /** How many corrupt chunks this store has handed out. */
+    int corruptReadCount() {
+        return corruptReadCount;
     }
 
     @Override
@@ -44,7 +59,16 @@ final class FaultyStore implements ChunkStore {
 
     @Override
     public Optional<byte[]> get(ContentId id) {
-        return forgetData ? Optional.empty() : disk.get(id);
+        if (forgetData) {
+            return Optional.empty();
+        }
+        return corruptReads ? disk.get(id).map(this::corrupt) : disk.get(id);
+    }
+
+    private byte[] corrupt(byte[] chunk) {
+        corruptReadCount++;
+        chunk[0] ^= 1;
+        return chunk;
     }
 
     @Override

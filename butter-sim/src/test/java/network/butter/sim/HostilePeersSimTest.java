@@ -1,5 +1,7 @@
 package network.butter.sim;
 
+import static network.butter.sim.StorageNodes.causeOf;
+import static network.butter.sim.StorageNodes.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import network.butter.api.Limits;
 import network.butter.api.Reply;
 import network.butter.discover.LanDiscovery;
@@ -103,22 +104,7 @@ class HostilePeersSimTest {
     }
 
     private List<SimNode> holders(Simulation sim, ContentId block) {
-        List<SimNode> holders = new ArrayList<>();
-        for (SimNode node : sim.running()) {
-            PeerContentGroups groups = storage.get(node);
-            if (groups != null && groups.holds(block)) {
-                holders.add(node);
-            }
-        }
-        return holders;
-    }
-
-    private static byte[] text(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Throwable causeOf(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return StorageNodes.holders(sim, storage, block);
     }
 
     private Reply send(Simulation sim, Attacker from, SimNode to, String route, byte[] payload) {

@@ -1,5 +1,7 @@
 package network.butter.sim;
 
+import static network.butter.sim.StorageNodes.causeOf;
+import static network.butter.sim.StorageNodes.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,10 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletionException;
 import network.butter.api.Limits;
 import network.butter.api.Reply;
 import network.butter.discover.LanDiscovery;
@@ -73,21 +72,7 @@ class PeerContentGroupsSimTest {
     }
 
     private List<SimNode> holders(Simulation sim, ContentId block) {
-        List<SimNode> holders = new ArrayList<>();
-        for (SimNode node : sim.running()) {
-            if (storage.get(node).holds(block)) {
-                holders.add(node);
-            }
-        }
-        return holders;
-    }
-
-    private static byte[] text(String value) {
-        return value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Throwable causeOf(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        return StorageNodes.holders(sim, storage, block);
     }
 
     @Test
@@ -297,91 +282,25 @@ class PeerContentGroupsSimTest {
     void shouldDetectACorruptCopyFromAPeerAndFetchTheBlockElsewhere() {
         Simulation sim = sims.create();
         SimNode honest = node(sim, 1 << 20);
-        List<CorruptingStore> liars = List.of(new CorruptingStore(1 << 20), new CorruptingStore(1 << 20));
-        liars.forEach(liar -> node(sim, liar));
+        List<FaultyStore> liars = List.of(new FaultyStore(1 << 20), new FaultyStore(1 << 20));
+        liars.forEach(liar -> {
+            liar.corruptReads(true);
+            node(sim, liar);
+        });
         sim.runFor(Duration.ofSeconds(5));
         ContentId id = sim.await(storage.get(honest).put(text("verify me")), LIMIT);
         sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
         // A reader asks one holder at a time, in random order: fresh readers until one has met a liar first.
-        int servedBefore = liars.stream().mapToInt(liar -> liar.corruptReads).sum();
+        int servedBefore = liars.stream().mapToInt(FaultyStore::corruptReadCount).sum();
         int readers = 0;
         do {
             SimNode reader = node(sim, 1 << 20);
             sim.runFor(Duration.ofSeconds(5));
             assertThat(sim.await(storage.get(reader).get(id), LIMIT)).isEqualTo(text("verify me"));
             readers++;
-        } while (readers < 10 && liars.stream().mapToInt(liar -> liar.corruptReads).sum() == servedBefore);
-        assertThat(liars.stream().mapToInt(liar -> liar.corruptReads).sum()).as("corrupt copies served to readers")
+        } while (readers < 10 && liars.stream().mapToInt(FaultyStore::corruptReadCount).sum() == servedBefore);
+        assertThat(liars.stream().mapToInt(FaultyStore::corruptReadCount).sum()).as("corrupt copies served to readers")
             .isGreaterThan(servedBefore);
-    }
-
-    /** A store whose disk flips a bit in everything it reads back, and does not notice. */
-    private static final class CorruptingStore implements ChunkStore {
-        private final MemoryChunkStore disk;
-        int corruptReads;
-
-        CorruptingStore(long capacityBytes) {
-            this.disk = new MemoryChunkStore(capacityBytes);
-        }
-
-        @Override
-        public boolean put(ContentId id, byte[] chunk) {
-            return disk.put(id, chunk);
-        }
-
-        @Override
-        public Optional<byte[]> get(ContentId id) {
-            return disk.get(id).map(chunk -> {
-                corruptReads++;
-                chunk[0] ^= 1;
-                return chunk;
-            });
-        }
-
-        @Override
-        public boolean contains(ContentId id) {
-            return disk.contains(id);
-        }
-
-        @Override
-        public void remove(ContentId id) {
-            disk.remove(id);
-        }
-
-        @Override
-        public Set<ContentId> ids() {
-            return disk.ids();
-        }
-
-        @Override
-        public boolean putRecord(ContentId block, byte[] record) {
-            return disk.putRecord(block, record);
-        }
-
-        @Override
-        public Optional<byte[]> record(ContentId block) {
-            return disk.record(block);
-        }
-
-        @Override
-        public void removeRecord(ContentId block) {
-            disk.removeRecord(block);
-        }
-
-        @Override
-        public Set<ContentId> recordIds() {
-            return disk.recordIds();
-        }
-
-        @Override
-        public long usedBytes() {
-            return disk.usedBytes();
-        }
-
-        @Override
-        public long capacityBytes() {
-            return disk.capacityBytes();
-        }
     }
 
     @Test

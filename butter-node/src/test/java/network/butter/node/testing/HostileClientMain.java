@@ -5,11 +5,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -213,7 +211,7 @@ public final class HostileClientMain {
                             garbage.nextBytes(bytes);
                             writeUnlessClosed(socket, bytes);
                             socket.setSoTimeout((int) FLOOD_CLOSE_WAIT.toMillis());
-                            closedByNode.addAndGet(closedByPeer(socket) ? 1 : 0);
+                            closedByNode.addAndGet(RawSockets.closedByPeer(socket) ? 1 : 0);
                         } catch (IOException e) {
                             made.incrementAndGet();
                         }
@@ -249,27 +247,10 @@ public final class HostileClientMain {
         }
     }
 
-    /** Whether the node closed the connection (end of stream or reset) before the read timeout. */
-    private static boolean closedByPeer(Socket socket) {
-        try {
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[1024];
-            while (true) {
-                if (in.read(buffer) < 0) {
-                    return true;
-                }
-            }
-        } catch (SocketTimeoutException stillOpen) {
-            return false;
-        } catch (IOException reset) {
-            return true;
-        }
-    }
-
     private static boolean stillOpen(Socket socket) {
         try {
             socket.setSoTimeout(1);
-            return !closedByPeer(socket);
+            return !RawSockets.closedByPeer(socket);
         } catch (IOException e) {
             return false;
         }
