@@ -1,5 +1,6 @@
 package network.butter.env;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
@@ -35,6 +36,14 @@ public interface Transport {
      * @return the peer's address with its proven id; completes on the node loop
      */
     CompletableFuture<PeerAddress> connect(HostPort address);
+
+    /**
+     * The NAT-crossing side of this transport (observed addresses, dial-back, relays, punching), if it has one.
+     * The default is none: the wider layer then stays off and only direct addresses work.
+     */
+    default Optional<WiderTransport> wider() {
+        return Optional.empty();
+    }
 
     /**
      * Says goodbye to every peer (GOAWAY), closes every connection and stops listening. Idempotent.

@@ -13,6 +13,7 @@ import network.butter.api.Node;
 import network.butter.api.Reply;
 import network.butter.api.RequestTimeoutException;
 import network.butter.env.NodeLoop;
+import network.butter.env.WiderTransport;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 
@@ -40,6 +41,14 @@ public interface ProtocolContext {
 
     /** The node's limits. */
     Limits limits();
+
+    /**
+     * The transport's NAT-crossing side (observed addresses, dial-back, relays, punching) for the wider layer, or
+     * empty when the transport has none.
+     */
+    default Optional<WiderTransport> wider() {
+        return Optional.empty();
+    }
 
     /** The node's public API, e.g. for applications' view of the protocol. */
     Node node();

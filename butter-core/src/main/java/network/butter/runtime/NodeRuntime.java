@@ -30,6 +30,7 @@ import network.butter.env.Cancellable;
 import network.butter.env.Environment;
 import network.butter.env.NodeLoop;
 import network.butter.env.TransportListener;
+import network.butter.env.WiderTransport;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -438,6 +439,11 @@ public final class NodeRuntime implements Node, TransportListener {
         @Override
         public Node node() {
             return NodeRuntime.this;
+        }
+
+        @Override
+        public Optional<WiderTransport> wider() {
+            return env.transport().wider();
         }
 
         @Override

@@ -79,19 +79,22 @@ public final class PayloadReader {
     }
 
     /**
-     * A peer address as {@link PayloadWriter#address} writes it. Its host must pass {@link #hostProblem}: a peer
+     * A peer address (direct or relayed) as {@link PayloadWriter#address} writes it. Its host must pass {@link #hostProblem}: a peer
      * that names hosts no one can dial, or that would print control characters into our logs, is refused here.
      */
     public PeerAddress address() throws WireFormatException {
         PeerId id = peerId();
-        byte[] host = raw(u16());
+        int hostField = u16();
+        boolean relayed = (hostField & PayloadWriter.RELAYED_FLAG) != 0;
+        byte[] host = raw(hostField & ~PayloadWriter.RELAYED_FLAG);
         String problem = hostProblem(host);
         if (problem != null) {
             throw malformed("a bad address: " + problem);
         }
         int port = u16();
+        PeerId relay = relayed ? peerId() : null;
         try {
-            return new PeerAddress(id, new String(host, StandardCharsets.US_ASCII), port);
+            return new PeerAddress(id, new String(host, StandardCharsets.US_ASCII), port, relay);
         } catch (IllegalArgumentException e) {
             throw malformed("a bad address: " + e.getMessage());
         }

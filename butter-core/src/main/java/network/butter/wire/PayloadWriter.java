@@ -3,6 +3,7 @@ package network.butter.wire;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 
 /**
@@ -10,6 +11,9 @@ import network.butter.identity.PeerAddress;
  * messages with one and read them with the other, so every message format is a short, readable sequence of calls.
  */
 public final class PayloadWriter {
+
+    /** Bit of an address's host length that marks a relayed address (hosts are at most 255 bytes). */
+    public static final int RELAYED_FLAG = 0x8000;
 
     private final ByteArrayOutputStream out;
 
@@ -65,11 +69,23 @@ public final class PayloadWriter {
         return raw(utf8);
     }
 
-    /** Appends a peer address: the 32-byte id, the host as text, the port as u16. */
+    /**
+     * Appends a peer address: the 32-byte id, the host as text, the port as u16. A relayed address sets bit 15 of the
+     * host's length and appends the relay's 32-byte id after the port, so direct addresses keep their old form.
+     */
     public PayloadWriter address(PeerAddress address) {
         raw(address.id().toBytes());
-        text(address.host());
-        return u16(address.port());
+        byte[] host = address.host().getBytes(StandardCharsets.US_ASCII);
+        if (host.length > HostPort.MAX_HOST_CHARS) {
+            throw new IllegalArgumentException("host of " + host.length + " bytes is longer than " + HostPort.MAX_HOST_CHARS);
+        }
+        u16(address.isRelayed() ? host.length | RELAYED_FLAG : host.length);
+        raw(host);
+        u16(address.port());
+        if (address.isRelayed()) {
+            raw(address.relay().toBytes());
+        }
+        return this;
     }
 
     /** Appends a u16 count, then each address as {@link #address} writes it. */

@@ -37,4 +37,29 @@ class PeerAddressTest {
         PeerAddress zoned = PeerAddress.parse(id + "@[fe80::1%eth0]:7000");
         assertThat(PeerAddress.parse(zoned.toString())).isEqualTo(zoned);
     }
+
+    @Test
+    void shouldRoundTripRelayedAddressesThroughTextAndWire() throws Exception {
+        PeerId relayId = NodeIdentity.generate(new SecureRandom()).peerId();
+        PeerAddress relay = new PeerAddress(relayId, "203.0.113.7", 7000);
+        PeerAddress relayed = PeerAddress.relayed(id, relay);
+
+        assertThat(relayed.isRelayed()).isTrue();
+        assertThat(relayed.relayAddress()).isEqualTo(relay);
+        assertThat(relayed.toString()).isEqualTo(id + "@203.0.113.7:7000/via/" + relayId);
+        assertThat(PeerAddress.parse(relayed.toString())).isEqualTo(relayed);
+        byte[] wire = new network.butter.wire.PayloadWriter(128).address(relayed).address(relay).toByteArray();
+        network.butter.wire.PayloadReader reader = new network.butter.wire.PayloadReader(wire, "addresses");
+        assertThat(reader.address()).isEqualTo(relayed);
+        assertThat(reader.address()).isEqualTo(relay);
+    }
+
+    @Test
+    void shouldRefuseAPeerAsItsOwnRelayOrARelayThatIsItselfRelayed() {
+        assertThatThrownBy(() -> new PeerAddress(id, "203.0.113.7", 7000, id)).hasMessageContaining("own relay");
+        PeerId other = NodeIdentity.generate(new SecureRandom()).peerId();
+        PeerAddress relayedRelay = new PeerAddress(other, "203.0.113.7", 7000, NodeIdentity.generate(new SecureRandom()).peerId());
+        assertThatThrownBy(() -> PeerAddress.relayed(id, relayedRelay)).hasMessageContaining("directly");
+        assertThatThrownBy(() -> new PeerAddress(id, "203.0.113.7", 7000).relayAddress()).hasMessageContaining("direct");
+    }
 }

@@ -14,6 +14,7 @@ import network.butter.api.Node;
 import network.butter.api.Reply;
 import network.butter.api.RequestTimeoutException;
 import network.butter.env.NodeLoop;
+import network.butter.env.WiderTransport;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.protocol.AsyncLoopHandler;
@@ -96,6 +97,11 @@ final class InterceptedProtocol implements Protocol {
         @Override
         public Node node() {
             return real.node();
+        }
+
+        @Override
+        public Optional<WiderTransport> wider() {
+            return real.wider();
         }
 
         @Override
