@@ -28,6 +28,15 @@ public interface WiderTransport {
     Optional<HostPort> observedAddress(PeerId peer);
 
     /**
+     * Sets the address peers should use to reach this node, once the wider layer knows it: a direct address that was
+     * dialled back, or a relayed one. From then on {@link Transport#localAddress()} returns it, and the transport tells
+     * every peer (in the handshake of new connections and by an update on open ones), so that a peer's requests and
+     * known-host lists carry an address that works rather than the one the connection happened to come from. A peer
+     * can only advertise an address with its own, authenticated id.
+     */
+    void advertise(PeerAddress self);
+
+    /**
      * Dials {@code address} on a fresh connection, never an open one, learns who answers from its key, then closes:
      * the dial-back of a reachability check.
      *
