@@ -26,8 +26,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * {@code butter node}: runs a plain node until stopped. It prints {@code peer id: <id>} and
- * {@code address: <id>@<host>:<port>} on stdout (logs go to stderr), so scripts can read where it is, then
+ * {@code butter node}: runs a plain node until stopped. It prints {@code peer id: <id>} and one
+ * {@code address: <id>@<host>:<port>} line for each address other machines can dial, best first (a node on
+ * {@code 0.0.0.0} names its interfaces' addresses, never a wildcard or loopback one when it has others), on stdout
+ * (logs go to stderr), so scripts can read where it is, then
  * {@code known peer <id>@<host>:<port> after <ms> ms (…)} for each peer admitted to its known-host list (found by
  * LAN discovery, bootstrap or peer exchange, and checked over TLS), counted from the moment the node listens, so
  * scripts can measure how soon a node knows its first peer. Discovery is on unless the node listens on loopback.
@@ -39,7 +41,8 @@ import picocli.CommandLine.TypeConversionException;
     name = "node",
     description = {
         "Start a node and run it until stopped (Ctrl-C).",
-        "Prints its peer id and address (id@host:port) on stdout; other nodes reach it there. Then prints "
+        "Prints its peer id and its addresses (id@host:port, best first) on stdout; other nodes reach it there. "
+            + "Then prints "
             + "'known peer ID@HOST:PORT after MS ms (...)' for each peer it comes to know: found on the local "
             + "network, through --bootstrap, or from the peers it knows."})
 final class NodeCommand implements Callable<Integer> {
@@ -171,7 +174,7 @@ final class NodeCommand implements Callable<Integer> {
         try {
             PrintWriter out = spec.commandLine().getOut();
             out.println("peer id: " + node.id());
-            out.println("address: " + node.address());
+            node.addresses().forEach(address -> out.println("address: " + address));
             out.flush();
             printKnownPeers(node.knownHosts(), out);
             PrintWriter err = spec.commandLine().getErr();

@@ -37,6 +37,7 @@ import network.butter.node.env.VirtualThreadWorker;
 import network.butter.node.store.FileChunkStore;
 import network.butter.node.tls.NodeTls;
 import network.butter.node.transport.NettyTransport;
+import network.butter.node.wider.InterfaceAddresses;
 import network.butter.persist.PeerContentGroups;
 import network.butter.retrieve.Retrieval;
 import network.butter.retrieve.RetrievalConfig;
@@ -255,6 +256,25 @@ public final class ButterNode implements Node {
     @Override
     public PeerAddress address() {
         return runtime().address();
+    }
+
+    /**
+     * Every address other machines can use to reach this node, best first: {@link #address()} first, then the other
+     * interface addresses of a node listening on a wildcard host (e.g. its LAN address beside a public one). What a
+     * person should give to a node on another machine.
+     */
+    public List<PeerAddress> addresses() {
+        PeerAddress best = address();
+        List<PeerAddress> all = new ArrayList<>(List.of(best));
+        if (config.advertisedHost() == null) {
+            for (String host : InterfaceAddresses.dialable(config.host())) {
+                PeerAddress other = new PeerAddress(best.id(), host, best.port());
+                if (!all.contains(other)) {
+                    all.add(other);
+                }
+            }
+        }
+        return List.copyOf(all);
     }
 
     @Override

@@ -15,9 +15,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +34,7 @@ import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.node.tls.NodeTls;
+import network.butter.node.wider.InterfaceAddresses;
 import network.butter.wire.ErrorCode;
 import network.butter.wire.Frame;
 import network.butter.wire.FrameCodec;
@@ -145,12 +144,7 @@ public final class NettyTransport implements Transport {
     }
 
     private static String advertise(String bindHost) {
-        try {
-            InetAddress address = InetAddress.getByName(bindHost);
-            return address.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostAddress() : address.getHostAddress();
-        } catch (UnknownHostException e) {
-            return bindHost;
-        }
+        return InterfaceAddresses.dialable(bindHost).getFirst();
     }
 
     private WriteBufferWaterMark waterMark() {
