@@ -14,7 +14,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * {@code butter testbed}); later features add theirs to {@code subcommands}.
  *
  * <p>Exit codes: 0 success; 1 the command failed, printed as one {@code error: ...} line (e.g. a port
- * already in use); 2 the command line is wrong, printed as the reason and a pointer to {@code --help};
+ * already in use); 2 the command line is wrong, printed as the reason and a pointer to {@code --help}; 3, 4 and 5
+ * from the commands that use a running node (no node runs, unknown content, request refused: see
+ * {@link ApiCommands});
  * 130 and 143 stopped by Ctrl-C or SIGTERM, after a graceful shutdown.
  */
 @Command(
@@ -25,7 +27,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     usageHelpAutoWidth = true,
     showDefaultValues = true,
     description = "Butter: decentralised applications on an unstructured peer-to-peer network.",
-    subcommands = {NodeCommand.class, OhceCommand.class, TestbedCommand.class, HelpCommand.class})
+    subcommands = {NodeCommand.class, ApiCommands.Status.class, ApiCommands.Put.class, ApiCommands.Get.class,
+        ApiCommands.Update.class, ApiCommands.Delete.class, OhceCommand.class, TestbedCommand.class, HelpCommand.class})
 public final class ButterCli {
 
     /** Exit code of a command that was invoked correctly but failed. */

@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import network.butter.identity.HostPort;
 import network.butter.identity.IdentityStore;
+import network.butter.control.ControlConfig;
+import network.butter.control.ControlServer;
 import network.butter.node.Butter;
 import network.butter.node.ButterNode;
 import network.butter.node.NodeConfig;
@@ -118,6 +120,23 @@ final class NodeCommand implements Callable<Integer> {
         description = "UDP port of the discovery group.")
     private int discoveryPort;
 
+    @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "" + ControlConfig.DEFAULT_PORT,
+        description = "Port of the node's control API (status, content, used by 'butter status', 'butter put', …); "
+            + "default ${DEFAULT-VALUE}.")
+    private int httpPort;
+
+    @Option(names = "--http-host", paramLabel = "HOST", defaultValue = ControlConfig.DEFAULT_HOST,
+        description = "Address the control API listens on; anything but loopback needs --http-token. "
+            + "Default ${DEFAULT-VALUE}.")
+    private String httpHost;
+
+    @Option(names = "--http-token", paramLabel = "TOKEN",
+        description = "Access token the control API requires (at least 16 characters).")
+    private String httpToken;
+
+    @Option(names = "--no-http", description = "Serve no control API.")
+    private boolean noHttp;
+
     /** The node configuration the options describe; the converters have already checked every value. */
     NodeConfig config() {
         NodeConfig.Builder builder = NodeConfig.builder()
@@ -164,7 +183,15 @@ final class NodeCommand implements Callable<Integer> {
     /** Starts the node, prints where it is, and blocks until the JVM shuts down or this thread is interrupted. */
     @Override
     public Integer call() {
+        ControlConfig control = noHttp ? null : new ControlConfig(httpHost, httpPort, httpToken);
         ButterNode node = Butter.node(config()).start();
+        ControlServer api;
+        try {
+            api = control == null ? null : ControlServer.start(node, control);
+        } catch (IllegalStateException e) {
+            node.close();
+            throw e;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread closeOnExit = new Thread(() -> {
             node.close();
@@ -185,6 +212,8 @@ final class NodeCommand implements Callable<Integer> {
             if (node.config().discovery() == null) {
                 err.println("discovery: off (--discovery turns it on)");
             }
+            err.println(api == null ? "control API: off" : "control API: http://" + httpHost + ":" + api.address().getPort()
+                + ControlServer.PREFIX + " (butter status, butter put FILE, butter get ID)");
             err.println("running; stop with Ctrl-C");
             err.flush();
             stopped.await();
@@ -192,6 +221,9 @@ final class NodeCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } finally {
             removeShutdownHook(closeOnExit);
+            if (api != null) {
+                api.close();
+            }
             node.close();
         }
         return 0;

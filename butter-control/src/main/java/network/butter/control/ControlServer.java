@@ -1,0 +1,338 @@
+package network.butter.control;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import network.butter.api.RouteTraffic;
+import network.butter.hosts.KnownHost;
+import network.butter.node.ButterNode;
+import network.butter.persist.GetOptions;
+import network.butter.persist.StorageException;
+import network.butter.store.ContentId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The control API of a running node: JSON over HTTP on loopback, for the {@code butter} command, scripts and the
+ * dashboard.
+ *
+ * <table>
+ *   <caption>Endpoints (all under {@value #PREFIX})</caption>
+ *   <tr><td>{@code GET status}</td><td>identity, addresses, uptime, memory budget, storage, counts</td></tr>
+ *   <tr><td>{@code GET hosts}</td><td>known hosts with what they said about themselves</td></tr>
+ *   <tr><td>{@code GET traffic}</td><td>messages and bytes this node sent, per route</td></tr>
+ *   <tr><td>{@code POST content}</td><td>stores the request body; answers {@code {"id": …}}</td></tr>
+ *   <tr><td>{@code GET content/ID}</td><td>the content's bytes</td></tr>
+ *   <tr><td>{@code PUT content/ID}</td><td>stores the body as the next version of ID; answers the new id</td></tr>
+ *   <tr><td>{@code DELETE content/ID}</td><td>deletes content this node owns</td></tr>
+ * </table>
+ *
+ * <p>It uses the JDK's HTTP server: the API is small, local and low-volume, the server streams bodies both ways,
+ * and each exchange runs on a virtual thread, so a node embedding it carries no web framework. Errors are JSON
+ * {@code {"error": "…"}} with a status that says what happened: 400 bad input, 401 missing token, 404 unknown
+ * content or endpoint, 410 deleted content, 413 too large, 503 storage unavailable or too few replicas, 504 timeout.
+ */
+public final class ControlServer implements AutoCloseable {
+
+    /** Every endpoint's path starts with this. */
+    public static final String PREFIX = "/api/v1/";
+    /** How long a storage operation may take before the API answers 504, in seconds. */
+    static final long STORAGE_TIMEOUT_SECONDS = 120;
+
+    private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private final ButterNode node;
+    private final ControlConfig config;
+    private final HttpServer server;
+    private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
+
+    private ControlServer(ButterNode node, ControlConfig config, HttpServer server) {
+        this.node = node;
+        this.config = config;
+        this.server = server;
+    }
+
+    /**
+     * Starts serving the API of a started node.
+     *
+     * @throws IllegalStateException naming the address if it cannot listen there (e.g. the port is taken)
+     */
+    public static ControlServer start(ButterNode node, ControlConfig config) {
+        HttpServer http;
+        try {
+            http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serve the control API on " + config.host() + ":" + config.port()
+                + ": " + e.getMessage() + " (another node running? choose --http-port or --no-http)", e);
+        }
+        ControlServer control = new ControlServer(node, config, http);
+        http.setExecutor(control.exchanges);
+        http.createContext(PREFIX, control::serve);
+        http.createContext("/", exchange -> control.answer(exchange, 404, error("no such endpoint; the API is under " + PREFIX)));
+        http.start();
+        return control;
+    }
+
+    /** Where the API listens, e.g. to print {@code http://127.0.0.1:7080}. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Stops serving; exchanges in flight get a second to finish. */
+    @Override
+    public void close() {
+        server.stop(1);
+        exchanges.shutdownNow();
+    }
+
+    private void serve(HttpExchange exchange) {
+        try (exchange) {
+            if (!authorized(exchange)) {
+                answer(exchange, 401, error("this API needs the header 'Authorization: Bearer <token>'"));
+                return;
+            }
+            route(exchange, exchange.getRequestMethod(), exchange.getRequestURI().getPath().substring(PREFIX.length()));
+        } catch (IOException e) {
+            log.debug("control API exchange ended early: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("control API request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
+        }
+    }
+
+    private void route(HttpExchange exchange, String method, String path) throws IOException {
+        switch (path) {
+            case "status" -> onlyGet(exchange, method, this::status);
+            case "hosts" -> onlyGet(exchange, method, this::hosts);
+            case "traffic" -> onlyGet(exchange, method, this::traffic);
+            case "content" -> {
+                if (method.equals("POST")) {
+                    put(exchange, null);
+                } else {
+                    answer(exchange, 405, error("POST content stores the body; GET, PUT and DELETE take content/ID"));
+                }
+            }
+            default -> {
+                if (path.startsWith("content/")) {
+                    content(exchange, method, path.substring("content/".length()));
+                } else {
+                    answer(exchange, 404, error("no such endpoint: " + PREFIX + path));
+                }
+            }
+        }
+    }
+
+    private void onlyGet(HttpExchange exchange, String method, java.util.function.Supplier<Object> body) throws IOException {
+        if (method.equals("GET")) {
+            answer(exchange, 200, body.get());
+        } else {
+            answer(exchange, 405, error("only GET is allowed here"));
+        }
+    }
+
+    private Object status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("id", node.id().toString());
+        status.put("addresses", node.addresses().stream().map(Object::toString).toList());
+        status.put("uptimeMs", node.knownHosts().quality().uptimeMs());
+        status.put("memoryBudgetBytes", node.config().memoryBudgetBytes());
+        status.put("knownHosts", node.knownHosts().hosts().size());
+        status.put("knownBy", node.knownHosts().quality().knownBy());
+        Map<String, Object> storage = new LinkedHashMap<>();
+        storage.put("enabled", node.config().storage() != null);
+        if (node.config().storage() != null) {
+            storage.put("capacityBytes", node.config().storage().capacityBytes());
+            storage.put("availableBytes", node.knownHosts().quality().storageAvailableBytes());
+        }
+        status.put("storage", storage);
+        status.put("messagesSent", node.stats().requestsSent() + node.stats().repliesSent());
+        status.put("bytesSent", node.stats().bytesSent());
+        return status;
+    }
+
+    private Object hosts() {
+        long now = node.knownHosts().quality().uptimeMs() + node.knownHosts().startedAtMs();
+        List<KnownHost> hosts = node.knownHosts().hosts();
+        return hosts.stream().map(host -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("address", host.address().toString());
+            entry.put("subnet", host.subnet());
+            entry.put("uptimeMs", host.quality().uptimeMs());
+            entry.put("storageAvailableBytes", host.quality().storageAvailableBytes());
+            entry.put("knownHosts", host.quality().knownHosts());
+            entry.put("knownBy", host.quality().knownBy());
+            entry.put("ambassador", host.quality().ambassador());
+            entry.put("knownForMs", Math.max(0, now - host.admittedAtMs()));
+            entry.put("lastSeenAgoMs", Math.max(0, now - host.lastSeenMs()));
+            return entry;
+        }).toList();
+    }
+
+    private Object traffic() {
+        Map<String, Object> routes = new java.util.TreeMap<>();
+        for (Map.Entry<String, RouteTraffic> route : node.stats().sentByRoute().entrySet()) {
+            RouteTraffic t = route.getValue();
+            routes.put(route.getKey(), Map.of("requests", t.requests(), "replies", t.replies(),
+                "requestBytes", t.requestBytes(), "replyBytes", t.replyBytes()));
+        }
+        return Map.of("uptimeMs", node.knownHosts().quality().uptimeMs(), "routes", routes);
+    }
+
+    private void content(HttpExchange exchange, String method, String idText) throws IOException {
+        ContentId id;
+        try {
+            id = ContentId.parse(idText);
+        } catch (IllegalArgumentException e) {
+            answer(exchange, 400, error(e.getMessage()));
+            return;
+        }
+        switch (method) {
+            case "GET" -> get(exchange, id);
+            case "PUT" -> put(exchange, id);
+            case "DELETE" -> delete(exchange, id);
+            default -> answer(exchange, 405, error("content/ID takes GET, PUT or DELETE"));
+        }
+    }
+
+    private void get(HttpExchange exchange, ContentId id) throws IOException {
+        if (noStorage(exchange)) {
+            return;
+        }
+        byte[] content;
+        try {
+            content = await(node.storage().get(id, GetOptions.forMemoryBudget(node.config().memoryBudgetBytes())));
+        } catch (StorageFailure failure) {
+            answer(exchange, failure.status, error(failure.getMessage()));
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        exchange.sendResponseHeaders(200, content.length == 0 ? -1 : content.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(content);
+        }
+    }
+
+    private void put(HttpExchange exchange, ContentId previous) throws IOException {
+        if (noStorage(exchange)) {
+            return;
+        }
+        long max = maxContentBytes();
+        byte[] body = readBounded(exchange.getRequestBody(), max);
+        if (body == null) {
+            answer(exchange, 413, error("content larger than " + max + " bytes, the most this node takes in one "
+                + "request (a quarter of its memory budget)"));
+            return;
+        }
+        try {
+            ContentId id = await(previous == null ? node.storage().put(body) : node.storage().update(previous, body));
+            answer(exchange, previous == null ? 201 : 200, Map.of("id", id.toString(), "bytes", body.length));
+        } catch (StorageFailure failure) {
+            answer(exchange, failure.status, error(failure.getMessage()));
+        }
+    }
+
+    private void delete(HttpExchange exchange, ContentId id) throws IOException {
+        if (noStorage(exchange)) {
+            return;
+        }
+        try {
+            await(node.storage().delete(id));
+            answer(exchange, 200, Map.of("id", id.toString(), "deleted", true));
+        } catch (StorageFailure failure) {
+            answer(exchange, failure.status, error(failure.getMessage()));
+        }
+    }
+
+    private long maxContentBytes() {
+        return GetOptions.forMemoryBudget(node.config().memoryBudgetBytes()).maxContentBytes();
+    }
+
+    private boolean noStorage(HttpExchange exchange) throws IOException {
+        if (node.config().storage() == null) {
+            answer(exchange, 503, error("this node runs without storage (--no-storage)"));
+            return true;
+        }
+        return false;
+    }
+
+    /** Reads at most {@code max} bytes; null if the body is longer. */
+    private static byte[] readBounded(InputStream in, long max) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        return bytes.length > max ? null : bytes;
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws StorageFailure {
+        try {
+            return future.get(STORAGE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageFailure(503, "the node is shutting down");
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new StorageFailure(504, "no answer from the network within " + STORAGE_TIMEOUT_SECONDS + " s");
+        } catch (ExecutionException e) {
+            throw StorageFailure.of(e.getCause());
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        if (config.token() == null) {
+            return true;
+        }
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        byte[] given = (header == null ? "" : header).getBytes(StandardCharsets.UTF_8);
+        byte[] expected = ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, expected);
+    }
+
+    private void answer(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] json = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(status, json.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(json);
+        }
+    }
+
+    private static Map<String, String> error(String message) {
+        return Map.of("error", message);
+    }
+
+    /** A storage operation's failure, with the HTTP status that says what kind it was. */
+    private static final class StorageFailure extends Exception {
+        private final int status;
+
+        StorageFailure(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        static StorageFailure of(Throwable cause) {
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            return switch (cause) {
+                case StorageException.ContentNotFoundException e -> new StorageFailure(404, message);
+                case StorageException.ContentDeletedException e -> new StorageFailure(410, message);
+                case StorageException.InsufficientReplicasException e -> new StorageFailure(503, message);
+                case StorageException.MutationRejectedException e -> new StorageFailure(409, message);
+                case IllegalArgumentException e -> new StorageFailure(400, message);
+                default -> new StorageFailure(502, message);
+            };
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package network.butter.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import network.butter.node.Butter;
+import network.butter.node.ButterNode;
+import network.butter.persist.PcgConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The control API of real nodes on loopback, driven over HTTP as the {@code butter} command and scripts drive it. */
+class ControlServerTest {
+
+    private static final Duration FORMING = Duration.ofSeconds(30);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final List<ButterNode> nodes = new ArrayList<>();
+    private final List<ControlServer> servers = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        servers.forEach(ControlServer::close);
+        nodes.forEach(ButterNode::close);
+        http.close();
+    }
+
+    @Test
+    void shouldPutReadAndDeleteContentAndReportTheNodeThroughTheApi() throws Exception {
+        List<ButterNode> network = network(3);
+        ControlServer api = serve(network.getFirst(), new ControlConfig("127.0.0.1", 0, null));
+        await().atMost(FORMING).until(() -> network.getFirst().knownHosts().hosts().size() == 2);
+        byte[] content = new byte[200_000];
+        new SplittableRandom(3).nextBytes(content);
+
+        HttpResponse<String> put = send(api, "POST", "content", content, null);
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        String id = JSON.readTree(put.body()).get("id").asString();
+        HttpResponse<byte[]> get = http.send(request(api, "GET", "content/" + id, null, null).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo(content);
+
+        JsonNode status = JSON.readTree(send(api, "GET", "status", null, null).body());
+        assertThat(status.get("id").asString()).isEqualTo(network.getFirst().id().toString());
+        assertThat(status.get("knownHosts").asInt()).isEqualTo(2);
+        assertThat(JSON.readTree(send(api, "GET", "hosts", null, null).body())).hasSize(2);
+        assertThat(JSON.readTree(send(api, "GET", "traffic", null, null).body()).get("routes").has("butter/pcg/store"))
+            .isTrue();
+
+        assertThat(send(api, "DELETE", "content/" + id, null, null).statusCode()).isEqualTo(200);
+        assertThat(send(api, "GET", "content/" + id, null, null).statusCode()).isEqualTo(410);
+    }
+
+    @Test
+    void shouldAnswerBadInputWithASpecificErrorAndStatus() throws Exception {
+        ButterNode node = network(1).getFirst();
+        ControlServer api = serve(node, new ControlConfig("127.0.0.1", 0, null));
+
+        HttpResponse<String> badId = send(api, "GET", "content/not-an-id", null, null);
+        assertThat(badId.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(badId.body()).get("error").asString()).contains("content id");
+        assertThat(send(api, "GET", "nothing-here", null, null).statusCode()).isEqualTo(404);
+        assertThat(send(api, "POST", "status", new byte[1], null).statusCode()).isEqualTo(405);
+        byte[] tooLarge = new byte[(int) (node.config().memoryBudgetBytes() / 4) + 1];
+        assertThat(send(api, "POST", "content", tooLarge, null).statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void shouldRequireTheTokenWhenOneIsSet() throws Exception {
+        ControlServer api = serve(network(1).getFirst(), new ControlConfig("127.0.0.1", 0, "0123456789abcdef-token"));
+
+        assertThat(send(api, "GET", "status", null, null).statusCode()).isEqualTo(401);
+        assertThat(send(api, "GET", "status", null, "wrong-token-0123456789").statusCode()).isEqualTo(401);
+        assertThat(send(api, "GET", "status", null, "0123456789abcdef-token").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldRefuseToListenBeyondLoopbackWithoutAToken() {
+        assertThatThrownBy(() -> new ControlConfig("0.0.0.0", 7080, null)).hasMessageContaining("without an access token");
+        assertThatThrownBy(() -> new ControlConfig("127.0.0.1", 7080, "short")).hasMessageContaining("at least 16");
+        assertThat(new ControlConfig("0.0.0.0", 7080, "0123456789abcdef-token").host()).isEqualTo("0.0.0.0");
+    }
+
+    private List<ButterNode> network(int size) {
+        List<ButterNode> network = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            ButterNode first = network.isEmpty() ? null : network.getFirst();
+            ButterNode node = Butter.node(cfg -> {
+                cfg.host("127.0.0.1").port(0).storageProtocol(PcgConfig.defaults().withReplication(Math.min(3, size)));
+                if (first != null) {
+                    cfg.bootstrap(first.address().hostPort());
+                }
+            }).start();
+            nodes.add(node);
+            network.add(node);
+        }
+        return network;
+    }
+
+    private ControlServer serve(ButterNode node, ControlConfig config) {
+        ControlServer server = ControlServer.start(node, config);
+        servers.add(server);
+        return server;
+    }
+
+    private HttpResponse<String> send(ControlServer api, String method, String path, byte[] body, String token)
+        throws Exception {
+        return http.send(request(api, method, path, body, token).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(ControlServer api, String method, String path, byte[] body, String token) {
+        URI uri = URI.create("http://127.0.0.1:" + api.address().getPort() + ControlServer.PREFIX + path);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+    }
+}
