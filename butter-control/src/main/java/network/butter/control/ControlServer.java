@@ -40,7 +40,12 @@ import tools.jackson.databind.json.JsonMapper;
  *   <tr><td>{@code GET content/ID}</td><td>the content's bytes</td></tr>
  *   <tr><td>{@code PUT content/ID}</td><td>stores the body as the next version of ID; answers the new id</td></tr>
  *   <tr><td>{@code DELETE content/ID}</td><td>deletes content this node owns</td></tr>
+ *   <tr><td>{@code GET events}</td><td>server-sent events: a {@code tick} each second (status and traffic), a
+ *       {@code host} for each host admitted</td></tr>
  * </table>
+ *
+ * <p>{@code /} serves the dashboard, a page that shows all of this live. With a token, a request may carry it as
+ * {@code ?access_token=} instead of the header, for the dashboard's event stream (browsers cannot set headers there).
  *
  * <p>It uses the JDK's HTTP server: the API is small, local and low-volume, the server streams bodies both ways,
  * and each exchange runs on a virtual thread, so a node embedding it carries no web framework. Errors are JSON
@@ -54,6 +59,7 @@ public final class ControlServer implements AutoCloseable {
     /** How long a storage operation may take before the API answers 504, in seconds. */
     static final long STORAGE_TIMEOUT_SECONDS = 120;
 
+    private static final String TOKEN_PARAMETER = "access_token=";
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -61,11 +67,13 @@ public final class ControlServer implements AutoCloseable {
     private final ControlConfig config;
     private final HttpServer server;
     private final ExecutorService exchanges = Executors.newVirtualThreadPerTaskExecutor();
+    private final EventStream events;
 
     private ControlServer(ButterNode node, ControlConfig config, HttpServer server) {
         this.node = node;
         this.config = config;
         this.server = server;
+        this.events = new EventStream(JSON, () -> Map.of("status", status(), "traffic", traffic()));
     }
 
     /**
@@ -84,7 +92,9 @@ public final class ControlServer implements AutoCloseable {
         ControlServer control = new ControlServer(node, config, http);
         http.setExecutor(control.exchanges);
         http.createContext(PREFIX, control::serve);
-        http.createContext("/", exchange -> control.answer(exchange, 404, error("no such endpoint; the API is under " + PREFIX)));
+        http.createContext("/", control::page);
+        node.knownHosts().onAdmitted(host -> control.events.publish("host", Map.of("address", host.address().toString(),
+            "subnet", host.subnet())));
         http.start();
         return control;
     }
@@ -97,6 +107,7 @@ public final class ControlServer implements AutoCloseable {
     /** Stops serving; exchanges in flight get a second to finish. */
     @Override
     public void close() {
+        events.close();
         server.stop(1);
         exchanges.shutdownNow();
     }
@@ -120,6 +131,13 @@ public final class ControlServer implements AutoCloseable {
             case "status" -> onlyGet(exchange, method, this::status);
             case "hosts" -> onlyGet(exchange, method, this::hosts);
             case "traffic" -> onlyGet(exchange, method, this::traffic);
+            case "events" -> {
+                if (method.equals("GET")) {
+                    events.serve(exchange);
+                } else {
+                    answer(exchange, 405, error("only GET is allowed here"));
+                }
+            }
             case "content" -> {
                 if (method.equals("POST")) {
                     put(exchange, null);
@@ -134,6 +152,28 @@ public final class ControlServer implements AutoCloseable {
                     answer(exchange, 404, error("no such endpoint: " + PREFIX + path));
                 }
             }
+        }
+    }
+
+    /** The dashboard: one self-contained page (no outside scripts or fonts, so it works offline). */
+    private void page(HttpExchange exchange) {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if (!path.equals("/") && !path.equals("/index.html")) {
+                answer(exchange, 404, error("no such page; the API is under " + PREFIX));
+                return;
+            }
+            byte[] page;
+            try (InputStream in = ControlServer.class.getResourceAsStream("dashboard.html")) {
+                page = in.readAllBytes();
+            }
+            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; "
+                + "script-src 'unsafe-inline'");
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+        } catch (IOException e) {
+            log.debug("dashboard request ended early: {}", e.getMessage());
         }
     }
 
@@ -295,6 +335,10 @@ public final class ControlServer implements AutoCloseable {
             return true;
         }
         String header = exchange.getRequestHeaders().getFirst("Authorization");
+        String query = exchange.getRequestURI().getRawQuery();
+        if (header == null && query != null && query.startsWith(TOKEN_PARAMETER)) {
+            header = "Bearer " + java.net.URLDecoder.decode(query.substring(TOKEN_PARAMETER.length()), StandardCharsets.UTF_8);
+        }
         byte[] given = (header == null ? "" : header).getBytes(StandardCharsets.UTF_8);
         byte[] expected = ("Bearer " + config.token()).getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(given, expected);

@@ -88,6 +88,39 @@ class ControlServerTest {
     }
 
     @Test
+    void shouldStreamTicksAndEachNewlyKnownHostAsServerSentEvents() throws Exception {
+        ButterNode node = network(1).getFirst();
+        ControlServer api = serve(node, new ControlConfig("127.0.0.1", 0, null));
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpResponse<java.util.stream.Stream<String>> stream = http.send(request(api, "GET", "events", null, null).build(),
+            HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.headers().firstValue("Content-Type")).hasValue("text/event-stream");
+        Thread reader = Thread.ofVirtual().start(() -> stream.body().forEach(lines::add));
+        try {
+            await().atMost(FORMING).until(() -> lines.contains("event: tick"));
+            ButterNode newcomer = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).bootstrap(node.address().hostPort())).start();
+            nodes.add(newcomer);
+
+            await().atMost(FORMING).until(() -> lines.contains("event: host"));
+            assertThat(lines).anyMatch(line -> line.startsWith("data: ") && line.contains(newcomer.id().toString()));
+        } finally {
+            reader.interrupt();
+        }
+    }
+
+    @Test
+    void shouldServeTheDashboardPage() throws Exception {
+        ControlServer api = serve(network(1).getFirst(), new ControlConfig("127.0.0.1", 0, null));
+        URI root = URI.create("http://127.0.0.1:" + api.address().getPort() + "/");
+
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(root).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(page.body()).contains("<title>Butter node</title>", "EventSource");
+    }
+
+    @Test
     void shouldRefuseToListenBeyondLoopbackWithoutAToken() {
         assertThatThrownBy(() -> new ControlConfig("0.0.0.0", 7080, null)).hasMessageContaining("without an access token");
         assertThatThrownBy(() -> new ControlConfig("127.0.0.1", 7080, "short")).hasMessageContaining("at least 16");
