@@ -20,6 +20,8 @@ import network.butter.api.RouteTraffic;
 import network.butter.hosts.KnownHost;
 import network.butter.node.ButterNode;
 import network.butter.persist.GetOptions;
+import network.butter.persist.GroupSummary;
+import network.butter.persist.PeerContentGroups;
 import network.butter.persist.StorageException;
 import network.butter.store.ContentId;
 import org.slf4j.Logger;
@@ -33,7 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <table>
  *   <caption>Endpoints (all under {@value #PREFIX})</caption>
- *   <tr><td>{@code GET status}</td><td>identity, addresses, uptime, memory budget, storage, counts</td></tr>
+ *   <tr><td>{@code GET status}</td><td>identity, addresses, uptime, memory budget, storage (groups by state, bytes
+ *       held), counts</td></tr>
  *   <tr><td>{@code GET hosts}</td><td>known hosts with what they said about themselves</td></tr>
  *   <tr><td>{@code GET traffic}</td><td>messages and bytes this node sent, per route</td></tr>
  *   <tr><td>{@code POST content}</td><td>stores the request body; answers {@code {"id": …}}</td></tr>
@@ -198,11 +201,30 @@ public final class ControlServer implements AutoCloseable {
         if (node.config().storage() != null) {
             storage.put("capacityBytes", node.config().storage().capacityBytes());
             storage.put("availableBytes", node.knownHosts().quality().storageAvailableBytes());
+            groups().ifPresent(groups -> {
+                storage.put("bytesHeld", groups.bytesHeld());
+                storage.put("groups", Map.of("cold", groups.cold(), "goldilocks", groups.goldilocks(), "hot", groups.hot()));
+            });
         }
         status.put("storage", storage);
         status.put("messagesSent", node.stats().requestsSent() + node.stats().repliesSent());
         status.put("bytesSent", node.stats().bytesSent());
         return status;
+    }
+
+    /** The node's groups by state, if it runs the standard storage and answers within a second. */
+    private java.util.Optional<GroupSummary> groups() {
+        if (!(node.storage() instanceof PeerContentGroups groups)) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(groups.summary().get(1, TimeUnit.SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private Object hosts() {

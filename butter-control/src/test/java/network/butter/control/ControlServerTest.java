@@ -56,6 +56,9 @@ class ControlServerTest {
         JsonNode status = JSON.readTree(send(api, "GET", "status", null, null).body());
         assertThat(status.get("id").asString()).isEqualTo(network.getFirst().id().toString());
         assertThat(status.get("knownHosts").asInt()).isEqualTo(2);
+        assertThat(status.get("storage").get("groups").get("cold").asInt() + status.get("storage").get("groups")
+            .get("goldilocks").asInt() + status.get("storage").get("groups").get("hot").asInt())
+            .as("the groups of the content's manifest and chunks: %s", status).isPositive();
         assertThat(JSON.readTree(send(api, "GET", "hosts", null, null).body())).hasSize(2);
         assertThat(JSON.readTree(send(api, "GET", "traffic", null, null).body()).get("routes").has("butter/pcg/store"))
             .isTrue();

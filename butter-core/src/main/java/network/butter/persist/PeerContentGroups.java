@@ -243,6 +243,22 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         return result;
     }
 
+    /** How the groups this node belongs to are staffed now, and what it keeps for them; for monitoring. */
+    public CompletableFuture<GroupSummary> summary() {
+        CompletableFuture<GroupSummary> result = node.context.newApplicationFuture();
+        node.context.loop().execute(() -> {
+            int[] byState = new int[GroupState.values().length];
+            long bytes = 0;
+            for (Group group : table.groups.values()) {
+                byState[group.view.state(node.now()).ordinal()]++;
+                bytes += group.sizeBytes;
+            }
+            result.complete(new GroupSummary(byState[GroupState.COLD.ordinal()], byState[GroupState.GOLDILOCKS.ordinal()],
+                byState[GroupState.HOT.ordinal()], bytes));
+        });
+        return result;
+    }
+
     /** The settings in force. */
     public PcgConfig config() {
         return node.config;
