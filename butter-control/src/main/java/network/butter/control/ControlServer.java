@@ -23,6 +23,7 @@ import network.butter.persist.GetOptions;
 import network.butter.persist.GroupSummary;
 import network.butter.persist.PeerContentGroups;
 import network.butter.persist.StorageException;
+import network.butter.store.Chunker;
 import network.butter.store.ContentId;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,9 @@ import tools.jackson.databind.json.JsonMapper;
  *       held), counts</td></tr>
  *   <tr><td>{@code GET hosts}</td><td>known hosts with what they said about themselves</td></tr>
  *   <tr><td>{@code GET traffic}</td><td>messages and bytes this node sent, per route</td></tr>
- *   <tr><td>{@code POST content}</td><td>stores the request body; answers {@code {"id": …}}</td></tr>
- *   <tr><td>{@code GET content/ID}</td><td>the content's bytes</td></tr>
+ *   <tr><td>{@code POST content}</td><td>stores the request body, streamed (any size storage takes, a few chunks in
+ *       memory); answers {@code {"id": …, "bytes": …}}</td></tr>
+ *   <tr><td>{@code GET content/ID}</td><td>the content's bytes, streamed</td></tr>
  *   <tr><td>{@code PUT content/ID}</td><td>stores the body as the next version of ID; answers the new id</td></tr>
  *   <tr><td>{@code DELETE content/ID}</td><td>deletes content this node owns</td></tr>
  *   <tr><td>{@code GET events}</td><td>server-sent events: a {@code tick} each second (status and traffic), a
@@ -56,6 +58,9 @@ import tools.jackson.databind.json.JsonMapper;
  * content or endpoint, 410 deleted content, 413 too large, 503 storage unavailable or too few replicas, 504 timeout.
  */
 public final class ControlServer implements AutoCloseable {
+
+    /** Streamed reads hold a few chunks at a time, so they take content of any size storage allows. */
+    private static final GetOptions STREAMED_READS = GetOptions.defaults().withMaxContentBytes(Chunker.MAX_CONTENT_BYTES);
 
     /** Every endpoint's path starts with this. */
     public static final String PREFIX = "/api/v1/";
@@ -271,39 +276,41 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** Streams the content out as it arrives, a few chunks in memory at a time; the status waits for the first byte. */
     private void get(HttpExchange exchange, ContentId id) throws IOException {
         if (noStorage(exchange)) {
             return;
         }
-        byte[] content;
+        StartOnFirstWrite body = new StartOnFirstWrite(exchange);
         try {
-            content = await(node.storage().get(id, GetOptions.forMemoryBudget(node.config().memoryBudgetBytes())));
-        } catch (StorageFailure failure) {
+            node.storage().getStream(id, body, STREAMED_READS);
+        } catch (RuntimeException e) {
+            if (body.started()) {
+                throw new IOException("content " + id + " failed midway: " + e.getMessage(), e);
+            }
+            StorageFailure failure = StorageFailure.of(e);
             answer(exchange, failure.status, error(failure.getMessage()));
             return;
         }
-        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
-        exchange.sendResponseHeaders(200, content.length == 0 ? -1 : content.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(content);
-        }
+        body.finish();
     }
 
+    /** Stores the request body as it arrives (a new content, or the next version of {@code previous}). */
     private void put(HttpExchange exchange, ContentId previous) throws IOException {
         if (noStorage(exchange)) {
             return;
         }
-        long max = maxContentBytes();
-        byte[] body = readBounded(exchange.getRequestBody(), max);
-        if (body == null) {
-            answer(exchange, 413, error("content larger than " + max + " bytes, the most this node takes in one "
-                + "request (a quarter of its memory budget)"));
-            return;
-        }
+        CountingInputStream body = new CountingInputStream(exchange.getRequestBody());
         try {
-            ContentId id = await(previous == null ? node.storage().put(body) : node.storage().update(previous, body));
-            answer(exchange, previous == null ? 201 : 200, Map.of("id", id.toString(), "bytes", body.length));
+            ContentId id = previous == null ? node.storage().putStream(body) : await(node.storage().update(previous,
+                readBounded(body, maxUpdateBytes())));
+            answer(exchange, previous == null ? 201 : 200, Map.of("id", id.toString(), "bytes", body.count()));
         } catch (StorageFailure failure) {
+            answer(exchange, failure.status, error(failure.getMessage()));
+        } catch (TooLarge e) {
+            answer(exchange, 413, error(e.getMessage()));
+        } catch (RuntimeException e) {
+            StorageFailure failure = StorageFailure.of(e);
             answer(exchange, failure.status, error(failure.getMessage()));
         }
     }
@@ -320,7 +327,8 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    private long maxContentBytes() {
+    /** An update still goes through memory (the storage API updates byte arrays): a quarter of the budget at most. */
+    private long maxUpdateBytes() {
         return GetOptions.forMemoryBudget(node.config().memoryBudgetBytes()).maxContentBytes();
     }
 
@@ -332,10 +340,21 @@ public final class ControlServer implements AutoCloseable {
         return false;
     }
 
-    /** Reads at most {@code max} bytes; null if the body is longer. */
-    private static byte[] readBounded(InputStream in, long max) throws IOException {
+    /** Reads at most {@code max} bytes. */
+    private static byte[] readBounded(InputStream in, long max) throws IOException, TooLarge {
         byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-        return bytes.length > max ? null : bytes;
+        if (bytes.length > max) {
+            throw new TooLarge("an update of more than " + max + " bytes, the most this node takes in memory (a quarter of"
+                + " its memory budget); new content (POST) has no such limit");
+        }
+        return bytes;
+    }
+
+    /** A request body too large to take. */
+    private static final class TooLarge extends Exception {
+        TooLarge(String message) {
+            super(message);
+        }
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws StorageFailure {

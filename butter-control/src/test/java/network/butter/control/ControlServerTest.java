@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import network.butter.node.Butter;
 import network.butter.node.ButterNode;
+import network.butter.persist.GetOptions;
 import network.butter.persist.PcgConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,30 @@ class ControlServerTest {
     }
 
     @Test
+    void shouldStreamContentSeveralTimesTheNodesInMemoryLimitThroughTheApi() throws Exception {
+        List<ButterNode> network = network(3);
+        ButterNode small = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).memoryBudgetBytes(32L << 20)
+            .bootstrap(network.getFirst().address().hostPort())).start();
+        nodes.add(small);
+        ControlServer api = serve(small, new ControlConfig("127.0.0.1", 0, null));
+        await().atMost(FORMING).until(() -> small.knownHosts().hosts().size() == 3);
+        long inMemoryLimit = GetOptions.forMemoryBudget(small.config().memoryBudgetBytes()).maxContentBytes();
+        byte[] content = new byte[(int) (3 * inMemoryLimit)];
+        new SplittableRandom(5).nextBytes(content);
+
+        HttpResponse<String> put = send(api, "POST", "content", content, null);
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        String id = JSON.readTree(put.body()).get("id").asString();
+        HttpResponse<byte[]> get = http.send(request(api, "GET", "content/" + id, null, null).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.body()).isEqualTo(content);
+        assertThat(small.storage().put(content).get(60, java.util.concurrent.TimeUnit.SECONDS).toString())
+            .as("a byte-array put of the same content by the same owner makes the same blocks").isEqualTo(id);
+    }
+
+    @Test
     void shouldAnswerBadInputWithASpecificErrorAndStatus() throws Exception {
         ButterNode node = network(1).getFirst();
         ControlServer api = serve(node, new ControlConfig("127.0.0.1", 0, null));
@@ -78,7 +103,8 @@ class ControlServerTest {
         assertThat(send(api, "GET", "nothing-here", null, null).statusCode()).isEqualTo(404);
         assertThat(send(api, "POST", "status", new byte[1], null).statusCode()).isEqualTo(405);
         byte[] tooLarge = new byte[(int) (node.config().memoryBudgetBytes() / 4) + 1];
-        assertThat(send(api, "POST", "content", tooLarge, null).statusCode()).isEqualTo(413);
+        String someId = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        assertThat(send(api, "PUT", "content/" + someId, tooLarge, null).statusCode()).isEqualTo(413);
     }
 
     @Test

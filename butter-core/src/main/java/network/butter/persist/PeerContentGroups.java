@@ -1,5 +1,8 @@
 package network.butter.persist;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -72,6 +75,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
     private final Repair repair;
     private final Upkeep upkeep;
     private final Puts puts;
+    private final Streams streams;
     private final PcgRoutes routes;
 
     /**
@@ -90,6 +94,7 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         this.upkeep = new Upkeep(node, table, tombstones, repair, placement);
         placement.useHeard(upkeep::heardLately);
         this.puts = new Puts(node, table, placement, repair, tombstones);
+        this.streams = new Streams(node, puts, reads);
         this.routes = new PcgRoutes(node, table, tombstones, repair, upkeep);
     }
 
@@ -161,6 +166,19 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         CompletableFuture<ContentId> result = node.context.newApplicationFuture();
         node.context.loop().execute(() -> puts.put(copy).whenComplete((id, error) -> complete(result, id, error)));
         return result;
+    }
+
+    /** Streams: a few chunks in memory at a time, however large the content (see {@link Streams}). */
+    @Override
+    public ContentId putStream(InputStream content) throws IOException {
+        return streams.put(Objects.requireNonNull(content, "content"));
+    }
+
+    /** Streams: a few chunks in memory at a time, however large the content (see {@link Streams}). */
+    @Override
+    public long getStream(ContentId id, OutputStream out, GetOptions options) throws IOException {
+        return streams.get(Objects.requireNonNull(id, "id"), Objects.requireNonNull(out, "out"),
+            Objects.requireNonNull(options, "options"));
     }
 
     @Override

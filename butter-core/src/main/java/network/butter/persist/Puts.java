@@ -53,6 +53,34 @@ final class Puts {
         return CompletableFuture.allOf(blocks.toArray(new CompletableFuture<?>[0])).thenApply(v -> split.id());
     }
 
+    /**
+     * Starts a put whose blocks come one at a time (a stream): the replication and the candidates are chosen once, as
+     * for {@link #put}, so all the content's blocks share members. On the loop.
+     */
+    StreamPut startStream() {
+        int target = repair.targetReplication();
+        ContentId unknown = ContentId.fromBytes(new byte[ContentId.LENGTH_BYTES]);
+        Group probe = new Group(OwnerStamp.sign(unknown, node.self, node.context::sign), chunker.chunkBytes(), node.self,
+            target, node.config, node.now());
+        return new StreamPut(target, placement.candidates(probe, target * MAX_PUT_ATTEMPTS_PER_MEMBER));
+    }
+
+    /** A streamed put's shared choices; {@link #putBlock} runs on the loop. */
+    final class StreamPut {
+        private final int target;
+        private final List<PeerAddress> order;
+
+        private StreamPut(int target, List<PeerAddress> order) {
+            this.target = target;
+            this.order = order;
+        }
+
+        /** Puts one block of the stream; completes once the write quorum holds it. */
+        CompletableFuture<Void> putBlock(ContentId id, byte[] block) {
+            return Puts.this.putBlock(id, block, target, order);
+        }
+    }
+
     private CompletableFuture<Void> putBlock(ContentId id, byte[] bytes, int target, List<PeerAddress> order) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (tombstones.get(id) != null) {

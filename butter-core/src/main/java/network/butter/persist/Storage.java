@@ -1,5 +1,8 @@
 package network.butter.persist;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.concurrent.CompletableFuture;
 import network.butter.store.ContentId;
 
@@ -59,4 +62,36 @@ public interface Storage {
      *         {@link StorageException.MutationRejectedException} if this node does not own it
      */
     CompletableFuture<Void> delete(ContentId id);
+
+    /**
+     * Stores content read from a stream, to its end; this node becomes its owner. For content larger than memory:
+     * an implementation that streams (Peer Content Groups does) holds only a few chunks at a time. The id is the one
+     * {@link #put(byte[])} gives the same bytes. Blocks the calling thread, which must not be a node loop.
+     *
+     * <p>The default reads the whole stream into memory and calls {@link #put(byte[])}.
+     *
+     * @return the content's id, once every block's write quorum holds it
+     * @throws IOException      if reading {@code content} fails
+     * @throws StorageException as {@link #put(byte[])} fails
+     */
+    default ContentId putStream(InputStream content) throws IOException {
+        return Streamed.await(put(content.readAllBytes()));
+    }
+
+    /**
+     * Reads content into a stream, in order, every chunk verified against its id before it is written; follows
+     * updates. An implementation that streams (Peer Content Groups does) holds only a few chunks at a time, so
+     * {@code options.maxContentBytes()} may exceed memory. Blocks the calling thread, which must not be a node loop.
+     *
+     * <p>The default calls {@link #get(ContentId, GetOptions)} and writes the result.
+     *
+     * @return how many bytes were written; after a failure, what was written so far stays written
+     * @throws IOException      if writing to {@code out} fails
+     * @throws StorageException as {@link #get(ContentId, GetOptions)} fails
+     */
+    default long getStream(ContentId id, OutputStream out, GetOptions options) throws IOException {
+        byte[] content = Streamed.await(get(id, options));
+        out.write(content);
+        return content.length;
+    }
 }

@@ -1,0 +1,176 @@
+package network.butter.persist;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import network.butter.store.Chunker;
+import network.butter.store.ContentId;
+import network.butter.store.Manifest;
+import network.butter.store.OwnedBlock;
+import network.butter.wire.WireFormatException;
+
+/**
+ * Content as streams, for content larger than memory: a put reads a chunk at a time and a get writes a chunk at a
+ * time, with at most {@link PeerContentGroups#BLOCKS_IN_FLIGHT} chunks held at once, so a node with a small memory
+ * budget can store and serve a file many times its size. The blocks, and so the ids, are exactly those of the
+ * byte-array {@link Storage#put} and {@link Storage#get}.
+ *
+ * <p>Both block the calling thread (never the node loop) while the network works; the loop does the protocol work.
+ */
+final class Streams {
+
+    private final PcgNode node;
+    private final Puts puts;
+    private final BlockReads reads;
+
+    Streams(PcgNode node, Puts puts, BlockReads reads) {
+        this.node = node;
+        this.puts = puts;
+        this.reads = reads;
+    }
+
+    /** Reads {@code in} to its end and stores it; returns the content id. */
+    ContentId put(InputStream in) throws IOException {
+        requireOffLoop();
+        int chunkBytes = node.config.chunkBytes();
+        byte[] owner = node.self.toBytes();
+        Puts.StreamPut stream = onLoop(() -> CompletableFuture.completedFuture(puts.startStream()));
+        byte[] first = in.readNBytes(chunkBytes);
+        byte[] second = in.readNBytes(chunkBytes);
+        if (second.length == 0 && !Manifest.looksLikeManifest(first)) {
+            byte[] block = OwnedBlock.encode(owner, first);
+            ContentId id = ContentId.of(block);
+            onLoop(() -> stream.putBlock(id, block));
+            return id;
+        }
+        List<ContentId> ids = new ArrayList<>();
+        Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+        long total = 0;
+        byte[] body = first;
+        byte[] lookahead = second;
+        while (body.length > 0) {
+            total += body.length;
+            if (total > Chunker.MAX_CONTENT_BYTES) {
+                throw new StorageException(null, "content longer than " + Chunker.MAX_CONTENT_BYTES + " bytes");
+            }
+            byte[] block = OwnedBlock.encode(owner, body);
+            ContentId id = ContentId.of(block);
+            ids.add(id);
+            inFlight.add(submit(() -> stream.putBlock(id, block)));
+            if (inFlight.size() >= PeerContentGroups.BLOCKS_IN_FLIGHT) {
+                await(inFlight.poll());
+            }
+            body = lookahead;
+            lookahead = body.length == 0 ? body : in.readNBytes(chunkBytes);
+        }
+        while (!inFlight.isEmpty()) {
+            await(inFlight.poll());
+        }
+        byte[] manifest = OwnedBlock.encode(owner, new Manifest(total, chunkBytes, ids).encode());
+        ContentId id = ContentId.of(manifest);
+        onLoop(() -> stream.putBlock(id, manifest));
+        return id;
+    }
+
+    /**
+     * Writes content to {@code out} in order, each chunk verified against its id before it is written; follows
+     * updates. A failure midway leaves what was written so far in {@code out}.
+     *
+     * @return how many bytes were written
+     */
+    long get(ContentId id, OutputStream out, GetOptions options) throws IOException {
+        requireOffLoop();
+        BlockReads.Found top = followed(id, options);
+        byte[] body = Chunker.body(top.data());
+        if (!Manifest.looksLikeManifest(body)) {
+            out.write(body);
+            return body.length;
+        }
+        Manifest manifest;
+        try {
+            manifest = Manifest.decode(body);
+        } catch (WireFormatException e) {
+            throw new StorageException(id, "block " + id + " is not a valid manifest: " + e.getMessage());
+        }
+        try {
+            Chunker.requireWithin(id, manifest, options.maxContentBytes());
+        } catch (IllegalStateException e) {
+            throw new StorageException(id, e.getMessage());
+        }
+        List<ContentId> chunks = manifest.chunks();
+        Deque<CompletableFuture<BlockReads.Found>> inFlight = new ArrayDeque<>();
+        int next = 0;
+        long written = 0;
+        for (int i = 0; i < chunks.size(); i++) {
+            while (next < chunks.size() && inFlight.size() < PeerContentGroups.BLOCKS_IN_FLIGHT) {
+                ContentId chunk = chunks.get(next++);
+                inFlight.add(submit(() -> reads.fetchBlock(chunk, top.members(), options.strategy())));
+            }
+            byte[] part = Chunker.body(await(inFlight.poll()).data());
+            long expected = Math.min(manifest.chunkBytes(), manifest.totalBytes() - written);
+            if (part.length != expected) {
+                throw new StorageException(chunks.get(i), "chunk " + chunks.get(i) + " of " + id + " has " + part.length
+                    + " bytes, the manifest says " + expected);
+            }
+            out.write(part);
+            written += part.length;
+        }
+        return written;
+    }
+
+    /** The block {@code id} names, or the latest version its owner updated it to. */
+    private BlockReads.Found followed(ContentId id, GetOptions options) {
+        ContentId current = id;
+        for (int hops = 0; ; hops++) {
+            ContentId asked = current;
+            try {
+                return await(submit(() -> reads.fetchBlock(asked, List.of(), options.strategy())));
+            } catch (BlockReads.Superseded moved) {
+                if (hops >= BlockReads.MAX_SUCCESSOR_HOPS) {
+                    throw new StorageException(id, "more than " + BlockReads.MAX_SUCCESSOR_HOPS
+                        + " updates in a row from " + id + "; not following further");
+                }
+                current = moved.successor;
+            }
+        }
+    }
+
+    private <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        node.context.loop().execute(() -> {
+            try {
+                work.get().whenComplete((value, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(PcgNode.unwrap(error));
+                    } else {
+                        result.complete(value);
+                    }
+                });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private <T> T onLoop(Supplier<CompletableFuture<T>> work) {
+        return await(submit(work));
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        return Streamed.await(future);
+    }
+
+    private void requireOffLoop() {
+        if (node.context.loop().inLoop()) {
+            throw new IllegalStateException("streamed puts and gets block: call them from an application thread, "
+                + "never from the node loop");
+        }
+    }
+}

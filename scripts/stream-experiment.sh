@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# A file many times a node's memory through that node: five real `butter node` processes on loopback, four keeping
+# storage on disk and one with a small memory budget and a heap of the same size (-Xmx) serving the control API.
+# `butter put` streams the file in through that node, `butter get` streams it back out; the copies must match.
+# Prints one SUMMARY line: size, budget, put and get seconds, the API node's peak resident memory, match.
+#   scripts/stream-experiment.sh [SIZE_MIB=1024] [BUDGET_MIB=256]
+# Loopback only; every process is stopped at the end, also on failure; each step is bounded in time.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/find-java.sh"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+size_mib="${1:-1024}"
+budget_mib="${2:-256}"
+work=$(mktemp -d /tmp/butter-stream.XXXXXX)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+(cd "$root" && ./mvnw -q -B -ntp package -DskipTests -pl butter-cli -am)
+jar="$work/butter.jar"
+cp "$root/butter-cli/target/butter.jar" "$jar"
+java=("$JAVA_HOME/bin/java")
+base_port=$((20000 + RANDOM % 20000))
+api_port=$((base_port + 100))
+storage_gib=$(( (size_mib * 2) / 1024 + 2 ))
+for i in 1 2 3 4; do
+  "${java[@]}" -jar "$jar" node --host 127.0.0.1 --port $((base_port + i)) --no-http --memory 512m \
+    --storage "${storage_gib}g" --data-dir "$work/node$i" --bootstrap "127.0.0.1:$base_port" >"$work/node$i.log" 2>&1 &
+  pids+=($!)
+done
+"${java[@]}" "-Xmx${budget_mib}m" -jar "$jar" node --host 127.0.0.1 --port "$base_port" --memory "${budget_mib}m" \
+  --storage "${storage_gib}g" --data-dir "$work/api" --http-port "$api_port" >"$work/api.log" 2>&1 &
+api_pid=$!
+pids+=($api_pid)
+api="127.0.0.1:$api_port"
+for _ in $(seq 1 120); do
+  if "${java[@]}" -jar "$jar" status --api "$api" 2>/dev/null | grep -q "known hosts: 4"; then break; fi
+  sleep 1
+done
+head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$work/in.bin"
+start=$(date +%s.%N)
+id=$(timeout 1800 "${java[@]}" -jar "$jar" put --api "$api" "$work/in.bin")
+put_s=$(echo "$(date +%s.%N) - $start" | bc)
+start=$(date +%s.%N)
+timeout 1800 "${java[@]}" -jar "$jar" get --api "$api" "$id" -o "$work/out.bin" >/dev/null
+get_s=$(echo "$(date +%s.%N) - $start" | bc)
+peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
+match=$(cmp -s "$work/in.bin" "$work/out.bin" && echo yes || echo no)
+printf 'SUMMARY stream size_mib=%s budget_mib=%s heap_mib=%s put_s=%.1f get_s=%.1f api_node_peak_rss_mib=%s match=%s\n' \
+  "$size_mib" "$budget_mib" "$budget_mib" "$put_s" "$get_s" "$((peak_kib / 1024))" "$match"
