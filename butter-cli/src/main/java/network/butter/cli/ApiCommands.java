@@ -2,6 +2,7 @@ package network.butter.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,9 +105,14 @@ final class ApiCommands {
 
         @Override
         void run(ControlClient client, PrintWriter out) throws ControlException, IOException {
-            byte[] content = read(file);
-            String id = client.put(content);
-            print(out, id, fields("id", id, "bytes", content.length));
+            boolean stdin = file.equals("-");
+            long size = stdin ? -1 : Files.size(Path.of(file));
+            try (InputStream raw = stdin ? System.in : Files.newInputStream(Path.of(file));
+                 Progress progress = Progress.of(options.json, "put", size)) {
+                Progress.CountingInput in = new Progress.CountingInput(raw, progress);
+                String id = client.put(in);
+                print(out, id, fields("id", id, "bytes", in.count()));
+            }
         }
     }
 
@@ -122,16 +128,18 @@ final class ApiCommands {
 
         @Override
         void run(ControlClient client, PrintWriter out) throws ControlException, IOException {
-            byte[] content = client.get(id);
             if (output == null) {
                 out.flush();
-                System.out.write(content);
+                client.get(id, System.out);
                 System.out.flush();
-            } else {
-                Files.write(output, content);
-                print(out, "wrote " + content.length + " bytes to " + output, fields("id", id, "bytes", content.length,
-                    "file", output.toString()));
+                return;
             }
+            long bytes;
+            try (OutputStream file = Files.newOutputStream(output);
+                 Progress progress = Progress.of(options.json, "get", -1)) {
+                bytes = client.get(id, new Progress.Output(file, progress));
+            }
+            print(out, "wrote " + bytes + " bytes to " + output, fields("id", id, "bytes", bytes, "file", output.toString()));
         }
     }
 

@@ -1,6 +1,8 @@
 package network.butter.control;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,14 +48,38 @@ public final class ControlClient implements AutoCloseable {
         return json(call("POST", "content", content)).get("id").asString();
     }
 
+    /**
+     * Stores what {@code content} yields to its end, streamed: neither this process nor the node holds it whole.
+     *
+     * @return the content id
+     */
+    public String put(InputStream content) throws ControlException {
+        // No request timeout: the node answers only once the whole stream is stored, however long that takes.
+        HttpRequest request = builder("POST", "content", null).POST(HttpRequest.BodyPublishers.ofInputStream(() -> content))
+            .build();
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return json(checked(response, response.body())).get("id").asString();
+    }
+
+    /**
+     * Reads content by id into {@code out}, streamed.
+     *
+     * @return how many bytes were written
+     */
+    public long get(String id, OutputStream out) throws ControlException, IOException {
+        HttpResponse<InputStream> response = send(builder("GET", "content/" + id, REQUEST_TIMEOUT).GET().build(),
+            HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                checked(response, body.readNBytes(64 * 1024));
+            }
+            return body.transferTo(out);
+        }
+    }
+
     /** Stores {@code content} as the next version of {@code id}; returns the new content id. */
     public String update(String id, byte[] content) throws ControlException {
         return json(call("PUT", "content/" + id, content)).get("id").asString();
-    }
-
-    /** Reads content by id. */
-    public byte[] get(String id) throws ControlException {
-        return call("GET", "content/" + id, null);
     }
 
     /** Deletes content this node owns. */
@@ -67,15 +93,29 @@ public final class ControlClient implements AutoCloseable {
     }
 
     private byte[] call(String method, String path, byte[] body) throws ControlException {
+        HttpRequest request = builder(method, path, REQUEST_TIMEOUT)
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return checked(response, response.body());
+    }
+
+    /** A request to the API; {@code timeout} bounds the wait for the answer's status, null for none. */
+    private HttpRequest.Builder builder(String method, String path, Duration timeout) {
         URI uri = URI.create("http://" + hostForUri() + ":" + api.port() + ControlServer.PREFIX + path);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        if (timeout != null) {
+            request.timeout(timeout);
+        }
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<byte[]> response;
+        return request;
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws ControlException {
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, handler);
         } catch (ConnectException e) {
             throw new ControlException(ControlException.Kind.NO_NODE, "no Butter node answers at " + api
                 + ": start one with 'butter node' (or point --api at the one you run)");
@@ -85,27 +125,31 @@ public final class ControlClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ControlException(ControlException.Kind.FAILED, "interrupted");
         }
+    }
+
+    /** The body of a successful answer; a failure becomes the exception its status and error text say. */
+    private static byte[] checked(HttpResponse<?> response, byte[] body) throws ControlException {
         int status = response.statusCode();
         if (status / 100 == 2) {
-            return response.body();
+            return body;
         }
-        throw new ControlException(ControlException.Kind.ofStatus(status), errorText(response));
+        throw new ControlException(ControlException.Kind.ofStatus(status), errorText(status, body));
     }
 
     private String hostForUri() {
         return api.host().contains(":") ? "[" + api.host() + "]" : api.host();
     }
 
-    private static String errorText(HttpResponse<byte[]> response) {
+    private static String errorText(int status, byte[] body) {
         try {
-            JsonNode error = JSON.readTree(response.body()).get("error");
+            JsonNode error = JSON.readTree(body).get("error");
             if (error != null) {
                 return error.asString();
             }
         } catch (JacksonException e) {
             // not one of ours: fall through to the status line
         }
-        return "the node answered HTTP " + response.statusCode();
+        return "the node answered HTTP " + status;
     }
 
     private static JsonNode json(byte[] body) throws ControlException {
