@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -45,6 +46,8 @@ public final class PortMapper implements PortMapping, AutoCloseable {
     private volatile String problem = "not started";
     private volatile int renewals;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private final CompletableFuture<Optional<Mapping>> firstAttempt = new CompletableFuture<>();
     // Touched on the mapper's thread only.
     private Gateway gateway;
     private int internalPort;
@@ -70,17 +73,27 @@ public final class PortMapper implements PortMapping, AutoCloseable {
      *
      * @param listenAddress the address the port listens on: the wildcard, or this machine's address on the default
      *                      route's interface (else the router could not reach it)
-     * @return completes once with the first try's mapping, or empty if that try failed ({@link #problem()} says
-     *         why); later changes go to the {@link #onChange} listeners
+     * @return {@link #firstAttempt()}
+     * @throws IllegalStateException if it was started before
      */
     public CompletableFuture<Optional<Mapping>> start(int localPort, InetAddress listenAddress) {
-        CompletableFuture<Optional<Mapping>> first = new CompletableFuture<>();
+        if (started.getAndSet(true)) {
+            throw new IllegalStateException("the port mapper was started before");
+        }
         thread.execute(() -> {
             internalPort = localPort;
             this.listenAddress = listenAddress;
-            first.complete(attempt());
+            firstAttempt.complete(attempt());
         });
-        return first;
+        return firstAttempt;
+    }
+
+    /**
+     * Completes once with the first try's mapping, or empty if that try failed ({@link #problem()} says why); later
+     * changes go to the {@link #onChange} listeners.
+     */
+    public CompletableFuture<Optional<Mapping>> firstAttempt() {
+        return firstAttempt;
     }
 
     /** The mapping in force, if any. */
@@ -137,22 +150,22 @@ public final class PortMapper implements PortMapping, AutoCloseable {
             throw new PortMappingException("listening on " + listenAddress.getHostAddress() + " only, not on "
                 + local.getHostAddress() + " where the router (" + route.gateway().getHostAddress() + ") forwards");
         }
-        NatPmpGateway natPmp = new NatPmpGateway(new InetSocketAddress(route.gateway(), config.natPmpPort()));
-        try {
-            Mapping made = natPmp.map(internalPort, internalPort, config.leaseSeconds());
-            gateway = natPmp;
-            return made;
-        } catch (PortMappingException natPmpFailure) {
+        List<String> failures = new ArrayList<>();
+        for (MappingMethod method : config.methods()) {
             try {
-                UpnpGateway upnp = UpnpGateway.discover(networkInterface(route), local, config.searchTimeoutMs(),
-                    config.requestTimeout());
-                Mapping made = upnp.map(internalPort, internalPort, config.leaseSeconds());
-                gateway = upnp;
+                Gateway candidate = switch (method) {
+                    case NAT_PMP -> new NatPmpGateway(new InetSocketAddress(route.gateway(), config.natPmpPort()));
+                    case UPNP -> UpnpGateway.discover(networkInterface(route), local, config.searchTimeoutMs(),
+                        config.requestTimeout());
+                };
+                Mapping made = candidate.map(internalPort, internalPort, config.leaseSeconds());
+                gateway = candidate;
                 return made;
-            } catch (PortMappingException upnpFailure) {
-                throw new PortMappingException(natPmpFailure.getMessage() + "; " + upnpFailure.getMessage());
+            } catch (PortMappingException e) {
+                failures.add(e.getMessage());
             }
         }
+        throw new PortMappingException(String.join("; ", failures));
     }
 
     private static NetworkInterface networkInterface(DefaultRoute route) throws PortMappingException {
@@ -235,6 +248,7 @@ public final class PortMapper implements PortMapping, AutoCloseable {
                 CLOSE_LIMIT_MS, e.toString());
         } finally {
             thread.shutdownNow();
+            firstAttempt.complete(Optional.empty());
         }
     }
 

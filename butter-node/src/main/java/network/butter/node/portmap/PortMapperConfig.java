@@ -1,6 +1,7 @@
 package network.butter.node.portmap;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a {@link PortMapper} talks to the router.
@@ -11,9 +12,10 @@ import java.time.Duration;
  * @param retryAfterMs     after a failed renewal, or a start that found nothing, how long until the next try;
  *                         doubled after each failure up to {@link #MAX_RETRY_MS}
  * @param natPmpPort       the gateway's NAT-PMP port: {@value NatPmpGateway#PORT} but in tests
+ * @param methods          the protocols to try, in order: NAT-PMP first by default, as it takes one UDP exchange
  */
 public record PortMapperConfig(long leaseSeconds, long searchTimeoutMs, long requestTimeoutMs, long retryAfterMs,
-                               int natPmpPort) {
+                               int natPmpPort, List<MappingMethod> methods) {
 
     /** Longest wait between two tries. */
     public static final long MAX_RETRY_MS = 30 * 60 * 1000;
@@ -29,16 +31,27 @@ public record PortMapperConfig(long leaseSeconds, long searchTimeoutMs, long req
         if (natPmpPort < 1 || natPmpPort > 65_535) {
             throw new IllegalArgumentException("natPmpPort must be 1-65535, got " + natPmpPort);
         }
+        methods = List.copyOf(methods);
+        if (methods.isEmpty() || methods.stream().distinct().count() != methods.size()) {
+            throw new IllegalArgumentException("methods must name each protocol to try once, got " + methods);
+        }
     }
 
     /** An hour's lease, 1.5 s to find a UPnP device, 3 s per request, retried after a minute. */
     public static PortMapperConfig defaults() {
-        return new PortMapperConfig(3600, 1_500, 3_000, 60_000, NatPmpGateway.PORT);
+        return new PortMapperConfig(3600, 1_500, 3_000, 60_000, NatPmpGateway.PORT,
+            List.of(MappingMethod.NAT_PMP, MappingMethod.UPNP));
     }
 
     /** The same with another lease, e.g. a short one for tests of renewal. */
     public PortMapperConfig withLeaseSeconds(long value) {
-        return new PortMapperConfig(value, searchTimeoutMs, requestTimeoutMs, retryAfterMs, natPmpPort);
+        return new PortMapperConfig(value, searchTimeoutMs, requestTimeoutMs, retryAfterMs, natPmpPort, methods);
+    }
+
+    /** The same trying only the given protocols, in this order: e.g. to test one of them. */
+    public PortMapperConfig withMethods(MappingMethod... value) {
+        return new PortMapperConfig(leaseSeconds, searchTimeoutMs, requestTimeoutMs, retryAfterMs, natPmpPort,
+            List.of(value));
     }
 
     Duration requestTimeout() {
