@@ -102,8 +102,14 @@ public final class NatLab implements AutoCloseable {
         if (NetnsLab.command("nft").isEmpty()) {
             return Optional.of("the NAT lab needs the 'nft' command (package nftables)");
         }
-        if (NetnsLab.command("miniupnpd").isEmpty()) {
+        Optional<String> miniupnpd = NetnsLab.command("miniupnpd");
+        if (miniupnpd.isEmpty()) {
             return Optional.of("the NAT lab needs 'miniupnpd' (packages miniupnpd, miniupnpd-nftables)");
+        }
+        String version = NetnsLab.run(miniupnpd.get(), "--version");
+        if (!version.contains("nftables")) {
+            return Optional.of("the NAT lab needs miniupnpd's nftables backend (package miniupnpd-nftables), not: "
+                + version.strip());
         }
         return Optional.empty();
     }
