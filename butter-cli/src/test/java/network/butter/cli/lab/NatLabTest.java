@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class NatLabTest {
 
     private static final int NODE_PORT = 7000;
+    private static final int PROBE_PORT = 7100;
     /** A lease this short is renewed every second, so a test sees it outlive its first lease within seconds. */
     private static final int SHORT_LEASE_SECONDS = 2;
     private static final Duration STEP_BOUND = Duration.ofSeconds(30);
@@ -56,28 +57,26 @@ class NatLabTest {
     }
 
     @Test
-    void shouldMapAPortOnMiniupnpdByUpnpAndByNatPmpKeepItPastItsLeaseAndRemoveItOnClose() {
+    void shouldMapTwoHostsPortsOnMiniupnpdByUpnpAndByNatPmpKeepThemPastTheirLeaseAndRemoveThemOnClose() {
         Lan home = lab.lans().getFirst();
         Host outside = lab.publicHosts().getFirst();
-        int upnpPort = 7101;
-        int natPmpPort = 7102;
-        LabProcess upnp = startProbe(home.hosts().get(0), MappingMethod.UPNP, upnpPort);
-        LabProcess natPmp = startProbe(home.hosts().get(1), MappingMethod.NAT_PMP, natPmpPort);
+        // Both hosts want the same external port: the router gives it to one and another port to the other.
+        LabProcess upnp = startProbe(home.hosts().get(0), MappingMethod.UPNP, PROBE_PORT);
+        LabProcess natPmp = startProbe(home.hosts().get(1), MappingMethod.NAT_PMP, PROBE_PORT);
         List<LabProcess> probes = List.of(upnp, natPmp);
 
-        awaitOrFail(() -> upnp.firstLineStartingWith("mapped ").isPresent()
-            && natPmp.firstLineStartingWith("mapped ").isPresent(), "both probes map their port", probes);
-        assertThat(upnp.firstLineStartingWith("mapped ").orElseThrow().text())
-            .isEqualTo("mapped " + home.publicAddress() + ":" + upnpPort + " via UPnP");
-        assertThat(natPmp.firstLineStartingWith("mapped ").orElseThrow().text())
-            .isEqualTo("mapped " + home.publicAddress() + ":" + natPmpPort + " via NAT-PMP");
+        awaitOrFail(() -> probes.stream().allMatch(probe -> probe.firstLineStartingWith("mapped ").isPresent()),
+            "both probes map their port", probes);
+        int upnpPort = mappedPort(upnp, home, "UPnP");
+        int natPmpPort = mappedPort(natPmp, home, "NAT-PMP");
+        assertThat(List.of(upnpPort, natPmpPort)).as("external ports").contains(PROBE_PORT).doesNotHaveDuplicates();
         assertThat(miniupnpdRedirects(home)).as("miniupnpd's forwarding rules")
-            .contains("dport " + upnpPort + " dnat ip to " + home.hosts().get(0).address() + ":" + upnpPort)
-            .contains("dport " + natPmpPort + " dnat ip to " + home.hosts().get(1).address() + ":" + natPmpPort);
+            .contains("dport " + upnpPort + " dnat ip to " + home.hosts().get(0).address() + ":" + PROBE_PORT)
+            .contains("dport " + natPmpPort + " dnat ip to " + home.hosts().get(1).address() + ":" + PROBE_PORT);
 
-        // Three renewals of a 2 s lease renewed every second: the mapping has outlived its first lease.
-        awaitOrFail(() -> upnp.firstLineStartingWith("renewals 3").isPresent()
-            && natPmp.firstLineStartingWith("renewals 3").isPresent(), "both leases renewed three times", probes);
+        // Three renewals of a 2 s lease renewed every second: the mappings have outlived their first lease.
+        awaitOrFail(() -> probes.stream().allMatch(probe -> probe.firstLineStartingWith("renewals 3").isPresent()),
+            "both leases renewed three times", probes);
         assertThat(dial(outside, home.publicAddress(), upnpPort)).as("dial the UPnP mapping from outside").isTrue();
         assertThat(dial(outside, home.publicAddress(), natPmpPort)).as("dial the NAT-PMP mapping from outside")
             .isTrue();
@@ -94,7 +93,16 @@ class NatLabTest {
             .contains("port mapping: removed " + home.publicAddress() + ":" + natPmpPort + " via NAT-PMP");
         assertThat(miniupnpdRedirects(home)).as("miniupnpd's forwarding rules once both probes closed")
             .doesNotContain("dport " + upnpPort).doesNotContain("dport " + natPmpPort);
-        assertThat(dial(outside, home.publicAddress(), upnpPort)).as("dial the removed mapping").isFalse();
+        assertThat(dial(outside, home.publicAddress(), upnpPort)).as("dial a removed mapping").isFalse();
+    }
+
+    /** The external port of a probe's {@code mapped <router>:<port> via <method>} line, checking the rest. */
+    private static int mappedPort(LabProcess probe, Lan home, String method) {
+        String line = probe.firstLineStartingWith("mapped ").orElseThrow().text();
+        Matcher mapped = Pattern.compile("mapped " + Pattern.quote(home.publicAddress()) + ":(\\d+) via "
+            + Pattern.quote(method)).matcher(line);
+        assertThat(mapped.matches()).as("%s maps on its router by %s: %s", probe.label(), method, line).isTrue();
+        return Integer.parseInt(mapped.group(1));
     }
 
     @Test

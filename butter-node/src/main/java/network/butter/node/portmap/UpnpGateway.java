@@ -22,7 +22,8 @@ import network.butter.identity.HostPort;
 /**
  * UPnP Internet Gateway Device client: finds the router by SSDP (an M-SEARCH multicast on the default route's
  * interface only), reads its device description, and calls its WANIPConnection (or WANPPPConnection) service by
- * SOAP: GetExternalIPAddress, AddPortMapping, DeletePortMapping. Written on the JDK (HttpClient and its XML parser
+ * SOAP: GetExternalIPAddress, AddPortMapping, DeletePortMapping. When another host of the LAN holds the external port
+ * asked for, the next ones are tried ({@value #PORT_ATTEMPTS} in all). Written on the JDK (HttpClient and its XML parser
  * with DTDs and external entities off) because the Java UPnP libraries are either unmaintained (weupnp, last release
  * 2013) or full UPnP stacks far heavier than these three calls (jUPnP).
  *
@@ -35,6 +36,12 @@ final class UpnpGateway implements Gateway {
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final String SEARCH_TARGET = "urn:schemas-upnp-org:device:InternetGatewayDevice:1";
     private static final String DESCRIPTION = "butter";
+    /** UPnP error: the external port is mapped to another host already. */
+    private static final int CONFLICT_IN_MAPPING_ENTRY = 718;
+    /** UPnP error: this router grants only mappings without a lease, kept until removed. */
+    private static final int ONLY_PERMANENT_LEASES = 725;
+    /** External ports tried, from the one asked for upwards, when others hold them. */
+    static final int PORT_ATTEMPTS = 8;
 
     private final HttpClient http;
     private final IgdService service;
@@ -129,17 +136,22 @@ final class UpnpGateway implements Gateway {
             .orElseThrow(() -> new PortMappingException("UPnP: the router knows no external address"));
         String internalClient = localAddress.getHostAddress();
         long lease = leaseSeconds;
-        try {
-            addPortMapping(internalPort, externalPort, internalClient, lease);
-        } catch (SoapFault fault) {
-            if (fault.code() != 725) {
-                throw fault;
+        int port = externalPort;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                addPortMapping(internalPort, port, internalClient, lease);
+                return new Mapping(new HostPort(externalAddress, port), internalPort, method(), lease);
+            } catch (SoapFault fault) {
+                if (fault.code() == ONLY_PERMANENT_LEASES && lease != 0) {
+                    lease = 0;
+                } else if (fault.code() == CONFLICT_IN_MAPPING_ENTRY && attempt < PORT_ATTEMPTS) {
+                    // Another host holds this external port: try the next one (a renewal keeps the one granted).
+                    port = port == 65_535 ? 1024 : port + 1;
+                } else {
+                    throw fault;
+                }
             }
-            // 725 OnlyPermanentLeasesSupported: ask again for a mapping until removed.
-            lease = 0;
-            addPortMapping(internalPort, externalPort, internalClient, lease);
         }
-        return new Mapping(new HostPort(externalAddress, externalPort), internalPort, method(), lease);
     }
 
     private void addPortMapping(int internalPort, int externalPort, String internalClient, long leaseSeconds)
