@@ -33,7 +33,7 @@ import picocli.CommandLine.TypeConversionException;
  * LAN discovery, bootstrap or peer exchange, and checked over TLS), counted from the moment the node listens, so
  * scripts can measure how soon a node knows its first peer. Discovery is on unless the node listens on loopback.
  * Unless {@code --no-port-mapping} (or on loopback) it asks the home router to forward its port and prints
- * {@code port mapping: <host:port> via UPnP|NAT-PMP}, or {@code port mapping: none (<why>)}.
+ * {@code port mapping: <host:port> via PCP|NAT-PMP|UPnP}, or {@code port mapping: none (<why>)}.
  * Storage is on unless {@code --no-storage}: with {@code --data-dir} its chunks live in the directory's
  * {@value StorageConfig#CHUNK_DIRECTORY}, so a restarted node still holds them and rejoins their groups. Ctrl-C or
  * SIGTERM shuts it down gracefully: requests in flight get up to five seconds to finish.
@@ -119,7 +119,7 @@ final class NodeCommand implements Callable<Integer> {
     private int discoveryPort;
 
     @Option(names = "--no-port-mapping", showDefaultValue = Visibility.NEVER,
-        description = "Do not ask the home router to forward the port (by NAT-PMP or UPnP). Default: ask, unless "
+        description = "Do not ask the home router to forward the port (by PCP, NAT-PMP or UPnP). Default: ask, unless "
             + "--host is a loopback address; the mapping is renewed while the node runs and removed when it stops.")
     private boolean noPortMapping;
 
@@ -205,7 +205,7 @@ final class NodeCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code port mapping: <host:port> via UPnP|NAT-PMP} once the router granted it, or {@code port mapping: none
+     * {@code port mapping: <host:port> via PCP|NAT-PMP|UPnP} once the router granted it, or {@code port mapping: none
      * (<why>)} or {@code port mapping: off (<why>)}; then a line whenever the mapped address changes.
      */
     private void printPortMapping(ButterNode node, PrintWriter out) {

@@ -35,7 +35,7 @@ import network.butter.persist.PcgConfig;
  *                          {@link Builder#storage(boolean)}), or null for a node without storage
  * @param peerBudget        how much loop work one peer may cause (rate per protocol route, peers tracked), or null
  *                          to derive it from the memory budget ({@link PeerBudget#forMemoryBudget(long)})
- * @param portMapping       how to ask the home router to forward the listening port (UPnP IGD or NAT-PMP), or null
+ * @param portMapping       how to ask the home router to forward the listening port (PCP, NAT-PMP or UPnP IGD), or null
  *                          not to ask; on by default, see {@link Builder#portMapping(boolean)}. A node listening on
  *                          loopback never asks
  */
@@ -177,8 +177,8 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
 
         /**
          * Whether the node asks its home router (the gateway of the default route) to forward its listening port, by
-         * NAT-PMP or UPnP IGD, so that peers on the internet can dial it; the mapping is renewed while the node runs
-         * and removed when it shuts down. On by default, as most nodes sit behind a home router; a node listening
+         * PCP, NAT-PMP or UPnP IGD, so that peers on the internet can dial it; the mapping is renewed while the node
+         * runs and removed when it shuts down. On by default, as most nodes sit behind a home router; a node listening
          * on loopback never asks. Off: {@code portMapping(false)}.
          */
         public Builder portMapping(boolean value) {

@@ -29,7 +29,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * as home routers do; its LAN hosts are {@code 10.0.i.<10+j>} with a default route through it. No namespace has a
  * route, or a link, to anything outside the lab.
  *
- * <p>Router kinds: {@link RouterKind#UPNP} runs miniupnpd (UPnP IGD and NAT-PMP, listening on the LAN side only,
+ * <p>Router kinds: {@link RouterKind#UPNP} runs miniupnpd (UPnP IGD, NAT-PMP and PCP, listening on the LAN side only,
  * mapping only for the LAN's own range) over endpoint-independent masquerade; {@link RouterKind#PLAIN} the same
  * masquerade without port mapping; {@link RouterKind#SYMMETRIC} {@code masquerade fully-random}, a new external port
  * for every connection.
@@ -61,7 +61,7 @@ public final class NatLab implements AutoCloseable {
 
     /** How a home router treats its LAN's connections. */
     public enum RouterKind {
-        /** miniupnpd (UPnP IGD and NAT-PMP) over endpoint-independent masquerade. */
+        /** miniupnpd (UPnP IGD, NAT-PMP and PCP) over endpoint-independent masquerade. */
         UPNP,
         /** Endpoint-independent masquerade (the source port kept where free), no port mapping. */
         PLAIN,
@@ -240,7 +240,7 @@ public final class NatLab implements AutoCloseable {
     }
 
     /**
-     * Starts miniupnpd on a router: UPnP IGD and NAT-PMP on the LAN bridge only, mappings allowed only from the LAN's
+     * Starts miniupnpd on a router: UPnP IGD, NAT-PMP and PCP on the LAN bridge only, mappings allowed only from the LAN's
      * range to its own address (secure mode), the public address learnt from the lab's STUN server.
      */
     private void startMiniupnpd(Lan lan) {
@@ -255,6 +255,8 @@ public final class NatLab implements AutoCloseable {
             + "ext_stun_host=" + ISP_ADDRESS + "\n"
             + "ext_stun_port=" + STUN_PORT + "\n"
             + "secure_mode=yes\n"
+            // PCP would stretch short leases to two minutes; the lab's tests renew leases of seconds.
+            + "min_lifetime=1\n"
             + "system_uptime=yes\n"
             + "lease_file=" + outputDirectory.resolve(router.namespace() + ".leases") + "\n"
             + "uuid=" + UUID.randomUUID() + "\n"

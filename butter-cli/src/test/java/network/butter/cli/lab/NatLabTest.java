@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The NAT lab with real processes: the port-mapping client against a real miniupnpd (UPnP IGD and NAT-PMP) on a
+ * The NAT lab with real processes: the port-mapping client against a real miniupnpd (UPnP IGD, NAT-PMP, PCP) on a
  * lab router, and {@code butter node} processes in three home LANs (miniupnpd, plain masquerade, symmetric) and on the
  * public segment: what each LAN can reach, and what the public segment can reach of each.
  */
@@ -44,7 +44,7 @@ class NatLabTest {
     static void buildTheLab() {
         Optional<String> unavailable = NatLab.unavailableReason();
         assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.orElseThrow());
-        lab = NatLab.create(2, List.of(RouterKind.UPNP, RouterKind.PLAIN, RouterKind.SYMMETRIC), 2);
+        lab = NatLab.create(2, List.of(RouterKind.UPNP, RouterKind.PLAIN, RouterKind.SYMMETRIC), 3);
     }
 
     @AfterAll
@@ -57,43 +57,50 @@ class NatLabTest {
     }
 
     @Test
-    void shouldMapTwoHostsPortsOnMiniupnpdByUpnpAndByNatPmpKeepThemPastTheirLeaseAndRemoveThemOnClose() {
+    void shouldMapThreeHostsPortsOnMiniupnpdByUpnpNatPmpAndPcpKeepThemPastTheirLeaseAndRemoveThemOnClose() {
         Lan home = lab.lans().getFirst();
         Host outside = lab.publicHosts().getFirst();
-        // Both hosts want the same external port: the router gives it to one and another port to the other.
-        LabProcess upnp = startProbe(home.hosts().get(0), MappingMethod.UPNP, PROBE_PORT);
-        LabProcess natPmp = startProbe(home.hosts().get(1), MappingMethod.NAT_PMP, PROBE_PORT);
-        List<LabProcess> probes = List.of(upnp, natPmp);
+        // Every host wants the same external port: the router gives it to one and other ports to the others.
+        List<MappingMethod> methods = List.of(MappingMethod.UPNP, MappingMethod.NAT_PMP, MappingMethod.PCP);
+        List<LabProcess> probes = new ArrayList<>();
+        for (int i = 0; i < methods.size(); i++) {
+            probes.add(startProbe(home.hosts().get(i), methods.get(i), PROBE_PORT));
+        }
 
         awaitOrFail(() -> probes.stream().allMatch(probe -> probe.firstLineStartingWith("mapped ").isPresent()),
-            "both probes map their port", probes);
-        int upnpPort = mappedPort(upnp, home, "UPnP");
-        int natPmpPort = mappedPort(natPmp, home, "NAT-PMP");
-        assertThat(List.of(upnpPort, natPmpPort)).as("external ports").contains(PROBE_PORT).doesNotHaveDuplicates();
-        assertThat(miniupnpdRedirects(home)).as("miniupnpd's forwarding rules")
-            .contains("dport " + upnpPort + " dnat ip to " + home.hosts().get(0).address() + ":" + PROBE_PORT)
-            .contains("dport " + natPmpPort + " dnat ip to " + home.hosts().get(1).address() + ":" + PROBE_PORT);
+            "every probe maps its port", probes);
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < methods.size(); i++) {
+            ports.add(mappedPort(probes.get(i), home, methods.get(i).label()));
+        }
+        assertThat(ports).as("external ports").contains(PROBE_PORT).doesNotHaveDuplicates();
+        String redirects = miniupnpdRedirects(home);
+        for (int i = 0; i < methods.size(); i++) {
+            assertThat(redirects).as("miniupnpd's forwarding rules")
+                .contains("dport " + ports.get(i) + " dnat ip to " + home.hosts().get(i).address() + ":" + PROBE_PORT);
+        }
 
         // Three renewals of a 2 s lease renewed every second: the mappings have outlived their first lease.
         awaitOrFail(() -> probes.stream().allMatch(probe -> probe.firstLineStartingWith("renewals 3").isPresent()),
-            "both leases renewed three times", probes);
-        assertThat(dial(outside, home.publicAddress(), upnpPort)).as("dial the UPnP mapping from outside").isTrue();
-        assertThat(dial(outside, home.publicAddress(), natPmpPort)).as("dial the NAT-PMP mapping from outside")
-            .isTrue();
+            "every lease renewed three times", probes);
+        for (int i = 0; i < methods.size(); i++) {
+            assertThat(dial(outside, home.publicAddress(), ports.get(i))).as("dial the %s mapping from outside",
+                methods.get(i)).isTrue();
+        }
         awaitOrFail(() -> probes.stream().allMatch(probe ->
             probe.firstLineStartingWith("accepted from " + outside.address()).isPresent()),
             "each probe accepts the connection from outside", probes);
 
-        upnp.stop();
-        natPmp.stop();
+        probes.forEach(LabProcess::stop);
 
-        assertThat(upnp.stderrText()).as(upnp.describe())
-            .contains("port mapping: removed " + home.publicAddress() + ":" + upnpPort + " via UPnP");
-        assertThat(natPmp.stderrText()).as(natPmp.describe())
-            .contains("port mapping: removed " + home.publicAddress() + ":" + natPmpPort + " via NAT-PMP");
-        assertThat(miniupnpdRedirects(home)).as("miniupnpd's forwarding rules once both probes closed")
-            .doesNotContain("dport " + upnpPort).doesNotContain("dport " + natPmpPort);
-        assertThat(dial(outside, home.publicAddress(), upnpPort)).as("dial a removed mapping").isFalse();
+        for (int i = 0; i < methods.size(); i++) {
+            assertThat(probes.get(i).stderrText()).as(probes.get(i).describe()).contains("port mapping: removed "
+                + home.publicAddress() + ":" + ports.get(i) + " via " + methods.get(i).label());
+        }
+        String left = miniupnpdRedirects(home);
+        assertThat(ports).as("ports still forwarded once every probe closed: %s", left)
+            .noneMatch(port -> left.contains("dport " + port + " "));
+        assertThat(dial(outside, home.publicAddress(), ports.getFirst())).as("dial a removed mapping").isFalse();
     }
 
     /** The external port of a probe's {@code mapped <router>:<port> via <method>} line, checking the rest. */
@@ -127,10 +134,10 @@ class NatLabTest {
             "every LAN node knows the public node and has tried to map its port", nodes);
         Lan mapped = lab.lans().get(0);
         assertThat(lanNodes.get(0).firstLineStartingWith("port mapping: ").orElseThrow().text())
-            .isEqualTo("port mapping: " + mapped.publicAddress() + ":" + NODE_PORT + " via NAT-PMP");
+            .isEqualTo("port mapping: " + mapped.publicAddress() + ":" + NODE_PORT + " via PCP");
         for (LabProcess unmapped : lanNodes.subList(1, 3)) {
             assertThat(unmapped.firstLineStartingWith("port mapping: ").orElseThrow().text())
-                .startsWith("port mapping: none (NAT-PMP: ");
+                .startsWith("port mapping: none (PCP: ");
         }
 
         assertThat(dial(outsiderHost, mapped.publicAddress(), NODE_PORT)).as("dial the mapped node's router")

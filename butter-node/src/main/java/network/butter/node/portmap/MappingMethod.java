@@ -5,7 +5,9 @@ public enum MappingMethod {
     /** UPnP Internet Gateway Device, WANIPConnection or WANPPPConnection service. */
     UPNP("UPnP"),
     /** NAT Port Mapping Protocol, RFC 6886. */
-    NAT_PMP("NAT-PMP");
+    NAT_PMP("NAT-PMP"),
+    /** Port Control Protocol, RFC 6887: NAT-PMP's successor, on the same port. */
+    PCP("PCP");
 
     private final String label;
 

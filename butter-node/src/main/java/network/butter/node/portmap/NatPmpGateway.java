@@ -1,20 +1,15 @@
 package network.butter.node.portmap;
 
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import network.butter.identity.HostPort;
 
 /**
  * NAT-PMP (RFC 6886) client: asks the default gateway, over UDP port 5351, for its public address and for a TCP
- * mapping. Each request is sent up to {@link #ATTEMPTS} times, waiting 250 ms, then twice as long each time (the
- * RFC's schedule, cut short: 1.75 s in all), and only answers from the gateway's own address are read.
+ * mapping, each request as a bounded {@link UdpExchange}.
  *
  * <pre>
  *  request, public address      request, map TCP port             response, map
@@ -31,10 +26,8 @@ import network.butter.identity.HostPort;
  */
 final class NatPmpGateway implements Gateway {
 
-    /** The port a NAT-PMP server listens on. */
+    /** The port a NAT-PMP (and PCP) server listens on. */
     static final int PORT = 5351;
-    static final int ATTEMPTS = 3;
-    private static final int FIRST_WAIT_MS = 250;
     private static final int OPCODE_ADDRESS = 0;
     private static final int OPCODE_MAP_TCP = 2;
     private static final int RESPONSE_BIT = 128;
@@ -127,27 +120,7 @@ final class NatPmpGateway implements Gateway {
     }
 
     private ByteBuffer exchange(byte[] request, int opcode, int expectedLength) throws PortMappingException {
-        try (DatagramSocket socket = new DatagramSocket()) {
-            socket.connect(server);
-            byte[] buffer = new byte[64];
-            int waitMs = FIRST_WAIT_MS;
-            for (int attempt = 1; attempt <= ATTEMPTS; attempt++, waitMs *= 2) {
-                socket.send(new DatagramPacket(request, request.length));
-                socket.setSoTimeout(waitMs);
-                try {
-                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                    socket.receive(packet);
-                    return checkResponse(buffer, packet.getLength(), opcode, expectedLength);
-                } catch (SocketTimeoutException e) {
-                    // Not yet: send again and wait twice as long.
-                }
-            }
-            throw new PortMappingException("NAT-PMP: no answer from " + server.getAddress().getHostAddress() + ":"
-                + server.getPort() + " after " + ATTEMPTS + " tries (" + (FIRST_WAIT_MS * ((1 << ATTEMPTS) - 1))
-                + " ms)");
-        } catch (IOException e) {
-            throw new PortMappingException("NAT-PMP: " + server.getAddress().getHostAddress() + " unreachable: "
-                + e.getMessage(), e);
-        }
+        return UdpExchange.exchange("NAT-PMP", server, request,
+            (data, length) -> checkResponse(data, length, opcode, expectedLength));
     }
 }

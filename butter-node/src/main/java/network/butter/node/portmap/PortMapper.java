@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,10 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a TCP port of this machine mapped on its home router, so that peers on the internet can dial it: asks the
- * default gateway by NAT-PMP first (one UDP exchange), then any UPnP Internet Gateway Device on the default route's
- * interface; renews the lease when half of it is gone; removes the mapping on {@link #close()}. A router that answers
- * neither, or refuses, leaves the node as it was: the mapper logs why, tries again later (after a minute, then less
- * and less often), and never throws into its caller.
+ * default gateway by PCP, then by NAT-PMP (one UDP exchange each, on the same port: NAT-PMP is not tried where PCP had
+ * no answer at all), then any UPnP Internet Gateway Device on the default route's interface; renews the lease when half
+ * of it is gone; removes the mapping on {@link #close()}. A router that answers neither, or refuses, leaves the node as
+ * it was: the mapper logs why, tries again later (after a minute, then less and less often), and never throws into its
+ * caller.
  *
  * <p>All the work runs on one daemon thread of its own; every exchange with the router is bounded in time (see
  * {@link PortMapperConfig}), so {@link #close()} returns within a few seconds whatever the router does.
@@ -42,6 +44,7 @@ public final class PortMapper implements PortMapping, AutoCloseable {
     private final Supplier<Optional<DefaultRoute>> routes;
     private final ScheduledExecutorService thread;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final SecureRandom random = new SecureRandom();
     private volatile Mapping mapping;
     private volatile String problem = "not started";
     private volatile int renewals;
@@ -145,15 +148,24 @@ public final class PortMapper implements PortMapping, AutoCloseable {
         DefaultRoute route = routes.get().orElseThrow(() ->
             new PortMappingException("no IPv4 default route, so no router to ask"));
         Inet4Address local = route.localAddress().orElseThrow(() ->
-            new PortMappingException("no IPv4 address on " + route.interfaceName() + ", the default route's interface"));
+            new PortMappingException("no IPv4 address on " + route.interfaceName()
+                + ", the default route's interface"));
         if (!listenAddress.isAnyLocalAddress() && !listenAddress.equals(local)) {
             throw new PortMappingException("listening on " + listenAddress.getHostAddress() + " only, not on "
                 + local.getHostAddress() + " where the router (" + route.gateway().getHostAddress() + ") forwards");
         }
         List<String> failures = new ArrayList<>();
+        boolean gatewaySilent = false;
         for (MappingMethod method : config.methods()) {
+            if (method == MappingMethod.NAT_PMP && gatewaySilent) {
+                // PCP and NAT-PMP share the port: where one had no answer, the other would wait for none too.
+                failures.add("NAT-PMP: not tried, nothing answers PCP on the same port");
+                continue;
+            }
             try {
                 Gateway candidate = switch (method) {
+                    case PCP -> new PcpGateway(new InetSocketAddress(route.gateway(), config.natPmpPort()), local,
+                        random);
                     case NAT_PMP -> new NatPmpGateway(new InetSocketAddress(route.gateway(), config.natPmpPort()));
                     case UPNP -> UpnpGateway.discover(networkInterface(route), local, config.searchTimeoutMs(),
                         config.requestTimeout());
@@ -161,6 +173,9 @@ public final class PortMapper implements PortMapping, AutoCloseable {
                 Mapping made = candidate.map(internalPort, internalPort, config.leaseSeconds());
                 gateway = candidate;
                 return made;
+            } catch (UdpExchange.SilentGateway e) {
+                gatewaySilent = true;
+                failures.add(e.getMessage());
             } catch (PortMappingException e) {
                 failures.add(e.getMessage());
             }

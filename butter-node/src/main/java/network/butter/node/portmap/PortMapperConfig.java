@@ -11,8 +11,9 @@ import java.util.List;
  * @param requestTimeoutMs the limit on each HTTP exchange with a UPnP device (connect, and request with reply)
  * @param retryAfterMs     after a failed renewal, or a start that found nothing, how long until the next try;
  *                         doubled after each failure up to {@link #MAX_RETRY_MS}
- * @param natPmpPort       the gateway's NAT-PMP port: {@value NatPmpGateway#PORT} but in tests
- * @param methods          the protocols to try, in order: NAT-PMP first by default, as it takes one UDP exchange
+ * @param natPmpPort       the gateway's NAT-PMP and PCP port: {@value NatPmpGateway#PORT} but in tests
+ * @param methods          the protocols to try, in order: by default PCP, then NAT-PMP (both one UDP exchange with
+ *                         the gateway), then UPnP
  */
 public record PortMapperConfig(long leaseSeconds, long searchTimeoutMs, long requestTimeoutMs, long retryAfterMs,
                                int natPmpPort, List<MappingMethod> methods) {
@@ -40,7 +41,7 @@ public record PortMapperConfig(long leaseSeconds, long searchTimeoutMs, long req
     /** An hour's lease, 1.5 s to find a UPnP device, 3 s per request, retried after a minute. */
     public static PortMapperConfig defaults() {
         return new PortMapperConfig(3600, 1_500, 3_000, 60_000, NatPmpGateway.PORT,
-            List.of(MappingMethod.NAT_PMP, MappingMethod.UPNP));
+            List.of(MappingMethod.PCP, MappingMethod.NAT_PMP, MappingMethod.UPNP));
     }
 
     /** The same with another lease, e.g. a short one for tests of renewal. */

@@ -20,12 +20,12 @@ import java.util.Optional;
 import network.butter.identity.HostPort;
 
 /**
- * UPnP Internet Gateway Device client: finds the router by SSDP (an M-SEARCH multicast on the default route's
- * interface only), reads its device description, and calls its WANIPConnection (or WANPPPConnection) service by
- * SOAP: GetExternalIPAddress, AddPortMapping, DeletePortMapping. When another host of the LAN holds the external port
- * asked for, the next ones are tried ({@value #PORT_ATTEMPTS} in all). Written on the JDK (HttpClient and its XML parser
- * with DTDs and external entities off) because the Java UPnP libraries are either unmaintained (weupnp, last release
- * 2013) or full UPnP stacks far heavier than these three calls (jUPnP).
+ * UPnP Internet Gateway Device client: finds the router by SSDP (an M-SEARCH multicast on the default route's interface
+ * only), reads its device description, and calls its WANIPConnection (or WANPPPConnection) service by SOAP:
+ * GetExternalIPAddress, AddPortMapping, DeletePortMapping. When another host of the LAN holds the external port asked
+ * for, the next ones are tried ({@value #PORT_ATTEMPTS} in all). Written on the JDK (HttpClient and its XML parser with
+ * DTDs and external entities off) because the Java UPnP libraries are either unmaintained (weupnp, last release 2013)
+ * or full UPnP stacks far heavier than these three calls (jUPnP).
  *
  * <p>The router is a stranger on the LAN: its description and control URLs must point at the address the SSDP
  * answer came from, every reply is read up to {@link #MAX_BODY_BYTES}, and every step has a time limit.

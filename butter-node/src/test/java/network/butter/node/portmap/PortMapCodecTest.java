@@ -3,11 +3,15 @@ package network.butter.node.portmap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import network.butter.identity.HostPort;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of the port-mapping client: NAT-PMP messages, routes, SSDP answers, IGD descriptions, SOAP faults. */
+/** The pure parts of the port-mapping client: PCP and NAT-PMP messages, routes, SSDP answers, IGD descriptions, SOAP faults. */
 class PortMapCodecTest {
 
     private static final URI LOCATION = URI.create("http://10.0.1.1:43133/rootDesc.xml");
@@ -35,6 +39,67 @@ class PortMapCodecTest {
             .hasMessage("NAT-PMP: response of 8 bytes, expected 12");
         assertThatThrownBy(() -> NatPmpGateway.checkResponse(addressAnswer, 12, 2, 12))
             .hasMessage("NAT-PMP: response opcode 128, expected 130");
+    }
+
+    @Test
+    void shouldLayOutAPcpMapRequestAsRfc6887Says() throws Exception {
+        byte[] nonce = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        Inet4Address client = (Inet4Address) InetAddress.getByName("10.0.1.11");
+
+        ByteBuffer request = ByteBuffer.wrap(PcpGateway.mapRequest(client, nonce, 7000, 7001, 3600));
+
+        assertThat(request.remaining()).isEqualTo(60);
+        assertThat(request.get(0)).as("version").isEqualTo((byte) 2);
+        assertThat(request.get(1)).as("opcode MAP").isEqualTo((byte) 1);
+        assertThat(request.getInt(4)).as("lifetime").isEqualTo(3600);
+        assertThat(Arrays.copyOfRange(request.array(), 8, 24)).as("client, IPv4-mapped")
+            .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 10, 0, 1, 11);
+        assertThat(Arrays.copyOfRange(request.array(), 24, 36)).as("nonce").isEqualTo(nonce);
+        assertThat(request.get(36)).as("protocol TCP").isEqualTo((byte) 6);
+        assertThat(request.getShort(40)).as("internal port").isEqualTo((short) 7000);
+        assertThat(request.getShort(42)).as("suggested external port").isEqualTo((short) 7001);
+        assertThat(Arrays.copyOfRange(request.array(), 44, 60)).as("no external address preferred")
+            .containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0, 0, 0);
+    }
+
+    @Test
+    void shouldReadTheMappingAPcpGatewayGrants() throws PortMappingException {
+        byte[] nonce = new byte[12];
+        byte[] answer = pcpAnswer(nonce, 0, 7000, 40_000);
+
+        ByteBuffer checked = PcpGateway.checkResponse(answer, answer.length, nonce, 7000);
+
+        assertThat(PcpGateway.grantedMapping(checked, 7000))
+            .isEqualTo(new Mapping(new HostPort("203.0.113.101", 40_000), 7000, MappingMethod.PCP, 120));
+    }
+
+    @Test
+    void shouldRefuseAPcpAnswerToAnotherRequestOrARefusal() {
+        byte[] nonce = new byte[12];
+        byte[] otherNonce = pcpAnswer(new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9}, 0, 7000, 7000);
+        byte[] refusal = pcpAnswer(nonce, 2, 7000, 7000);
+
+        assertThatThrownBy(() -> PcpGateway.checkResponse(otherNonce, otherNonce.length, nonce, 7000))
+            .hasMessage("PCP: the answer is for another mapping (nonce, protocol or port)");
+        assertThatThrownBy(() -> PcpGateway.checkResponse(refusal, refusal.length, nonce, 7000))
+            .hasMessage("PCP: refused, result 2 (not authorized)");
+    }
+
+    @Test
+    void shouldTellAGatewayThatSpeaksOnlyNatPmpByTheVersionOfItsAnswer() {
+        byte[] unsupportedVersion = {0, (byte) 129, 0, 1, 0, 0, 0, 1};
+
+        assertThatThrownBy(() -> PcpGateway.checkResponse(unsupportedVersion, 8, new byte[12], 7000))
+            .hasMessage("PCP: the gateway speaks only NAT-PMP (version 0)");
+    }
+
+    /** A PCP MAP response granting 203.0.113.101:{@code externalPort} for 120 s, or refusing with {@code result}. */
+    static byte[] pcpAnswer(byte[] nonce, int result, int internalPort, int externalPort) {
+        return ByteBuffer.allocate(60).put((byte) 2).put((byte) 0x81).put((byte) 0).put((byte) result).putInt(120)
+            .putInt(1).put(new byte[12]).put(nonce).put((byte) 6).put(new byte[3])
+            .putShort((short) internalPort).putShort((short) externalPort)
+            .put(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 203, 0, 113, 101})
+            .array();
     }
 
     @Test

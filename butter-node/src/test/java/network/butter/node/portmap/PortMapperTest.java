@@ -65,6 +65,31 @@ class PortMapperTest {
     }
 
     @Test
+    void shouldMapByPcpAndRemoveTheMappingWithTheNonceThatMadeIt() throws Exception {
+        gateway.speaksPcp = true;
+        PortMapper mapper = new PortMapper(config(3600, MappingMethod.PCP, MappingMethod.NAT_PMP),
+            () -> Optional.of(loopbackRoute));
+
+        Optional<Mapping> first = mapper.start(7000, InetAddress.getByName("0.0.0.0")).get();
+        mapper.close();
+
+        assertThat(first).contains(new Mapping(new HostPort(PUBLIC_ADDRESS, 7000), 7000, MappingMethod.PCP, 3600));
+        assertThat(gateway.mapRequests).containsExactly(3600L, 0L);
+        assertThat(gateway.pcpNonces).as("one nonce for the mapping and its removal").hasSize(2)
+            .allMatch(nonce -> nonce.equals(gateway.pcpNonces.getFirst()));
+    }
+
+    @Test
+    void shouldAskByNatPmpWhereTheGatewaySpeaksOnlyNatPmp() throws Exception {
+        try (PortMapper mapper = new PortMapper(config(3600, MappingMethod.PCP, MappingMethod.NAT_PMP),
+            () -> Optional.of(loopbackRoute))) {
+            Optional<Mapping> first = mapper.start(7000, InetAddress.getByName("0.0.0.0")).get();
+
+            assertThat(first.map(Mapping::method)).contains(MappingMethod.NAT_PMP);
+        }
+    }
+
+    @Test
     void shouldSayWhyWhenTheGatewayRefusesAndLeaveNothingToRemove() throws Exception {
         gateway.resultCode = 2;
         PortMapper mapper = new PortMapper(config(3600), () -> Optional.of(loopbackRoute));
@@ -95,7 +120,11 @@ class PortMapperTest {
     }
 
     private PortMapperConfig config(long leaseSeconds) {
-        return new PortMapperConfig(leaseSeconds, 500, 1_000, 60_000, gateway.port(), List.of(MappingMethod.NAT_PMP));
+        return config(leaseSeconds, MappingMethod.NAT_PMP);
+    }
+
+    private PortMapperConfig config(long leaseSeconds, MappingMethod... methods) {
+        return new PortMapperConfig(leaseSeconds, 500, 1_000, 60_000, gateway.port(), List.of(methods));
     }
 
     /**
@@ -104,7 +133,9 @@ class PortMapperTest {
      */
     private static final class FakeNatPmpGateway implements AutoCloseable {
         final List<Long> mapRequests = new CopyOnWriteArrayList<>();
+        final List<String> pcpNonces = new CopyOnWriteArrayList<>();
         volatile int resultCode;
+        volatile boolean speaksPcp;
         private final DatagramSocket socket;
         private final Thread server;
 
@@ -133,6 +164,9 @@ class PortMapperTest {
         }
 
         private byte[] answer(ByteBuffer request) throws IOException {
+            if (request.get(0) == 2) {
+                return speaksPcp ? pcpAnswer(request) : new byte[] {0, (byte) 129, 0, 1, 0, 0, 0, 1};
+            }
             int opcode = request.get(1);
             if (opcode == 0) {
                 return ByteBuffer.allocate(12).put((byte) 0).put((byte) 128).putShort((short) 0).putInt(1)
@@ -143,6 +177,19 @@ class PortMapperTest {
             short external = lifetime == 0 ? 0 : request.getShort(6);
             return ByteBuffer.allocate(16).put((byte) 0).put((byte) (128 + opcode)).putShort((short) resultCode)
                 .putInt(1).putShort(request.getShort(4)).putShort(external).putInt((int) lifetime).array();
+        }
+
+        private byte[] pcpAnswer(ByteBuffer request) {
+            long lifetime = Integer.toUnsignedLong(request.getInt(4));
+            mapRequests.add(lifetime);
+            byte[] nonce = new byte[12];
+            request.get(24, nonce);
+            pcpNonces.add(java.util.HexFormat.of().formatHex(nonce));
+            int internalPort = Short.toUnsignedInt(request.getShort(40));
+            int externalPort = lifetime == 0 ? 0 : Short.toUnsignedInt(request.getShort(42));
+            byte[] answer = PortMapCodecTest.pcpAnswer(nonce, resultCode, internalPort, externalPort);
+            ByteBuffer.wrap(answer).putInt(4, (int) lifetime).put(56, new byte[] {(byte) 198, 51, 100, 7});
+            return answer;
         }
 
         @Override
