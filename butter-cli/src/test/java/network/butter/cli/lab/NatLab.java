@@ -240,8 +240,8 @@ public final class NatLab implements AutoCloseable {
     }
 
     /**
-     * Starts miniupnpd on a router: UPnP IGD, NAT-PMP and PCP on the LAN bridge only, mappings allowed only from the LAN's
-     * range to its own address (secure mode), the public address learnt from the lab's STUN server.
+     * Starts miniupnpd on a router: UPnP IGD, NAT-PMP and PCP on the LAN bridge only, mappings allowed only from the
+     * LAN's range to its own address (secure mode), the public address learnt from the lab's STUN server.
      */
     private void startMiniupnpd(Lan lan) {
         Host router = lan.router();

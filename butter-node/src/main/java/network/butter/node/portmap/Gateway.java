@@ -1,7 +1,7 @@
 package network.butter.node.portmap;
 
 /** One router protocol's way of making, renewing and removing a TCP port mapping. */
-interface Gateway {
+interface Gateway extends AutoCloseable {
 
     /** The protocol, for log lines and the result. */
     MappingMethod method();
@@ -22,4 +22,9 @@ interface Gateway {
      * @throws PortMappingException if the router refuses or does not answer in time
      */
     void unmap(Mapping mapping) throws PortMappingException;
+
+    /** Releases what the gateway holds (sockets, threads of an HTTP client); nothing by default. */
+    @Override
+    default void close() {
+    }
 }

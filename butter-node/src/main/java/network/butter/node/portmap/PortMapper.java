@@ -170,8 +170,14 @@ public final class PortMapper implements PortMapping, AutoCloseable {
                     case UPNP -> UpnpGateway.discover(networkInterface(route), local, config.searchTimeoutMs(),
                         config.requestTimeout());
                 };
-                Mapping made = candidate.map(internalPort, internalPort, config.leaseSeconds());
-                gateway = candidate;
+                Mapping made;
+                try {
+                    made = candidate.map(internalPort, internalPort, config.leaseSeconds());
+                } catch (PortMappingException e) {
+                    candidate.close();
+                    throw e;
+                }
+                replaceGateway(candidate);
                 return made;
             } catch (UdpExchange.SilentGateway e) {
                 gatewaySilent = true;
@@ -181,6 +187,13 @@ public final class PortMapper implements PortMapping, AutoCloseable {
             }
         }
         throw new PortMappingException(String.join("; ", failures));
+    }
+
+    private void replaceGateway(Gateway next) {
+        if (gateway != null && gateway != next) {
+            gateway.close();
+        }
+        gateway = next;
     }
 
     private static NetworkInterface networkInterface(DefaultRoute route) throws PortMappingException {
@@ -217,6 +230,7 @@ public final class PortMapper implements PortMapping, AutoCloseable {
         } catch (PortMappingException e) {
             problem = "renewal failed: " + e.getMessage();
             log.info("port mapping: {} lost, {}", current.describe(), problem);
+            replaceGateway(null);
             settle(null);
             attempt();
         }
@@ -273,6 +287,7 @@ public final class PortMapper implements PortMapping, AutoCloseable {
         }
         Mapping current = mapping;
         if (current == null) {
+            replaceGateway(null);
             return;
         }
         try {
@@ -282,6 +297,7 @@ public final class PortMapper implements PortMapping, AutoCloseable {
             log.info("port mapping: could not remove {} ({}); the router drops it when its lease ends",
                 current.describe(), e.getMessage());
         }
+        replaceGateway(null);
         settle(null);
     }
 }

@@ -100,8 +100,12 @@ final class UpnpGateway implements Gateway {
                 }
             }
         } catch (IOException e) {
+            http.shutdownNow();
             throw new PortMappingException("UPnP: cannot search on " + networkInterface.getName() + ": "
                 + e.getMessage(), e);
+        } catch (PortMappingException | RuntimeException e) {
+            http.shutdownNow();
+            throw e;
         }
     }
 
@@ -127,6 +131,12 @@ final class UpnpGateway implements Gateway {
     @Override
     public MappingMethod method() {
         return MappingMethod.UPNP;
+    }
+
+    /** Stops the HTTP client's threads at once: nothing is in flight once the mapper lets go of this gateway. */
+    @Override
+    public void close() {
+        http.shutdownNow();
     }
 
     @Override

@@ -11,7 +11,10 @@ import java.util.Arrays;
 import network.butter.identity.HostPort;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of the port-mapping client: PCP and NAT-PMP messages, routes, SSDP answers, IGD descriptions, SOAP faults. */
+/**
+ * The pure parts of the port-mapping client: PCP and NAT-PMP messages, routes, SSDP answers, IGD descriptions, SOAP
+ * faults.
+ */
 class PortMapCodecTest {
 
     private static final URI LOCATION = URI.create("http://10.0.1.1:43133/rootDesc.xml");
