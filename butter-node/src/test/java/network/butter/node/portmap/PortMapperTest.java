@@ -65,6 +65,22 @@ class PortMapperTest {
     }
 
     @Test
+    void shouldTellListenersTheMappingIsLostWhenTheRouterRefusesToRenewIt() throws Exception {
+        try (PortMapper mapper = new PortMapper(config(2), () -> Optional.of(loopbackRoute))) {
+            List<Optional<HostPort>> changes = new CopyOnWriteArrayList<>();
+            mapper.onChange(changes::add);
+            assertThat(mapper.start(7000, InetAddress.getByName("0.0.0.0")).get()).isPresent();
+
+            gateway.resultCode = 4;
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> changes.size() == 2);
+            assertThat(changes).containsExactly(Optional.of(new HostPort(PUBLIC_ADDRESS, 7000)), Optional.empty());
+            assertThat(mapper.mappedAddress()).isEmpty();
+            assertThat(mapper.problem()).isEqualTo("NAT-PMP: refused, result 4 (out of resources)");
+        }
+    }
+
+    @Test
     void shouldMapByPcpAndRemoveTheMappingWithTheNonceThatMadeIt() throws Exception {
         gateway.speaksPcp = true;
         PortMapper mapper = new PortMapper(config(3600, MappingMethod.PCP, MappingMethod.NAT_PMP),
