@@ -78,6 +78,7 @@ public final class ButterNode implements Node {
     private volatile PeerContentGroups storage;
     private volatile DataDirectoryLock dataDirectoryLock;
     private volatile PortMapper portMapper;
+    private CompletableFuture<Void> shutdownWithUnmap;
 
     ButterNode(NodeConfig config) {
         this.config = config;
@@ -356,12 +357,25 @@ public final class ButterNode implements Node {
             return CompletableFuture.completedFuture(null);
         }
         DataDirectoryLock lock = dataDirectoryLock;
-        PortMapper mapper = portMapper;
-        // The router is told to drop the mapping while the node drains, each bounded by its own time limit.
-        CompletableFuture<Void> unmapped = mapper == null ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.runAsync(mapper::close, command -> Thread.ofVirtual().start(command));
-        CompletableFuture<Void> stopped = current.shutdown(grace).thenCombine(unmapped, (a, b) -> null);
+        CompletableFuture<Void> stopped = withPortMappingRemoved(current.shutdown(grace));
         return lock == null ? stopped : stopped.whenComplete((v, e) -> lock.close());
+    }
+
+    /**
+     * The node's shutdown, joined by telling the router to drop the port mapping (bounded by the mapper's own time
+     * limit) while the node drains. The same future for every call, as the runtime's shutdown is.
+     */
+    private synchronized CompletableFuture<Void> withPortMappingRemoved(CompletableFuture<Void> runtimeStopped) {
+        PortMapper mapper = portMapper;
+        if (mapper == null) {
+            return runtimeStopped;
+        }
+        if (shutdownWithUnmap == null) {
+            CompletableFuture<Void> unmapped = CompletableFuture.runAsync(mapper::close,
+                command -> Thread.ofVirtual().name("butter-port-unmapping").start(command));
+            shutdownWithUnmap = runtimeStopped.thenCombine(unmapped, (stopped, removed) -> null);
+        }
+        return shutdownWithUnmap;
     }
 
     @Override

@@ -159,7 +159,13 @@ class NatLabTest {
             .isNotEmpty().allMatch(ports -> ports[0] == ports[1]);
         assertThat(translatedPorts(lab.lans().get(2), NODE_PORT)).as("symmetric masquerade picks another port")
             .isNotEmpty().allMatch(ports -> ports[0] != ports[1]);
+        assertThat(miniupnpdRedirects(mapped)).as("forwarding rules while the node runs")
+            .contains("dport " + NODE_PORT + " ");
+
         nodes.forEach(LabProcess::stop);
+
+        assertThat(miniupnpdRedirects(mapped)).as("forwarding rules once the node stopped")
+            .doesNotContain("dport " + NODE_PORT + " ");
     }
 
     /** Whether a TCP connection from {@code from} to {@code address:port} is accepted within two seconds. */
