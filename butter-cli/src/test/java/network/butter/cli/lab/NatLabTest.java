@@ -168,6 +168,33 @@ class NatLabTest {
             .doesNotContain("dport " + NODE_PORT + " ");
     }
 
+    @Test
+    void shouldLinkOnlyItsOwnNamespacesAndRemoveThemAndThoseOfADeadJvmsLabWhenClosed() {
+        // No process can have the largest pid: a NAT lab named after it belongs to a JVM that is gone.
+        String orphan = NetnsLab.NAMESPACE_PREFIX + "nat" + Integer.MAX_VALUE + "-1-isp";
+        NetnsLab.run("ip", "netns", "add", orphan);
+        NatLab small = NatLab.create(1, List.of(RouterKind.PLAIN), 1);
+        try {
+            Lan lan = small.lans().getFirst();
+            assertThat(NetnsLab.existingNamespaces()).doesNotContain(orphan);
+            assertThat(interfaces(small, lan.hosts().getFirst())).containsExactlyInAnyOrder("lo", "eth0");
+            assertThat(interfaces(small, lan.router())).containsExactlyInAnyOrder("lo", "wan0", "lan0", "h1");
+            assertThat(small.exec(lan.hosts().getFirst(), "ip", "route", "show"))
+                .contains("default via 10.0.1.1 dev eth0");
+            assertThat(small.exec(lan.router(), "ip", "route", "show")).as("a router routes only its two segments")
+                .doesNotContain("default");
+        } finally {
+            small.close();
+        }
+        assertThat(NetnsLab.existingNamespaces()).noneMatch(namespace -> namespace.startsWith(small.name()));
+    }
+
+    private static List<String> interfaces(NatLab in, Host host) {
+        return in.exec(host, "ip", "-o", "link", "show").lines()
+            .map(line -> line.split(": ")[1].split("@")[0])
+            .toList();
+    }
+
     /** Whether a TCP connection from {@code from} to {@code address:port} is accepted within two seconds. */
     private static boolean dial(Host from, String address, int port) {
         try {
