@@ -12,11 +12,13 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import network.butter.identity.HostPort;
 import network.butter.wider.PortMapping;
@@ -49,7 +51,7 @@ public final class PortMapper implements PortMapping, AutoCloseable {
     private volatile String problem = "not started";
     private volatile int renewals;
     private volatile boolean closed;
-    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Optional<Mapping>> firstAttempt = new CompletableFuture<>();
     // Touched on the mapper's thread only.
     private Gateway gateway;
@@ -77,17 +79,21 @@ public final class PortMapper implements PortMapping, AutoCloseable {
      * @param listenAddress the address the port listens on: the wildcard, or this machine's address on the default
      *                      route's interface (else the router could not reach it)
      * @return {@link #firstAttempt()}
-     * @throws IllegalStateException if it was started before
+     * @throws IllegalStateException if it was started before (once closed, it completes empty)
      */
     public CompletableFuture<Optional<Mapping>> start(int localPort, InetAddress listenAddress) {
         if (started.getAndSet(true)) {
             throw new IllegalStateException("the port mapper was started before");
         }
-        thread.execute(() -> {
-            internalPort = localPort;
-            this.listenAddress = listenAddress;
-            firstAttempt.complete(attempt());
-        });
+        try {
+            thread.execute(() -> {
+                internalPort = localPort;
+                this.listenAddress = listenAddress;
+                firstAttempt.complete(attempt());
+            });
+        } catch (RejectedExecutionException closedAlready) {
+            firstAttempt.complete(Optional.empty());
+        }
         return firstAttempt;
     }
 
@@ -135,8 +141,8 @@ public final class PortMapper implements PortMapping, AutoCloseable {
             log.info("port mapping: {} (lease {} s)", made.describe(), made.leaseSeconds());
             scheduleRenewal(made);
             return Optional.of(made);
-        } catch (PortMappingException e) {
-            problem = e.getMessage();
+        } catch (PortMappingException | RuntimeException e) {
+            problem = e instanceof PortMappingException ? e.getMessage() : "unexpected failure: " + e;
             log.info("port mapping: none ({}); trying again in {} s", problem, retryMs / 1000);
             schedule(this::attempt, retryMs);
             retryMs = Math.min(retryMs * 2, PortMapperConfig.MAX_RETRY_MS);
@@ -227,8 +233,8 @@ public final class PortMapper implements PortMapping, AutoCloseable {
             }
             settle(renewed);
             scheduleRenewal(renewed);
-        } catch (PortMappingException e) {
-            problem = "renewal failed: " + e.getMessage();
+        } catch (PortMappingException | RuntimeException e) {
+            problem = "renewal failed: " + (e instanceof PortMappingException ? e.getMessage() : e.toString());
             log.info("port mapping: {} lost, {}", current.describe(), problem);
             replaceGateway(null);
             settle(null);
@@ -272,7 +278,7 @@ public final class PortMapper implements PortMapping, AutoCloseable {
             thread.submit(this::removeMapping).get(CLOSE_LIMIT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             log.info("port mapping: not removed within {} ms ({}); the router drops it when its lease ends",
                 CLOSE_LIMIT_MS, e.toString());
         } finally {

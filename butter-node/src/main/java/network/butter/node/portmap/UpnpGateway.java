@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import network.butter.identity.HostPort;
 
 /**
@@ -36,6 +37,8 @@ final class UpnpGateway implements Gateway {
     static final int MAX_BODY_BYTES = 64 * 1024;
     private static final String SEARCH_TARGET = "urn:schemas-upnp-org:device:InternetGatewayDevice:1";
     private static final String DESCRIPTION = "butter";
+    private static final String OCTET = "(25[0-5]|2[0-4]\\d|1?\\d?\\d)";
+    private static final Pattern IPV4 = Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
     /** UPnP error: the external port is mapped to another host already. */
     private static final int CONFLICT_IN_MAPPING_ENTRY = 718;
     /** UPnP error: this router grants only mappings without a lease, kept until removed. */
@@ -48,7 +51,7 @@ final class UpnpGateway implements Gateway {
     private final Inet4Address localAddress;
     private final Duration requestTimeout;
 
-    private UpnpGateway(HttpClient http, IgdService service, Inet4Address localAddress, Duration requestTimeout) {
+    UpnpGateway(HttpClient http, IgdService service, Inet4Address localAddress, Duration requestTimeout) {
         this.http = http;
         this.service = service;
         this.localAddress = localAddress;
@@ -142,8 +145,8 @@ final class UpnpGateway implements Gateway {
     @Override
     public Mapping map(int internalPort, int externalPort, long leaseSeconds) throws PortMappingException {
         String externalAddress = IgdService.element(call("GetExternalIPAddress", ""), "NewExternalIPAddress")
-            .filter(address -> !address.isBlank())
-            .orElseThrow(() -> new PortMappingException("UPnP: the router knows no external address"));
+            .filter(address -> IPV4.matcher(address).matches())
+            .orElseThrow(() -> new PortMappingException("UPnP: the router names no IPv4 external address"));
         String internalClient = localAddress.getHostAddress();
         long lease = leaseSeconds;
         int port = externalPort;
