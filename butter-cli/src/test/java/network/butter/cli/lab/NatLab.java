@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import network.butter.cli.ButterCli;
 import network.butter.cli.lab.NetnsLab.Host;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -347,6 +348,14 @@ public final class NatLab implements AutoCloseable {
         LabProcess process = LabProcess.start(label, inNamespace, outputDirectory.resolve(label + ".err"));
         processes.add(process);
         return process;
+    }
+
+    /**
+     * Starts {@code butter <arguments>} (e.g. {@code node --port 7000}) as a process in a host of the lab, on the test
+     * class path; stopped (SIGTERM, so a node shuts down gracefully) when the lab closes.
+     */
+    public LabProcess startButter(Host host, String label, String... arguments) {
+        return start(host, label, javaCommand(ButterCli.class.getName(), arguments));
     }
 
     /** Runs a short command in a namespace of the lab and returns its output; see {@link NetnsLab#exec}. */

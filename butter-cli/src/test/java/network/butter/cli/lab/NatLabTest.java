@@ -13,7 +13,6 @@ import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import network.butter.cli.ButterCli;
 import network.butter.cli.lab.NatLab.Lan;
 import network.butter.cli.lab.NatLab.RouterKind;
 import network.butter.cli.lab.NetnsLab.Host;
@@ -235,7 +234,7 @@ class NatLabTest {
         List<String> command = new ArrayList<>(List.of("node", "--host", "0.0.0.0", "--port", "" + NODE_PORT,
             "--no-discovery"));
         command.addAll(List.of(arguments));
-        return lab.start(host, label, NatLab.javaCommand(ButterCli.class.getName(), command.toArray(String[]::new)));
+        return lab.startButter(host, label, command.toArray(String[]::new));
     }
 
     private static String id(LabProcess node) {
