@@ -182,6 +182,9 @@ class NatLabTest {
                 .contains("default via 10.0.1.1 dev eth0");
             assertThat(small.exec(lan.router(), "ip", "route", "show")).as("a router routes only its two segments")
                 .doesNotContain("default");
+            assertThat(small.exec(lan.router(), "sysctl", "-n", "net.netfilter.nf_conntrack_tcp_timeout_established"))
+                .as("seconds a router keeps an idle connection, as home routers do, not Linux's five days")
+                .isEqualToIgnoringWhitespace("" + NatLab.ROUTER_TCP_IDLE_SECONDS);
         } finally {
             small.close();
         }
