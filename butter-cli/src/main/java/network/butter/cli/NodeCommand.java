@@ -18,6 +18,7 @@ import network.butter.node.StorageConfig;
 import network.butter.hosts.HostQuality;
 import network.butter.hosts.KnownHosts;
 import network.butter.node.discover.DiscoveryConfig;
+import network.butter.node.portmap.Mapping;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
@@ -35,6 +36,8 @@ import picocli.CommandLine.TypeConversionException;
  * {@code known peer <id>@<host>:<port> after <ms> ms (…)} for each peer admitted to its known-host list (found by
  * LAN discovery, bootstrap or peer exchange, and checked over TLS), counted from the moment the node listens, so
  * scripts can measure how soon a node knows its first peer. Discovery is on unless the node listens on loopback.
+ * Unless {@code --no-port-mapping} (or on loopback) it asks the home router to forward its port and prints
+ * {@code port mapping: <host:port> via PCP|NAT-PMP|UPnP}, or {@code port mapping: none (<why>)}.
  * Storage is on unless {@code --no-storage}: with {@code --data-dir} its chunks live in the directory's
  * {@value StorageConfig#CHUNK_DIRECTORY}, so a restarted node still holds them and rejoins their groups. Ctrl-C or
  * SIGTERM shuts it down gracefully: requests in flight get up to five seconds to finish.
@@ -137,6 +140,11 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve no control API.")
     private boolean noHttp;
 
+    @Option(names = "--no-port-mapping", showDefaultValue = Visibility.NEVER,
+        description = "Do not ask the home router to forward the port (by PCP, NAT-PMP or UPnP). Default: ask, unless "
+            + "--host is a loopback address; the mapping is renewed while the node runs and removed when it stops.")
+    private boolean noPortMapping;
+
     /** The node configuration the options describe; the converters have already checked every value. */
     NodeConfig config() {
         NodeConfig.Builder builder = NodeConfig.builder()
@@ -144,7 +152,8 @@ final class NodeCommand implements Callable<Integer> {
             .port(port)
             .advertisedHost(advertiseHost)
             .dataDirectory(dataDirectory == null ? null : dataDirectory.toAbsolutePath())
-            .memoryBudgetBytes(memory.bytes());
+            .memoryBudgetBytes(memory.bytes())
+            .portMapping(!noPortMapping);
         if (storage != null && storage.off) {
             builder.storage(false);
         } else if (storage != null) {
@@ -203,6 +212,7 @@ final class NodeCommand implements Callable<Integer> {
             out.println("peer id: " + node.id());
             node.addresses().forEach(address -> out.println("address: " + address));
             out.flush();
+            printPortMapping(node, out);
             printKnownPeers(node.knownHosts(), out);
             PrintWriter err = spec.commandLine().getErr();
             err.println(dataDirectory == null
@@ -227,6 +237,25 @@ final class NodeCommand implements Callable<Integer> {
             node.close();
         }
         return 0;
+    }
+
+    /**
+     * {@code port mapping: <host:port> via PCP|NAT-PMP|UPnP} once the router granted it, or {@code port mapping: none
+     * (<why>)} or {@code port mapping: off (<why>)}; then a line whenever the mapped address changes.
+     */
+    private void printPortMapping(ButterNode node, PrintWriter out) {
+        node.portMapper().ifPresentOrElse(mapper -> mapper.firstAttempt().thenAccept(first -> {
+            out.println("port mapping: " + first.map(Mapping::describe).orElse("none (" + mapper.problem() + ")"));
+            out.flush();
+            mapper.onChange(address -> {
+                out.println("port mapping: " + mapper.mapping().map(Mapping::describe)
+                    .orElse("lost (" + mapper.problem() + ")"));
+                out.flush();
+            });
+        }), () -> {
+            out.println("port mapping: off (" + (noPortMapping ? "--no-port-mapping" : "listening on loopback") + ")");
+            out.flush();
+        });
     }
 
     /**

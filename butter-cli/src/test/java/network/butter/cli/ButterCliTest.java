@@ -17,6 +17,7 @@ import network.butter.identity.PeerAddress;
 import network.butter.node.Butter;
 import network.butter.node.ButterNode;
 import network.butter.node.NodeConfig;
+import network.butter.node.portmap.PortMapperConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -145,6 +146,15 @@ class ButterCliTest {
         assertThat(config.dataDirectory()).isNull();
         assertThat(config.memoryBudgetBytes()).isEqualTo(512 * MIB);
         assertThat(config.bootstrap()).isEmpty();
+        assertThat(config.portMapping()).as("port mapping, on by default").isEqualTo(PortMapperConfig.defaults());
+    }
+
+    @Test
+    void shouldLeaveTheRouterAloneWithNoPortMapping() {
+        CommandLine.ParseResult parsed = ButterCli.commandLine().parseArgs("node", "--no-port-mapping");
+        NodeConfig config = ((NodeCommand) parsed.subcommand().commandSpec().userObject()).config();
+
+        assertThat(config.portMapping()).isNull();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package network.butter.node;
 
 import io.netty.channel.EventLoop;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -34,6 +37,7 @@ import network.butter.node.discover.DiscoveryConfig;
 import network.butter.node.discover.NettyMulticast;
 import network.butter.node.env.EventLoopNodeLoop;
 import network.butter.node.env.VirtualThreadWorker;
+import network.butter.node.portmap.PortMapper;
 import network.butter.node.store.FileChunkStore;
 import network.butter.node.tls.NodeTls;
 import network.butter.node.transport.NettyTransport;
@@ -74,6 +78,8 @@ public final class ButterNode implements Node {
     private volatile KnownHosts knownHosts;
     private volatile PeerContentGroups storage;
     private volatile DataDirectoryLock dataDirectoryLock;
+    private volatile PortMapper portMapper;
+    private CompletableFuture<Void> shutdownWithUnmap;
 
     ButterNode(NodeConfig config) {
         this.config = config;
@@ -151,12 +157,36 @@ public final class ButterNode implements Node {
         runtime = started;
         awaitProtocolsStarted(loop);
         log.debug("node {} listening on {}", identity.peerId(), transport.localAddress().hostPort());
+        startPortMapping(transport.localAddress().hostPort().port());
         if (multicast != null) {
             startDiscovery(started, multicast, hosts);
         }
         if (!config.bootstrap().isEmpty()) {
             started.install(new Bootstrap(config.bootstrap(), hosts, BOOTSTRAP_RETRY_MS));
         }
+    }
+
+    /**
+     * Asks the router to forward the listening port, in the background: the node serves at once, and the mapping
+     * (or the reason there is none) follows within seconds. Not on loopback, where no router could forward.
+     */
+    private void startPortMapping(int port) {
+        if (config.portMapping() == null) {
+            return;
+        }
+        InetAddress listening;
+        try {
+            listening = InetAddress.getByName(config.host());
+        } catch (UnknownHostException e) {
+            log.info("port mapping: off, the listening host {} does not resolve", config.host());
+            return;
+        }
+        if (listening.isLoopbackAddress()) {
+            return;
+        }
+        PortMapper mapper = PortMapper.create(config.portMapping());
+        portMapper = mapper;
+        mapper.start(port, listening);
     }
 
     private ChunkStore openChunkStore() {
@@ -238,6 +268,18 @@ public final class ButterNode implements Node {
         }
         runtime();
         return storage;
+    }
+
+    /**
+     * The node's port mapping on its home router, if it asks for one: empty when configured off
+     * ({@code portMapping(false)}) or listening on loopback. Its {@link PortMapper#firstAttempt()} says how the first
+     * request went; the wider layer reads it as a {@link network.butter.wider.PortMapping}.
+     *
+     * @throws IllegalStateException if the node is not started
+     */
+    public Optional<PortMapper> portMapper() {
+        runtime();
+        return Optional.ofNullable(portMapper);
     }
 
     private NodeRuntime runtime() {
@@ -335,7 +377,25 @@ public final class ButterNode implements Node {
             return CompletableFuture.completedFuture(null);
         }
         DataDirectoryLock lock = dataDirectoryLock;
-        return lock == null ? current.shutdown(grace) : current.shutdown(grace).whenComplete((v, e) -> lock.close());
+        CompletableFuture<Void> stopped = withPortMappingRemoved(current.shutdown(grace));
+        return lock == null ? stopped : stopped.whenComplete((v, e) -> lock.close());
+    }
+
+    /**
+     * The node's shutdown, joined by telling the router to drop the port mapping (bounded by the mapper's own time
+     * limit) while the node drains. The same future for every call, as the runtime's shutdown is.
+     */
+    private synchronized CompletableFuture<Void> withPortMappingRemoved(CompletableFuture<Void> runtimeStopped) {
+        PortMapper mapper = portMapper;
+        if (mapper == null) {
+            return runtimeStopped;
+        }
+        if (shutdownWithUnmap == null) {
+            CompletableFuture<Void> unmapped = CompletableFuture.runAsync(mapper::close,
+                command -> Thread.ofVirtual().name("butter-port-unmapping").start(command));
+            shutdownWithUnmap = runtimeStopped.thenCombine(unmapped, (stopped, removed) -> null);
+        }
+        return shutdownWithUnmap;
     }
 
     @Override

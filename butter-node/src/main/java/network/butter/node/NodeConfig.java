@@ -10,6 +10,7 @@ import network.butter.api.PeerBudget;
 import network.butter.hosts.KnownHostsConfig;
 import network.butter.identity.HostPort;
 import network.butter.node.discover.DiscoveryConfig;
+import network.butter.node.portmap.PortMapperConfig;
 import network.butter.persist.PcgConfig;
 
 /**
@@ -34,11 +35,14 @@ import network.butter.persist.PcgConfig;
  *                          {@link Builder#storage(boolean)}), or null for a node without storage
  * @param peerBudget        how much loop work one peer may cause (rate per protocol route, peers tracked), or null
  *                          to derive it from the memory budget ({@link PeerBudget#forMemoryBudget(long)})
+ * @param portMapping       how to ask the home router to forward the listening port (PCP, NAT-PMP or UPnP IGD), or null
+ *                          not to ask; on by default, see {@link Builder#portMapping(boolean)}. A node listening on
+ *                          loopback never asks
  */
 public record NodeConfig(String host, int port, String advertisedHost, Path dataDirectory, long memoryBudgetBytes,
                          Limits limits, List<HostPort> bootstrap, EventLoopGroup eventLoopGroup,
                          DiscoveryConfig discovery, KnownHostsConfig knownHosts, StorageConfig storage,
-                         PeerBudget peerBudget) {
+                         PeerBudget peerBudget, PortMapperConfig portMapping) {
 
     /**
      * Checks the values and derives the limits and the per-peer budget if none were given.
@@ -87,6 +91,7 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
         private PcgConfig storageProtocol;
         private Long storageCapacityBytes;
         private PeerBudget peerBudget;
+        private PortMapperConfig portMapping = PortMapperConfig.defaults();
 
         Builder() {
         }
@@ -170,6 +175,23 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
             return this;
         }
 
+        /**
+         * Whether the node asks its home router (the gateway of the default route) to forward its listening port, by
+         * PCP, NAT-PMP or UPnP IGD, so that peers on the internet can dial it; the mapping is renewed while the node
+         * runs and removed when it shuts down. On by default, as most nodes sit behind a home router; a node listening
+         * on loopback never asks. Off: {@code portMapping(false)}.
+         */
+        public Builder portMapping(boolean value) {
+            this.portMapping = value ? PortMapperConfig.defaults() : null;
+            return this;
+        }
+
+        /** Port mapping with explicit settings (lease, time limits, protocols), e.g. a short lease for tests. */
+        public Builder portMapping(PortMapperConfig value) {
+            this.portMapping = Objects.requireNonNull(value, "port mapping");
+            return this;
+        }
+
         /** Peer Content Groups settings, overriding {@link StorageConfig#defaultProtocol(Limits)}. */
         public Builder storageProtocol(PcgConfig value) {
             this.storageProtocol = Objects.requireNonNull(value, "storage protocol");
@@ -193,7 +215,7 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
          */
         public NodeConfig build() {
             return new NodeConfig(host, port, advertisedHost, dataDirectory, memoryBudgetBytes, limits, bootstrap,
-                eventLoopGroup, discovery, knownHosts, storage ? storageConfig() : null, peerBudget);
+                eventLoopGroup, discovery, knownHosts, storage ? storageConfig() : null, peerBudget, portMapping);
         }
 
         /** The storage settings, derived from the other settings where none were given. */

@@ -92,6 +92,15 @@ public final class LabProcess {
         return process.isAlive();
     }
 
+    /** What it wrote on stderr so far (logs, for a daemon such as miniupnpd), or empty if it cannot be read. */
+    public String stderrText() {
+        try {
+            return Files.exists(stderr) ? Files.readString(stderr) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** What it printed, stdout and the end of stderr, for a failure message. */
     public String describe() {
         String err;

@@ -202,8 +202,16 @@ public final class NetnsLab implements AutoCloseable {
      * killed JVM's processes end by themselves within {@link #MAX_PROCESS_SECONDS}, and a later lab removes it.
      */
     private static void removeLabsOfDeadProcesses() {
+        removeLabsOfDeadProcesses(LAB_NAMESPACE);
+    }
+
+    /**
+     * The same for any lab fixture: {@code namespacePattern} matches its namespace names, its first group being the
+     * pid of the JVM that made them.
+     */
+    static void removeLabsOfDeadProcesses(Pattern namespacePattern) {
         for (String namespace : existingNamespaces()) {
-            Matcher lab = LAB_NAMESPACE.matcher(namespace);
+            Matcher lab = namespacePattern.matcher(namespace);
             if (lab.matches() && ProcessHandle.of(Long.parseLong(lab.group(1))).isEmpty()
                 && run("ip", "netns", "pids", namespace).isBlank()) {
                 run("ip", "netns", "del", namespace);
@@ -280,7 +288,7 @@ public final class NetnsLab implements AutoCloseable {
     }
 
     /** The path of a system command, looked for on the PATH and where root's tools usually are. */
-    private static Optional<String> command(String name) {
+    static Optional<String> command(String name) {
         String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin";
         return Stream.of(path.split(":"))
             .filter(directory -> !directory.isEmpty())
