@@ -534,6 +534,10 @@ public final class NettyTransport implements Transport, WiderTransport {
                 closed != null ? "this node is closing" : "no address to punch to", null));
             return result;
         }
+        if (directConnection(peer) != null) {
+            result.complete(null);
+            return result;
+        }
         Punch punch = new Punch(peer, List.copyOf(candidates), result);
         Punch earlier = punches.put(peer, punch);
         if (earlier != null) {
@@ -703,7 +707,7 @@ public final class NettyTransport implements Transport, WiderTransport {
         if (dial != null) {
             dial.complete(connection.peerAddress());
         }
-        Punch punch = connection.path() == PathKind.PUNCHED ? punches.get(peer) : null;
+        Punch punch = connection.circuit() == null ? punches.get(peer) : null;
         if (punch != null) {
             punch.result().complete(null);
         }
