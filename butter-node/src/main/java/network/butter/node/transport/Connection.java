@@ -57,6 +57,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private final String remoteLabel;
     private final Setup setup;
     private PeerAddress advertised;
+    private boolean refusedAdvertisement;
     private InetSocketAddress remoteSocket;
     private Phase phase = Phase.HANDSHAKE;
     private ChannelHandlerContext ctx;
@@ -329,7 +330,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
      */
     private void onAdvertise(PeerAddress address) {
         if (!address.id().equals(peer)) {
-            log.warn("refusing the address {} that {} advertised: it is not that peer's id", address, label());
+            // Once at WARN per connection: a peer repeating the claim cannot flood the log.
+            if (refusedAdvertisement) {
+                log.debug("refusing the address {} that {} advertised again: it is not that peer's id", address, label());
+            } else {
+                log.warn("refusing the address {} that {} advertised: it is not that peer's id", address, label());
+            }
+            refusedAdvertisement = true;
             return;
         }
         advertised = address;

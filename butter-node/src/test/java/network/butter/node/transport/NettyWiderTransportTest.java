@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +25,7 @@ import network.butter.node.transport.WiderNodes.Node;
 import network.butter.node.transport.WiderNodes.Received;
 import network.butter.wire.Frame;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The real transport's side of the wider layer: dial-back probes, advertised addresses and relay circuits. */
@@ -108,14 +113,29 @@ class NettyWiderTransportTest {
             b.transport.advertise(forged);
             return null;
         })).hasRootCauseInstanceOf(IllegalArgumentException.class);
-        b.run(() -> b.transport.directConnection(a.id()).sendLink(new LinkFrame.Advertise(forged)));
-        a.received.clear();
-        int id = b.request(a.address(), new byte[] {2});
+        Logger connectionLog = (Logger) LoggerFactory.getLogger(Connection.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        connectionLog.addAppender(logged);
+        try {
+            b.run(() -> b.transport.directConnection(a.id()).sendLink(new LinkFrame.Advertise(forged)));
+            a.received.clear();
+            int id = b.request(a.address(), new byte[] {2});
 
-        Received request = a.nextFrame();
-        assertThat(request.frame()).isInstanceOf(Frame.Request.class);
-        assertThat(request.from()).isEqualTo(b.address());
-        assertAnswered(b, id);
+            Received request = a.nextFrame();
+            assertThat(request.frame()).isInstanceOf(Frame.Request.class);
+            assertThat(request.from()).isEqualTo(b.address());
+            assertAnswered(b, id);
+            synchronized (logged) {
+                assertThat(logged.list).anySatisfy(event -> {
+                    assertThat(event.getLevel()).isEqualTo(Level.WARN);
+                    assertThat(event.getFormattedMessage()).contains("refusing the address " + forged)
+                        .contains("not that peer's id");
+                });
+            }
+        } finally {
+            connectionLog.detachAppender(logged);
+        }
     }
 
     @Test
