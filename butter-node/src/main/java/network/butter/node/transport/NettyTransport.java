@@ -69,6 +69,20 @@ import org.slf4j.LoggerFactory;
  * for {@value #EVICTABLE_AFTER_SILENT_MS} ms with nothing in flight; otherwise the peer is told
  * {@code GOAWAY OVERLOADED}, or the dial fails with {@link OverloadedException}. So idle inbound connections, which
  * anyone with throwaway keys can open, never keep this node from reaching the peers it wants.
+ *
+ * <p>It is also the wider layer's transport ({@link WiderTransport}):
+ * <ul>
+ *   <li>a dial-back {@link #probe} is a fresh connection closed right after the TLS handshake, before HELLO, so it
+ *       never becomes anyone's connection for a peer;</li>
+ *   <li>an {@link #advertise advertised} address goes to every peer in an ADVERTISE frame (before HELLO on new
+ *       connections), and peers report this node's frames as coming from it;</li>
+ *   <li>a send to a relayed address opens a circuit through the relay ({@link Circuits}); inside it the usual
+ *       connection runs, TLS included, on an in-memory channel ({@link CircuitEnd}), so the relay only forwards
+ *       TLS records; circuits hold no connection slots, they are bounded per connection instead, and a direct
+ *       connection is always preferred to a circuit;</li>
+ *   <li>a {@link #punch} dials from the listening port (bound with {@code SO_REUSEPORT} for that), and the lower
+ *       peer id is the TLS client of the punched connection whichever way its sockets met.</li>
+ * </ul>
  */
 public final class NettyTransport implements Transport, WiderTransport {
 
@@ -179,7 +193,7 @@ public final class NettyTransport implements Transport, WiderTransport {
     /** An accepted TCP connection: an ordinary inbound one, or this node's side of a punch the peer won. */
     private void accepted(SocketChannel ch) {
         String label = hostPortOf(ch.remoteAddress());
-        Punch punch = punchFrom(ch.remoteAddress());
+        Punch punch = punchWith(ch.remoteAddress());
         if (punch == null) {
             pipeline(ch, tls.server().newHandler(ch.alloc()), new Connection(this, false, null, label));
             return;
@@ -545,7 +559,7 @@ public final class NettyTransport implements Transport, WiderTransport {
                 "a newer punch replaced this one", null));
         }
         result.whenComplete((v, error) -> punches.remove(peer, punch));
-        ScheduledFuture<?> dials = loop.schedule(() -> punch.candidates().forEach(candidate -> punchFrom(peer, candidate)),
+        ScheduledFuture<?> dials = loop.schedule(() -> punch.candidates().forEach(candidate -> dialForPunch(peer, candidate)),
             delayMs, TimeUnit.MILLISECONDS);
         ScheduledFuture<?> deadline = loop.schedule(() -> result.completeExceptionally(new PeerUnreachableException(
             peer.toString(), "no punched connection to " + punch.candidates() + " within " + CONNECT_TIMEOUT_MS
@@ -561,7 +575,7 @@ public final class NettyTransport implements Transport, WiderTransport {
      * Dials one punch candidate from the listening port, so that the peer's NAT sees the port it was told of and
      * its own simultaneous dial meets this one. The lower id is the TLS client, whichever socket wins.
      */
-    private void punchFrom(PeerId peer, HostPort candidate) {
+    private void dialForPunch(PeerId peer, HostPort candidate) {
         boolean client = tlsClientOfPunch(peer);
         Connection connection = new Connection(this, client, peer, candidate.toString(), Connection.Setup.PUNCHED);
         CompletableFuture<PeerAddress> attempt = new CompletableFuture<>();
@@ -581,7 +595,7 @@ public final class NettyTransport implements Transport, WiderTransport {
     }
 
     /** The punch under way whose candidates include {@code remote}, or null. */
-    private Punch punchFrom(InetSocketAddress remote) {
+    private Punch punchWith(InetSocketAddress remote) {
         if (remote == null) {
             return null;
         }
