@@ -256,9 +256,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(transport.hello());
     }
 
-    /** Tells the peer this node's new address; nothing before HELLO, which carries it anyway. */
+    /**
+     * Tells the peer this node's new address, once this node has said HELLO; until then the ADVERTISE that precedes
+     * the HELLO carries it.
+     */
     void advertise(PeerAddress self) {
-        if (phase == Phase.READY) {
+        if (phase == Phase.READY || phase == Phase.HELLO && outbound) {
             ctx.writeAndFlush(new LinkFrame.Advertise(self), ctx.voidPromise());
         }
     }

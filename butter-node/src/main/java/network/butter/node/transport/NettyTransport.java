@@ -17,12 +17,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -157,7 +153,7 @@ public final class NettyTransport implements Transport, WiderTransport {
             .group(loop, loop)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 128)
-            .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
+            .option(NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
             .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -173,7 +169,16 @@ public final class NettyTransport implements Transport, WiderTransport {
         }
         server = bound.channel();
         listenPort = ((InetSocketAddress) server.localAddress()).getPort();
-        localAddress = new PeerAddress(localId, advertisedHost != null ? advertisedHost : hostToAdvertise(bindHost), listenPort);
+        localAddress = new PeerAddress(localId, advertisedHost != null ? advertisedHost : advertise(bindHost), listenPort);
+    }
+
+    private static String advertise(String bindHost) {
+        try {
+            InetAddress address = InetAddress.getByName(bindHost);
+            return address.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostAddress() : address.getHostAddress();
+        } catch (UnknownHostException e) {
+            return bindHost;
+        }
     }
 
     /**
@@ -182,10 +187,10 @@ public final class NettyTransport implements Transport, WiderTransport {
      * same port by the same user would share it silently instead of failing.
      */
     private int freePort() {
-        try (ServerSocket check = new ServerSocket()) {
+        try (java.net.ServerSocket check = new java.net.ServerSocket()) {
             check.bind(new InetSocketAddress(bindHost, requestedPort));
             return check.getLocalPort();
-        } catch (IOException e) {
+        } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot listen on " + bindHost + ":" + requestedPort + ": " + e.getMessage(), e);
         }
     }
@@ -201,15 +206,6 @@ public final class NettyTransport implements Transport, WiderTransport {
         boolean client = tlsClientOfPunch(punch.peer());
         pipeline(ch, client ? tls.client().newHandler(ch.alloc()) : tls.server().newHandler(ch.alloc()),
             new Connection(this, client, punch.peer(), label, Connection.Setup.PUNCHED));
-    }
-
-    private static String hostToAdvertise(String bindHost) {
-        try {
-            InetAddress address = InetAddress.getByName(bindHost);
-            return address.isAnyLocalAddress() ? InetAddress.getLocalHost().getHostAddress() : address.getHostAddress();
-        } catch (UnknownHostException e) {
-            return bindHost;
-        }
     }
 
     private WriteBufferWaterMark waterMark() {
@@ -559,9 +555,9 @@ public final class NettyTransport implements Transport, WiderTransport {
                 "a newer punch replaced this one", null));
         }
         result.whenComplete((v, error) -> punches.remove(peer, punch));
-        ScheduledFuture<?> dials = loop.schedule(() -> punch.candidates().forEach(candidate -> dialForPunch(peer, candidate)),
+        io.netty.util.concurrent.ScheduledFuture<?> dials = loop.schedule(() -> punch.candidates().forEach(candidate -> dialForPunch(peer, candidate)),
             delayMs, TimeUnit.MILLISECONDS);
-        ScheduledFuture<?> deadline = loop.schedule(() -> result.completeExceptionally(new PeerUnreachableException(
+        io.netty.util.concurrent.ScheduledFuture<?> deadline = loop.schedule(() -> result.completeExceptionally(new PeerUnreachableException(
             peer.toString(), "no punched connection to " + punch.candidates() + " within " + CONNECT_TIMEOUT_MS
                 + " ms", null)), delayMs + CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         result.whenComplete((v, error) -> {
@@ -586,7 +582,7 @@ public final class NettyTransport implements Transport, WiderTransport {
         });
         openSocket(candidate, connection, attempt, new Bootstrap()
             .option(ChannelOption.SO_REUSEADDR, true)
-            .option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true)
+            .option(NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true)
             .localAddress(bindHost, listenPort));
     }
 
