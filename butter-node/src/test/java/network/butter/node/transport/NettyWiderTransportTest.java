@@ -235,6 +235,38 @@ class NettyWiderTransportTest {
         assertThat(r.a.nextFailure().cause()).hasMessageContaining("no reservation for you");
     }
 
+    @Test
+    void shouldRefuseACircuitToAPeerThatIsNotConnectedToTheRelay() throws Exception {
+        Relayed r = relayed(RecordingGate.allowingAll());
+        PeerAddress stranger = PeerAddress.relayed(WiderNodes.identity().peerId(), r.relay.address());
+
+        r.a.request(stranger, new byte[] {1});
+
+        assertThat(r.a.nextFailure().cause()).hasMessageContaining("is not connected to this relay");
+        assertThat(r.gate.asked).isEmpty();
+    }
+
+    @Test
+    void shouldOpenNoMoreThanTheCapOfCircuitsOnOneConnectionAndIgnoreIdsOfTheWrongParity() throws Exception {
+        Relayed r = relayed(RecordingGate.allowingAll());
+        assertAnswered(r.a, r.a.request(r.relay.address(), new byte[] {1}));
+        int wanted = Circuits.MAX_CIRCUITS_PER_CONNECTION + 8;
+
+        r.a.run(() -> r.a.transport.directConnection(r.relay.id()).sendLink(new LinkFrame.CircuitConnect(1, r.b.id())));
+        assertAnswered(r.a, r.a.request(r.relay.address(), new byte[] {2}));
+        assertThat(r.gate.asked).as("a circuit id of the relay's parity, from the dialler").isEmpty();
+
+        r.a.run(() -> {
+            Connection toRelay = r.a.transport.directConnection(r.relay.id());
+            for (int i = 0; i < wanted; i++) {
+                toRelay.sendLink(new LinkFrame.CircuitConnect(1000 + 2 * i, r.b.id()));
+            }
+        });
+        assertAnswered(r.a, r.a.request(r.relay.address(), new byte[] {3}));
+
+        assertThat(r.gate.asked).hasSize(Circuits.MAX_CIRCUITS_PER_CONNECTION);
+    }
+
     /** A relay, a peer b that accepts circuits through it and holds a connection to it, and a peer a. */
     private Relayed relayed(RecordingGate gate) throws Exception {
         Node relay = nodes.start();
