@@ -190,6 +190,11 @@ final class CircuitEnd extends ChannelOutboundHandlerAdapter {
         }
     }
 
+    /** This end gives up on the circuit (the relay took too long to open it), telling the relay. */
+    void giveUp(String reason) {
+        close(ErrorCode.IDLE, reason);
+    }
+
     /** Closes the circuit from this end, telling the relay why. */
     private void close(ErrorCode code, String reason) {
         if (!closedByRelay) {

@@ -79,7 +79,9 @@ final class Circuits {
     /**
      * Asks the relay at the other end of {@code relay} for a circuit to {@code target}.
      *
-     * @return completes when the connection inside the circuit is ready, with the target's proven address
+     * @return completes when the connection inside the circuit is ready, with the target's proven address; fails if
+     *         the relay refuses, or does not open the circuit within the connect timeout (then the handshake inside
+     *         has its own timeout, as on any connection)
      */
     CompletableFuture<PeerAddress> connect(Connection relay, PeerId target) {
         CompletableFuture<PeerAddress> opened = new CompletableFuture<>();
@@ -89,8 +91,15 @@ final class Circuits {
             return opened;
         }
         int id = nextId(relay);
-        ends.computeIfAbsent(relay, c -> new HashMap<>()).put(id, new CircuitEnd(this, relay, id, target, true, opened));
+        CircuitEnd end = new CircuitEnd(this, relay, id, target, true, opened);
+        ends.computeIfAbsent(relay, c -> new HashMap<>()).put(id, end);
         relay.sendLink(new LinkFrame.CircuitConnect(id, target));
+        ScheduledFuture<?> timeout = transport.loop().schedule(() -> {
+            if (!end.started()) {
+                end.giveUp("the relay did not open the circuit within " + NettyTransport.CONNECT_TIMEOUT_MS + " ms");
+            }
+        }, NettyTransport.CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        opened.whenComplete((address, error) -> timeout.cancel(false));
         return opened;
     }
 

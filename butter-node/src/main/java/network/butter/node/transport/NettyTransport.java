@@ -492,7 +492,7 @@ public final class NettyTransport implements Transport, WiderTransport {
         }
         advertised = self;
         localAddress = self;
-        for (Connection connection : connections) {
+        for (Connection connection : List.copyOf(connections)) { // telling one may close it
             connection.advertise(self);
         }
     }

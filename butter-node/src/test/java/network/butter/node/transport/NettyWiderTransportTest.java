@@ -20,10 +20,13 @@ import network.butter.env.PathKind;
 import network.butter.env.RelayGate;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
+import network.butter.node.testing.HostileTlsContexts;
+import network.butter.node.testing.RawTlsClient;
 import network.butter.node.transport.WiderNodes.Failed;
 import network.butter.node.transport.WiderNodes.Node;
 import network.butter.node.transport.WiderNodes.Received;
 import network.butter.wire.Frame;
+import network.butter.wire.FrameCodec;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -265,6 +268,31 @@ class NettyWiderTransportTest {
         assertAnswered(r.a, r.a.request(r.relay.address(), new byte[] {3}));
 
         assertThat(r.gate.asked).hasSize(Circuits.MAX_CIRCUITS_PER_CONNECTION);
+    }
+
+    @Test
+    void shouldGiveUpOnACircuitTheRelayNeverAnswersWithinTheConnectTimeout() throws Exception {
+        Node a = nodes.start();
+        io.netty.channel.EventLoopGroup rawGroup = new io.netty.channel.MultiThreadIoEventLoopGroup(1,
+            io.netty.channel.nio.NioIoHandler.newFactory());
+        try (RawTlsClient silentRelay = RawTlsClient.connect(rawGroup, HostileTlsContexts.withFreshButterKey(), a.address())) {
+            silentRelay.handshake().get(WiderNodes.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            silentRelay.send(new Frame.Hello(FrameCodec.PROTOCOL_VERSION, 0, FrameCodec.MIN_MAX_FRAME_BYTES),
+                new Frame.Request(1, 1_000, "test/echo", new byte[0]));
+            PeerAddress relay = a.nextFrame().from();
+            PeerAddress target = PeerAddress.relayed(WiderNodes.identity().peerId(), relay);
+            long startNanos = System.nanoTime();
+
+            a.request(target, new byte[] {1});
+
+            Failed failure = a.nextFailure();
+            assertThat(failure.peer()).isEqualTo(target.id());
+            assertThat(failure.cause()).hasMessageContaining("the relay did not open the circuit within "
+                + NettyTransport.CONNECT_TIMEOUT_MS + " ms");
+            assertThat((System.nanoTime() - startNanos) / 1_000_000).isLessThan(NettyTransport.CONNECT_TIMEOUT_MS + 2_000L);
+        } finally {
+            rawGroup.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(WiderNodes.WAIT.toMillis());
+        }
     }
 
     /** A relay, a peer b that accepts circuits through it and holds a connection to it, and a peer a. */
