@@ -287,13 +287,13 @@ final class Connection extends ChannelInboundHandlerAdapter {
     /** Called every idle-check interval while nothing is read; {@code isFirst} marks the first after a read. */
     private void onIdle(IdleStateEvent idle) {
         silentIntervals = idle.isFirst() ? 1 : silentIntervals + 1;
-        long silentMs = silentIntervals * transport.idleCheckIntervalMs();
+        long silentMs = silentIntervals * transport.idleCheckIntervalMs(this);
         FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
         if (decoder != null && decoder.hasPartialFrame()) {
             if (silentMs >= NettyTransport.STALLED_FRAME_MS) {
                 goAway(ErrorCode.PROTOCOL_ERROR, "sender stalled in the middle of a frame for " + silentMs + " ms");
             }
-        } else if (phase == Phase.READY && silentMs >= transport.idleTimeoutMs() && transport.idle(this)) {
+        } else if (phase == Phase.READY && silentMs >= transport.idleTimeoutMs(this) && transport.idle(this)) {
             goAway(ErrorCode.IDLE, "connection idle for " + silentMs + " ms");
         }
     }

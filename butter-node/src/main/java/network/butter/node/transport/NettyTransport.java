@@ -88,6 +88,8 @@ public final class NettyTransport implements Transport, WiderTransport {
     static final long BAD_CONNECTION_SUMMARY_MS = 60_000;
     /** How long dialling may take before the peer counts as unreachable, in milliseconds. */
     static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** A circuit silent this long while a connection of its own carries the peer's frames is closed, in milliseconds. */
+    static final long SPARE_CIRCUIT_IDLE_MS = 1_000;
     /** A sender silent this long in the middle of a frame is cut off, in milliseconds. */
     static final long STALLED_FRAME_MS = 30_000;
 
@@ -219,7 +221,7 @@ public final class NettyTransport implements Transport, WiderTransport {
         // something to read, and watching writes would cost a promise and a listener on every frame.
         ch.pipeline()
             .addLast("tls", ssl)
-            .addLast("idle", new IdleStateHandler(idleCheckIntervalMs(), 0, 0, TimeUnit.MILLISECONDS));
+            .addLast("idle", new IdleStateHandler(idleCheckIntervalMs(connection), 0, 0, TimeUnit.MILLISECONDS));
         if (!(ch instanceof EmbeddedChannel)) {
             ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
         }
@@ -251,9 +253,13 @@ public final class NettyTransport implements Transport, WiderTransport {
         return localAddress;
     }
 
-    /** How often a silent connection is checked for idleness or a stalled frame, in milliseconds. */
-    long idleCheckIntervalMs() {
-        return Math.max(100, Math.min(STALLED_FRAME_MS, limits.idleTimeout().toMillis()));
+    /**
+     * How often a silent connection is checked for idleness or a stalled frame, in milliseconds: for a circuit at most
+     * every {@value #SPARE_CIRCUIT_IDLE_MS} ms, so that a circuit a direct connection replaced goes soon.
+     */
+    long idleCheckIntervalMs(Connection connection) {
+        long intervalMs = Math.max(100, Math.min(STALLED_FRAME_MS, limits.idleTimeout().toMillis()));
+        return connection.circuit() == null ? intervalMs : Math.min(intervalMs, SPARE_CIRCUIT_IDLE_MS);
     }
 
     /** Time from TCP connect to the peer's HELLO, in milliseconds. */
@@ -261,9 +267,14 @@ public final class NettyTransport implements Transport, WiderTransport {
         return limits.handshakeTimeout().toMillis();
     }
 
-    /** Silence after which a connection with nothing in flight is closed, in milliseconds. */
-    long idleTimeoutMs() {
-        return limits.idleTimeout().toMillis();
+    /**
+     * Silence after which a connection with nothing in flight is closed, in milliseconds. A circuit that is no longer
+     * the peer's connection (a direct or punched one took over) goes after {@value #SPARE_CIRCUIT_IDLE_MS} ms: the
+     * relay steps back as soon as it is not needed.
+     */
+    long idleTimeoutMs(Connection connection) {
+        boolean spareCircuit = connection.circuit() != null && primary.get(connection.peer()) != connection;
+        return spareCircuit ? Math.min(SPARE_CIRCUIT_IDLE_MS, limits.idleTimeout().toMillis()) : limits.idleTimeout().toMillis();
     }
 
     PeerId localId() {

@@ -2,6 +2,7 @@ package network.butter.node.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
 import java.util.List;
@@ -58,6 +59,20 @@ class NettyPunchTest {
     }
 
     @Test
+    void shouldLetTheRelayStepBackOnceThePunchedConnectionHasTakenOver() throws Exception {
+        Pair pair = relayedPair();
+        punchBoth(pair.lower(), pair.higher(), 200, 200);
+        assertPunched(pair);
+
+        await().atMost(WiderNodes.WAIT).untilAsserted(() -> assertThat(pair.gate().closed).hasSize(1));
+
+        assertAnswered(pair.lower(), pair.lower().request(pair.higherViaRelay(pair.lower()), new byte[] {4}));
+        assertThat(pair.lower().onLoop(() -> pair.lower().transport.path(pair.higher().id()))).contains(PathKind.PUNCHED);
+        assertThat(pair.lower().failures).isEmpty();
+        assertThat(pair.higher().failures).isEmpty();
+    }
+
+    @Test
     void shouldFailAPunchToADeadCandidateWithinTheConnectTimeoutAndKeepTheRelay() throws Exception {
         Pair pair = relayedPair();
         int deadPort;
@@ -109,19 +124,20 @@ class NettyPunchTest {
         boolean firstIsLower = first.peerId().compareTo(second.peerId()) < 0;
         Node lower = nodes.start(firstIsLower ? first : second);
         Node higher = nodes.start(firstIsLower ? second : first);
-        relay.run(() -> relay.transport.serveRelay(RecordingGate.allowingAll()));
+        RecordingGate gate = RecordingGate.allowingAll();
+        relay.run(() -> relay.transport.serveRelay(gate));
         for (Node node : List.of(lower, higher)) {
             node.run(() -> node.transport.acceptCircuitsVia(relay.id(), true));
             assertAnswered(node, node.request(relay.address(), new byte[] {0}));
         }
-        Pair pair = new Pair(relay, lower, higher);
+        Pair pair = new Pair(relay, lower, higher, gate);
         assertAnswered(lower, lower.request(pair.higherViaRelay(lower), new byte[] {0}));
         assertThat(lower.onLoop(() -> lower.transport.path(higher.id()))).contains(PathKind.RELAYED);
         assertThat(higher.onLoop(() -> higher.transport.path(lower.id()))).contains(PathKind.RELAYED);
         return pair;
     }
 
-    private record Pair(Node relay, Node lower, Node higher) {
+    private record Pair(Node relay, Node lower, Node higher, RecordingGate gate) {
         PeerAddress higherViaRelay(Node from) {
             return PeerAddress.relayed(higher.id(), relay.address());
         }
