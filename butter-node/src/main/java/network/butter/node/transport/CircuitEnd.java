@@ -29,6 +29,9 @@ import network.butter.wire.ErrorCode;
  */
 final class CircuitEnd extends ChannelOutboundHandlerAdapter {
 
+    /** What comes before the reason in a {@link PeerUnreachableException}'s message. */
+    private static final String UNREACHABLE = " is unreachable: ";
+
     /** How often the timers of the connection inside run, in milliseconds. */
     static final long TICK_MS = 50;
 
@@ -170,9 +173,19 @@ final class CircuitEnd extends ChannelOutboundHandlerAdapter {
             ticker.cancel(false);
         }
         if (!closedByRelay) {
-            relay.sendLink(new LinkFrame.CircuitClose(circuitId, ErrorCode.IDLE, "circuit closed by its end"));
+            relay.sendLink(new LinkFrame.CircuitClose(circuitId, ErrorCode.IDLE, "its other end closed it: " + whyInnerClosed()));
         }
         circuits.forget(this);
+    }
+
+    /** Why the connection inside closed, without the peer's name (the other end knows it): for the other end. */
+    private String whyInnerClosed() {
+        if (inner == null) {
+            return "the connection inside never started";
+        }
+        String message = inner.closeReason().getMessage();
+        int reason = message.indexOf(UNREACHABLE);
+        return reason < 0 ? message : message.substring(reason + UNREACHABLE.length());
     }
 
     /** The relay closed the circuit, or the connection to it went: the connection inside ends with this reason. */

@@ -233,7 +233,7 @@ final class Circuits {
     private void onClose(Connection connection, LinkFrame.CircuitClose close) {
         CircuitEnd end = endOf(connection, close.circuitId());
         if (end != null) {
-            end.closedByRelay("the relay closed the circuit: " + close.reason());
+            end.closedByRelay("the circuit was closed: " + close.reason());
             return;
         }
         Relayed.Leg leg = legOf(connection, close.circuitId());

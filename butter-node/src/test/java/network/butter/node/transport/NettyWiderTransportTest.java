@@ -190,6 +190,7 @@ class NettyWiderTransportTest {
         Failed failure = r.a.nextFailure();
         assertThat(failure).as("a failure at the requester").isNotNull();
         assertThat(failure.peer()).isEqualTo(r.b.id());
+        assertThat(failure.cause()).hasMessageContaining("TLS failed");
         await().atMost(WiderNodes.WAIT).untilAsserted(() -> assertThat(r.b.failures).anySatisfy(seen ->
             assertThat(seen.cause()).hasMessageContaining("TLS")));
         assertThat(r.b.received).filteredOn(frame -> frame.frame() instanceof Frame.Request).hasSize(1);
