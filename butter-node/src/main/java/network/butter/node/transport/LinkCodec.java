@@ -50,20 +50,22 @@ final class LinkCodec {
      * @throws WireFormatException naming the problem if the bytes are not a valid link frame
      */
     static LinkFrame decode(ByteBuf in) throws WireFormatException {
-        byte[] bytes = new byte[in.readableBytes()];
-        in.readBytes(bytes);
-        int type = bytes[0] & 0xFF;
-        byte[] body = java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
+        int type = in.readUnsignedByte();
+        if (type == LinkFrame.CIRCUIT_DATA && in.readableBytes() >= 4) {
+            int circuitId = in.readInt();
+            byte[] data = new byte[in.readableBytes()]; // the one copy a relayed byte costs here
+            in.readBytes(data);
+            return new LinkFrame.CircuitData(circuitId, data);
+        }
+        byte[] body = new byte[in.readableBytes()];
+        in.readBytes(body);
         PayloadReader reader = new PayloadReader(body, name(type) + " frame");
         LinkFrame frame = switch (type) {
             case LinkFrame.ADVERTISE -> new LinkFrame.Advertise(reader.address());
             case LinkFrame.CIRCUIT_CONNECT -> new LinkFrame.CircuitConnect((int) reader.u32(), reader.peerId());
             case LinkFrame.CIRCUIT_INCOMING -> new LinkFrame.CircuitIncoming((int) reader.u32(), reader.peerId());
             case LinkFrame.CIRCUIT_ACCEPT -> new LinkFrame.CircuitAccept((int) reader.u32());
-            case LinkFrame.CIRCUIT_DATA -> {
-                int circuitId = (int) reader.u32();
-                yield new LinkFrame.CircuitData(circuitId, reader.raw(body.length - 4));
-            }
+            case LinkFrame.CIRCUIT_DATA -> throw reader.malformed("shorter than its circuit id");
             case LinkFrame.CIRCUIT_CLOSE -> new LinkFrame.CircuitClose((int) reader.u32(),
                 ErrorCode.fromWire(reader.u8()), reader.text());
             default -> throw new WireFormatException(ErrorCode.PROTOCOL_ERROR,
