@@ -4,7 +4,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The circuits of one transport: those it relays between two peers, and those it is an end of. The policy (who may
  * open a circuit, with what byte and time limits) comes from the {@link RelayGate} of the wider layer; this class
- * only moves bytes, enforces those limits, and keeps its own caps: {@value #MAX_CIRCUITS_PER_CONNECTION} circuits per
- * connection and {@value #MAX_BUFFERED_BYTES_PER_CIRCUIT} bytes queued per circuit for a connection that cannot take
- * more. Circuit ids are chosen by whoever opens the circuit on a connection: even by the end that dialled it, odd by
- * the other, so both ends can open circuits without clashing. Runs on the node loop.
+ * only moves bytes, enforces those limits ({@link RelayedCircuit} does, on each circuit it relays), and keeps its
+ * own caps: {@value #MAX_CIRCUITS_PER_CONNECTION} circuits per connection and
+ * {@value #MAX_BUFFERED_BYTES_PER_CIRCUIT} bytes queued per circuit for a connection that cannot take more. Circuit
+ * ids are chosen by whoever opens the circuit on a connection: even by the end that dialled it, odd by the other,
+ * so both ends can open circuits without clashing. Runs on the node loop.
  */
 final class Circuits {
 
@@ -39,7 +39,7 @@ final class Circuits {
 
     private final NettyTransport transport;
     private final Map<Connection, Map<Integer, CircuitEnd>> ends = new HashMap<>();
-    private final Map<Connection, Map<Integer, Relayed.Leg>> legs = new HashMap<>();
+    private final Map<Connection, Map<Integer, RelayedCircuit.Leg>> legs = new HashMap<>();
     private final Map<Connection, Integer> nextIds = new HashMap<>();
     private final Set<PeerId> acceptedRelays = new HashSet<>();
     private RelayGate gate;
@@ -123,9 +123,9 @@ final class Circuits {
                 end.closedByRelay("the connection to the relay closed");
             }
         }
-        Map<Integer, Relayed.Leg> legsHere = legs.remove(connection);
+        Map<Integer, RelayedCircuit.Leg> legsHere = legs.remove(connection);
         if (legsHere != null) {
-            for (Relayed.Leg leg : new ArrayList<>(legsHere.values())) {
+            for (RelayedCircuit.Leg leg : new ArrayList<>(legsHere.values())) {
                 leg.circuit().close(leg.other(), ErrorCode.IDLE, "the relay lost its connection to "
                     + leg.connection().label());
             }
@@ -161,9 +161,9 @@ final class Circuits {
         }
         RelayGate.Allowed limits = (RelayGate.Allowed) decision;
         int toId = nextId(to);
-        Relayed circuit = new Relayed(from, id, to, toId, limits);
-        legs.computeIfAbsent(from, c -> new HashMap<>()).put(id, circuit.a);
-        legs.computeIfAbsent(to, c -> new HashMap<>()).put(toId, circuit.b);
+        RelayedCircuit circuit = new RelayedCircuit(this, from, id, to, toId, limits, gate);
+        legs.computeIfAbsent(from, c -> new HashMap<>()).put(id, circuit.a());
+        legs.computeIfAbsent(to, c -> new HashMap<>()).put(toId, circuit.b());
         to.sendLink(new LinkFrame.CircuitIncoming(toId, from.peer()));
     }
 
@@ -212,8 +212,8 @@ final class Circuits {
             }
             return;
         }
-        Relayed.Leg leg = legOf(connection, id);
-        if (leg != null && leg == leg.circuit().b) {
+        RelayedCircuit.Leg leg = legOf(connection, id);
+        if (leg != null && leg == leg.circuit().b()) {
             leg.circuit().accepted();
         }
     }
@@ -224,7 +224,7 @@ final class Circuits {
             end.onData(data.data());
             return;
         }
-        Relayed.Leg leg = legOf(connection, data.circuitId());
+        RelayedCircuit.Leg leg = legOf(connection, data.circuitId());
         if (leg != null) {
             leg.circuit().forward(leg, data.data());
         }
@@ -236,7 +236,7 @@ final class Circuits {
             end.closedByRelay("the circuit was closed: " + close.reason());
             return;
         }
-        Relayed.Leg leg = legOf(connection, close.circuitId());
+        RelayedCircuit.Leg leg = legOf(connection, close.circuitId());
         if (leg != null) {
             leg.circuit().close(leg.other(), close.code(), close.reason());
         }
@@ -258,8 +258,8 @@ final class Circuits {
         return endsHere == null ? null : endsHere.get(id);
     }
 
-    private Relayed.Leg legOf(Connection connection, int id) {
-        Map<Integer, Relayed.Leg> legsHere = legs.get(connection);
+    private RelayedCircuit.Leg legOf(Connection connection, int id) {
+        Map<Integer, RelayedCircuit.Leg> legsHere = legs.get(connection);
         return legsHere == null ? null : legsHere.get(id);
     }
 
@@ -276,96 +276,16 @@ final class Circuits {
         return id;
     }
 
-    /** A circuit this node relays: two legs, the limits the gate gave it, what it has carried. */
-    private final class Relayed {
+    /** What a relay does to the bytes it forwards. */
+    byte[] forward(byte[] data) {
+        return forwarding.apply(data);
+    }
 
-        /** One side of a relayed circuit: a connection and the circuit's id on it. */
-        private record Leg(Relayed circuit, Connection connection, int id) {
-            Leg other() {
-                return this == circuit.a ? circuit.b : circuit.a;
-            }
-        }
-
-        private final Leg a;
-        private final Leg b;
-        private final RelayGate.Allowed limits;
-        private final RelayGate allowedBy = gate;
-        private final long openedAtNanos = System.nanoTime();
-        private final ScheduledFuture<?> deadline;
-        private boolean open;
-        private boolean closed;
-        private long bytes;
-        private final Map<Leg, Long> waiting = new HashMap<>();
-
-        Relayed(Connection from, int fromId, Connection to, int toId, RelayGate.Allowed limits) {
-            this.a = new Leg(this, from, fromId);
-            this.b = new Leg(this, to, toId);
-            this.limits = limits;
-            this.deadline = transport.loop().schedule(() -> closeBoth(ErrorCode.IDLE,
-                "the circuit reached its time limit of " + limits.maxDurationMs() + " ms"),
-                limits.maxDurationMs(), TimeUnit.MILLISECONDS);
-        }
-
-        /** The target took the circuit: tell the source, and let data flow. */
-        void accepted() {
-            open = true;
-            a.connection().sendLink(new LinkFrame.CircuitAccept(a.id()));
-        }
-
-        void forward(Leg from, byte[] data) {
-            if (!open) {
-                closeBoth(ErrorCode.PROTOCOL_ERROR, "data before the circuit was open");
-                return;
-            }
-            if (bytes + data.length > limits.maxBytes()) {
-                closeBoth(ErrorCode.OVERLOADED, "the circuit reached its limit of " + limits.maxBytes() + " bytes");
-                return;
-            }
-            bytes += data.length;
-            Leg to = from.other();
-            if (!to.connection().writable()) {
-                long queued = waiting.merge(to, (long) data.length, Long::sum);
-                if (queued > MAX_BUFFERED_BYTES_PER_CIRCUIT) {
-                    closeBoth(ErrorCode.OVERLOADED, "more than " + MAX_BUFFERED_BYTES_PER_CIRCUIT
-                        + " bytes of the circuit wait for " + to.connection().label());
-                    return;
-                }
-            } else {
-                waiting.remove(to);
-            }
-            to.connection().sendLink(new LinkFrame.CircuitData(to.id(), forwarding.apply(data)));
-        }
-
-        /** Closes the circuit, telling {@code tell} (the other leg already knows). */
-        void close(Leg tell, ErrorCode code, String reason) {
-            if (closed) {
-                return;
-            }
-            tell.connection().sendLink(new LinkFrame.CircuitClose(tell.id(), code, reason));
-            finish();
-        }
-
-        void closeBoth(ErrorCode code, String reason) {
-            if (closed) {
-                return;
-            }
-            log.debug("closing the circuit from {} to {}: {}", a.connection().label(), b.connection().label(), reason);
-            a.connection().sendLink(new LinkFrame.CircuitClose(a.id(), code, reason));
-            b.connection().sendLink(new LinkFrame.CircuitClose(b.id(), code, reason));
-            finish();
-        }
-
-        private void finish() {
-            closed = true;
-            deadline.cancel(false);
-            for (Leg leg : List.of(a, b)) {
-                Map<Integer, Leg> legsHere = legs.get(leg.connection());
-                if (legsHere != null) {
-                    legsHere.remove(leg.id());
-                }
-            }
-            allowedBy.circuitClosed(a.connection().peer(), b.connection().peer(), bytes,
-                (System.nanoTime() - openedAtNanos) / 1_000_000);
+    /** A relayed circuit has finished: its legs are forgotten. */
+    void forget(RelayedCircuit.Leg leg) {
+        Map<Integer, RelayedCircuit.Leg> legsHere = legs.get(leg.connection());
+        if (legsHere != null) {
+            legsHere.remove(leg.id());
         }
     }
 }
