@@ -19,6 +19,7 @@ import network.butter.api.ButterException;
 import network.butter.api.OverloadedException;
 import network.butter.api.PeerIdentityMismatchException;
 import network.butter.api.PeerUnreachableException;
+import network.butter.env.PathKind;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.node.tls.NodeTls;
@@ -54,6 +55,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private final boolean outbound;
     private final PeerId expected;
     private final String remoteLabel;
+    private final Setup setup;
+    private PeerAddress advertised;
+    private boolean refusedAdvertisement;
+    private InetSocketAddress remoteSocket;
     private Phase phase = Phase.HANDSHAKE;
     private ChannelHandlerContext ctx;
     private PeerId peer;
@@ -67,19 +72,67 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private boolean carriedRequest;
 
     /**
-     * @param outbound    whether this node dialled
+     * How a connection came to be, beyond who dialled: a plain TCP connection, a punched one, a circuit through a
+     * relay (whose end supplies the relay's address), or a dial-back probe that closes once the key is proven.
+     */
+    record Setup(PathKind path, boolean probe, CircuitEnd circuit) {
+        static final Setup DIRECT = new Setup(PathKind.DIRECT, false, null);
+        static final Setup PROBE = new Setup(PathKind.DIRECT, true, null);
+        static final Setup PUNCHED = new Setup(PathKind.PUNCHED, false, null);
+
+        static Setup circuit(CircuitEnd end) {
+            return new Setup(PathKind.RELAYED, false, end);
+        }
+    }
+
+    /**
+     * @param outbound    whether this node dialled (for a punched connection: whether this node is its TLS client)
      * @param expected    the peer id dialled, or null when dialling an address or accepting
      * @param remoteLabel how to name the other end in messages before its id is known
      */
     Connection(NettyTransport transport, boolean outbound, PeerId expected, String remoteLabel) {
+        this(transport, outbound, expected, remoteLabel, Setup.DIRECT);
+    }
+
+    /** A connection set up as {@code setup} says. */
+    Connection(NettyTransport transport, boolean outbound, PeerId expected, String remoteLabel, Setup setup) {
         this.transport = transport;
         this.outbound = outbound;
         this.expected = expected;
         this.remoteLabel = remoteLabel;
+        this.setup = setup;
+    }
+
+    /** How frames on this connection travel: directly, punched, or through a relay. */
+    PathKind path() {
+        return setup.path();
+    }
+
+    /** The circuit this connection runs in, or null for a TCP connection of its own. */
+    CircuitEnd circuit() {
+        return setup.circuit();
+    }
+
+    /**
+     * The address this connection's TCP socket is connected to, as this node sees it; for a circuit, the relay's.
+     * Known once the channel is active.
+     */
+    InetSocketAddress remoteSocket() {
+        return remoteSocket;
+    }
+
+    /** The largest frame the peer accepts, in bytes (as its HELLO said; the minimum until then). */
+    int peerMaxFrameBytes() {
+        return peerMaxFrameBytes;
     }
 
     boolean outbound() {
         return outbound;
+    }
+
+    /** The peer id this connection must prove, or null if any will do. */
+    PeerId expected() {
+        return expected;
     }
 
     boolean ready() {
@@ -126,10 +179,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        remoteAddress = remote.getAddress();
+        remoteSocket = setup.circuit() != null ? setup.circuit().relaySocket()
+            : (InetSocketAddress) ctx.channel().remoteAddress();
+        remoteAddress = remoteSocket.getAddress();
         lastReadNanos = System.nanoTime();
-        String refusal = outbound ? transport.admitOutbound(this) : transport.admitInbound(this);
+        String refusal = setup.circuit() != null ? transport.admitCircuit(this)
+            : outbound ? transport.admitOutbound(this) : transport.admitInbound(this);
         if (refusal != null) {
             fail(new OverloadedException("cannot connect to " + remoteLabel + ": " + refusal));
             markClosed();
@@ -181,10 +236,39 @@ final class Connection extends ChannelInboundHandlerAdapter {
             closeWithoutGoAway(new PeerUnreachableException(remoteLabel, "it is this node itself", null));
             return;
         }
+        if (setup.probe()) {
+            transport.onProbed(this);
+            goAway(ErrorCode.IDLE, "dial-back probe done");
+            return;
+        }
         phase = Phase.HELLO;
         if (outbound) {
-            ctx.writeAndFlush(transport.hello());
+            sendHello();
         }
+    }
+
+    /** Sends this node's advertised address, if it has one, then its HELLO: the peer then knows both at once. */
+    private void sendHello() {
+        PeerAddress self = transport.advertisement();
+        if (self != null) {
+            ctx.write(new LinkFrame.Advertise(self), ctx.voidPromise());
+        }
+        ctx.writeAndFlush(transport.hello());
+    }
+
+    /**
+     * Tells the peer this node's new address, once this node has said HELLO; until then the ADVERTISE that precedes
+     * the HELLO carries it.
+     */
+    void advertise(PeerAddress self) {
+        if (phase == Phase.READY || phase == Phase.HELLO && outbound) {
+            ctx.writeAndFlush(new LinkFrame.Advertise(self), ctx.voidPromise());
+        }
+    }
+
+    /** Closes this connection for {@code reason}, without a GOAWAY: what carried it is gone. */
+    void closeBecause(ButterException reason) {
+        closeWithoutGoAway(reason, false);
     }
 
     /**
@@ -203,21 +287,25 @@ final class Connection extends ChannelInboundHandlerAdapter {
     /** Called every idle-check interval while nothing is read; {@code isFirst} marks the first after a read. */
     private void onIdle(IdleStateEvent idle) {
         silentIntervals = idle.isFirst() ? 1 : silentIntervals + 1;
-        long silentMs = silentIntervals * transport.idleCheckIntervalMs();
+        long silentMs = silentIntervals * transport.idleCheckIntervalMs(this);
         FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
         if (decoder != null && decoder.hasPartialFrame()) {
             if (silentMs >= NettyTransport.STALLED_FRAME_MS) {
                 goAway(ErrorCode.PROTOCOL_ERROR, "sender stalled in the middle of a frame for " + silentMs + " ms");
             }
-        } else if (phase == Phase.READY && silentMs >= transport.idleTimeoutMs() && transport.idle(this)) {
+        } else if (phase == Phase.READY && silentMs >= transport.idleTimeoutMs(this) && transport.idle(this)) {
             goAway(ErrorCode.IDLE, "connection idle for " + silentMs + " ms");
         }
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Frame frame = (Frame) msg;
         lastReadNanos = System.nanoTime();
+        if (msg instanceof LinkFrame link) {
+            onLinkFrame(link);
+            return;
+        }
+        Frame frame = (Frame) msg;
         switch (phase) {
             case HELLO -> onHello(frame);
             case READY -> onReadyFrame(frame);
@@ -225,9 +313,49 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private void onLinkFrame(LinkFrame frame) {
+        if (frame instanceof LinkFrame.Advertise advertise) {
+            if (phase == Phase.HELLO || phase == Phase.READY) {
+                onAdvertise(advertise.address());
+            }
+        } else if (phase != Phase.READY) {
+            goAway(ErrorCode.PROTOCOL_ERROR, "a circuit frame before HELLO");
+        } else if (setup.circuit() != null) {
+            goAway(ErrorCode.PROTOCOL_ERROR, "a circuit frame inside a circuit");
+        } else {
+            transport.onCircuitFrame(this, frame);
+        }
+    }
+
+    /**
+     * The peer says where it wants to be reached. Only an address with its own, authenticated id is taken: frames of
+     * this connection are reported as coming from it from now on.
+     */
+    private void onAdvertise(PeerAddress address) {
+        if (!address.id().equals(peer)) {
+            // Once at WARN per connection: a peer repeating the claim cannot flood the log.
+            if (refusedAdvertisement) {
+                log.debug("refusing the address {} that {} advertised again: it is not that peer's id", address, label());
+            } else {
+                log.warn("refusing the address {} that {} advertised: it is not that peer's id", address, label());
+            }
+            refusedAdvertisement = true;
+            return;
+        }
+        advertised = address;
+        if (phase == Phase.READY) {
+            log.debug("{} now advertises {}", label(), address);
+            peerAddress = address;
+        }
+    }
+
     private void onHello(Frame frame) {
         if (frame instanceof Frame.GoAway refused) {
-            closeWithoutGoAway(Kind.PROTOCOL_ERROR, refusedBy(refused));
+            if (isRoutine(refused.code())) {
+                closeWithoutGoAway(refusedBy(refused), true); // a dial-back probe that has seen the key it wanted
+            } else {
+                closeWithoutGoAway(Kind.PROTOCOL_ERROR, refusedBy(refused));
+            }
             return;
         }
         if (!(frame instanceof Frame.Hello hello)) {
@@ -239,17 +367,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
                 + ", the peer version " + hello.version());
             return;
         }
-        InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
-        int port = hello.listenPort() != 0 ? hello.listenPort() : remote.getPort();
-        peerAddress = PeerAddress.of(peer, new InetSocketAddress(remote.getAddress(), port));
+        int port = hello.listenPort() != 0 ? hello.listenPort() : remoteSocket.getPort();
+        peerAddress = advertised != null ? advertised
+            : setup.circuit() != null ? PeerAddress.relayed(peer, setup.circuit().relayAddress())
+            : PeerAddress.of(peer, new InetSocketAddress(remoteAddress, port));
         peerMaxFrameBytes = hello.maxFrameBytes();
         if (!outbound) {
-            String refusal = transport.authenticate(this);
+            String refusal = setup.circuit() != null ? null : transport.authenticate(this);
             if (refusal != null) {
                 goAway(ErrorCode.OVERLOADED, refusal);
                 return;
             }
-            ctx.writeAndFlush(transport.hello());
+            sendHello();
         }
         phase = Phase.READY;
         handshakeDeadline.cancel(false);
@@ -299,6 +428,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.writeAndFlush(frame, ctx.voidPromise());
+    }
+
+    /** Writes one of the transport's own frames, if the connection is open. */
+    void sendLink(LinkFrame frame) {
+        if (phase == Phase.READY) {
+            ctx.writeAndFlush(frame, ctx.voidPromise());
+        }
+    }
+
+    /** Whether the socket takes more without queueing beyond its high water mark. */
+    boolean writable() {
+        return ctx.channel().isWritable();
     }
 
     @Override

@@ -8,7 +8,8 @@ import network.butter.wire.FrameCodec;
 import network.butter.wire.WireFormatException;
 
 /**
- * Cuts the byte stream into frames and decodes them with {@link FrameCodec}. The length is checked against
+ * Cuts the byte stream into frames and decodes them with {@link FrameCodec}, or with {@link LinkCodec} for the
+ * transport's own frames (type {@code 0x10} and up). The length is checked against
  * the maximum before a frame is buffered, so a hostile length prefix costs nothing; after the first bad
  * frame everything else on the connection is discarded while it closes.
  */
@@ -38,7 +39,9 @@ public final class FrameDecoder extends ByteToMessageDecoder {
                 return;
             }
             in.skipBytes(FrameCodec.LENGTH_FIELD_BYTES);
-            out.add(codec.decode(in.readSlice((int) length).nioBuffer()));
+            ByteBuf frame = in.readSlice((int) length);
+            boolean link = (frame.getUnsignedByte(frame.readerIndex())) >= LinkFrame.FIRST_TYPE;
+            out.add(link ? LinkCodec.decode(frame) : codec.decode(frame.nioBuffer()));
         } catch (WireFormatException e) {
             failed = true;
             in.skipBytes(in.readableBytes());

@@ -9,7 +9,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
@@ -22,14 +24,20 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import network.butter.api.Limits;
 import network.butter.api.OverloadedException;
 import network.butter.api.PeerUnreachableException;
+import network.butter.env.PathKind;
+import network.butter.env.RelayGate;
 import network.butter.env.Transport;
 import network.butter.env.TransportListener;
+import network.butter.env.WiderTransport;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -56,8 +64,22 @@ import org.slf4j.LoggerFactory;
  * for {@value #EVICTABLE_AFTER_SILENT_MS} ms with nothing in flight; otherwise the peer is told
  * {@code GOAWAY OVERLOADED}, or the dial fails with {@link OverloadedException}. So idle inbound connections, which
  * anyone with throwaway keys can open, never keep this node from reaching the peers it wants.
+ *
+ * <p>It is also the wider layer's transport ({@link WiderTransport}):
+ * <ul>
+ *   <li>a dial-back {@link #probe} is a fresh connection closed right after the TLS handshake, before HELLO, so it
+ *       never becomes anyone's connection for a peer;</li>
+ *   <li>an {@link #advertise advertised} address goes to every peer in an ADVERTISE frame (before HELLO on new
+ *       connections), and peers report this node's frames as coming from it;</li>
+ *   <li>a send to a relayed address opens a circuit through the relay ({@link Circuits}); inside it the usual
+ *       connection runs, TLS included, on an in-memory channel ({@link CircuitEnd}), so the relay only forwards
+ *       TLS records; circuits hold no connection slots, they are bounded per connection instead, and a direct
+ *       connection is always preferred to a circuit;</li>
+ *   <li>a {@link #punch} dials from the listening port (bound with {@code SO_REUSEPORT} for that), and the lower
+ *       peer id is the TLS client of the punched connection whichever way its sockets met.</li>
+ * </ul>
  */
-public final class NettyTransport implements Transport {
+public final class NettyTransport implements Transport, WiderTransport {
 
     /** An inbound connection silent this long with nothing in flight may give its slot to a new peer, in milliseconds. */
     static final long EVICTABLE_AFTER_SILENT_MS = 1_000;
@@ -65,6 +87,8 @@ public final class NettyTransport implements Transport {
     static final long BAD_CONNECTION_SUMMARY_MS = 60_000;
     /** How long dialling may take before the peer counts as unreachable, in milliseconds. */
     static final int CONNECT_TIMEOUT_MS = 5_000;
+    /** A circuit silent this long while a connection of its own carries the peer's frames is closed, in milliseconds. */
+    static final long SPARE_CIRCUIT_IDLE_MS = 1_000;
     /** A sender silent this long in the middle of a frame is cut off, in milliseconds. */
     static final long STALLED_FRAME_MS = 30_000;
 
@@ -85,10 +109,15 @@ public final class NettyTransport implements Transport {
     private final Map<PeerId, ArrayDeque<Queued>> dialling = new HashMap<>();
     private final Map<Connection, CompletableFuture<PeerAddress>> pendingDials = new HashMap<>();
     private final Map<HostPort, CompletableFuture<PeerAddress>> dialsByAddress = new HashMap<>();
+    private final Map<Connection, HostPort> probes = new HashMap<>();
+    private final Circuits circuits = new Circuits(this);
+    private final Map<PeerId, Punch> punches = new HashMap<>();
     private ChannelFactory<? extends Channel> dialChannels = NioSocketChannel::new;
     private TransportListener listener;
     private Channel server;
+    private int listenPort;
     private PeerAddress localAddress;
+    private PeerAddress advertised;
     private CompletableFuture<Void> closed;
 
     /**
@@ -120,31 +149,59 @@ public final class NettyTransport implements Transport {
      * @throws IllegalStateException naming the address if binding fails
      */
     public void bind() {
+        int port = freePort();
         ServerBootstrap bootstrap = new ServerBootstrap()
             .group(loop, loop)
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 128)
+            .option(NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
             .childHandler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    String label = hostPortOf(ch.remoteAddress());
-                    pipeline(ch, tls.server().newHandler(ch.alloc()), new Connection(NettyTransport.this, false, null, label));
+                    accepted(ch);
                 }
             });
-        ChannelFuture bound = bootstrap.bind(bindHost, requestedPort).awaitUninterruptibly();
+        ChannelFuture bound = bootstrap.bind(bindHost, port).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new IllegalStateException("cannot listen on " + bindHost + ":" + requestedPort + ": "
+            throw new IllegalStateException("cannot listen on " + bindHost + ":" + port + ": "
                 + bound.cause().getMessage(), bound.cause());
         }
         server = bound.channel();
-        int port = ((InetSocketAddress) server.localAddress()).getPort();
-        localAddress = new PeerAddress(localId, advertisedHost != null ? advertisedHost : advertise(bindHost), port);
+        listenPort = ((InetSocketAddress) server.localAddress()).getPort();
+        localAddress = new PeerAddress(localId, advertisedHost != null ? advertisedHost : advertise(bindHost), listenPort);
     }
 
     private static String advertise(String bindHost) {
         return InterfaceAddresses.dialable(bindHost).getFirst();
+    }
+
+    /**
+     * The port to listen on, checked free by binding it without {@code SO_REUSEPORT} first. The listening socket
+     * sets that option so that punching can dial from its port; without this check a second node started on the
+     * same port by the same user would share it silently instead of failing.
+     */
+    private int freePort() {
+        try (java.net.ServerSocket check = new java.net.ServerSocket()) {
+            check.bind(new InetSocketAddress(bindHost, requestedPort));
+            return check.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot listen on " + bindHost + ":" + requestedPort + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An accepted TCP connection: an ordinary inbound one, or this node's side of a punch the peer won. */
+    private void accepted(SocketChannel ch) {
+        String label = hostPortOf(ch.remoteAddress());
+        Punch punch = punchWith(ch.remoteAddress());
+        if (punch == null) {
+            pipeline(ch, tls.server().newHandler(ch.alloc()), new Connection(this, false, null, label));
+            return;
+        }
+        boolean client = tlsClientOfPunch(punch.peer());
+        pipeline(ch, client ? tls.client().newHandler(ch.alloc()) : tls.server().newHandler(ch.alloc()),
+            new Connection(this, client, punch.peer(), label, Connection.Setup.PUNCHED));
     }
 
     private WriteBufferWaterMark waterMark() {
@@ -152,16 +209,20 @@ public final class NettyTransport implements Transport {
         return new WriteBufferWaterMark(high / 2, high);
     }
 
-    private void pipeline(SocketChannel ch, SslHandler ssl, Connection connection) {
+    private void pipeline(Channel ch, SslHandler ssl, Connection connection) {
         ssl.setHandshakeTimeoutMillis(handshakeTimeoutMs());
         // Only read idleness is watched: every request is answered, so a connection in use always has
         // something to read, and watching writes would cost a promise and a listener on every frame.
         ch.pipeline()
             .addLast("tls", ssl)
-            .addLast("idle", new IdleStateHandler(idleCheckIntervalMs(), 0, 0, TimeUnit.MILLISECONDS))
-            .addLast("flush", new FlushConsolidationHandler(256, true))
+            .addLast("idle", new IdleStateHandler(idleCheckIntervalMs(connection), 0, 0, TimeUnit.MILLISECONDS));
+        if (!(ch instanceof EmbeddedChannel)) {
+            ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
+        }
+        ch.pipeline()
             .addLast("decoder", new FrameDecoder(codec))
             .addLast("encoder", new FrameEncoder(codec))
+            .addLast("link-encoder", new LinkFrameEncoder())
             .addLast("connection", connection);
     }
 
@@ -186,9 +247,13 @@ public final class NettyTransport implements Transport {
         return localAddress;
     }
 
-    /** How often a silent connection is checked for idleness or a stalled frame, in milliseconds. */
-    long idleCheckIntervalMs() {
-        return Math.max(100, Math.min(STALLED_FRAME_MS, limits.idleTimeout().toMillis()));
+    /**
+     * How often a silent connection is checked for idleness or a stalled frame, in milliseconds: for a circuit at most
+     * every {@value #SPARE_CIRCUIT_IDLE_MS} ms, so that a circuit a direct connection replaced goes soon.
+     */
+    long idleCheckIntervalMs(Connection connection) {
+        long intervalMs = Math.max(100, Math.min(STALLED_FRAME_MS, limits.idleTimeout().toMillis()));
+        return connection.circuit() == null ? intervalMs : Math.min(intervalMs, SPARE_CIRCUIT_IDLE_MS);
     }
 
     /** Time from TCP connect to the peer's HELLO, in milliseconds. */
@@ -196,9 +261,14 @@ public final class NettyTransport implements Transport {
         return limits.handshakeTimeout().toMillis();
     }
 
-    /** Silence after which a connection with nothing in flight is closed, in milliseconds. */
-    long idleTimeoutMs() {
-        return limits.idleTimeout().toMillis();
+    /**
+     * Silence after which a connection with nothing in flight is closed, in milliseconds. A circuit that is no longer
+     * the peer's connection (a direct or punched one took over) goes after {@value #SPARE_CIRCUIT_IDLE_MS} ms: the
+     * relay steps back as soon as it is not needed.
+     */
+    long idleTimeoutMs(Connection connection) {
+        boolean spareCircuit = connection.circuit() != null && primary.get(connection.peer()) != connection;
+        return spareCircuit ? Math.min(SPARE_CIRCUIT_IDLE_MS, limits.idleTimeout().toMillis()) : limits.idleTimeout().toMillis();
     }
 
     PeerId localId() {
@@ -210,8 +280,16 @@ public final class NettyTransport implements Transport {
     }
 
     Frame.Hello hello() {
-        return new Frame.Hello(FrameCodec.PROTOCOL_VERSION, localAddress == null ? 0 : localAddress.port(),
-            limits.maxFrameBytes());
+        return new Frame.Hello(FrameCodec.PROTOCOL_VERSION, listenPort, limits.maxFrameBytes());
+    }
+
+    /** The address this node advertises, to send before its HELLO; null while it has not advertised one. */
+    PeerAddress advertisement() {
+        return advertised;
+    }
+
+    EventLoop loop() {
+        return loop;
     }
 
     @Override
@@ -243,8 +321,11 @@ public final class NettyTransport implements Transport {
         queue.add(new Queued((Frame.Request) frame, System.nanoTime()));
         dialling.put(peer.id(), queue);
         // A connect() to the same address may be under way: ride on it rather than open a duplicate connection.
-        CompletableFuture<PeerAddress> pending = dialsByAddress.get(peer.hostPort());
-        (pending != null ? pending : dial(peer.hostPort(), peer.id())).whenComplete((address, error) -> {
+        CompletableFuture<PeerAddress> pending = peer.isRelayed() ? null : dialsByAddress.get(peer.hostPort());
+        CompletableFuture<PeerAddress> attempt = peer.isRelayed() ? dialViaRelay(peer)
+            : pending != null ? pending : dial(peer.hostPort(), peer.id());
+        attempt.whenComplete((address, failure) -> {
+            Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             ArrayDeque<Queued> stranded = error != null || !address.id().equals(peer.id()) ? dialling.remove(peer.id()) : null;
             if (stranded != null) {
                 listener.onPeerFailed(peer.id(), error == null
@@ -258,7 +339,7 @@ public final class NettyTransport implements Transport {
     @Override
     public CompletableFuture<PeerAddress> connect(HostPort address) {
         for (Connection connection : connections) {
-            if (connection.ready() && connection.peerAddress().hostPort().equals(address)) {
+            if (connection.ready() && connection.circuit() == null && connection.peerAddress().hostPort().equals(address)) {
                 return CompletableFuture.completedFuture(connection.peerAddress());
             }
         }
@@ -269,12 +350,23 @@ public final class NettyTransport implements Transport {
     /** Dials; the future completes on the loop once the HELLO exchange is done. */
     private CompletableFuture<PeerAddress> dial(HostPort address, PeerId expected) {
         CompletableFuture<PeerAddress> result = new CompletableFuture<>();
-        String label = address.toString();
-        Connection connection = new Connection(this, true, expected, label);
-        pendingDials.put(connection, result);
+        Connection connection = new Connection(this, true, expected, address.toString());
         dialsByAddress.put(address, result);
         result.whenComplete((peer, error) -> dialsByAddress.remove(address, result));
-        new Bootstrap()
+        openSocket(address, connection, result, new Bootstrap());
+        return result;
+    }
+
+    /**
+     * Connects a TCP socket for {@code connection}; if that fails, {@code result} fails naming the address. The
+     * connection completes {@code result} itself once it is ready (or fails it when it closes before).
+     */
+    private void openSocket(HostPort address, Connection connection, CompletableFuture<PeerAddress> result,
+                            Bootstrap bootstrap) {
+        String label = address.toString();
+        PeerId expected = connection.expected();
+        pendingDials.put(connection, result);
+        bootstrap
             .group(loop)
             .channelFactory(dialChannels)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MS)
@@ -283,7 +375,8 @@ public final class NettyTransport implements Transport {
             .handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    pipeline(ch, tls.client().newHandler(ch.alloc(), address.host(), address.port()), connection);
+                    pipeline(ch, connection.outbound() ? tls.client().newHandler(ch.alloc(), address.host(), address.port())
+                        : tls.server().newHandler(ch.alloc()), connection);
                 }
             })
             .connect(address.host(), address.port())
@@ -300,7 +393,224 @@ public final class NettyTransport implements Transport {
                     });
                 }
             });
+    }
+
+    /**
+     * Reaches a peer through its relay: over the direct connection to the relay (dialled if need be), a circuit,
+     * and inside it the ordinary TLS handshake with the peer.
+     *
+     * @return completes once the connection inside the circuit is ready
+     */
+    private CompletableFuture<PeerAddress> dialViaRelay(PeerAddress peer) {
+        PeerAddress relay = peer.relayAddress();
+        Connection open = directConnection(relay.id());
+        CompletableFuture<PeerAddress> relayReady;
+        if (open != null) {
+            relayReady = CompletableFuture.completedFuture(open.peerAddress());
+        } else {
+            CompletableFuture<PeerAddress> pending = dialsByAddress.get(relay.hostPort());
+            relayReady = pending != null ? pending.copy() : dial(relay.hostPort(), relay.id());
+        }
+        return relayReady.thenCompose(reached -> {
+            Connection toRelay = directConnection(relay.id());
+            if (toRelay == null || !reached.id().equals(relay.id())) {
+                return CompletableFuture.failedFuture(new PeerUnreachableException(peer,
+                    "no direct connection to its relay " + relay, null));
+            }
+            return circuits.connect(toRelay, peer.id());
+        });
+    }
+
+    /**
+     * Starts the connection inside a circuit: the ordinary pipeline on the end's in-memory channel, whose head is the
+     * end itself. Flushes are not consolidated there: the channel has no I/O of its own to wait for.
+     */
+    void openInCircuit(CircuitEnd end, EmbeddedChannel channel, Connection inner, CompletableFuture<PeerAddress> opened) {
+        if (opened != null) {
+            pendingDials.put(inner, opened);
+        }
+        PeerAddress relay = end.relayAddress();
+        pipeline(channel, end.asking() ? tls.client().newHandler(channel.alloc(), relay.host(), relay.port())
+            : tls.server().newHandler(channel.alloc()), inner);
+        try {
+            channel.register();
+        } catch (Exception e) {
+            end.closedByRelay("cannot start the connection inside the circuit: " + e.getMessage());
+        }
+    }
+
+    /** A ready connection of the peer's own (not a circuit), or null. */
+    Connection directConnection(PeerId peer) {
+        Connection best = null;
+        for (Connection connection : connections) {
+            if (connection.ready() && connection.circuit() == null && peer.equals(connection.peer())
+                && (best == null || connection == primary.get(peer))) {
+                best = connection;
+            }
+        }
+        return best;
+    }
+
+    /** A circuit frame arrived on a ready direct connection. */
+    void onCircuitFrame(Connection connection, LinkFrame frame) {
+        circuits.onFrame(connection, frame);
+    }
+
+    /** Package-private for tests of a relay that tampers: what this node, as a relay, does to forwarded bytes. */
+    void forwardCircuitBytesWith(UnaryOperator<byte[]> operator) {
+        circuits.forwardWith(operator);
+    }
+
+    /** Package-private for tests of a relay that lies: to whom this node, as a relay, forwards a circuit. */
+    void routeCircuitsWith(UnaryOperator<PeerId> operator) {
+        circuits.routeWith(operator);
+    }
+
+    /** Called when a circuit's connection opens: it holds no slot (the circuit cap bounds circuits), or why not. */
+    String admitCircuit(Connection connection) {
+        if (closed != null) {
+            return "this node is closing";
+        }
+        connections.add(connection);
+        return null;
+    }
+
+    @Override
+    public Optional<WiderTransport> wider() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public Optional<HostPort> observedAddress(PeerId peer) {
+        Connection direct = directConnection(peer);
+        if (direct == null) {
+            return Optional.empty();
+        }
+        InetSocketAddress remote = direct.remoteSocket();
+        return Optional.of(new HostPort(remote.getAddress().getHostAddress(), remote.getPort()));
+    }
+
+    @Override
+    public void advertise(PeerAddress self) {
+        if (!self.id().equals(localId)) {
+            throw new IllegalArgumentException("can only advertise an address with this node's id " + localId + ": " + self);
+        }
+        advertised = self;
+        localAddress = self;
+        for (Connection connection : List.copyOf(connections)) { // telling one may close it
+            connection.advertise(self);
+        }
+    }
+
+    @Override
+    public CompletableFuture<PeerAddress> probe(HostPort address) {
+        CompletableFuture<PeerAddress> result = new CompletableFuture<>();
+        if (closed != null) {
+            result.completeExceptionally(new PeerUnreachableException(address.toString(), "this node is closing", null));
+            return result;
+        }
+        Connection connection = new Connection(this, true, null, address.toString(), Connection.Setup.PROBE);
+        probes.put(connection, address);
+        result.whenComplete((peer, error) -> probes.remove(connection));
+        openSocket(address, connection, result, new Bootstrap());
         return result;
+    }
+
+    /** A probe's TLS handshake proved who answers: the probe is done, and its connection closes. */
+    void onProbed(Connection connection) {
+        CompletableFuture<PeerAddress> result = pendingDials.remove(connection);
+        HostPort address = probes.get(connection);
+        if (result != null && address != null) {
+            result.complete(new PeerAddress(connection.peer(), address.host(), address.port()));
+        }
+    }
+
+    @Override
+    public void serveRelay(RelayGate gate) {
+        circuits.serve(gate);
+    }
+
+    @Override
+    public void acceptCircuitsVia(PeerId relay, boolean accept) {
+        circuits.acceptVia(relay, accept);
+    }
+
+    @Override
+    public Optional<PathKind> path(PeerId peer) {
+        Connection connection = primary.get(peer);
+        return connection == null ? Optional.empty() : Optional.of(connection.path());
+    }
+
+    @Override
+    public CompletableFuture<Void> punch(PeerId peer, List<HostPort> candidates, long delayMs) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        if (closed != null || candidates.isEmpty()) {
+            result.completeExceptionally(new PeerUnreachableException(peer.toString(),
+                closed != null ? "this node is closing" : "no address to punch to", null));
+            return result;
+        }
+        if (directConnection(peer) != null) {
+            result.complete(null);
+            return result;
+        }
+        Punch punch = new Punch(peer, List.copyOf(candidates), result);
+        Punch earlier = punches.put(peer, punch);
+        if (earlier != null) {
+            earlier.result().completeExceptionally(new PeerUnreachableException(peer.toString(),
+                "a newer punch replaced this one", null));
+        }
+        result.whenComplete((v, error) -> punches.remove(peer, punch));
+        io.netty.util.concurrent.ScheduledFuture<?> dials = loop.schedule(() -> punch.candidates().forEach(candidate -> dialForPunch(peer, candidate)),
+            delayMs, TimeUnit.MILLISECONDS);
+        io.netty.util.concurrent.ScheduledFuture<?> deadline = loop.schedule(() -> result.completeExceptionally(new PeerUnreachableException(
+            peer.toString(), "no punched connection to " + punch.candidates() + " within " + CONNECT_TIMEOUT_MS
+                + " ms", null)), delayMs + CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        result.whenComplete((v, error) -> {
+            dials.cancel(false);
+            deadline.cancel(false);
+        });
+        return result;
+    }
+
+    /**
+     * Dials one punch candidate from the listening port, so that the peer's NAT sees the port it was told of and
+     * its own simultaneous dial meets this one. The lower id is the TLS client, whichever socket wins.
+     */
+    private void dialForPunch(PeerId peer, HostPort candidate) {
+        boolean client = tlsClientOfPunch(peer);
+        Connection connection = new Connection(this, client, peer, candidate.toString(), Connection.Setup.PUNCHED);
+        CompletableFuture<PeerAddress> attempt = new CompletableFuture<>();
+        attempt.whenComplete((address, error) -> {
+            if (error != null) {
+                log.debug("punch to {} at {} failed: {}", peer, candidate, error.getMessage());
+            }
+        });
+        openSocket(candidate, connection, attempt, new Bootstrap()
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .option(NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true)
+            .localAddress(bindHost, listenPort));
+    }
+
+    private boolean tlsClientOfPunch(PeerId peer) {
+        return localId.compareTo(peer) < 0;
+    }
+
+    /** The punch under way whose candidates include {@code remote}, or null. */
+    private Punch punchWith(InetSocketAddress remote) {
+        if (remote == null) {
+            return null;
+        }
+        HostPort from = new HostPort(remote.getAddress().getHostAddress(), remote.getPort());
+        for (Punch punch : punches.values()) {
+            if (punch.candidates().contains(from)) {
+                return punch;
+            }
+        }
+        return null;
+    }
+
+    /** A punch under way: to whom, at which addresses, and what to complete once a punched connection is ready. */
+    private record Punch(PeerId peer, List<HostPort> candidates, CompletableFuture<Void> result) {
     }
 
     private void onLoop(Runnable task) {
@@ -412,14 +722,22 @@ public final class NettyTransport implements Transport {
         if (dial != null) {
             dial.complete(connection.peerAddress());
         }
+        Punch punch = connection.circuit() == null ? punches.get(peer) : null;
+        if (punch != null) {
+            punch.result().complete(null);
+        }
     }
 
     /**
-     * Both ends pick the connection opened by the lower peer id. If one side opened both (two dials to one peer
+     * A connection of its own beats a circuit through a relay. Otherwise both ends pick the connection opened by the
+     * lower peer id. If one side opened both (two dials to one peer
      * under different addresses), each end keeps the one that was ready first; both stay open, so an answer
      * sent on either arrives, and the spare closes once idle.
      */
     private boolean prefer(Connection candidate, Connection existing) {
+        if ((candidate.circuit() == null) != (existing.circuit() == null)) {
+            return candidate.circuit() == null; // a direct or punched connection beats a circuit through a relay
+        }
         PeerId candidateOpener = candidate.outbound() ? localId : candidate.peer();
         PeerId existingOpener = existing.outbound() ? localId : existing.peer();
         return candidateOpener.compareTo(existingOpener) < 0;
@@ -447,6 +765,9 @@ public final class NettyTransport implements Transport {
         budget.release(connection);
         PeerId peer = connection.peer();
         try {
+            if (connection.circuit() == null) {
+                circuits.onConnectionClosed(connection);
+            }
             CompletableFuture<PeerAddress> dial = pendingDials.remove(connection);
             if (dial != null) {
                 dial.completeExceptionally(connection.closeReason());

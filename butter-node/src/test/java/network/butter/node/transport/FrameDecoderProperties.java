@@ -26,7 +26,8 @@ import network.butter.wire.WireFormatException;
 
 /**
  * Properties of {@link FrameDecoder} in a Netty pipeline, fed valid, mutated and hostile byte streams cut into
- * random chunks: only frames come out, exactly those a one-piece reading finds; the only failure is one
+ * random chunks: only frames come out (the node's and the transport's own link frames), exactly those a one-piece
+ * reading finds; the only failure is one
  * {@link DecoderException} caused by a {@link WireFormatException}, raised by the chunk that reveals it, after
  * which nothing more comes out; what the decoder buffers stays below one maximum frame; every buffer is
  * released; and every try ends within a time limit.
@@ -85,7 +86,7 @@ class FrameDecoderProperties {
         EmbeddedChannel channel = new EmbeddedChannel(decoder);
         channel.config().setAllocator(allocator);
 
-        List<Frame> decoded = new ArrayList<>();
+        List<Object> decoded = new ArrayList<>();
         WireFormatException failure = null;
         int framesAtFailure = -1;
         int fed = 0;
@@ -140,10 +141,10 @@ class FrameDecoderProperties {
                 powerOfTwoAtLeast(FrameCodec.LENGTH_FIELD_BYTES + codec.maxFrameBytes() + largestChunk));
     }
 
-    private static void drainFrames(EmbeddedChannel channel, List<Frame> decoded) {
+    private static void drainFrames(EmbeddedChannel channel, List<Object> decoded) {
         for (Object message = channel.readInbound(); message != null; message = channel.readInbound()) {
-            assertThat(message).as("message out of the decoder").isInstanceOf(Frame.class);
-            decoded.add((Frame) message);
+            assertThat(message).as("message out of the decoder").isInstanceOfAny(Frame.class, LinkFrame.class);
+            decoded.add(message);
         }
     }
 

@@ -194,10 +194,10 @@ final class HostileStreams {
      * @param failureDetected the number of stream bytes a reader needs to see the failure: the length field
      *                        for a bad length, the whole frame for a bad body; -1 without failure
      */
-    record Reading(List<Frame> frames, List<Integer> endOffsets, ErrorCode failure, int failureDetected) {
+    record Reading(List<Object> frames, List<Integer> endOffsets, ErrorCode failure, int failureDetected) {
 
         static Reading of(byte[] stream, FrameCodec codec) {
-            List<Frame> frames = new ArrayList<>();
+            List<Object> frames = new ArrayList<>();
             List<Integer> ends = new ArrayList<>();
             int position = 0;
             while (stream.length - position >= FrameCodec.LENGTH_FIELD_BYTES) {
@@ -213,7 +213,9 @@ final class HostileStreams {
                 }
                 int end = bodyStart + (int) length;
                 try {
-                    frames.add(codec.decode(ByteBuffer.wrap(stream, bodyStart, (int) length)));
+                    boolean link = (stream[bodyStart] & 0xFF) >= LinkFrame.FIRST_TYPE;
+                    frames.add(link ? LinkCodec.decode(io.netty.buffer.Unpooled.wrappedBuffer(stream, bodyStart, (int) length))
+                        : codec.decode(ByteBuffer.wrap(stream, bodyStart, (int) length)));
                 } catch (WireFormatException e) {
                     return new Reading(frames, ends, e.code(), end);
                 }
