@@ -247,7 +247,7 @@ public final class WikiServer implements AutoCloseable {
         }
         String origin = exchange.getRequestHeaders().getFirst("Origin");
         if (!MessageDigest.isEqual(formToken.getBytes(StandardCharsets.US_ASCII), form.getOrDefault("token", "").getBytes(StandardCharsets.US_ASCII))
-            || origin != null && !ownHost(URI.create(origin).getRawAuthority())) {
+            || origin != null && !ownOrigin(origin)) {
             send(exchange, 403, "Refused", "<p class=\"error\">This form did not come from this wiki's own page: reload the editor and save again.</p>");
             return;
         }
@@ -275,7 +275,7 @@ public final class WikiServer implements AutoCloseable {
         }
         StringBuilder body = new StringBuilder();
         body.append("<h1 id=\"title\">History of ").append(pageLink(name)).append("</h1>\n<table id=\"history\">\n")
-            .append("<thead><tr><th>version</th><th>saved</th><th>author</th><th>record</th><th>edits</th><th></th></tr></thead>\n<tbody>\n");
+            .append("<thead><tr><th>version</th><th>saved</th><th>author</th><th>record</th><th>parent</th><th></th></tr></thead>\n<tbody>\n");
         for (PageIndex.HistoryEntry entry : history) {
             PageRecord r = entry.record();
             String view = "/view?page=" + WikiMarkup.escape(WikiMarkup.urlName(name)) + "&amp;version=" + r.id();
@@ -312,6 +312,16 @@ public final class WikiServer implements AutoCloseable {
             + record.author().shortForm() + ")</span>";
     }
 
+    /** Whether an {@code Origin} header names this server ("null", sent for opaque origins, does not). */
+    private boolean ownOrigin(String origin) {
+        try {
+            URI uri = new URI(origin);
+            return "http".equals(uri.getScheme()) && ownHost(uri.getRawAuthority());
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     private boolean ownHost(String host) {
         if (host == null) {
             return false;
@@ -344,7 +354,7 @@ public final class WikiServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
         exchange.getResponseHeaders().set("Content-Security-Policy", SECURITY_POLICY);
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-        exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+        exchange.getResponseHeaders().set("Referrer-Policy", "same-origin");
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.sendResponseHeaders(status, page.length);
         try (OutputStream out = exchange.getResponseBody()) {
@@ -369,7 +379,7 @@ public final class WikiServer implements AutoCloseable {
               table { border-collapse: collapse; width: 100%%; } td, th { text-align: left; padding: .3em .6em; border-bottom: 1px solid #e3e0d6; }
               tr.current { background: #fff7d6; } .conflict { color: #b23a48; } .mono { font-family: ui-monospace, monospace; }
             </style></head>
-            <body><header><a href="/">🧈 Butter wiki</a><a href="/">All pages</a></header>
+            <body><header><a href="/">Butter wiki</a><a href="/">All pages</a></header>
             <main>
             %s
             </main></body></html>
