@@ -11,6 +11,7 @@ import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The set of page records a wiki node knows, bounded, and the rule that picks each page's current version.
@@ -31,7 +32,7 @@ import java.util.TreeMap;
  * order the records reached it in. Versions that are not ancestors of the current one lost a concurrent edit: the
  * history marks them {@link HistoryEntry.State#CONFLICT}; they stay, and restoring one is an ordinary edit.
  *
- * <p>Thread-safe: every method holds the index's lock, and none of them does I/O.
+ * <p>Thread-safe: every method holds the index's lock; only the {@linkplain #onAdded listener} may do I/O.
  */
 public final class PageIndex {
 
@@ -57,6 +58,8 @@ public final class PageIndex {
     private final Map<RecordId, PageRecord> byId = new HashMap<>();
     private final Map<String, Integer> versionsPerPage = new HashMap<>();
     private final byte[] digest = new byte[RecordId.LENGTH_BYTES];
+    private Consumer<PageRecord> listener = record -> {
+    };
 
     /** What {@link #add} did with a record. */
     public enum Admission {
@@ -124,6 +127,14 @@ public final class PageIndex {
         this.maxRecords = maxRecords;
     }
 
+    /**
+     * Tells {@code listener} of every record admitted from now on, under the index's lock, so in admission order
+     * (parents first): how a {@link RecordLog} keeps the records on disk.
+     */
+    public synchronized void onAdded(Consumer<PageRecord> listener) {
+        this.listener = listener;
+    }
+
     /** Adds a record (already verified: every {@link PageRecord} is) if the rules above accept it. */
     public synchronized Admission add(PageRecord record) {
         RecordId id = record.id();
@@ -150,6 +161,7 @@ public final class PageIndex {
         for (int i = 0; i < digest.length; i++) {
             digest[i] ^= idBytes[i];
         }
+        listener.accept(record);
         return Admission.ADDED;
     }
 

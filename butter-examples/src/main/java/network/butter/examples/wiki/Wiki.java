@@ -1,5 +1,6 @@
 package network.butter.examples.wiki;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -51,6 +52,7 @@ public final class Wiki implements AutoCloseable {
     private final InstantSource clock;
     private final PageIndex index = new PageIndex();
     private final WikiSync sync;
+    private final RecordLog log;
     private final Random random = new Random();
     private final Map<ContentId, String> texts = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -59,7 +61,12 @@ public final class Wiki implements AutoCloseable {
         }
     };
 
-    private Wiki(Node node, Supplier<Storage> storage, Supplier<List<PeerAddress>> knownHosts, WikiAuthor author, InstantSource clock) {
+    private Wiki(Node node, Supplier<Storage> storage, Supplier<List<PeerAddress>> knownHosts, WikiAuthor author, InstantSource clock,
+                 Path recordFile) {
+        this.log = recordFile == null ? null : RecordLog.open(recordFile, index);
+        if (log != null) {
+            index.onAdded(log::append);
+        }
         this.storage = storage;
         this.author = author;
         this.clock = clock;
@@ -67,7 +74,7 @@ public final class Wiki implements AutoCloseable {
     }
 
     /**
-     * Serves the wiki's routes on {@code node}; call before the node starts, then {@link #join()} once it runs.
+     * Serves the wiki's routes on {@code node} (before or after it starts); call {@link #join()} once it runs.
      *
      * @param node       the node to replicate records through
      * @param storage    the node's storage (asked for when a text is read or saved, so after the node started)
@@ -75,8 +82,20 @@ public final class Wiki implements AutoCloseable {
      * @param author     who signs this node's edits
      */
     public static Wiki serve(Node node, Supplier<Storage> storage, Supplier<List<PeerAddress>> knownHosts, WikiAuthor author) {
+        return serve(node, storage, knownHosts, author, null);
+    }
+
+    /**
+     * {@link #serve(Node, Supplier, Supplier, WikiAuthor)}, keeping the records in {@code recordFile} (a
+     * {@link RecordLog}): read back now, appended to as records arrive, so a restarted node knows every page at once.
+     *
+     * @param recordFile where to keep the records; null keeps them in memory only
+     * @throws java.io.UncheckedIOException if the file cannot be read or written
+     */
+    public static Wiki serve(Node node, Supplier<Storage> storage, Supplier<List<PeerAddress>> knownHosts, WikiAuthor author,
+                             Path recordFile) {
         return new Wiki(Objects.requireNonNull(node), Objects.requireNonNull(storage), Objects.requireNonNull(knownHosts),
-            Objects.requireNonNull(author), InstantSource.system());
+            Objects.requireNonNull(author), InstantSource.system(), recordFile);
     }
 
     /** Starts finding other wiki nodes and catching up with them, every {@link #DEFAULT_SYNC_INTERVAL}. */
@@ -203,10 +222,13 @@ public final class Wiki implements AutoCloseable {
         return record;
     }
 
-    /** Stops looking for wiki nodes; the node and its routes stay up. */
+    /** Stops looking for wiki nodes and closes the record file; the node and its routes stay up. */
     @Override
     public void close() {
         sync.close();
+        if (log != null) {
+            log.close();
+        }
     }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future, String what) {

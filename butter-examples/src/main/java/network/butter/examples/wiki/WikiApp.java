@@ -7,11 +7,14 @@ import network.butter.node.ButterNode;
 import network.butter.node.NodeConfig;
 
 /**
- * {@code butter wiki}: a node with storage, the wiki on it, and the wiki's browser UI on loopback. The author's key
- * is kept in the node's data directory when it has one ({@value WikiAuthor#KEY_FILE}), so edits made across restarts
- * carry the same key.
+ * {@code butter wiki}: a node with storage, the wiki on it, and the wiki's browser UI on loopback. With a data
+ * directory, the author's key ({@value WikiAuthor#KEY_FILE}) and the wiki's records ({@value #RECORD_FILE}) are kept
+ * there, so edits made across restarts carry the same key and a restarted node knows every page at once.
  */
 public final class WikiApp implements AutoCloseable {
+
+    /** The file in the data directory that keeps the wiki's records ({@link RecordLog}). */
+    public static final String RECORD_FILE = "wiki-records.log";
 
     private final ButterNode node;
     private final Wiki wiki;
@@ -40,18 +43,24 @@ public final class WikiApp implements AutoCloseable {
         if (config.storage() == null) {
             throw new IllegalArgumentException("the wiki keeps its pages in Butter's storage: the node needs storage");
         }
-        WikiAuthor author = config.dataDirectory() == null ? WikiAuthor.ephemeral(authorName)
-            : WikiAuthor.loadOrCreate(config.dataDirectory(), authorName);
-        ButterNode node = Butter.node(config);
-        Wiki wiki = Wiki.serve(node, node::storage, () -> node.knownHosts().hosts().stream().map(host -> host.address()).toList(), author);
-        node.start();
+        ButterNode node = Butter.node(config).start(); // first: it locks the data directory the wiki's files live in
+        Wiki wiki;
+        try {
+            WikiAuthor author = config.dataDirectory() == null ? WikiAuthor.ephemeral(authorName)
+                : WikiAuthor.loadOrCreate(config.dataDirectory(), authorName);
+            wiki = Wiki.serve(node, node::storage, () -> node.knownHosts().hosts().stream().map(host -> host.address()).toList(), author,
+                config.dataDirectory() == null ? null : config.dataDirectory().resolve(RECORD_FILE));
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
         try {
             WikiServer server = WikiServer.start(wiki, httpHost, httpPort);
             wiki.join();
             out.println("peer id: " + node.id());
             node.addresses().forEach(address -> out.println("address: " + address));
             out.println("wiki: " + server.url());
-            out.println("author: " + author.name() + " (" + author.key().peerId() + ")");
+            out.println("author: " + wiki.author().name() + " (" + wiki.author().key().peerId() + ")");
             out.flush();
             return new WikiApp(node, wiki, server);
         } catch (RuntimeException e) {

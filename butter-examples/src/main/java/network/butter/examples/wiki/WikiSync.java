@@ -77,7 +77,10 @@ final class WikiSync implements AutoCloseable {
         this.node = node;
         this.index = index;
         this.knownHosts = knownHosts;
-        node.handle(PUSH, this::onPush).handle(PULL, this::onPull).handle(SUMMARY, request -> Reply.of(summaryBytes()));
+        node.handle(PUSH, this::onPush).handle(PULL, this::onPull).handle(SUMMARY, request -> {
+            remember(request.from()); // only wiki nodes ask
+            return Reply.of(summaryBytes());
+        });
     }
 
     /** Starts the rounds: finding wiki nodes, catching up with them. */
