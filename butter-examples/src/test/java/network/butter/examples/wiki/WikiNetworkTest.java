@@ -3,10 +3,16 @@ package network.butter.examples.wiki;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import network.butter.api.Reply;
+import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerId;
+import network.butter.node.Butter;
+import network.butter.node.ButterNode;
+import network.butter.store.ContentId;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,6 +86,34 @@ class WikiNetworkTest {
             assertThat(n.wiki().history("Plans")).filteredOn(e -> e.state() == PageIndex.HistoryEntry.State.CONFLICT)
                 .extracting(e -> e.record()).containsExactly(winner == fromC ? fromD : fromC);
         });
+    }
+
+    @Test
+    void shouldFetchThePagesHistoryFromTheSenderWhenAPushedRecordsParentIsUnknown() {
+        NodeIdentity ana = NodeIdentity.generate(new SecureRandom());
+        PageRecord first = PageRecord.sign(ana, "ana", "Home", 1, RecordId.NONE, ContentId.of(new byte[] {1}), 1);
+        PageRecord second = PageRecord.sign(ana, "ana", "Home", 2, first.id(), ContentId.of(new byte[] {2}), 2);
+        PageIndex sendersIndex = new PageIndex();
+        sendersIndex.add(first);
+        sendersIndex.add(second);
+        ButterNode sender = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).storage(false));
+        new WikiSync(sender, sendersIndex, List::of);
+        sender.start();
+        ButterNode receiverNode = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).storage(false));
+        Wiki receiver = Wiki.serve(receiverNode, () -> {
+            throw new IllegalStateException("no storage in this test");
+        }, List::of, WikiAuthor.ephemeral("bo")); // never joined: no rounds, only the push and what it triggers
+        receiverNode.start();
+        try {
+            Reply reply = sender.requestBlocking(receiverNode.address(), WikiSync.PUSH, second.encode());
+
+            assertThat(reply.payload()).containsExactly(PageIndex.Admission.MISSING_PARENT.ordinal());
+            await().atMost(BOUND).until(() -> receiver.records() == 2);
+            assertThat(receiver.current("Home")).contains(second);
+        } finally {
+            receiverNode.close();
+            sender.close();
+        }
     }
 
     private WikiNode start(WikiNode bootstrap, String author) {
