@@ -12,6 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import network.butter.api.ButterException;
 import network.butter.api.Node;
+import network.butter.api.PublicException;
 import network.butter.api.Reply;
 import network.butter.api.Request;
 import network.butter.api.UnknownRouteException;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Every record received is decoded, which checks its signature, and admitted by {@link PageIndex}'s rules; a bad
- * one gets its sender a precise error and changes nothing.
+ * one gets its sender a precise error ({@link PublicException}) and changes nothing.
  */
 final class WikiSync implements AutoCloseable {
 
@@ -173,7 +174,7 @@ final class WikiSync implements AutoCloseable {
         try {
             record = PageRecord.decode(request.payload());
         } catch (WireFormatException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            throw new PublicException(e.getMessage(), e);
         }
         remember(request.from());
         PageIndex.Admission admission = index.add(record);
@@ -192,8 +193,8 @@ final class WikiSync implements AutoCloseable {
             PayloadReader in = new PayloadReader(request.payload(), "wiki pull");
             after = new PageIndex.Position(in.text(), (int) Math.min(in.u32(), Integer.MAX_VALUE), RecordId.fromBytes(in.raw(RecordId.LENGTH_BYTES)));
             in.end();
-        } catch (WireFormatException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (WireFormatException | IllegalArgumentException e) {
+            throw new PublicException("bad wiki pull: " + e.getMessage(), e);
         }
         List<PageRecord> batch = index.after(after, BATCH_RECORDS + 1);
         List<PageRecord> sent = batch.subList(0, Math.min(batch.size(), BATCH_RECORDS));

@@ -1,12 +1,14 @@
 package network.butter.examples.wiki;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import network.butter.api.RemoteHandlerException;
 import network.butter.api.Reply;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerId;
@@ -112,6 +114,30 @@ class WikiNetworkTest {
             assertThat(receiver.current("Home")).contains(second);
         } finally {
             receiverNode.close();
+            sender.close();
+        }
+    }
+
+    @Test
+    void shouldAnswerAForgedOrMalformedRecordWithAPreciseErrorAndKeepServing() {
+        WikiNode receiver = start(null, "bo");
+        ButterNode sender = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).storage(false)).start();
+        NodeIdentity ana = NodeIdentity.generate(new SecureRandom());
+        byte[] forged = PageRecord.sign(ana, "ana", "Home", 1, RecordId.NONE, ContentId.of(new byte[] {1}), 1).encode();
+        forged[forged.length - 1] ^= 1;
+        try {
+            assertThatThrownBy(() -> sender.requestBlocking(receiver.node().address(), WikiSync.PUSH, forged))
+                .isInstanceOf(RemoteHandlerException.class).hasMessageContaining("signature is not");
+            assertThatThrownBy(() -> sender.requestBlocking(receiver.node().address(), WikiSync.PUSH, new byte[] {1, 2, 3}))
+                .isInstanceOf(RemoteHandlerException.class).hasMessageContaining("malformed wiki record");
+            assertThatThrownBy(() -> sender.requestBlocking(receiver.node().address(), WikiSync.PULL, new byte[] {9}))
+                .isInstanceOf(RemoteHandlerException.class).hasMessageContaining("bad wiki pull");
+
+            PageRecord real = PageRecord.sign(ana, "ana", "Home", 1, RecordId.NONE, ContentId.of(new byte[] {1}), 1);
+            assertThat(sender.requestBlocking(receiver.node().address(), WikiSync.PUSH, real.encode()).payload())
+                .containsExactly(PageIndex.Admission.ADDED.ordinal());
+            assertThat(receiver.wiki().current("Home")).contains(real);
+        } finally {
             sender.close();
         }
     }
