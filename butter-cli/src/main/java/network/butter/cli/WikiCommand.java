@@ -51,7 +51,7 @@ final class WikiCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR", showDefaultValue = Visibility.NEVER,
         description = "Directory for the node's key, its storage chunks and your author key (" + WikiAuthor.KEY_FILE
-            + "), kept across restarts. Default: none, fresh keys every run.")
+            + ") and the wiki's records (" + WikiApp.RECORD_FILE + "), kept across restarts. Default: none, fresh keys every run.")
     private Path dataDirectory;
 
     @Option(names = "--bootstrap", paramLabel = "HOST:PORT", showDefaultValue = Visibility.NEVER,
