@@ -2,6 +2,7 @@ package network.butter.examples.wiki;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *       itself. A node that lacks the record's parent fetches that page's history from the sender.</li>
  *   <li><b>Catching up.</b> A wiki node that meets another with a different summary (count and XOR of record ids)
  *       pulls its whole index, in batches of at most {@link #BATCH_RECORDS} records, in index order (parents
- *       first), at most as many batches as the index bounds allow. Each round also compares summaries with one
- *       random wiki node, which repairs whatever a lost push missed.</li>
+ *       first), at most as many batches as the index bounds allow; it does not pull again from a node whose summary
+ *       has not changed since. Each round also compares summaries with one random wiki node, which repairs whatever
+ *       a lost push missed.</li>
  * </ul>
  *
  * Every record received is decoded, which checks its signature, and admitted by {@link PageIndex}'s rules; a bad
@@ -71,6 +73,7 @@ final class WikiSync implements AutoCloseable {
     private final Random random = new Random();
     private final Map<PeerId, PeerAddress> peers = new LinkedHashMap<>();
     private final Map<PeerId, Boolean> probed = new LinkedHashMap<>();
+    private final Map<PeerId, byte[]> pulledAt = new LinkedHashMap<>();
     private final Semaphore pagePulls = new Semaphore(MAX_PAGE_PULLS);
     private Cancellable rounds = Cancellable.NONE;
 
@@ -131,8 +134,9 @@ final class WikiSync implements AutoCloseable {
         try {
             byte[] theirs = call(peer, SUMMARY, new byte[0]);
             remember(peer);
-            if (!java.util.Arrays.equals(theirs, summaryBytes())) {
+            if (!Arrays.equals(theirs, summaryBytes()) && !Arrays.equals(theirs, pulledAt(peer.id()))) {
                 pull(peer, PageIndex.Position.START, null);
+                pulled(peer.id(), theirs);
             }
         } catch (UnknownRouteException e) {
             forget(peer.id());
@@ -248,6 +252,24 @@ final class WikiSync implements AutoCloseable {
     private byte[] summaryBytes() {
         PageIndex.Summary summary = index.summary();
         return new PayloadWriter(40).u32(summary.records()).raw(summary.xor().toBytes()).toByteArray();
+    }
+
+    /** The summary {@code peer} had when this node last pulled its whole index, if it did. */
+    private synchronized byte[] pulledAt(PeerId peer) {
+        return pulledAt.get(peer);
+    }
+
+    /**
+     * Notes that this node pulled all of {@code peer}'s index at {@code summary}: until that changes, pulling again
+     * would bring nothing new (records this node refused stay refused), so a peer holding records this node will
+     * not take costs one summary a round, not a whole pull.
+     */
+    private synchronized void pulled(PeerId peer, byte[] summary) {
+        pulledAt.remove(peer);
+        pulledAt.put(peer, summary);
+        if (pulledAt.size() > MAX_PEERS) {
+            pulledAt.remove(pulledAt.keySet().iterator().next());
+        }
     }
 
     private synchronized void remember(PeerAddress peer) {
