@@ -103,6 +103,7 @@ public final class RecordLog implements AutoCloseable {
         }
     }
 
+    /** Closes the file; what was appended stays. */
     @Override
     public synchronized void close() {
         try {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -231,7 +232,7 @@ public final class Wiki implements AutoCloseable {
         }
     }
 
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future, String what) {
+    private static <T> T await(CompletableFuture<T> future, String what) {
         try {
             return future.get(STORAGE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

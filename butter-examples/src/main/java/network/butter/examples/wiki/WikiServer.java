@@ -19,6 +19,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -279,7 +280,7 @@ public final class WikiServer implements AutoCloseable {
         for (PageIndex.HistoryEntry entry : history) {
             PageRecord r = entry.record();
             String view = "/view?page=" + WikiMarkup.escape(WikiMarkup.urlName(name)) + "&amp;version=" + r.id();
-            body.append("<tr class=\"").append(entry.state().name().toLowerCase(java.util.Locale.ROOT)).append("\"><td><a href=\"").append(view)
+            body.append("<tr class=\"").append(entry.state().name().toLowerCase(Locale.ROOT)).append("\"><td><a href=\"").append(view)
                 .append("\">v").append(r.version()).append("</a></td><td>").append(TIME.format(Instant.ofEpochMilli(r.timeMs())))
                 .append("</td><td>").append(authorOf(r)).append("</td><td class=\"mono\">").append(r.id().shortForm())
                 .append("</td><td class=\"mono\">").append(r.parent().isNone() ? "–" : r.parent().shortForm()).append("</td><td>")

@@ -102,6 +102,7 @@ final class WikiSync implements AutoCloseable {
         spread(record, null);
     }
 
+    /** Stops the rounds; the routes keep answering while the node runs. */
     @Override
     public void close() {
         rounds.cancel();
