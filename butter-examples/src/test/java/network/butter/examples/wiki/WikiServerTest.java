@@ -64,6 +64,18 @@ class WikiServerTest {
     }
 
     @Test
+    void shouldKeepTheTextAndSayWhyWhenTheNetworkCannotStoreIt() throws IOException {
+        String own = "127.0.0.1:" + server.address().getPort();
+        Matcher token = Pattern.compile("name=\"token\" value=\"([0-9a-f]+)\"").matcher(get("/edit?page=Home", own));
+        assertThat(token.find()).isTrue();
+
+        String reply = post(own, null, "page=Home&parent=" + RecordId.NONE.hex() + "&text=my+%3Cwords%3E&token=" + token.group(1));
+
+        assertThat(reply).startsWith("HTTP/1.1 503").contains("could not store Home", ">my &lt;words&gt;</textarea>");
+        assertThat(node.wiki().exists("Home")).isFalse();
+    }
+
+    @Test
     void shouldRefuseAFormLargerThanAPageCanBe() throws IOException {
         String own = "127.0.0.1:" + server.address().getPort();
 
