@@ -90,7 +90,6 @@ class WikiBrowserTest {
         assertThat(versions).hasSize(2);
         assertThat(versions.getFirst().getText()).contains("v2", "ana", "current");
         assertThat(versions.getLast().getText()).contains("v1", "ana");
-        Files.write(Path.of("target", "wiki-history.png"), browser.getScreenshotAs(OutputType.BYTES));
 
         browser.get(onA);
         browser.findElement(By.id("q")).sendKeys("RECI");
@@ -109,6 +108,11 @@ class WikiBrowserTest {
         browser.get(onA + "view?page=Butter+Wiki");
         assertThat(browser.findElement(By.id("content")).getText()).contains("Edited on B.");
         assertThat(browser.findElement(By.cssSelector(".meta")).getText()).contains("Version 3", "bo");
+        browser.findElement(By.id("history-link")).click();
+        assertThat(browser.findElements(By.cssSelector("#history tbody tr"))).extracting(WebElement::getText)
+            .satisfiesExactly(v3 -> assertThat(v3).contains("v3", "bo", "current"), v2 -> assertThat(v2).contains("v2", "ana"),
+                v1 -> assertThat(v1).contains("v1", "ana"));
+        Files.write(Path.of("target", "wiki-history.png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     /** Types into the editor and saves. */
