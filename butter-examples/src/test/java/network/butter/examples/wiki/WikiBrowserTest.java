@@ -63,9 +63,8 @@ class WikiBrowserTest {
 
         browser.get(onA);
         browser.findElement(By.id("new-page")).sendKeys("Butter Wiki");
-        browser.findElement(By.id("create")).click();
+        clickAndWait(By.id("create"), "/edit?page=Butter+Wiki");
         type("# Welcome\nPages live in the network's storage. See [[Recipes]].\n\n- <script>alert(1)</script> is only text");
-        await().atMost(BOUND).until(() -> browser.findElements(By.id("content")).size() == 1);
         assertThat(browser.findElement(By.id("title")).getText()).isEqualTo("Butter Wiki");
         assertThat(browser.findElement(By.cssSelector("#content h2")).getText()).isEqualTo("Welcome");
         assertThat(browser.findElement(By.cssSelector("#content li")).getText()).isEqualTo("<script>alert(1)</script> is only text");
@@ -73,19 +72,17 @@ class WikiBrowserTest {
 
         WebElement missing = browser.findElement(By.cssSelector("#content a.create"));
         assertThat(missing.getText()).isEqualTo("Recipes");
-        missing.click();
+        clickAndWait(missing, "/edit?page=Recipes");
         assertThat(browser.findElement(By.id("title")).getText()).isEqualTo("Create Recipes");
         type("Butter on toast. Back to [[Butter Wiki]].");
-        await().atMost(BOUND).until(() -> browser.findElements(By.cssSelector("#content a.page")).size() == 1);
-        browser.findElement(By.cssSelector("#content a.page")).click();
+        clickAndWait(browser.findElement(By.cssSelector("#content a.page")), "/view?page=Butter+Wiki");
         assertThat(browser.findElement(By.cssSelector("#content a.page")).getText()).as("the link is no longer a create link").isEqualTo("Recipes");
 
-        browser.findElement(By.id("edit-link")).click();
-        WebElement text = browser.findElement(By.id("text"));
-        text.clear();
+        clickAndWait(By.id("edit-link"), "/edit?page=");
+        browser.findElement(By.id("text")).clear();
         type("# Welcome\nEdited on A. See [[Recipes]].");
-        await().atMost(BOUND).until(() -> browser.findElement(By.id("content")).getText().contains("Edited on A."));
-        browser.findElement(By.id("history-link")).click();
+        assertThat(browser.findElement(By.id("content")).getText()).contains("Edited on A.");
+        clickAndWait(By.id("history-link"), "/history?page=");
         List<WebElement> versions = browser.findElements(By.cssSelector("#history tbody tr"));
         assertThat(versions).hasSize(2);
         assertThat(versions.getFirst().getText()).contains("v2", "ana", "current");
@@ -93,32 +90,43 @@ class WikiBrowserTest {
 
         browser.get(onA);
         browser.findElement(By.id("q")).sendKeys("RECI");
-        browser.findElement(By.id("search-button")).click();
+        clickAndWait(By.id("search-button"), "?q=RECI");
         assertThat(browser.findElements(By.cssSelector("#pages li a"))).extracting(WebElement::getText).containsExactly("Recipes");
 
         await().atMost(BOUND).until(() -> b.wiki().current("Butter Wiki").map(r -> r.version() == 2).orElse(false));
         browser.get(onB + "view?page=Butter+Wiki");
         assertThat(browser.findElement(By.id("content")).getText()).contains("Edited on A.");
-        browser.findElement(By.id("edit-link")).click();
+        clickAndWait(By.id("edit-link"), "/edit?page=");
         browser.findElement(By.id("text")).clear();
         type("# Welcome\nEdited on B. See [[Recipes]].");
-        await().atMost(BOUND).until(() -> browser.findElement(By.id("content")).getText().contains("Edited on B."));
+        assertThat(browser.findElement(By.id("content")).getText()).contains("Edited on B.");
 
         await().atMost(BOUND).until(() -> a.wiki().current("Butter Wiki").map(r -> r.version() == 3).orElse(false));
         browser.get(onA + "view?page=Butter+Wiki");
         assertThat(browser.findElement(By.id("content")).getText()).contains("Edited on B.");
         assertThat(browser.findElement(By.cssSelector(".meta")).getText()).contains("Version 3", "bo");
-        browser.findElement(By.id("history-link")).click();
+        clickAndWait(By.id("history-link"), "/history?page=");
         assertThat(browser.findElements(By.cssSelector("#history tbody tr"))).extracting(WebElement::getText)
             .satisfiesExactly(v3 -> assertThat(v3).contains("v3", "bo", "current"), v2 -> assertThat(v2).contains("v2", "ana"),
                 v1 -> assertThat(v1).contains("v1", "ana"));
         Files.write(Path.of("target", "wiki-history.png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
-    /** Types into the editor and saves. */
+    /** Types into the editor, saves, and waits for the saved page. */
     private void type(String text) {
         browser.findElement(By.id("text")).sendKeys(text);
-        browser.findElement(By.id("save")).click();
+        clickAndWait(By.id("save"), "/view?page=");
+    }
+
+    /** Clicks and waits until the browser shows the page the click leads to, so no check reads the page before. */
+    private void clickAndWait(By target, String urlPart) {
+        clickAndWait(browser.findElement(target), urlPart);
+    }
+
+    private void clickAndWait(WebElement target, String urlPart) {
+        target.click();
+        await().atMost(BOUND).until(() -> browser.getCurrentUrl().contains(urlPart)
+            && "complete".equals(browser.executeScript("return document.readyState")));
     }
 
     private WikiNode start(WikiNode bootstrap, String author) {
