@@ -7,6 +7,10 @@ import static org.awaitility.Awaitility.await;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import network.butter.api.PeerUnreachableException;
@@ -54,7 +58,7 @@ class ButterCliTest {
         Result help = butter("--help");
 
         assertThat(help.exitCode()).as("exit code; stderr: %s", help.err()).isZero();
-        assertThat(help.out()).contains("Usage: butter", "node", "ohce", "--help", "--version");
+        assertThat(help.out()).contains("Usage: butter", "node", "ohce", "wiki", "--help", "--version");
     }
 
     @Test
@@ -285,6 +289,30 @@ class ButterCliTest {
 
             command.interrupt();
             assertThat(command.join(BOUND)).as("butter ohce stopped within %s", BOUND).isTrue();
+            assertThat(exitCode).hasValue(0);
+        } finally {
+            command.interrupt();
+        }
+    }
+
+    @Test
+    void shouldServeTheWikiInABrowserPageUntilInterrupted() throws Exception {
+        StringWriter out = new StringWriter();
+        AtomicInteger exitCode = new AtomicInteger(-1);
+        CommandLine cli = commandLine(out, new StringWriter());
+        Thread command = Thread.ofPlatform().name("butter-wiki-under-test")
+            .start(() -> exitCode.set(cli.execute("wiki", "--host", "127.0.0.1", "--http-port", "0", "--nick", "ana")));
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            await().atMost(BOUND).until(() -> out.toString().contains("author: "));
+            String url = out.toString().lines().filter(line -> line.startsWith("wiki: ")).findFirst().orElseThrow().substring("wiki: ".length());
+
+            HttpResponse<String> home = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(url).startsWith("http://127.0.0.1:");
+            assertThat(home.statusCode()).isEqualTo(200);
+            assertThat(home.body()).contains("All pages", "You edit as ana");
+            command.interrupt();
+            assertThat(command.join(BOUND)).as("butter wiki stopped within %s", BOUND).isTrue();
             assertThat(exitCode).hasValue(0);
         } finally {
             command.interrupt();
