@@ -169,6 +169,26 @@ final class NodeCommand implements Callable<Integer> {
         return builder.build();
     }
 
+    /**
+     * Serves the control API. When the default port is taken (another node runs on this machine) the node serves it
+     * on a free port instead and says so, so that a second node starts without options; a port asked for with
+     * {@code --http-port} must be free.
+     */
+    private ControlServer startControlApi(ButterNode node, ControlConfig control) {
+        try {
+            return ControlServer.start(node, control);
+        } catch (IllegalStateException taken) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--http-port")) {
+                throw taken;
+            }
+            ControlServer api = ControlServer.start(node, new ControlConfig(control.host(), 0, control.token()));
+            spec.commandLine().getErr().println("control API: port " + control.port() + " is taken (another node?), "
+                + "so this node serves it on " + api.address().getPort() + "; use --api 127.0.0.1:"
+                + api.address().getPort() + " with the butter commands");
+            return api;
+        }
+    }
+
     /** One line on where the node keeps its storage, if anywhere, and how much. */
     private static String describeStorage(NodeConfig config) {
         if (config.storage() == null) {
@@ -196,7 +216,7 @@ final class NodeCommand implements Callable<Integer> {
         ButterNode node = Butter.node(config()).start();
         ControlServer api;
         try {
-            api = control == null ? null : ControlServer.start(node, control);
+            api = control == null ? null : startControlApi(node, control);
         } catch (IllegalStateException e) {
             node.close();
             throw e;

@@ -85,6 +85,39 @@ class ApiCommandsTest {
     }
 
     @Test
+    void shouldServeTheApiOnAFreePortWhenTheDefaultOneIsTaken() throws Exception {
+        int defaultPort = network.butter.control.ControlConfig.DEFAULT_PORT;
+        java.net.ServerSocket holder = null;
+        try {
+            holder = new java.net.ServerSocket(defaultPort, 1, java.net.InetAddress.getLoopbackAddress());
+        } catch (java.io.IOException takenAlready) {
+            // something else on this machine holds it: the node must step aside all the same
+        }
+        try {
+            StringWriter err = new StringWriter();
+            CommandLine cli = ButterCli.commandLine().setOut(new PrintWriter(new StringWriter(), true))
+                .setErr(new PrintWriter(err, true));
+            Thread node = Thread.ofPlatform().start(() -> cli.execute("node", "--host", "127.0.0.1", "--port", "0"));
+            try {
+                await().atMost(BOUND).until(() -> API_LINE.matcher(err.toString()).find());
+                Matcher api = API_LINE.matcher(err.toString());
+                assertThat(api.find()).isTrue();
+
+                assertThat(err.toString()).contains("port " + defaultPort + " is taken");
+                assertThat(Integer.parseInt(api.group(1))).isNotEqualTo(defaultPort);
+                assertThat(butter("status", "--api", "127.0.0.1:" + api.group(1)).exitCode()).isZero();
+            } finally {
+                node.interrupt();
+                assertThat(node.join(BOUND)).isTrue();
+            }
+        } finally {
+            if (holder != null) {
+                holder.close();
+            }
+        }
+    }
+
+    @Test
     void shouldSayHowToStartANodeWhenNoneRuns() {
         Result status = butter("status", "--api", "127.0.0.1:1");
 
