@@ -170,18 +170,18 @@ final class NodeCommand implements Callable<Integer> {
     }
 
     /**
-     * Serves the control API. When the default port is taken (another node runs on this machine) the node serves it
+     * Binds the control API before the node starts. When the default port is taken (another node runs on this machine) the node serves it
      * on a free port instead and says so, so that a second node starts without options; a port asked for with
      * {@code --http-port} must be free.
      */
-    private ControlServer startControlApi(ButterNode node, ControlConfig control) {
+    private ControlServer bindControlApi(ButterNode node, ControlConfig control) {
         try {
-            return ControlServer.start(node, control);
+            return ControlServer.bind(node, control);
         } catch (IllegalStateException taken) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--http-port")) {
                 throw taken;
             }
-            ControlServer api = ControlServer.start(node, new ControlConfig(control.host(), 0, control.token()));
+            ControlServer api = ControlServer.bind(node, new ControlConfig(control.host(), 0, control.token()));
             spec.commandLine().getErr().println("control API: port " + control.port() + " is taken (another node?), "
                 + "so this node serves it on " + api.address().getPort() + "; use --api 127.0.0.1:"
                 + api.address().getPort() + " with the butter commands");
@@ -213,13 +213,18 @@ final class NodeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ControlConfig control = noHttp ? null : new ControlConfig(httpHost, httpPort, httpToken);
-        ButterNode node = Butter.node(config()).start();
-        ControlServer api;
+        ButterNode node = Butter.node(config());
+        ControlServer api = control == null ? null : bindControlApi(node, control);
         try {
-            api = control == null ? null : startControlApi(node, control);
-        } catch (IllegalStateException e) {
-            node.close();
+            node.start();
+        } catch (RuntimeException e) {
+            if (api != null) {
+                api.close();
+            }
             throw e;
+        }
+        if (api != null) {
+            api.serve();
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Thread closeOnExit = new Thread(() -> {

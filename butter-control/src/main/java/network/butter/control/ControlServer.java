@@ -90,6 +90,17 @@ public final class ControlServer implements AutoCloseable {
      * @throws IllegalStateException naming the address if it cannot listen there (e.g. the port is taken)
      */
     public static ControlServer start(ButterNode node, ControlConfig config) {
+        return bind(node, config).serve();
+    }
+
+    /**
+     * Takes the API's address for a node that may not be started yet, without serving anything: a command binds first,
+     * so that a taken port fails it before the node starts, and the work of setting the server up is done before the
+     * node competes for the CPU. Then {@link #serve()} once the node runs.
+     *
+     * @throws IllegalStateException naming the address if it cannot listen there (e.g. the port is taken)
+     */
+    public static ControlServer bind(ButterNode node, ControlConfig config) {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 64);
@@ -101,10 +112,19 @@ public final class ControlServer implements AutoCloseable {
         http.setExecutor(control.exchanges);
         http.createContext(PREFIX, control::serve);
         http.createContext("/", control::page);
-        node.knownHosts().onAdmitted(host -> control.events.publish("host", Map.of("address", host.address().toString(),
-            "subnet", host.subnet())));
-        http.start();
         return control;
+    }
+
+    /**
+     * Starts answering requests; the node must be started.
+     *
+     * @return this server
+     */
+    public ControlServer serve() {
+        node.knownHosts().onAdmitted(host -> events.publish("host", Map.of("address", host.address().toString(),
+            "subnet", host.subnet())));
+        server.start();
+        return this;
     }
 
     /** Where the API listens, e.g. to print {@code http://127.0.0.1:7080}. */
