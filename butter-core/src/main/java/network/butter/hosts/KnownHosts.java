@@ -2,6 +2,7 @@ package network.butter.hosts;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import network.butter.api.Reply;
@@ -37,7 +39,11 @@ import org.slf4j.LoggerFactory;
  *       evicted at once.</li>
  *   <li><b>Reciprocity.</b> A node that polls this one is offered as a candidate too.</li>
  *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list has room,
- *       and so is a random host at every poll round, so a node that found one peer soon knows many.</li>
+ *       and so is a random host at every poll round, so a node that found one peer soon knows many. An
+ *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
+ *       other.</li>
+ *   <li><b>Ambassadors kept.</b> While the list holds no more than {@link KnownHostsConfig#keptAmbassadors()}
+ *       ambassadors, none of them makes way for a newcomer (a dead one is still evicted).</li>
  * </ul>
  */
 public final class KnownHosts implements Protocol, HostSink {
@@ -62,6 +68,7 @@ public final class KnownHosts implements Protocol, HostSink {
 
     private final KnownHostsConfig config;
     private volatile LongSupplier storageAvailableBytes;
+    private volatile BooleanSupplier ambassador = () -> false;
     private final Map<PeerId, KnownHost> hosts = new LinkedHashMap<>();
     private final Set<PeerId> probation = new HashSet<>();
     private final Map<PeerId, Long> rejectedAt = new LinkedHashMap<>();
@@ -103,7 +110,7 @@ public final class KnownHosts implements Protocol, HostSink {
             offer(request.from()); // whoever polls us is a live node worth considering
             return Reply.of(mine.encode());
         });
-        ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from().id()))));
+        ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from()))));
         ctx.onPeerFailed((peer, cause) -> evict(peer, cause.getMessage()));
         ticker = ctx.loop().schedule(1 + ctx.random().nextLong(config.pollIntervalMs()), this::tick);
     }
@@ -148,6 +155,14 @@ public final class KnownHosts implements Protocol, HostSink {
         this.storageAvailableBytes = Objects.requireNonNull(availableBytes, "availableBytes");
     }
 
+    /**
+     * From now on, reports in polls whether this node is an ambassador as {@code isAmbassador} says: the wider
+     * layer, installed after the known hosts, calls this so the flag follows its reachability verdict.
+     */
+    public void reportAmbassador(BooleanSupplier isAmbassador) {
+        this.ambassador = Objects.requireNonNull(isAmbassador, "isAmbassador");
+    }
+
     /** The configuration in force. */
     public KnownHostsConfig config() {
         return config;
@@ -161,7 +176,7 @@ public final class KnownHosts implements Protocol, HostSink {
     /** What this node reports about itself when polled. */
     public HostQuality quality() {
         return new HostQuality(context.loop().nowMillis() - startedAtMs, storageAvailableBytes.getAsLong(),
-            hosts.size(), polledBy.size(), config.ambassador(), config.geoTag());
+            hosts.size(), polledBy.size(), ambassador.getAsBoolean(), config.geoTag());
     }
 
     @Override
@@ -222,10 +237,21 @@ public final class KnownHosts implements Protocol, HostSink {
 
     /** Who makes way for a candidate to a full list, or null if the candidate is not worth a place. */
     private KnownHost victimFor(HostClass candidateClass, HostQuality quality) {
+        long ambassadors = hosts.values().stream().filter(host -> host.quality().ambassador()).count();
+        boolean keepAmbassadors = ambassadors <= config.keptAmbassadors();
+        List<KnownHost> evictable = new ArrayList<>();
+        for (KnownHost host : hosts.values()) {
+            if (!(keepAmbassadors && host.quality().ambassador())) {
+                evictable.add(host);
+            }
+        }
+        if (evictable.isEmpty()) {
+            return null;
+        }
         if (quality.knownBy() == 0) {
             // Known by nobody: take it, in place of the host most others know too, so that host stays known.
             KnownHost best = null;
-            for (KnownHost host : hosts.values()) {
+            for (KnownHost host : evictable) {
                 if (host.quality().knownBy() >= 2 && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
                     best = host;
                 }
@@ -241,17 +267,18 @@ public final class KnownHosts implements Protocol, HostSink {
         int crowded = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         if (counts.getOrDefault(candidateClass, 0) + 1 < crowded) {
             KnownHost shortestLived = null;
-            for (KnownHost host : hosts.values()) {
+            for (KnownHost host : evictable) {
                 if (counts.get(host.hostClass()) == crowded
                     && (shortestLived == null || host.quality().uptimeMs() < shortestLived.quality().uptimeMs())) {
                     shortestLived = host;
                 }
             }
-            return shortestLived;
+            if (shortestLived != null) {
+                return shortestLived;
+            }
         }
         if (config.randomAcceptance() > 0 && context.random().nextDouble() < config.randomAcceptance()) {
-            List<KnownHost> all = new ArrayList<>(hosts.values());
-            return all.get(context.random().nextInt(all.size()));
+            return evictable.get(context.random().nextInt(evictable.size()));
         }
         return null;
     }
@@ -335,20 +362,26 @@ public final class KnownHosts implements Protocol, HostSink {
         });
     }
 
-    /** Up to {@code sampleSize} random known hosts, never the requester itself. */
-    private List<PeerAddress> sample(PeerId requester) {
-        List<PeerAddress> candidates = new ArrayList<>();
+    /**
+     * Up to {@code sampleSize} random known hosts, never the requester itself; an ambassador puts hosts of other
+     * subnets than the requester's first.
+     */
+    private List<PeerAddress> sample(PeerAddress requester) {
+        List<KnownHost> candidates = new ArrayList<>();
         for (KnownHost host : hosts.values()) {
-            if (!host.address().id().equals(requester)) {
-                candidates.add(host.address());
+            if (!host.address().id().equals(requester.id())) {
+                candidates.add(host);
             }
         }
         for (int i = candidates.size() - 1; i > 0; i--) {
             int j = context.random().nextInt(i + 1);
-            PeerAddress swap = candidates.get(i);
-            candidates.set(i, candidates.get(j));
-            candidates.set(j, swap);
+            candidates.set(i, candidates.set(j, candidates.get(i)));
         }
-        return candidates.subList(0, Math.min(config.sampleSize(), candidates.size()));
+        if (ambassador.getAsBoolean()) {
+            String subnet = HostClass.subnetOf(requester.host());
+            candidates.sort(Comparator.comparing(host -> host.subnet().equals(subnet)));
+        }
+        return candidates.subList(0, Math.min(config.sampleSize(), candidates.size())).stream()
+            .map(KnownHost::address).toList();
     }
 }
