@@ -617,7 +617,10 @@ final class SimTransport implements Transport, WiderTransport {
             return;
         }
         SimTransport theirs = target.transport();
-        open(target, PathKind.PUNCHED, source, candidate, null);
+        Link open = connected.get(target);
+        if (open == null || open.kind() != PathKind.PUNCHED || open.peerIncarnation() != target.incarnation()) {
+            open(target, PathKind.PUNCHED, source, candidate, null); // else the peer's dial got through first
+        }
         punching.remove(peer);
         punchDials.removeIf(dial -> dial.peer().equals(peer));
         mine.complete(null);
