@@ -2,12 +2,14 @@ package network.butter.sim;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.env.Environment;
+import network.butter.env.PathKind;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -26,6 +28,9 @@ public final class SimNode {
     private final PeerAddress address;
     private final Limits limits;
     private final Setup setup;
+    /** The home LAN the node sits in, or null for a public node. */
+    private final HomeLan lan;
+    private final SimPortMapper portMapper;
     private int segment;
     private SimMulticast multicast;
     private int incarnation;
@@ -48,8 +53,10 @@ public final class SimNode {
     }
 
     SimNode(Simulation simulation, int index, NodeIdentity identity, PeerAddress address, Limits limits,
-            Setup setup) {
+            Setup setup, HomeLan lan) {
         this.simulation = simulation;
+        this.lan = lan;
+        this.portMapper = lan != null && lan.kind().portMapping() ? new SimPortMapper(simulation, this, lan) : null;
         this.index = index;
         this.identity = identity;
         this.address = address;
@@ -79,9 +86,39 @@ public final class SimNode {
         return identity.peerId();
     }
 
-    /** The node's address; the same across restarts. */
+    /**
+     * The node's address; the same across restarts. Behind a NAT it is a private address ({@link HomeLan}) only nodes
+     * of the same LAN can dial, until the wider layer advertises one that works ({@code WiderTransport#advertise}).
+     */
     public PeerAddress address() {
         return address;
+    }
+
+    /** Whether the node sits in a home LAN behind a router. */
+    public boolean behindNat() {
+        return lan != null;
+    }
+
+    /** The home LAN the node sits in; empty for a public node. */
+    public Optional<HomeLan> homeLan() {
+        return Optional.ofNullable(lan);
+    }
+
+    HomeLan lan() {
+        return lan;
+    }
+
+    /**
+     * The port mapper of the node's router (UPnP IGD / NAT-PMP), if it sits behind one that offers port mapping; what
+     * the wider layer's port-mapping interface should be backed with in the simulator.
+     */
+    public Optional<SimPortMapper> portMapper() {
+        return Optional.ofNullable(portMapper);
+    }
+
+    /** How frames to {@code peer} travel now (direct, punched or relayed), or empty if no connection to it is open. */
+    public Optional<PathKind> path(PeerId peer) {
+        return running ? transport.path(peer) : Optional.empty();
     }
 
     /**
