@@ -158,10 +158,15 @@ public final class Wider implements Protocol {
         return relay;
     }
 
-    /** Reachability checks made, and {successful, failed} punches started, for statistics. */
-    long[] counters() {
-        long[] punches = punching == null ? new long[2] : punching.counters();
-        return new long[] {check == null ? 0 : check.checks(), punches[0], punches[1]};
+    /** What this layer has done so far; to be read on the node loop (or once the simulation has stopped). */
+    public WiderStats stats() {
+        if (check == null) {
+            return WiderStats.NONE;
+        }
+        long[] punches = punching.counters();
+        long[] circuits = relay.counters();
+        return new WiderStats(check.checks(), punches[0], punches[1], relay.reservationCount(), relay.openCircuitCount(),
+            circuits[0], circuits[1]);
     }
 
     private List<KnownHost> hosts() {
