@@ -1,21 +1,24 @@
 package network.butter.hosts;
 
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
+import network.butter.wire.ErrorCode;
 import network.butter.wire.PayloadReader;
-import network.butter.wire.PayloadWriter;
 import network.butter.wire.WireFormatException;
 
 /**
  * A peer-exchange answer: some of a node's known hosts.
  *
  * <pre>
- *  count u8 | count × address
+ *  count u8 | count × ( peer id (32 bytes) | hostLen u8 | host | port u16 )
  * </pre>
  *
- * An address is written by {@link PayloadWriter#address}, so a host behind a NAT is passed on with its relayed
- * address; a host must pass {@link PayloadReader#hostProblem}, like every address on the wire.
+ * A host must pass {@link PayloadReader#hostProblem}, like every address on the wire.
  */
 public final class HostSample {
 
@@ -28,9 +31,16 @@ public final class HostSample {
     /** Encodes up to {@link #MAX_HOSTS} addresses. */
     public static byte[] encode(List<PeerAddress> hosts) {
         List<PeerAddress> sample = hosts.subList(0, Math.min(hosts.size(), MAX_HOSTS));
-        PayloadWriter out = new PayloadWriter(1 + sample.size() * 64).u8(sample.size());
-        sample.forEach(out::address);
-        return out.toByteArray();
+        int size = 1;
+        for (PeerAddress host : sample) {
+            size += PeerId.LENGTH_BYTES + 1 + host.host().length() + 2;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size).put((byte) sample.size());
+        for (PeerAddress host : sample) {
+            byte[] name = host.host().getBytes(StandardCharsets.US_ASCII);
+            out.put(host.id().toBytes()).put((byte) name.length).put(name).putShort((short) host.port());
+        }
+        return out.array();
     }
 
     /**
@@ -39,13 +49,30 @@ public final class HostSample {
      * @throws WireFormatException saying what is wrong with it
      */
     public static List<PeerAddress> decode(byte[] bytes) throws WireFormatException {
-        PayloadReader in = new PayloadReader(bytes, "host sample");
-        int count = in.u8();
-        List<PeerAddress> hosts = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            hosts.add(in.address());
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            int count = in.get() & 0xFF;
+            List<PeerAddress> hosts = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                byte[] id = new byte[PeerId.LENGTH_BYTES];
+                in.get(id);
+                byte[] name = new byte[in.get() & 0xFF];
+                in.get(name);
+                String problem = PayloadReader.hostProblem(name);
+                if (problem != null) {
+                    throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "bad address in host sample: " + problem);
+                }
+                int port = in.getShort() & 0xFFFF;
+                hosts.add(new PeerAddress(PeerId.fromBytes(id), new String(name, StandardCharsets.US_ASCII), port));
+            }
+            if (in.hasRemaining()) {
+                throw new WireFormatException(ErrorCode.MALFORMED_FRAME, in.remaining() + " bytes after a host sample");
+            }
+            return hosts;
+        } catch (BufferUnderflowException e) {
+            throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "truncated host sample");
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "bad address in host sample: " + e.getMessage());
         }
-        in.end();
-        return hosts;
     }
 }

@@ -43,13 +43,6 @@ class HostCodecsTest {
     }
 
     @Test
-    void shouldRoundTripRelayedAddressesInHostSamples() throws Exception {
-        PeerAddress relay = address("203.0.113.9", 7000);
-        List<PeerAddress> hosts = List.of(PeerAddress.relayed(address("10.0.0.1", 7000).id(), relay), relay);
-        assertThat(HostSample.decode(HostSample.encode(hosts))).isEqualTo(hosts);
-    }
-
-    @Test
     void shouldRejectMalformedHostSamples() {
         byte[] encoded = HostSample.encode(List.of(address("10.0.0.1", 7000)));
         assertThatThrownBy(() -> HostSample.decode(Arrays.copyOf(encoded, encoded.length - 1)))
