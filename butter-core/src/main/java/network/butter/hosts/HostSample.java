@@ -16,9 +16,11 @@ import network.butter.wire.WireFormatException;
  *
  * <pre>
  *  count u8 | count × ( peer id (32 bytes) | hostLen u8 | host | port u16 )
+ *  relayed host:        peer id (32 bytes) | 0 u8 | hostLen u8 | relay host | relay port u16 | relay id (32 bytes)
  * </pre>
  *
- * A host must pass {@link PayloadReader#hostProblem}, like every address on the wire.
+ * A host must pass {@link PayloadReader#hostProblem}, like every address on the wire. A host length of 0 (never a
+ * valid host) marks a relayed address, so direct ones keep their form byte for byte.
  */
 public final class HostSample {
 
@@ -33,12 +35,19 @@ public final class HostSample {
         List<PeerAddress> sample = hosts.subList(0, Math.min(hosts.size(), MAX_HOSTS));
         int size = 1;
         for (PeerAddress host : sample) {
-            size += PeerId.LENGTH_BYTES + 1 + host.host().length() + 2;
+            size += PeerId.LENGTH_BYTES + 1 + host.host().length() + 2 + (host.isRelayed() ? 1 + PeerId.LENGTH_BYTES : 0);
         }
         ByteBuffer out = ByteBuffer.allocate(size).put((byte) sample.size());
         for (PeerAddress host : sample) {
             byte[] name = host.host().getBytes(StandardCharsets.US_ASCII);
-            out.put(host.id().toBytes()).put((byte) name.length).put(name).putShort((short) host.port());
+            out.put(host.id().toBytes());
+            if (host.isRelayed()) {
+                out.put((byte) 0);
+            }
+            out.put((byte) name.length).put(name).putShort((short) host.port());
+            if (host.isRelayed()) {
+                out.put(host.relay().toBytes());
+            }
         }
         return out.array();
     }
@@ -56,14 +65,22 @@ public final class HostSample {
             for (int i = 0; i < count; i++) {
                 byte[] id = new byte[PeerId.LENGTH_BYTES];
                 in.get(id);
-                byte[] name = new byte[in.get() & 0xFF];
+                int length = in.get() & 0xFF;
+                boolean relayed = length == 0;
+                byte[] name = new byte[relayed ? in.get() & 0xFF : length];
                 in.get(name);
                 String problem = PayloadReader.hostProblem(name);
                 if (problem != null) {
                     throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "bad address in host sample: " + problem);
                 }
                 int port = in.getShort() & 0xFFFF;
-                hosts.add(new PeerAddress(PeerId.fromBytes(id), new String(name, StandardCharsets.US_ASCII), port));
+                PeerId relay = null;
+                if (relayed) {
+                    byte[] relayId = new byte[PeerId.LENGTH_BYTES];
+                    in.get(relayId);
+                    relay = PeerId.fromBytes(relayId);
+                }
+                hosts.add(new PeerAddress(PeerId.fromBytes(id), new String(name, StandardCharsets.US_ASCII), port, relay));
             }
             if (in.hasRemaining()) {
                 throw new WireFormatException(ErrorCode.MALFORMED_FRAME, in.remaining() + " bytes after a host sample");

@@ -43,6 +43,15 @@ class HostCodecsTest {
     }
 
     @Test
+    void shouldCarryRelayedAddressesInAHostSampleBesideDirectOnes() throws Exception {
+        PeerAddress relay = address("203.0.113.7", 7000);
+        PeerAddress relayed = PeerAddress.relayed(address("10.0.0.9", 7000).id(), relay);
+        List<PeerAddress> hosts = List.of(address("10.0.0.1", 7000), relayed, relay);
+
+        assertThat(HostSample.decode(HostSample.encode(hosts))).isEqualTo(hosts);
+    }
+
+    @Test
     void shouldRejectMalformedHostSamples() {
         byte[] encoded = HostSample.encode(List.of(address("10.0.0.1", 7000)));
         assertThatThrownBy(() -> HostSample.decode(Arrays.copyOf(encoded, encoded.length - 1)))
