@@ -1,38 +1,29 @@
 package network.butter.wider;
 
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import network.butter.identity.HostPort;
 
 /**
- * Asks the router in front of this node to forward a port to it (UPnP IGD, NAT-PMP/PCP on a real node; the NAT
- * model's router in the simulator). The wider layer only asks for the mapping and dial-back checks the address it
- * gets like any other candidate; the protocol work with the router, and renewing the lease until {@link #unmap()},
- * is the implementation's.
+ * A port mapping on this node's router (UPnP IGD, NAT-PMP or PCP), as the wider layer sees it: the public address the
+ * router forwards to this node's listening port, if it has one now. The real node runs a client for those protocols
+ * and offers it through this interface; the simulator offers its NAT model's mappings the same way. The wider layer
+ * treats the address as a candidate to have dialled back, never as proof of reachability.
  */
 public interface PortMapping {
 
-    /** No port mapping: no router asked, never an address ({@code --no-port-mapping}). */
-    PortMapping NONE = new PortMapping() {
-        @Override
-        public CompletableFuture<Optional<HostPort>> map(int localPort) {
-            return CompletableFuture.completedFuture(Optional.empty());
-        }
-
-        @Override
-        public void unmap() {
-        }
-    };
+    /** The router's public address that forwards to this node's listening port, or empty while there is none. */
+    Optional<HostPort> mappedAddress();
 
     /**
-     * Maps an external port of the router to {@code localPort} of this node, or returns the mapping already made.
-     * The future may complete on any thread (a real mapper talks to the router off the node loop); the wider layer
-     * carries on on its loop.
-     *
-     * @return the router's external address for the port, or empty when there is no router that maps ports
+     * Asks to be told whenever {@link #mappedAddress()} changes (a mapping made, its external port changed on renewal,
+     * or lost). The listener is called on the mapper's own thread: protocol code hands the news to its node loop.
      */
-    CompletableFuture<Optional<HostPort>> map(int localPort);
+    void onChange(Listener listener);
 
-    /** Removes the mapping, if any; called once when the node stops. */
-    void unmap();
+    /** Told of a changed mapped address. */
+    @FunctionalInterface
+    interface Listener {
+        /** The mapped address is now {@code address} (empty: no mapping any more). */
+        void mappedAddressChanged(Optional<HostPort> address);
+    }
 }

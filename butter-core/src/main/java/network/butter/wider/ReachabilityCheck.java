@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -88,9 +89,9 @@ final class ReachabilityCheck {
         return list.reversed();
     }
 
-    /** The router's mapped address arrived (or changed): check again soon. */
+    /** The router's mapped address arrived, changed or went (null): check again soon. */
     void mapped(HostPort address) {
-        if (!address.equals(mapped)) {
+        if (!Objects.equals(address, mapped)) {
             mapped = address;
             changed();
         }

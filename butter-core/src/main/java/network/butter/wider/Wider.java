@@ -64,12 +64,21 @@ public final class Wider implements Protocol {
     private boolean stopped;
 
     /**
+     * A wider layer whose node has a port mapping on its router: the mapped address becomes a candidate to have
+     * dialled back.
+     *
      * @param config      roles, intervals and bounds
-     * @param portMapping asks the router to forward the listening port; {@link PortMapping#NONE} for none
+     * @param portMapping the router's port mapping, run by the node (which makes and removes it)
      */
     public Wider(WiderConfig config, PortMapping portMapping) {
         this.config = Objects.requireNonNull(config, "config");
         this.portMapping = Objects.requireNonNull(portMapping, "portMapping");
+    }
+
+    /** A wider layer without port mapping ({@code --no-port-mapping}, or no router that offers it). */
+    public Wider(WiderConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.portMapping = null;
     }
 
     @Override
@@ -106,13 +115,14 @@ public final class Wider implements Protocol {
             knownHosts.reportAmbassador(this::ambassador);
             knownHosts.onAdmitted(host -> check.hostAdmitted());
         }
-        portMapping.map(listen.port()).whenComplete((mapped, error) -> context.loop().execute(() -> {
-            if (error != null) {
-                log.debug("{}: no port mapping: {}", context.self().id().shortForm(), error.getMessage());
-            } else if (mapped.isPresent() && !stopped) {
-                check.mapped(mapped.get());
-            }
-        }));
+        if (portMapping != null) {
+            portMapping.onChange(mapped -> context.loop().execute(() -> {
+                if (!stopped) {
+                    check.mapped(mapped.orElse(null));
+                }
+            }));
+            portMapping.mappedAddress().ifPresent(check::mapped);
+        }
         updateRole();
         check.start();
     }
@@ -128,7 +138,6 @@ public final class Wider implements Protocol {
         if (servingRelay) {
             wider.serveRelay(null);
         }
-        portMapping.unmap();
     }
 
     /** The current state; safe to read from any thread. */

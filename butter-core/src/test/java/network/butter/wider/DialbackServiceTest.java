@@ -39,7 +39,7 @@ class DialbackServiceTest {
     @Test
     void shouldTellTheRequesterHowItIsSeenAndDialBackOnlyItsOwnIp() throws Exception {
         Member server = world.publicNode(CONFIG);
-        Member home = world.privateNode(CONFIG, PortMapping.NONE);
+        Member home = world.privateNode(CONFIG);
         HostPort atRouter = new HostPort(home.wider().publicIp, 7000);
         HostPort victim = new HostPort("192.0.2.80", 80);
         CompletableFuture<Reply> reply = ask(home, server, List.of(victim, atRouter));
@@ -53,7 +53,7 @@ class DialbackServiceTest {
     @Test
     void shouldReportReachedOnlyWhenTheRequesterItselfAnswers() throws Exception {
         Member server = world.publicNode(CONFIG);
-        Member home = world.privateNode(CONFIG, PortMapping.NONE);
+        Member home = world.privateNode(CONFIG);
         Member other = world.publicNode(CONFIG);
         HostPort mine = new HostPort(home.wider().publicIp, 7000);
         HostPort someoneElses = new HostPort(home.wider().publicIp, 7001);
@@ -67,7 +67,7 @@ class DialbackServiceTest {
     @Test
     void shouldDialNothingForARequestThatCameOverARelay() throws Exception {
         Member server = world.publicNode(CONFIG);
-        Member home = world.privateNode(CONFIG, PortMapping.NONE);
+        Member home = world.privateNode(CONFIG);
         server.wider().relayedPeers.add(home.id());
         CompletableFuture<Reply> reply = ask(home, server, List.of(new HostPort(home.wider().publicIp, 7000)));
         world.run(10_000);
@@ -80,7 +80,7 @@ class DialbackServiceTest {
     @Test
     void shouldRefuseAPeerThatAsksAgainTooSoon() throws Exception {
         Member server = world.publicNode(CONFIG);
-        Member home = world.privateNode(CONFIG, PortMapping.NONE);
+        Member home = world.privateNode(CONFIG);
         List<HostPort> candidates = List.of(new HostPort(home.wider().publicIp, 7000));
         CompletableFuture<Reply> first = ask(home, server, candidates);
         CompletableFuture<Reply> second = ask(home, server, candidates);
@@ -100,7 +100,7 @@ class DialbackServiceTest {
         Member server = world.publicNode(CONFIG.withDialbackLimits(10_000, 2, 16));
         List<CompletableFuture<Reply>> replies = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Member home = world.privateNode(CONFIG, PortMapping.NONE);
+            Member home = world.privateNode(CONFIG);
             replies.add(ask(home, server, List.of(new HostPort(home.wider().publicIp, 7000))));
         }
         world.run(100);
@@ -114,7 +114,7 @@ class DialbackServiceTest {
     @Test
     void shouldAnswerNotTriedForCandidatesBeyondTheConcurrentProbeLimit() throws Exception {
         Member server = world.publicNode(CONFIG.withDialbackLimits(10_000, 8, 1));
-        Member home = world.privateNode(CONFIG, PortMapping.NONE);
+        Member home = world.privateNode(CONFIG);
         String ip = home.wider().publicIp;
         CompletableFuture<Reply> reply = ask(home, server, List.of(new HostPort(ip, 7000), new HostPort(ip, 7001)));
         world.run(10_000);
@@ -124,7 +124,7 @@ class DialbackServiceTest {
     @Test
     void shouldRefuseAMalformedRequestClearly() {
         Member server = world.publicNode(CONFIG);
-        Member home = world.privateNode(CONFIG, PortMapping.NONE);
+        Member home = world.privateNode(CONFIG);
         CompletableFuture<Reply> reply = home.node().runtime().request(server.node().address(), Wider.DIALBACK_ROUTE,
             new byte[] {9}, Duration.ofSeconds(10));
         world.run(100);

@@ -32,8 +32,8 @@ class PunchingTest {
 
     @BeforeEach
     void twoHomesThatTalkThroughARelay() {
-        Member a = world.privateNode(CONFIG, PortMapping.NONE);
-        Member b = world.privateNode(CONFIG, PortMapping.NONE);
+        Member a = world.privateNode(CONFIG);
+        Member b = world.privateNode(CONFIG);
         boolean aIsLower = a.id().compareTo(b.id()) < 0;
         initiator = aIsLower ? a : b;
         responder = aIsLower ? b : a;

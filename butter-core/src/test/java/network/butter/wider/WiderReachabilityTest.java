@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import network.butter.api.Limits;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
@@ -94,7 +93,7 @@ class WiderReachabilityTest {
     @Test
     void shouldConcludePrivateHoldReservationsOnTwoAmbassadorsAndAdvertiseARelayedAddress() {
         List<Member> ambassadors = publicNodes(4);
-        Member home = world.privateNode(CONFIG, PortMapping.NONE);
+        Member home = world.privateNode(CONFIG);
         world.introduceAll();
         world.run(3 * 60_000);
         WiderState state = home.layer().state();
@@ -118,7 +117,7 @@ class WiderReachabilityTest {
     @Test
     void shouldRenewReservationsBeforeTheyExpire() {
         publicNodes(4);
-        Member home = world.privateNode(CONFIG.withReservationTtl(30_000), PortMapping.NONE);
+        Member home = world.privateNode(CONFIG.withReservationTtl(30_000));
         world.introduceAll();
         world.run(3 * 60_000);
         List<PeerId> relays = home.layer().state().advertised().stream().map(PeerAddress::relay).toList();
@@ -130,7 +129,7 @@ class WiderReachabilityTest {
     @Test
     void shouldReplaceARelayThatDies() {
         publicNodes(5);
-        Member home = world.privateNode(CONFIG, PortMapping.NONE);
+        Member home = world.privateNode(CONFIG);
         world.introduceAll();
         world.run(3 * 60_000);
         PeerId lost = home.layer().state().advertised().getFirst().relay();
@@ -145,15 +144,16 @@ class WiderReachabilityTest {
     @Test
     void shouldRecheckAndBecomePublicWhenTheRouterMapsAPort() {
         publicNodes(4);
-        CompletableFuture<Optional<HostPort>> mapping = new CompletableFuture<>();
+        List<PortMapping.Listener> listeners = new ArrayList<>();
         Member home = world.privateNode(CONFIG, new PortMapping() {
             @Override
-            public CompletableFuture<Optional<HostPort>> map(int localPort) {
-                return mapping;
+            public Optional<HostPort> mappedAddress() {
+                return Optional.empty();
             }
 
             @Override
-            public void unmap() {
+            public void onChange(Listener listener) {
+                listeners.add(listener);
             }
         });
         world.introduceAll();
@@ -161,7 +161,7 @@ class WiderReachabilityTest {
         assertThat(home.layer().state().reachability()).isEqualTo(Reachability.PRIVATE);
         HostPort mapped = new HostPort(home.wider().publicIp, 7_000);
         world.open(mapped, home);
-        mapping.complete(Optional.of(mapped));
+        listeners.forEach(listener -> listener.mappedAddressChanged(Optional.of(mapped)));
         world.run(60_000);
         WiderState state = home.layer().state();
         assertThat(state.reachability()).isEqualTo(Reachability.PUBLIC);
@@ -172,7 +172,7 @@ class WiderReachabilityTest {
     @Test
     void shouldTellListenersOfEveryChange() {
         publicNodes(4);
-        Member home = world.privateNode(CONFIG, PortMapping.NONE);
+        Member home = world.privateNode(CONFIG);
         List<String> lines = new ArrayList<>();
         home.layer().onChange(state -> lines.add(state.describe()));
         world.introduceAll();

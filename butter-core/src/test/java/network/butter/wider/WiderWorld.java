@@ -62,10 +62,15 @@ final class WiderWorld {
     Member publicNode(WiderConfig config) {
         TestNode node = net.node();
         openAddresses.put(node.address().hostPort(), node.address());
-        return install(node, config, node.address().host(), PortMapping.NONE);
+        return install(node, config, node.address().host(), null);
     }
 
     /** A node behind its own router: peers see it at the router's IP, and no probe reaches it. */
+    Member privateNode(WiderConfig config) {
+        return privateNode(config, null);
+    }
+
+    /** A node behind its own router with a port mapping on it (null for none). */
     Member privateNode(WiderConfig config, PortMapping mapping) {
         TestNode node = net.node();
         return install(node, config, "198.51.100." + (++routers), mapping);
@@ -100,7 +105,7 @@ final class WiderWorld {
         FakeWider wider = new FakeWider(node.address(), publicIp);
         node.transport().wider(wider);
         KnownHosts hosts = new KnownHosts(HOSTS, () -> 0L);
-        Wider layer = new Wider(config, mapping);
+        Wider layer = mapping == null ? new Wider(config) : new Wider(config, mapping);
         node.runtime().install(hosts);
         node.runtime().install(layer);
         Member member = new Member(node, wider, hosts, layer);

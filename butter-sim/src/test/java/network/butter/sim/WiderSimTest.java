@@ -45,7 +45,8 @@ class WiderSimTest {
     private SimNode.Setup setup(List<HostPort> bootstrap) {
         return (self, node) -> {
             KnownHosts hosts = new KnownHosts(HOSTS, () -> 0L);
-            Wider wider = new Wider(WIDER, new SimPortMapping(self.portMapper()));
+            Wider wider = self.portMapper().map(mapper -> new Wider(WIDER, SimPortMapping.start(mapper)))
+                .orElseGet(() -> new Wider(WIDER));
             lists.put(self.id(), hosts);
             layers.put(self.id(), wider);
             node.install(hosts);
