@@ -161,7 +161,7 @@ public final class ChurnScenario {
             intel.counters());
         return new ChurnResult(config, protocol.name(), keys.size(), storeFailures, retrieval.retrieved, retrieval.errors, deaths,
             silentDeaths, total.requests, total.replies, total.bytes, retrieval.requests, maintenance, wallMs,
-            cluster.traceHash(), samples, attack);
+            cluster.traceHash(), samples, attack, cluster.paths());
     }
 
     // ---- phases ----
@@ -437,7 +437,7 @@ public final class ChurnScenario {
         Traffic total = traffic(alive);
         sampleHonestState(alive);
         samples.add(new Sample(cluster.nowMs(), currentPhase, alive.size(), deaths, availability, total.requests,
-            total.replies, total.bytes, total.byRoute));
+            total.replies, total.bytes, total.byRoute, cluster.paths()));
     }
 
     /** The largest state of any honest node now, kept per sample and as the run's peak (only with attackers). */

@@ -63,6 +63,14 @@ public interface Cluster<A> extends AutoCloseable {
      */
     OptionalLong traceHash();
 
+    /**
+     * Connections opened so far, by how they were made (direct, punched, relayed); {@link PathCounts#NONE} for a
+     * cluster that does not count them (real nodes).
+     */
+    default PathCounts paths() {
+        return PathCounts.NONE;
+    }
+
     /** Stops every node still alive. Closing twice is harmless. */
     @Override
     void close();

@@ -51,8 +51,8 @@ public final class Testbed {
 
     private static Cluster<DataPeer> cluster(ChurnConfig config, DataProtocol protocol) {
         return switch (config.mode()) {
-            case SIM -> new SimCluster<>(Simulation.builder().seed(config.seed()).faults(Faults.lan()).build(),
-                protocol::install);
+            case SIM -> new SimCluster<>(Simulation.builder().seed(config.seed()).faults(Faults.lan()).nat(config.nat())
+                .build(), protocol::install);
             case REAL -> new RealCluster<>(RealCluster.testbedLimits(config.nodes() + 1), protocol::install);
         };
     }
