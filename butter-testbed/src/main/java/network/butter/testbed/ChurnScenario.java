@@ -387,7 +387,7 @@ public final class ChurnScenario {
             int index = random.nextInt(candidates.size());
             ClusterNode<DataPeer> candidate = candidates.get(index);
             if (candidate != node && chosen.add(index)) {
-                peers.add(candidate.address());
+                peers.add(candidate.node().address()); // the address it advertises now: behind a NAT, a relayed one
             }
         }
         return node.app().join(peers);
