@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 import network.butter.env.Cancellable;
 import network.butter.hosts.HostClass;
 import network.butter.hosts.KnownHost;
@@ -206,32 +207,34 @@ final class ReachabilityCheck {
     }
 
     private List<PeerAddress> choosePeers() {
-        List<KnownHost> all = new ArrayList<>(hosts.get());
+        return choosePeers(hosts.get(), HostClass.subnetOf(listen.host()), config.peersPerCheck(), ctx.random());
+    }
+
+    /**
+     * Up to {@code count} of {@code hosts} with direct addresses to ask for a dial-back: first one per subnet, subnets
+     * other than {@code ownSubnet} only; then others outside {@code ownSubnet}; then the rest; random within each.
+     */
+    static List<PeerAddress> choosePeers(List<KnownHost> hosts, String ownSubnet, int count, RandomGenerator random) {
+        List<KnownHost> all = new ArrayList<>(hosts);
         all.removeIf(host -> host.address().isRelayed());
         for (int i = all.size() - 1; i > 0; i--) {
-            int j = ctx.random().nextInt(i + 1);
+            int j = random.nextInt(i + 1);
             all.set(i, all.set(j, all.get(i)));
         }
-        String own = HostClass.subnetOf(listen.host());
-        List<KnownHost> ordered = new ArrayList<>();
+        LinkedHashSet<KnownHost> ordered = new LinkedHashSet<>();
         Set<String> subnets = new HashSet<>();
-        subnets.add(own);
+        subnets.add(ownSubnet);
         for (KnownHost host : all) {
             if (subnets.add(host.subnet())) {
                 ordered.add(host);
             }
         }
         for (KnownHost host : all) {
-            if (!ordered.contains(host) && !host.subnet().equals(own)) {
+            if (!host.subnet().equals(ownSubnet)) {
                 ordered.add(host);
             }
         }
-        for (KnownHost host : all) {
-            if (!ordered.contains(host)) {
-                ordered.add(host);
-            }
-        }
-        return ordered.subList(0, Math.min(ordered.size(), config.peersPerCheck())).stream()
-            .map(KnownHost::address).toList();
+        ordered.addAll(all);
+        return ordered.stream().limit(count).map(KnownHost::address).toList();
     }
 }
