@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Liveness.</b> Every host is polled each {@link KnownHostsConfig#pollIntervalMs()}; one that does not
  *       answer within {@link KnownHostsConfig#pollTimeoutMs()}, or that any protocol reports unreachable, is
  *       evicted at once.</li>
- *   <li><b>Reciprocity.</b> A node that polls this one is offered as a candidate too; a known host that calls
- *       from a new address (one it advertised) is listed under that address from then on.</li>
+ *   <li><b>Reciprocity.</b> A node that polls this one is offered as a candidate too; a known host heard from
+ *       at a new address (one it advertised) is listed under that address from then on.</li>
  *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list has room,
  *       and so is a random host at every poll round, so a node that found one peer soon knows many. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
@@ -108,14 +108,11 @@ public final class KnownHosts implements Protocol, HostSink {
                 polledBy.put(request.from().id(), ctx.loop().nowMillis());
             }
             HostQuality mine = quality();
-            follow(request.from());
             offer(request.from()); // whoever polls us is a live node worth considering
             return Reply.of(mine.encode());
         });
-        ctx.handle(SAMPLE_ROUTE, request -> {
-            follow(request.from());
-            return Reply.of(HostSample.encode(sample(request.from())));
-        });
+        ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from()))));
+        ctx.onPeerHeardAt(this::follow);
         ctx.onPeerFailed((peer, cause) -> evict(peer, cause.getMessage()));
         ticker = ctx.loop().schedule(1 + ctx.random().nextLong(config.pollIntervalMs()), this::tick);
     }
@@ -207,9 +204,9 @@ public final class KnownHosts implements Protocol, HostSink {
     }
 
     /**
-     * A known host that calls with another address than the one on the list has changed it (the wider layer
+     * A known host heard from at another address than the one on the list has changed it (the wider layer
      * advertised one that works from outside its LAN, or a relayed one): the list follows, so samples pass on the
-     * address that works. The caller's id is authenticated and it can only advertise addresses with its own id.
+     * address that works. The sender's id is authenticated and it can only advertise addresses with its own id.
      */
     private void follow(PeerAddress caller) {
         KnownHost known = hosts.get(caller.id());

@@ -71,6 +71,14 @@ class WiderSimTest {
         return true;
     }
 
+    private List<String> unsettled(List<SimNode> nodes) {
+        List<SimNode> stuck = new ArrayList<>(nodes);
+        stuck.removeIf(node -> settled(List.of(node)));
+        return stuck.stream().map(node -> node + " " + node.homeLan().map(lan -> lan.kind().label()).orElse("public")
+            + ": " + state(node).describe() + ", " + state(node).advertised().size() + " addresses, knows "
+            + lists.get(node.id()).hosts().size() + ", " + layers.get(node.id()).stats()).toList();
+    }
+
     @Test
     void shouldLetEveryNodeBehindEveryKindOfRouterBeReachedByEveryOther() {
         Simulation sim = sims.create();
@@ -146,5 +154,39 @@ class WiderSimTest {
                 assertThat(a.path(b.id())).as("port-restricted to symmetric stays relayed").contains(PathKind.RELAYED);
             }
         }
+    }
+
+    @Test
+    void shouldMakeEveryNodeOfANetworkSeventyPercentBehindNatsReachableByOthers() {
+        Simulation sim = Simulation.builder().seed(sims.seed()).faults(Faults.lan())
+            .nat(new NatPlan(0.7, 0.5, 0.25, 2)).build();
+        List<SimNode> all = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            all.add(sim.spawn(Limits.defaults(), setup(List.of())));
+        }
+        List<PeerAddress> bootstrap = all.stream().filter(node -> !node.behindNat()).limit(3).map(SimNode::address)
+            .toList();
+        assertThat(bootstrap).as("public nodes to join by").isNotEmpty();
+        sim.runFor(Duration.ofMillis(1));
+        all.forEach(node -> bootstrap.forEach(lists.get(node.id())::offer));
+
+        boolean settled = sim.runUntil(() -> settled(all), Duration.ofMinutes(10));
+
+        assertThat(settled).as("every node reached a verdict (and private ones two relays) in 10 virtual minutes: %s",
+            unsettled(all)).isTrue();
+        sim.runFor(Duration.ofSeconds(30)); // known-host lists follow the addresses just advertised
+        List<CompletableFuture<Reply>> replies = new ArrayList<>();
+        for (SimNode from : all) {
+            for (int k = 1; k <= 5; k++) {
+                SimNode to = all.get((all.indexOf(from) + 7 * k) % all.size());
+                replies.add(from.node().request(state(to).advertised().getFirst(), "echo",
+                    "hi".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30)));
+            }
+        }
+        sim.runUntil(() -> replies.stream().allMatch(CompletableFuture::isDone), Duration.ofMinutes(2));
+        assertThat(replies).allSatisfy(reply -> assertThat(reply).isCompletedWithValueMatching(r -> r.text().equals("hi")));
+        long behindNat = all.stream().filter(SimNode::behindNat).count();
+        System.out.println(behindNat + " of " + all.size() + " behind NATs; open connections by path: "
+            + sim.openConnections());
     }
 }
