@@ -1,7 +1,6 @@
 package network.butter.testbed;
 
 import java.time.Duration;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -378,34 +377,20 @@ public final class ChurnScenario {
         }
     }
 
-    /**
-     * Tells {@code node} about a random sample of the other nodes of {@code candidates}. The list handed over is a live
-     * view: whenever the node reads it (its first offer and every retry) it gets the addresses those nodes advertise
-     * then, so a node told only of peers behind NATs joins once they advertise relayed addresses.
-     */
+    /** Tells {@code node} about a random sample of the other nodes of {@code candidates}. */
     private CompletableFuture<Void> join(ClusterNode<DataPeer> node, List<ClusterNode<DataPeer>> candidates) {
         int others = candidates.size() - (candidates.contains(node) ? 1 : 0);
         int wanted = Math.min(config.bootstrapPeers(), others);
         Set<Integer> chosen = new LinkedHashSet<>();
-        List<ClusterNode<DataPeer>> peers = new ArrayList<>(wanted);
+        List<PeerAddress> peers = new ArrayList<>(wanted);
         while (peers.size() < wanted) {
             int index = random.nextInt(candidates.size());
             ClusterNode<DataPeer> candidate = candidates.get(index);
             if (candidate != node && chosen.add(index)) {
-                peers.add(candidate);
+                peers.add(candidate.address());
             }
         }
-        return node.app().join(new AbstractList<>() {
-            @Override
-            public PeerAddress get(int index) {
-                return peers.get(index).node().address();
-            }
-
-            @Override
-            public int size() {
-                return peers.size();
-            }
-        });
+        return node.app().join(peers);
     }
 
     /** Kills a node the way the config says; for mixed deaths the seed decides which way, 50/50. */
