@@ -198,7 +198,7 @@ public final class Simulation {
         if (!natPlan.active() || natRandom.nextDouble() >= natPlan.behindNat()) {
             return null;
         }
-        if (filling == null || filling.members().size() >= natPlan.nodesPerLan()) {
+        if (filling == null || filling.size() >= natPlan.nodesPerLan()) {
             RouterKind kind = natRandom.nextDouble() < natPlan.symmetricShare()
                 ? RouterKind.symmetric() : RouterKind.portRestricted();
             filling = homeLan(natRandom.nextDouble() < natPlan.portMappingShare() ? kind.withPortMapping() : kind);

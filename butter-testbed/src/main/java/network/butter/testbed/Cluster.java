@@ -63,6 +63,11 @@ public interface Cluster<A> extends AutoCloseable {
      */
     OptionalLong traceHash();
 
+    /** Whether {@code node} sits in a home LAN behind a NAT (simulated runs with a NAT plan only). */
+    default boolean behindNat(ClusterNode<A> node) {
+        return false;
+    }
+
     /**
      * Connections opened so far, by how they were made (direct, punched, relayed); {@link PathCounts#NONE} for a
      * cluster that does not count them (real nodes).

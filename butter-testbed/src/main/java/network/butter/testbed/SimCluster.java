@@ -133,6 +133,12 @@ public final class SimCluster<A> implements Cluster<A>, NetworkFaults<A> {
         return OptionalLong.of(simulation.traceHash());
     }
 
+    @Override
+    public boolean behindNat(ClusterNode<A> node) {
+        SimNode simNode = alive.get(node);
+        return simNode != null && simNode.behindNat();
+    }
+
     /** The simulated network's count of connections by path, and of relayed bytes. */
     @Override
     public PathCounts paths() {
