@@ -56,6 +56,7 @@ public final class SimNode {
             Setup setup, HomeLan lan) {
         this.simulation = simulation;
         this.lan = lan;
+        this.segment = lan == null ? 0 : -1 - lan.index();
         this.portMapper = lan != null && lan.kind().portMapping() ? new SimPortMapper(simulation, this, lan) : null;
         this.index = index;
         this.identity = identity;
@@ -129,7 +130,10 @@ public final class SimNode {
         return multicast;
     }
 
-    /** The LAN segment the node is on; all nodes start on segment 0. */
+    /**
+     * The LAN segment the node is on: public nodes start on segment 0, nodes of a home LAN on one of its own (a
+     * negative number), since multicast does not cross a router.
+     */
     public int segment() {
         return segment;
     }

@@ -36,6 +36,15 @@ import network.butter.identity.PeerId;
  * Reply reply = sim.await(alice.node().request(bob.address(), "echo", "hi"), Duration.ofSeconds(1));
  * }</pre>
  *
+ * <p>Nodes can sit behind home routers ({@link HomeLan}): put a share of them there with a {@link NatPlan}, or place
+ * them yourself:
+ *
+ * <pre>{@code
+ * Simulation sim = Simulation.builder().seed(42).nat(new NatPlan(0.7, 0.5, 0.25, 2)).build(); // 70 % behind NATs
+ * HomeLan home = sim.homeLan(RouterKind.portRestricted().withPortMapping());
+ * SimNode carol = sim.spawnBehind(home, node -> { });   // 192.168.L.2, reachable from outside only as the model allows
+ * }</pre>
+ *
  * <p>Everything random (keys, latencies, losses, each node's PRNG) derives from the one seed, and events run in
  * a total order (due time, then scheduling order), so a seed and a scenario give the same run every time;
  * {@link #traceHash()} fingerprints it. The simulation is single-threaded: drive it from one thread, and let

@@ -88,6 +88,20 @@ class NatModelTest {
     }
 
     @Test
+    void shouldGiveEachHomeLanAMulticastSegmentOfItsOwn() {
+        Simulation sim = sims.create();
+        HomeLan home = sim.homeLan(RouterKind.portRestricted());
+        SimNode publicNode = sim.spawn();
+        SimNode alice = sim.spawnBehind(home, node -> { });
+        SimNode bob = sim.spawnBehind(home, node -> { });
+        SimNode carol = sim.spawnBehind(sim.homeLan(RouterKind.portRestricted()), node -> { });
+
+        assertThat(publicNode.segment()).isZero();
+        assertThat(alice.segment()).isEqualTo(bob.segment()).isNotZero().isNotEqualTo(carol.segment());
+        assertThat(carol.segment()).isNotZero();
+    }
+
+    @Test
     void shouldTimeOutADialFromOutsideToAPrivateAddress() {
         Simulation sim = sims.create();
         SimNode bob = echoNode(sim, null, new WiderHandle());
