@@ -405,6 +405,10 @@ final class SimTransport implements Transport, WiderTransport {
     /** Dials the relay of {@code peer}'s address, then asks it for a circuit to {@code peer}. */
     private CompletableFuture<Link> dialRelayed(PeerAddress peer) {
         PeerAddress relayAddress = peer.relayAddress();
+        if (relayAddress.id().equals(node.id())) {
+            return CompletableFuture.failedFuture(new PeerUnreachableException(peer,
+                "it is relayed through this node, which has no connection to it", null));
+        }
         return dial(relayAddress.hostPort(), relayAddress.id()).thenCompose(relayLink -> requestCircuit(relayLink, peer));
     }
 

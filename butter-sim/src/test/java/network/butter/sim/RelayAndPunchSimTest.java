@@ -167,6 +167,16 @@ class RelayAndPunchSimTest {
     }
 
     @Test
+    void shouldFailARequestRelayedThroughTheSenderItselfWhenItHasNoConnectionToTheTarget() {
+        Trio trio = trio(new TestGate(new RelayGate.Allowed(1_000, 1_000)), true);
+        PeerAddress viaDialler = PeerAddress.relayed(trio.target().id(), trio.dialler().address());
+
+        assertThat(failureOf(trio.sim(), echo(trio.dialler(), viaDialler)))
+            .hasMessageContaining("relayed through this node");
+        assertThat(trio.dialler().path(trio.dialler().id())).isEmpty();
+    }
+
+    @Test
     void shouldCloseCircuitsWhenTheRelayCrashes() {
         TestGate gate = new TestGate(new RelayGate.Allowed(1_000_000, 60_000));
         Trio trio = trio(gate, true);
