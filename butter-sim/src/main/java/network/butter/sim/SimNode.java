@@ -117,6 +117,16 @@ public final class SimNode {
         return Optional.ofNullable(portMapper);
     }
 
+    /**
+     * Whether a node outside every home LAN could reach this one now at the address it gives ({@link Node#address()}):
+     * directly (public, through a port mapping or a router that lets anyone in), or through the relay that address
+     * names, which must be reachable itself, serve as a relay, hold a direct connection to this node and be accepted
+     * by it. What the testbed reports as the share of reachable nodes; false when not running.
+     */
+    public boolean reachableFromOutside() {
+        return running && transport.reachableFromOutside();
+    }
+
     /** How frames to {@code peer} travel now (direct, punched or relayed), or empty if no connection to it is open. */
     public Optional<PathKind> path(PeerId peer) {
         return running ? transport.path(peer) : Optional.empty();

@@ -55,6 +55,9 @@ public final class Simulation {
     /** The port every simulated node listens on. */
     public static final int LISTEN_PORT = 7000;
 
+    /** Where a check of reachability dials from: a public address (TEST-NET-1) no node has ever talked to. */
+    static final HostPort OUTSIDE_VANTAGE = new HostPort("192.0.2.1", 1);
+
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
     /** Mixed into the seed for the NAT plan's random stream. */
@@ -215,8 +218,17 @@ public final class Simulation {
         return filling;
     }
 
-    HomeLan homeLanAt(String publicIp) {
-        return homeLanByIp.get(publicIp);
+    /**
+     * Who takes a dial from {@code source}, outside every home LAN, to {@code address}: a public node, or whoever the
+     * router at a public address lets it through to; null if the dial meets silence.
+     */
+    SimNode answerFromOutside(HostPort address, HostPort source) {
+        SimNode host = byAddress.get(address);
+        if (host != null) {
+            return host;
+        }
+        HomeLan lan = homeLanByIp.get(address.host());
+        return lan == null ? null : lan.accept(address.port(), source);
     }
 
     /** Whether any node may be behind a NAT: then a dial to an address nobody has meets silence, not a refusal. */

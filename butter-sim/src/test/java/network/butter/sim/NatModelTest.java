@@ -226,8 +226,17 @@ class NatModelTest {
         assertThat(sim.await(echo(carol, mappedAddress), MINUTE).text()).isEqualTo("hi");
         assertThat(carol.path(alice.id())).contains(PathKind.DIRECT);
 
+        assertThat(alice.reachableFromOutside()).as("it still gives its private address").isFalse();
+        widerOf(alice).advertise(mappedAddress);
+        assertThat(alice.reachableFromOutside()).isTrue();
+
         sim.runFor(Duration.ofSeconds(61));
         assertThat(failureOf(sim, bobSide.wider.probe(mapped))).hasMessageContaining("timed out");
+        assertThat(alice.reachableFromOutside()).as("the lease ended").isFalse();
+    }
+
+    private static WiderTransport widerOf(SimNode node) {
+        return node.transport();
     }
 
     @Test
