@@ -446,7 +446,7 @@ public final class ChurnScenario {
         Traffic total = traffic(alive);
         sampleHonestState(alive);
         samples.add(new Sample(cluster.nowMs(), currentPhase, alive.size(), deaths, availability, total.requests,
-            total.replies, total.bytes, total.byRoute, cluster.paths()));
+            total.replies, total.bytes, total.byRoute, cluster.paths(), cluster.reachable()));
     }
 
     /** The largest state of any honest node now, kept per sample and as the run's peak (only with attackers). */

@@ -76,6 +76,14 @@ public interface Cluster<A> extends AutoCloseable {
         return PathCounts.NONE;
     }
 
+    /**
+     * How many nodes alive now a node outside every home LAN could reach at the address they give (directly or
+     * through their relay), or -1 if the cluster cannot tell (real nodes).
+     */
+    default int reachable() {
+        return -1;
+    }
+
     /** Stops every node still alive. Closing twice is harmless. */
     @Override
     void close();

@@ -79,6 +79,9 @@ class ChurnScenarioSimTest {
         assertThat(result.paths().direct()).isPositive();
         assertThat(result.paths()).isEqualTo(result.samples().getLast().paths());
         assertThat(result.summaryLine()).contains(" behindNat=0.6 ", " direct=100.0% punched=0.0% relayed=0.0% ");
+        Sample last = result.samples().getLast();
+        assertThat(last.reachable()).as("without the wider layer only public nodes can be reached")
+            .isPositive().isLessThan(last.alive());
     }
 
     @Test
