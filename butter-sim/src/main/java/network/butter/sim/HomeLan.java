@@ -74,6 +74,11 @@ public final class HomeLan {
         return List.copyOf(members);
     }
 
+    /** How many nodes were ever spawned into this LAN. */
+    int size() {
+        return members.size();
+    }
+
     /** The private address the next member gets. */
     String nextPrivateIp() {
         if (members.size() >= NatPlan.MAX_NODES_PER_LAN) {

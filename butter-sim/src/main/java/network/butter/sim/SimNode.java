@@ -56,6 +56,7 @@ public final class SimNode {
             Setup setup, HomeLan lan) {
         this.simulation = simulation;
         this.lan = lan;
+        this.segment = lan == null ? 0 : -1 - lan.index();
         this.portMapper = lan != null && lan.kind().portMapping() ? new SimPortMapper(simulation, this, lan) : null;
         this.index = index;
         this.identity = identity;
@@ -116,6 +117,16 @@ public final class SimNode {
         return Optional.ofNullable(portMapper);
     }
 
+    /**
+     * Whether a node outside every home LAN could reach this one now at the address it gives ({@link Node#address()}):
+     * directly (public, through a port mapping or a router that lets anyone in), or through the relay that address
+     * names, which must be reachable itself, serve as a relay, hold a direct connection to this node and be accepted
+     * by it. What the testbed reports as the share of reachable nodes; false when not running.
+     */
+    public boolean reachableFromOutside() {
+        return running && transport.reachableFromOutside();
+    }
+
     /** How frames to {@code peer} travel now (direct, punched or relayed), or empty if no connection to it is open. */
     public Optional<PathKind> path(PeerId peer) {
         return running ? transport.path(peer) : Optional.empty();
@@ -129,7 +140,10 @@ public final class SimNode {
         return multicast;
     }
 
-    /** The LAN segment the node is on; all nodes start on segment 0. */
+    /**
+     * The LAN segment the node is on: public nodes start on segment 0, nodes of a home LAN on one of its own (a
+     * negative number), since multicast does not cross a router.
+     */
     public int segment() {
         return segment;
     }

@@ -405,6 +405,10 @@ final class SimTransport implements Transport, WiderTransport {
     /** Dials the relay of {@code peer}'s address, then asks it for a circuit to {@code peer}. */
     private CompletableFuture<Link> dialRelayed(PeerAddress peer) {
         PeerAddress relayAddress = peer.relayAddress();
+        if (relayAddress.id().equals(node.id())) {
+            return CompletableFuture.failedFuture(new PeerUnreachableException(peer,
+                "it is relayed through this node, which has no connection to it", null));
+        }
         return dial(relayAddress.hostPort(), relayAddress.id()).thenCompose(relayLink -> requestCircuit(relayLink, peer));
     }
 
@@ -489,12 +493,31 @@ final class SimTransport implements Transport, WiderTransport {
         if (mine != null && mine.isInside(address.host())) {
             return address.port() == Simulation.LISTEN_PORT ? mine.member(address.host()) : null;
         }
-        SimNode host = simulation.node(address);
-        if (host != null) {
-            return host;
+        return simulation.answerFromOutside(address, source);
+    }
+
+    /**
+     * Whether a fresh dial from a public vantage point to the address this node gives now would reach it: directly
+     * (public, a port mapping, or a filter open to all), or through the relay it names, which must be reachable, relay
+     * ({@link #serveRelay}), hold a direct connection to this node, and be accepted by it. The relay's gate is not
+     * asked, as that would count as a circuit.
+     */
+    boolean reachableFromOutside() {
+        if (!live()) {
+            return false;
         }
-        HomeLan lan = simulation.homeLanAt(address.host());
-        return lan == null ? null : lan.accept(address.port(), source);
+        PeerAddress self = localAddress();
+        if (!self.isRelayed()) {
+            return simulation.answerFromOutside(self.hostPort(), Simulation.OUTSIDE_VANTAGE) == node;
+        }
+        SimNode relay = simulation.node(self.relay());
+        if (relay == null || !relaysAccepted.contains(relay.id()) || !relay.running()
+            || simulation.answerFromOutside(self.hostPort(), Simulation.OUTSIDE_VANTAGE) != relay) {
+            return false;
+        }
+        SimTransport relayTransport = relay.transport();
+        Link toMe = relayTransport.connected.get(node);
+        return relayTransport.gate != null && toMe != null && toMe.circuit() == null && toMe.peerIncarnation() == incarnation;
     }
 
     /**

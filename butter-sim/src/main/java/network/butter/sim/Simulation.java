@@ -36,6 +36,15 @@ import network.butter.identity.PeerId;
  * Reply reply = sim.await(alice.node().request(bob.address(), "echo", "hi"), Duration.ofSeconds(1));
  * }</pre>
  *
+ * <p>Nodes can sit behind home routers ({@link HomeLan}): put a share of them there with a {@link NatPlan}, or place
+ * them yourself:
+ *
+ * <pre>{@code
+ * Simulation sim = Simulation.builder().seed(42).nat(new NatPlan(0.7, 0.5, 0.25, 2)).build(); // 70 % behind NATs
+ * HomeLan home = sim.homeLan(RouterKind.portRestricted().withPortMapping());
+ * SimNode carol = sim.spawnBehind(home, node -> { });   // 192.168.L.2, reachable from outside only as the model allows
+ * }</pre>
+ *
  * <p>Everything random (keys, latencies, losses, each node's PRNG) derives from the one seed, and events run in
  * a total order (due time, then scheduling order), so a seed and a scenario give the same run every time;
  * {@link #traceHash()} fingerprints it. The simulation is single-threaded: drive it from one thread, and let
@@ -45,6 +54,9 @@ public final class Simulation {
 
     /** The port every simulated node listens on. */
     public static final int LISTEN_PORT = 7000;
+
+    /** Where a check of reachability dials from: a public address (TEST-NET-1) no node has ever talked to. */
+    static final HostPort OUTSIDE_VANTAGE = new HostPort("192.0.2.1", 1);
 
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
@@ -198,7 +210,7 @@ public final class Simulation {
         if (!natPlan.active() || natRandom.nextDouble() >= natPlan.behindNat()) {
             return null;
         }
-        if (filling == null || filling.members().size() >= natPlan.nodesPerLan()) {
+        if (filling == null || filling.size() >= natPlan.nodesPerLan()) {
             RouterKind kind = natRandom.nextDouble() < natPlan.symmetricShare()
                 ? RouterKind.symmetric() : RouterKind.portRestricted();
             filling = homeLan(natRandom.nextDouble() < natPlan.portMappingShare() ? kind.withPortMapping() : kind);
@@ -206,8 +218,17 @@ public final class Simulation {
         return filling;
     }
 
-    HomeLan homeLanAt(String publicIp) {
-        return homeLanByIp.get(publicIp);
+    /**
+     * Who takes a dial from {@code source}, outside every home LAN, to {@code address}: a public node, or whoever the
+     * router at a public address lets it through to; null if the dial meets silence.
+     */
+    SimNode answerFromOutside(HostPort address, HostPort source) {
+        SimNode host = byAddress.get(address);
+        if (host != null) {
+            return host;
+        }
+        HomeLan lan = homeLanByIp.get(address.host());
+        return lan == null ? null : lan.accept(address.port(), source);
     }
 
     /** Whether any node may be behind a NAT: then a dial to an address nobody has meets silence, not a refusal. */

@@ -88,6 +88,20 @@ class NatModelTest {
     }
 
     @Test
+    void shouldGiveEachHomeLanAMulticastSegmentOfItsOwn() {
+        Simulation sim = sims.create();
+        HomeLan home = sim.homeLan(RouterKind.portRestricted());
+        SimNode publicNode = sim.spawn();
+        SimNode alice = sim.spawnBehind(home, node -> { });
+        SimNode bob = sim.spawnBehind(home, node -> { });
+        SimNode carol = sim.spawnBehind(sim.homeLan(RouterKind.portRestricted()), node -> { });
+
+        assertThat(publicNode.segment()).isZero();
+        assertThat(alice.segment()).isEqualTo(bob.segment()).isNotZero().isNotEqualTo(carol.segment());
+        assertThat(carol.segment()).isNotZero();
+    }
+
+    @Test
     void shouldTimeOutADialFromOutsideToAPrivateAddress() {
         Simulation sim = sims.create();
         SimNode bob = echoNode(sim, null, new WiderHandle());
@@ -212,8 +226,17 @@ class NatModelTest {
         assertThat(sim.await(echo(carol, mappedAddress), MINUTE).text()).isEqualTo("hi");
         assertThat(carol.path(alice.id())).contains(PathKind.DIRECT);
 
+        assertThat(alice.reachableFromOutside()).as("it still gives its private address").isFalse();
+        widerOf(alice).advertise(mappedAddress);
+        assertThat(alice.reachableFromOutside()).isTrue();
+
         sim.runFor(Duration.ofSeconds(61));
         assertThat(failureOf(sim, bobSide.wider.probe(mapped))).hasMessageContaining("timed out");
+        assertThat(alice.reachableFromOutside()).as("the lease ended").isFalse();
+    }
+
+    private static WiderTransport widerOf(SimNode node) {
+        return node.transport();
     }
 
     @Test

@@ -167,6 +167,36 @@ class RelayAndPunchSimTest {
     }
 
     @Test
+    void shouldFailARequestRelayedThroughTheSenderItselfWhenItHasNoConnectionToTheTarget() {
+        Trio trio = trio(new TestGate(new RelayGate.Allowed(1_000, 1_000)), true);
+        PeerAddress viaDialler = PeerAddress.relayed(trio.target().id(), trio.dialler().address());
+
+        assertThat(failureOf(trio.sim(), echo(trio.dialler(), viaDialler)))
+            .hasMessageContaining("relayed through this node");
+        assertThat(trio.dialler().path(trio.dialler().id())).isEmpty();
+    }
+
+    @Test
+    void shouldCountANatedNodeReachableOnlyAtAnAddressThatWorksFromOutside() {
+        Trio trio = trio(new TestGate(new RelayGate.Allowed(1_000, 1_000)), true);
+        assertThat(trio.relay().reachableFromOutside()).as("public").isTrue();
+        assertThat(trio.target().reachableFromOutside()).as("private address").isFalse();
+
+        trio.targetSide().wider.advertise(trio.targetViaRelay());
+        assertThat(trio.target().reachableFromOutside()).as("relayed, accepted, connected").isTrue();
+
+        trio.relaySide().wider.serveRelay(null);
+        assertThat(trio.target().reachableFromOutside()).as("the relay stopped relaying").isFalse();
+        trio.relaySide().wider.serveRelay(new TestGate(new RelayGate.Allowed(1_000, 1_000)));
+        trio.targetSide().wider.acceptCircuitsVia(trio.relay().id(), false);
+        assertThat(trio.target().reachableFromOutside()).as("no longer accepted").isFalse();
+        trio.targetSide().wider.acceptCircuitsVia(trio.relay().id(), true);
+
+        trio.relay().crash();
+        assertThat(trio.target().reachableFromOutside()).as("the relay is gone").isFalse();
+    }
+
+    @Test
     void shouldCloseCircuitsWhenTheRelayCrashes() {
         TestGate gate = new TestGate(new RelayGate.Allowed(1_000_000, 60_000));
         Trio trio = trio(gate, true);

@@ -138,8 +138,9 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
     }
 
     /**
-     * The NAT plan and the paths connections took: {@code behindNat=0.7 symmetricNat=0.5 portMapping=0.25 lanSize=2
-     * connections=1234 direct=80.1% punched=12.0% relayed=7.9% relayedBytes=123456}.
+     * The NAT plan, how many nodes alive at the end could be reached from outside, and the paths connections took:
+     * {@code behindNat=0.7 symmetricNat=0.5 portMapping=0.25 lanSize=2 reachable=250/251 connections=1234
+     * direct=80.1% punched=12.0% relayed=7.9% relayedBytes=123456}.
      */
     private void appendNat(StringBuilder line) {
         NatPlan nat = config.nat();
@@ -147,6 +148,8 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
             .append(" symmetricNat=").append(ChurnConfig.decimal(nat.symmetricShare()))
             .append(" portMapping=").append(ChurnConfig.decimal(nat.portMappingShare()))
             .append(" lanSize=").append(nat.nodesPerLan())
+            .append(" reachable=").append(samples.isEmpty() ? 0 : samples.getLast().reachable()).append('/')
+            .append(samples.isEmpty() ? 0 : samples.getLast().alive())
             .append(" connections=").append(paths.total())
             .append(' ').append(paths.summary());
     }

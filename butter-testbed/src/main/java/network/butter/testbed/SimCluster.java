@@ -133,6 +133,24 @@ public final class SimCluster<A> implements Cluster<A>, NetworkFaults<A> {
         return OptionalLong.of(simulation.traceHash());
     }
 
+    @Override
+    public boolean behindNat(ClusterNode<A> node) {
+        SimNode simNode = alive.get(node);
+        return simNode != null && simNode.behindNat();
+    }
+
+    /** Counts the nodes alive that {@link SimNode#reachableFromOutside()}. */
+    @Override
+    public int reachable() {
+        int count = 0;
+        for (SimNode simNode : alive.values()) {
+            if (simNode.reachableFromOutside()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** The simulated network's count of connections by path, and of relayed bytes. */
     @Override
     public PathCounts paths() {

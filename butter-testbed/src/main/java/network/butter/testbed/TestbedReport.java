@@ -91,7 +91,8 @@ public final class TestbedReport {
      * The time series as CSV text; with {@code honest} figures (runs with malicious nodes, one per sample) four
      * more columns: the largest {@code honest_stored_bytes}, {@code honest_groups} and {@code honest_tombstones} of
      * any honest node, and {@code honest_capacity_bytes}, the budget they compare with; {@code withPaths} (runs with
-     * nodes behind NATs) four more: connections opened so far by path, {@code connections_direct},
+     * nodes behind NATs) five more: {@code reachable} (nodes alive that a node outside every home LAN could reach at
+     * the address they give), connections opened so far by path, {@code connections_direct},
      * {@code connections_punched}, {@code connections_relayed}, and {@code relayed_bytes}.
      */
     static String csv(List<Sample> samples, List<NodeState> honest, boolean withPaths) {
@@ -113,7 +114,7 @@ public final class TestbedReport {
             text.append(",honest_stored_bytes,honest_capacity_bytes,honest_groups,honest_tombstones");
         }
         if (withPaths) {
-            text.append(",connections_direct,connections_punched,connections_relayed,relayed_bytes");
+            text.append(",reachable,connections_direct,connections_punched,connections_relayed,relayed_bytes");
         }
         text.append('\n');
         for (int index = 0; index < samples.size(); index++) {
@@ -139,7 +140,7 @@ public final class TestbedReport {
             }
             if (withPaths) {
                 PathCounts paths = sample.paths();
-                text.append(',').append(paths.direct()).append(',').append(paths.punched()).append(',')
+                text.append(',').append(sample.reachable()).append(',').append(paths.direct()).append(',').append(paths.punched()).append(',')
                     .append(paths.relayed()).append(',').append(paths.relayedBytes());
             }
             text.append('\n');
