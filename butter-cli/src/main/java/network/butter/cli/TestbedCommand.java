@@ -19,6 +19,7 @@ import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.attack.Attack;
 import network.butter.health.HealthConfig;
 import network.butter.persist.PcgConfig;
+import network.butter.sim.NatPlan;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.LocalOnlyStorage;
 import network.butter.testbed.protocol.PcgStorage;
@@ -110,6 +111,28 @@ final class TestbedCommand implements Callable<Integer> {
             + "loss. mixed (sim only): each death crash or silent, 50/50 from the seed. Default: ${DEFAULT-VALUE}.")
     private Deaths deaths;
 
+    @Option(names = "--behind-nat", converter = ProbabilityConverter.class, defaultValue = "0", paramLabel = "FRACTION",
+        description = "Sim only: put this share of the nodes (0 to 1, e.g. 0.7) in home LANs behind routers; their "
+            + "private addresses cannot be dialled from outside. The summary and CSV then give the share of "
+            + "direct, punched and relayed connections. Default: ${DEFAULT-VALUE} (all public).")
+    private double behindNat;
+
+    @Option(names = "--symmetric-nat", converter = ProbabilityConverter.class, defaultValue = "0.5", paramLabel = "SHARE",
+        description = "With --behind-nat: share of the routers with symmetric mapping (a fresh port per destination, "
+            + "no hole punching to them from port-restricted NATs); the others are port-restricted cones. "
+            + "Default: ${DEFAULT-VALUE}.")
+    private double symmetricNat;
+
+    @Option(names = "--port-mapping", converter = ProbabilityConverter.class, defaultValue = "0.25", paramLabel = "SHARE",
+        description = "With --behind-nat: share of the routers that offer port mapping (UPnP IGD / NAT-PMP). "
+            + "Default: ${DEFAULT-VALUE}.")
+    private double portMapping;
+
+    @Option(names = "--nodes-per-lan", defaultValue = "2", paramLabel = "N",
+        description = "With --behind-nat: nodes spawned into one home LAN before the next LAN is made. "
+            + "Default: ${DEFAULT-VALUE}.")
+    private int nodesPerLan;
+
     @Option(names = "--protocol", defaultValue = "pcg", paramLabel = "pcg|local-only",
         description = "Data protocol under test: pcg (Peer Content Groups, Butter's storage) or local-only (the "
             + "unreplicated baseline). Default: ${DEFAULT-VALUE}.")
@@ -169,6 +192,7 @@ final class TestbedCommand implements Callable<Integer> {
                 .partitionGroups(partitionGroups)
                 .lossProbability(loss)
                 .deaths(deaths)
+                .nat(behindNat > 0 ? new NatPlan(behindNat, symmetricNat, portMapping, nodesPerLan) : NatPlan.none())
                 .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());

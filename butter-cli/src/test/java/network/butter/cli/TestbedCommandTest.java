@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import network.butter.sim.NatPlan;
 import network.butter.testbed.ChurnConfig;
 import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
@@ -99,6 +100,15 @@ class TestbedCommandTest {
             .settle(Duration.ZERO).seed(-9).bootstrapPeers(3).build());
     }
 
+    @Test
+    void shouldPutTheShareOfNodesGivenBehindNatsWithItsCompanions() {
+        ChurnConfig config = parse("--behind-nat", "0.7", "--symmetric-nat", "1/4", "--port-mapping", "0.1",
+            "--nodes-per-lan", "3");
+
+        assertThat(config.nat()).isEqualTo(new NatPlan(0.7, 0.25, 0.1, 3));
+        assertThat(parse("--symmetric-nat", "1").nat()).as("no NAT without --behind-nat").isEqualTo(NatPlan.none());
+    }
+
     @ParameterizedTest
     @CsvSource({"1/50, 0.02", "0.02, 0.02", "1/3, 0.3333333333333333", "0, 0", "1, 1", "2/2, 1"})
     void shouldAcceptTheChanceToDieAsADecimalOrAFraction(String text, double expected) {
@@ -138,6 +148,8 @@ class TestbedCommandTest {
         "--mode real --partition 2 | need the simulator",
         "--mode real --loss 0.1 | need the simulator",
         "--mode real --deaths silent | silent deaths need the simulator",
+        "--mode real --behind-nat 0.5 | nodes behind NATs need the simulator",
+        "--behind-nat 0.5 --nodes-per-lan 0 | nodesPerLan must be 1..253",
         "--protocol local-only --failure-detector | --failure-detector needs --protocol pcg",
         "--settle 1500ms | settle must be whole seconds",
         "--items 0 | items must be",

@@ -2,6 +2,7 @@ package network.butter.hosts;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import network.butter.api.Reply;
@@ -35,9 +37,14 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Liveness.</b> Every host is polled each {@link KnownHostsConfig#pollIntervalMs()}; one that does not
  *       answer within {@link KnownHostsConfig#pollTimeoutMs()}, or that any protocol reports unreachable, is
  *       evicted at once.</li>
- *   <li><b>Reciprocity.</b> A node that polls this one is offered as a candidate too.</li>
+ *   <li><b>Reciprocity.</b> A node that polls this one is offered as a candidate too; a known host heard from
+ *       at a new address (one it advertised) is listed under that address from then on.</li>
  *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list has room,
- *       and so is a random host at every poll round, so a node that found one peer soon knows many.</li>
+ *       and so is a random host at every poll round, so a node that found one peer soon knows many. An
+ *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
+ *       other.</li>
+ *   <li><b>Ambassadors kept.</b> While the list holds no more than {@link KnownHostsConfig#keptAmbassadors()}
+ *       ambassadors, none of them makes way for a newcomer (a dead one is still evicted).</li>
  * </ul>
  */
 public final class KnownHosts implements Protocol, HostSink {
@@ -62,6 +69,7 @@ public final class KnownHosts implements Protocol, HostSink {
 
     private final KnownHostsConfig config;
     private volatile LongSupplier storageAvailableBytes;
+    private volatile BooleanSupplier ambassador = () -> false;
     private final Map<PeerId, KnownHost> hosts = new LinkedHashMap<>();
     private final Set<PeerId> probation = new HashSet<>();
     private final Map<PeerId, Long> rejectedAt = new LinkedHashMap<>();
@@ -103,7 +111,8 @@ public final class KnownHosts implements Protocol, HostSink {
             offer(request.from()); // whoever polls us is a live node worth considering
             return Reply.of(mine.encode());
         });
-        ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from().id()))));
+        ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from()))));
+        ctx.onPeerHeardAt(this::follow);
         ctx.onPeerFailed((peer, cause) -> evict(peer, cause.getMessage()));
         ticker = ctx.loop().schedule(1 + ctx.random().nextLong(config.pollIntervalMs()), this::tick);
     }
@@ -148,6 +157,14 @@ public final class KnownHosts implements Protocol, HostSink {
         this.storageAvailableBytes = Objects.requireNonNull(availableBytes, "availableBytes");
     }
 
+    /**
+     * From now on, reports in polls whether this node is an ambassador as {@code isAmbassador} says: the wider
+     * layer, installed after the known hosts, calls this so the flag follows its reachability verdict.
+     */
+    public void reportAmbassador(BooleanSupplier isAmbassador) {
+        this.ambassador = Objects.requireNonNull(isAmbassador, "isAmbassador");
+    }
+
     /** The configuration in force. */
     public KnownHostsConfig config() {
         return config;
@@ -161,7 +178,7 @@ public final class KnownHosts implements Protocol, HostSink {
     /** What this node reports about itself when polled. */
     public HostQuality quality() {
         return new HostQuality(context.loop().nowMillis() - startedAtMs, storageAvailableBytes.getAsLong(),
-            hosts.size(), polledBy.size(), config.ambassador(), config.geoTag());
+            hosts.size(), polledBy.size(), ambassador.getAsBoolean(), config.geoTag());
     }
 
     @Override
@@ -184,6 +201,20 @@ public final class KnownHosts implements Protocol, HostSink {
             probation.remove(id);
             remember(id);
         });
+    }
+
+    /**
+     * A known host heard from at another address than the one on the list has changed it (the wider layer
+     * advertised one that works from outside its LAN, or a relayed one): the list follows, so samples pass on the
+     * address that works. The sender's id is authenticated and it can only advertise addresses with its own id.
+     */
+    private void follow(PeerAddress caller) {
+        KnownHost known = hosts.get(caller.id());
+        if (known != null && !known.address().equals(caller)) {
+            hosts.put(caller.id(), new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
+                known.admittedAtMs(), known.lastSeenMs()));
+            publish();
+        }
     }
 
     private boolean recentlyRejected(PeerId id) {
@@ -222,10 +253,21 @@ public final class KnownHosts implements Protocol, HostSink {
 
     /** Who makes way for a candidate to a full list, or null if the candidate is not worth a place. */
     private KnownHost victimFor(HostClass candidateClass, HostQuality quality) {
+        long ambassadors = hosts.values().stream().filter(host -> host.quality().ambassador()).count();
+        boolean keepAmbassadors = ambassadors <= config.keptAmbassadors();
+        List<KnownHost> evictable = new ArrayList<>();
+        for (KnownHost host : hosts.values()) {
+            if (!(keepAmbassadors && host.quality().ambassador())) {
+                evictable.add(host);
+            }
+        }
+        if (evictable.isEmpty()) {
+            return null;
+        }
         if (quality.knownBy() == 0) {
             // Known by nobody: take it, in place of the host most others know too, so that host stays known.
             KnownHost best = null;
-            for (KnownHost host : hosts.values()) {
+            for (KnownHost host : evictable) {
                 if (host.quality().knownBy() >= 2 && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
                     best = host;
                 }
@@ -241,17 +283,18 @@ public final class KnownHosts implements Protocol, HostSink {
         int crowded = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
         if (counts.getOrDefault(candidateClass, 0) + 1 < crowded) {
             KnownHost shortestLived = null;
-            for (KnownHost host : hosts.values()) {
+            for (KnownHost host : evictable) {
                 if (counts.get(host.hostClass()) == crowded
                     && (shortestLived == null || host.quality().uptimeMs() < shortestLived.quality().uptimeMs())) {
                     shortestLived = host;
                 }
             }
-            return shortestLived;
+            if (shortestLived != null) {
+                return shortestLived;
+            }
         }
         if (config.randomAcceptance() > 0 && context.random().nextDouble() < config.randomAcceptance()) {
-            List<KnownHost> all = new ArrayList<>(hosts.values());
-            return all.get(context.random().nextInt(all.size()));
+            return evictable.get(context.random().nextInt(evictable.size()));
         }
         return null;
     }
@@ -335,20 +378,26 @@ public final class KnownHosts implements Protocol, HostSink {
         });
     }
 
-    /** Up to {@code sampleSize} random known hosts, never the requester itself. */
-    private List<PeerAddress> sample(PeerId requester) {
-        List<PeerAddress> candidates = new ArrayList<>();
+    /**
+     * Up to {@code sampleSize} random known hosts, never the requester itself; an ambassador puts hosts of other
+     * subnets than the requester's first.
+     */
+    private List<PeerAddress> sample(PeerAddress requester) {
+        List<KnownHost> candidates = new ArrayList<>();
         for (KnownHost host : hosts.values()) {
-            if (!host.address().id().equals(requester)) {
-                candidates.add(host.address());
+            if (!host.address().id().equals(requester.id())) {
+                candidates.add(host);
             }
         }
         for (int i = candidates.size() - 1; i > 0; i--) {
             int j = context.random().nextInt(i + 1);
-            PeerAddress swap = candidates.get(i);
-            candidates.set(i, candidates.get(j));
-            candidates.set(j, swap);
+            candidates.set(i, candidates.set(j, candidates.get(i)));
         }
-        return candidates.subList(0, Math.min(config.sampleSize(), candidates.size()));
+        if (ambassador.getAsBoolean()) {
+            String subnet = HostClass.subnetOf(requester.host());
+            candidates.sort(Comparator.comparing(host -> host.subnet().equals(subnet)));
+        }
+        return candidates.subList(0, Math.min(config.sampleSize(), candidates.size())).stream()
+            .map(KnownHost::address).toList();
     }
 }

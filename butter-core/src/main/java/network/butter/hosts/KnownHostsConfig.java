@@ -9,47 +9,53 @@ package network.butter.hosts;
  * @param randomAcceptance  chance of admitting a candidate to a full list even if it adds no diversity, 0 to 1,
  *                          so lists keep changing and no part of the network freezes out another
  * @param sampleSize        most hosts given in answer to a peer-exchange request
- * @param ambassador        whether this node says it is an ambassador
+ * @param keptAmbassadors   ambassadors the list never gives up to make room (the last ones stay until they die):
+ *                          a node behind a NAT needs them for its reservations and its introductions
  * @param geoTag            this node's geographic tag, empty if none
  */
 public record KnownHostsConfig(int capacity, long pollIntervalMs, long pollTimeoutMs, double randomAcceptance,
-                               int sampleSize, boolean ambassador, String geoTag) {
+                               int sampleSize, int keptAmbassadors, String geoTag) {
 
     private static final long MIB = 1024 * 1024;
 
     /** Checks the values. */
     public KnownHostsConfig {
         if (capacity < 1 || pollIntervalMs < 1 || pollTimeoutMs < 1 || randomAcceptance < 0 || randomAcceptance > 1
-            || sampleSize < 1 || sampleSize > 255 || geoTag == null || geoTag.length() > HostQuality.MAX_GEO_TAG) {
+            || sampleSize < 1 || sampleSize > 255 || keptAmbassadors < 0 || geoTag == null || geoTag.length() > HostQuality.MAX_GEO_TAG) {
             throw new IllegalArgumentException("invalid known-host settings: capacity " + capacity + ", poll every "
                 + pollIntervalMs + " ms, timeout " + pollTimeoutMs + " ms, random acceptance " + randomAcceptance
-                + ", sample " + sampleSize + ", geo tag '" + geoTag + "'");
+                + ", sample " + sampleSize + ", kept ambassadors " + keptAmbassadors + ", geo tag '" + geoTag + "'");
         }
     }
 
     /**
      * Defaults for a memory budget and connection limit: one known host per 8 MiB of budget, at most half the
      * connection limit (every known host is polled, so it holds a connection), 4 to 1024; polls every 10 s,
-     * timeout 3 s, random acceptance 5 %, samples of 16.
+     * timeout 3 s, random acceptance 5 %, samples of 16, the last 4 ambassadors kept.
      */
     public static KnownHostsConfig forMemoryBudget(long budgetBytes, int maxConnections) {
         long byMemory = budgetBytes / (8 * MIB);
         int capacity = (int) Math.max(4, Math.min(1024, Math.min(byMemory, maxConnections / 2)));
-        return new KnownHostsConfig(capacity, 10_000, 3_000, 0.05, 16, false, "");
+        return new KnownHostsConfig(capacity, 10_000, 3_000, 0.05, 16, 4, "");
     }
 
     /** A copy with another capacity. */
     public KnownHostsConfig withCapacity(int value) {
-        return new KnownHostsConfig(value, pollIntervalMs, pollTimeoutMs, randomAcceptance, sampleSize, ambassador, geoTag);
+        return new KnownHostsConfig(value, pollIntervalMs, pollTimeoutMs, randomAcceptance, sampleSize, keptAmbassadors, geoTag);
     }
 
     /** A copy with another poll interval and timeout. */
     public KnownHostsConfig withPolling(long intervalMs, long timeoutMs) {
-        return new KnownHostsConfig(capacity, intervalMs, timeoutMs, randomAcceptance, sampleSize, ambassador, geoTag);
+        return new KnownHostsConfig(capacity, intervalMs, timeoutMs, randomAcceptance, sampleSize, keptAmbassadors, geoTag);
+    }
+
+    /** A copy keeping another number of ambassadors. */
+    public KnownHostsConfig withKeptAmbassadors(int value) {
+        return new KnownHostsConfig(capacity, pollIntervalMs, pollTimeoutMs, randomAcceptance, sampleSize, value, geoTag);
     }
 
     /** A copy with another random-acceptance probability. */
     public KnownHostsConfig withRandomAcceptance(double value) {
-        return new KnownHostsConfig(capacity, pollIntervalMs, pollTimeoutMs, value, sampleSize, ambassador, geoTag);
+        return new KnownHostsConfig(capacity, pollIntervalMs, pollTimeoutMs, value, sampleSize, keptAmbassadors, geoTag);
     }
 }

@@ -117,4 +117,13 @@ public interface ProtocolContext {
      * Called on the node loop for each such frame, so the listener must be very cheap.
      */
     void onPeerHeard(Consumer<PeerId> listener);
+
+    /**
+     * Like {@link #onPeerHeard}, with the address the frame comes from: the one the peer advertises (see
+     * {@code WiderTransport#advertise}), so a protocol that keeps peers' addresses can follow a peer that moved
+     * (behind a NAT, to a relayed address). Called on the node loop for each such frame; the listener must be very
+     * cheap. The default never calls it.
+     */
+    default void onPeerHeardAt(Consumer<PeerAddress> listener) {
+    }
 }

@@ -71,6 +71,7 @@ public final class NodeRuntime implements Node, TransportListener {
     private final List<BiConsumer<PeerId, ButterException>> peerFailureListeners = new ArrayList<>();
     private final List<BiConsumer<PeerAddress, RequestTimeoutException>> timeoutListeners = new ArrayList<>();
     private final List<Consumer<PeerId>> heardListeners = new ArrayList<>();
+    private final List<Consumer<PeerAddress>> heardAtListeners = new ArrayList<>();
     private final ProtocolContext protocolContext = new Context();
     private final Executor callbacks;
     private final TrafficCounters counters = new TrafficCounters();
@@ -220,6 +221,12 @@ public final class NodeRuntime implements Node, TransportListener {
             && (frame instanceof Frame.Request || frame instanceof Frame.Response || frame instanceof Frame.Failure)) {
             for (Consumer<PeerId> listener : heardListeners) {
                 listener.accept(from.id());
+            }
+        }
+        if (!heardAtListeners.isEmpty()
+            && (frame instanceof Frame.Request || frame instanceof Frame.Response || frame instanceof Frame.Failure)) {
+            for (Consumer<PeerAddress> listener : heardAtListeners) {
+                listener.accept(from);
             }
         }
         switch (frame) {
@@ -517,6 +524,11 @@ public final class NodeRuntime implements Node, TransportListener {
         @Override
         public void onPeerHeard(Consumer<PeerId> listener) {
             heardListeners.add(Objects.requireNonNull(listener, "listener"));
+        }
+
+        @Override
+        public void onPeerHeardAt(Consumer<PeerAddress> listener) {
+            heardAtListeners.add(Objects.requireNonNull(listener, "listener"));
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import network.butter.api.Limits;
@@ -14,6 +15,7 @@ import network.butter.api.PeerUnreachableException;
 import network.butter.env.Environment;
 import network.butter.env.Transport;
 import network.butter.env.TransportListener;
+import network.butter.env.WiderTransport;
 import network.butter.identity.HostPort;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
@@ -111,10 +113,26 @@ public final class MemoryNetwork {
         private TransportListener listener;
         private boolean crashed;
         private boolean closed;
+        private WiderTransport wider;
 
         MemoryTransport(PeerAddress local, FrameCodec codec) {
             this.local = local;
             this.codec = codec;
+        }
+
+        /** Gives this transport a NAT-crossing side (a test double), before protocols start. */
+        public void wider(WiderTransport value) {
+            this.wider = value;
+        }
+
+        @Override
+        public Optional<WiderTransport> wider() {
+            return Optional.ofNullable(wider);
+        }
+
+        /** The listener the runtime registered, for test doubles that report to it. */
+        public TransportListener listener() {
+            return listener;
         }
 
         /** Whether {@link #close()} was called. */

@@ -2,12 +2,14 @@ package network.butter.sim;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.env.Environment;
+import network.butter.env.PathKind;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -26,6 +28,9 @@ public final class SimNode {
     private final PeerAddress address;
     private final Limits limits;
     private final Setup setup;
+    /** The home LAN the node sits in, or null for a public node. */
+    private final HomeLan lan;
+    private final SimPortMapper portMapper;
     private int segment;
     private SimMulticast multicast;
     private int incarnation;
@@ -48,8 +53,11 @@ public final class SimNode {
     }
 
     SimNode(Simulation simulation, int index, NodeIdentity identity, PeerAddress address, Limits limits,
-            Setup setup) {
+            Setup setup, HomeLan lan) {
         this.simulation = simulation;
+        this.lan = lan;
+        this.segment = lan == null ? 0 : -1 - lan.index();
+        this.portMapper = lan != null && lan.kind().portMapping() ? new SimPortMapper(simulation, this, lan) : null;
         this.index = index;
         this.identity = identity;
         this.address = address;
@@ -79,9 +87,49 @@ public final class SimNode {
         return identity.peerId();
     }
 
-    /** The node's address; the same across restarts. */
+    /**
+     * The node's address; the same across restarts. Behind a NAT it is a private address ({@link HomeLan}) only nodes
+     * of the same LAN can dial, until the wider layer advertises one that works ({@code WiderTransport#advertise}).
+     */
     public PeerAddress address() {
         return address;
+    }
+
+    /** Whether the node sits in a home LAN behind a router. */
+    public boolean behindNat() {
+        return lan != null;
+    }
+
+    /** The home LAN the node sits in; empty for a public node. */
+    public Optional<HomeLan> homeLan() {
+        return Optional.ofNullable(lan);
+    }
+
+    HomeLan lan() {
+        return lan;
+    }
+
+    /**
+     * The port mapper of the node's router (UPnP IGD / NAT-PMP), if it sits behind one that offers port mapping; what
+     * the wider layer's port-mapping interface should be backed with in the simulator.
+     */
+    public Optional<SimPortMapper> portMapper() {
+        return Optional.ofNullable(portMapper);
+    }
+
+    /**
+     * Whether a node outside every home LAN could reach this one now at the address it gives ({@link Node#address()}):
+     * directly (public, through a port mapping or a router that lets anyone in), or through the relay that address
+     * names, which must be reachable itself, serve as a relay, hold a direct connection to this node and be accepted
+     * by it. What the testbed reports as the share of reachable nodes; false when not running.
+     */
+    public boolean reachableFromOutside() {
+        return running && transport.reachableFromOutside();
+    }
+
+    /** How frames to {@code peer} travel now (direct, punched or relayed), or empty if no connection to it is open. */
+    public Optional<PathKind> path(PeerId peer) {
+        return running ? transport.path(peer) : Optional.empty();
     }
 
     /**
@@ -92,7 +140,10 @@ public final class SimNode {
         return multicast;
     }
 
-    /** The LAN segment the node is on; all nodes start on segment 0. */
+    /**
+     * The LAN segment the node is on: public nodes start on segment 0, nodes of a home LAN on one of its own (a
+     * negative number), since multicast does not cross a router.
+     */
     public int segment() {
         return segment;
     }

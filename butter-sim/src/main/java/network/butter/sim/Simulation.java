@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import network.butter.api.Limits;
 import network.butter.api.Node;
+import network.butter.env.PathKind;
 import network.butter.identity.HostPort;
 import network.butter.identity.NodeIdentity;
 import network.butter.identity.PeerAddress;
@@ -34,6 +36,15 @@ import network.butter.identity.PeerId;
  * Reply reply = sim.await(alice.node().request(bob.address(), "echo", "hi"), Duration.ofSeconds(1));
  * }</pre>
  *
+ * <p>Nodes can sit behind home routers ({@link HomeLan}): put a share of them there with a {@link NatPlan}, or place
+ * them yourself:
+ *
+ * <pre>{@code
+ * Simulation sim = Simulation.builder().seed(42).nat(new NatPlan(0.7, 0.5, 0.25, 2)).build(); // 70 % behind NATs
+ * HomeLan home = sim.homeLan(RouterKind.portRestricted().withPortMapping());
+ * SimNode carol = sim.spawnBehind(home, node -> { });   // 192.168.L.2, reachable from outside only as the model allows
+ * }</pre>
+ *
  * <p>Everything random (keys, latencies, losses, each node's PRNG) derives from the one seed, and events run in
  * a total order (due time, then scheduling order), so a seed and a scenario give the same run every time;
  * {@link #traceHash()} fingerprints it. The simulation is single-threaded: drive it from one thread, and let
@@ -41,13 +52,31 @@ import network.butter.identity.PeerId;
  */
 public final class Simulation {
 
+    /** The port every simulated node listens on. */
+    public static final int LISTEN_PORT = 7000;
+
+    /** Where a check of reachability dials from: a public address (TEST-NET-1) no node has ever talked to. */
+    static final HostPort OUTSIDE_VANTAGE = new HostPort("192.0.2.1", 1);
+
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
+    /** Mixed into the seed for the NAT plan's random stream. */
+    private static final long NAT_STREAM = 0x4E41_5450_4C41_4E53L;
+    private static final int FIRST_EPHEMERAL_PORT = 49_152;
 
     private final long seed;
     private final SplittableRandom random;
     private final Limits defaultLimits;
     private final int hostsPerSubnet;
+    private final NatPlan natPlan;
+    /** The NAT plan's own draws, apart from the main stream so that a plan without NATs changes nothing. */
+    private final SplittableRandom natRandom;
+    private final List<HomeLan> homeLans = new ArrayList<>();
+    private final Map<String, HomeLan> homeLanByIp = new HashMap<>();
+    private HomeLan filling;
+    private final EnumMap<PathKind, Long> connectionsOpened = new EnumMap<>(PathKind.class);
+    private long relayedBytes;
+    private int nextEphemeralPort = FIRST_EPHEMERAL_PORT;
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<PeerId, SimNode> byId = new HashMap<>();
@@ -68,9 +97,11 @@ public final class Simulation {
     private long refused;
     private long vanished;
 
-    private Simulation(long seed, Faults faults, Limits defaultLimits, int hostsPerSubnet) {
+    private Simulation(long seed, Faults faults, Limits defaultLimits, int hostsPerSubnet, NatPlan natPlan) {
         this.seed = seed;
         this.hostsPerSubnet = hostsPerSubnet;
+        this.natPlan = natPlan;
+        this.natRandom = new SplittableRandom(seed ^ NAT_STREAM);
         this.random = new SplittableRandom(seed);
         this.faults = faults;
         this.defaultLimits = defaultLimits;
@@ -106,7 +137,118 @@ public final class Simulation {
 
     /** What the emulated network has done so far. */
     public NetworkStats networkStats() {
-        return new NetworkStats(sent, delivered, lost, blocked, duplicated, refused, vanished);
+        return new NetworkStats(sent, delivered, lost, blocked, duplicated, refused, vanished,
+            connectionsOpened.getOrDefault(PathKind.DIRECT, 0L), connectionsOpened.getOrDefault(PathKind.PUNCHED, 0L),
+            connectionsOpened.getOrDefault(PathKind.RELAYED, 0L), relayedBytes);
+    }
+
+    /**
+     * The connections open now between running nodes, by how they were made, each counted once: how many peer pairs
+     * talk directly, through a punched hole, or through a relay.
+     */
+    public Map<PathKind, Long> openConnections() {
+        EnumMap<PathKind, Long> counts = new EnumMap<>(PathKind.class);
+        for (PathKind kind : PathKind.values()) {
+            counts.put(kind, 0L);
+        }
+        for (SimNode node : nodes) {
+            if (!node.running()) {
+                continue;
+            }
+            for (Link link : node.transport().links()) {
+                SimNode peer = link.peer();
+                if (peer.index() > node.index() && peer.running() && peer.incarnation() == link.peerIncarnation()) {
+                    counts.merge(link.kind(), 1L, Long::sum);
+                }
+            }
+        }
+        return counts;
+    }
+
+    // ---- nodes ----
+
+    // ---- home LANs ----
+
+    /**
+     * Adds a home LAN behind a router of {@code kind}, for {@link #spawnBehind}. LANs the {@link NatPlan} creates are
+     * made the same way.
+     */
+    public HomeLan homeLan(RouterKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        HomeLan lan = new HomeLan(this, homeLans.size(), kind);
+        homeLans.add(lan);
+        homeLanByIp.put(lan.publicIp(), lan);
+        mix(("lan " + lan.index() + " " + kind.label()).hashCode());
+        return lan;
+    }
+
+    /** Every home LAN, in order of creation. */
+    public List<HomeLan> homeLans() {
+        return List.copyOf(homeLans);
+    }
+
+    /** Spawns a running node inside {@code lan}, with default limits, set up by {@code setup}. */
+    public SimNode spawnBehind(HomeLan lan, Consumer<Node> setup) {
+        Objects.requireNonNull(setup, "setup");
+        return spawnBehind(lan, defaultLimits, (self, node) -> setup.accept(node));
+    }
+
+    /** Spawns a running node inside {@code lan}, with the given limits, set up by {@code setup}. */
+    public SimNode spawnBehind(HomeLan lan, Limits limits, SimNode.Setup setup) {
+        Objects.requireNonNull(lan, "lan");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(setup, "setup");
+        if (homeLans.size() <= lan.index() || homeLans.get(lan.index()) != lan) {
+            throw new IllegalArgumentException(lan + " belongs to another simulation");
+        }
+        NodeIdentity identity = NodeIdentity.generate(new SeededEntropy(random.nextLong()));
+        return spawn(identity, limits, setup, lan);
+    }
+
+    /** Where the NAT plan puts the next node spawned without a LAN of its own: null for the public internet. */
+    private HomeLan place() {
+        if (!natPlan.active() || natRandom.nextDouble() >= natPlan.behindNat()) {
+            return null;
+        }
+        if (filling == null || filling.size() >= natPlan.nodesPerLan()) {
+            RouterKind kind = natRandom.nextDouble() < natPlan.symmetricShare()
+                ? RouterKind.symmetric() : RouterKind.portRestricted();
+            filling = homeLan(natRandom.nextDouble() < natPlan.portMappingShare() ? kind.withPortMapping() : kind);
+        }
+        return filling;
+    }
+
+    /**
+     * Who takes a dial from {@code source}, outside every home LAN, to {@code address}: a public node, or whoever the
+     * router at a public address lets it through to; null if the dial meets silence.
+     */
+    SimNode answerFromOutside(HostPort address, HostPort source) {
+        SimNode host = byAddress.get(address);
+        if (host != null) {
+            return host;
+        }
+        HomeLan lan = homeLanByIp.get(address.host());
+        return lan == null ? null : lan.accept(address.port(), source);
+    }
+
+    /** Whether any node may be behind a NAT: then a dial to an address nobody has meets silence, not a refusal. */
+    boolean natModelled() {
+        return !homeLans.isEmpty();
+    }
+
+    /** A fresh source port for a dial from a public node that does not come from its listening port. */
+    int ephemeralPort() {
+        int port = nextEphemeralPort;
+        nextEphemeralPort = port == 65_535 ? FIRST_EPHEMERAL_PORT : port + 1;
+        return port;
+    }
+
+    void countConnection(PathKind kind) {
+        connectionsOpened.merge(kind, 1L, Long::sum);
+    }
+
+    void countRelayed(int bytes) {
+        relayedBytes += bytes;
     }
 
     // ---- nodes ----
@@ -156,12 +298,21 @@ public final class Simulation {
     }
 
     private SimNode spawn(NodeIdentity identity, Limits limits, SimNode.Setup setup) {
+        return spawn(identity, limits, setup, place());
+    }
+
+    private SimNode spawn(NodeIdentity identity, Limits limits, SimNode.Setup setup, HomeLan lan) {
         int index = nodes.size();
-        PeerAddress address = new PeerAddress(identity.peerId(), syntheticHost(index, hostsPerSubnet), 7000);
-        SimNode node = new SimNode(this, index, identity, address, limits, setup);
+        String host = lan == null ? syntheticHost(index, hostsPerSubnet) : lan.nextPrivateIp();
+        PeerAddress address = new PeerAddress(identity.peerId(), host, LISTEN_PORT);
+        SimNode node = new SimNode(this, index, identity, address, limits, setup, lan);
         nodes.add(node);
         byId.put(identity.peerId(), node);
-        byAddress.put(address.hostPort(), node);
+        if (lan == null) {
+            byAddress.put(address.hostPort(), node);
+        } else {
+            lan.add(host, node);
+        }
         recordLifecycle(node, "spawn");
         node.boot(random.nextLong());
         return node;
@@ -322,12 +473,6 @@ public final class Simulation {
         mix(-3);
     }
 
-    /** Carries a frame from one node's transport to another's through the faults, in order per link. */
-    void transmit(SimNode from, SimNode to, byte[] bytes) {
-        SimTransport target = to.transport();
-        transmit(from, to, bytes, () -> target.receive(from, bytes));
-    }
-
     /** Carries a datagram to one member of the sender's LAN segment through the faults. */
     void transmitDatagram(SimNode from, SimNode to, byte[] bytes) {
         SimMulticast target = to.multicast();
@@ -345,7 +490,11 @@ public final class Simulation {
         return members;
     }
 
-    private void transmit(SimNode from, SimNode to, byte[] bytes, Runnable deliver) {
+    /**
+     * Carries bytes from one node to another through the faults, in order per link, and runs {@code deliver} on the
+     * receiving incarnation when they arrive.
+     */
+    void transmit(SimNode from, SimNode to, byte[] bytes, Runnable deliver) {
         sent++;
         long link = linkKey(from, to);
         if (blockedLinks.contains(link)
@@ -408,6 +557,7 @@ public final class Simulation {
         private Faults faults = Faults.lan();
         private Limits limits = Limits.defaults();
         private int hostsPerSubnet = 254;
+        private NatPlan nat = NatPlan.none();
 
         Builder() {
         }
@@ -421,6 +571,15 @@ public final class Simulation {
                 throw new IllegalArgumentException("hostsPerSubnet must be 1-254, got " + value);
             }
             this.hostsPerSubnet = value;
+            return this;
+        }
+
+        /**
+         * Where spawned nodes go: the public internet or home LANs behind routers (default {@link NatPlan#none()}:
+         * all public). Nodes can also be put in a LAN of the caller's making with {@link Simulation#spawnBehind}.
+         */
+        public Builder nat(NatPlan value) {
+            this.nat = Objects.requireNonNull(value, "nat");
             return this;
         }
 
@@ -444,7 +603,7 @@ public final class Simulation {
 
         /** The simulation, at virtual time 0 with no nodes. */
         public Simulation build() {
-            return new Simulation(seed, faults, limits, hostsPerSubnet);
+            return new Simulation(seed, faults, limits, hostsPerSubnet, nat);
         }
     }
 }

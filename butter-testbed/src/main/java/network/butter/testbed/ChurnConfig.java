@@ -3,6 +3,7 @@ package network.butter.testbed;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Objects;
+import network.butter.sim.NatPlan;
 
 /**
  * The churn experiment of the original Butter report, as a config: {@code nodes} nodes form a network,
@@ -29,10 +30,12 @@ import java.util.Objects;
  * @param partitionGroups 0 for no partition, else how many groups to split the network into during churn
  * @param lossProbability probability that a message is lost, from churn start to the end of retrieval
  * @param deaths          how churn kills nodes: crashes every peer notices, silent deaths (sim only), or a mix
+ * @param nat             which share of the nodes sits behind home routers, and of what kinds (sim only);
+ *                        {@link NatPlan#none()} for all public
  */
 public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double chanceToDie, Duration grace,
                           Duration form, Duration churn, Duration settle, long seed, int bootstrapPeers,
-                          int partitionGroups, double lossProbability, Deaths deaths) {
+                          int partitionGroups, double lossProbability, Deaths deaths, NatPlan nat) {
 
     /** Most nodes of a simulated run. */
     public static final int MAX_SIM_NODES = 100_000;
@@ -62,6 +65,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
     public ChurnConfig {
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(deaths, "deaths");
+        Objects.requireNonNull(nat, "nat");
         int maxNodes = mode == Mode.SIM ? MAX_SIM_NODES : MAX_REAL_NODES;
         if (nodes < 2 || nodes > maxNodes) {
             throw new IllegalArgumentException("nodes must be 2.." + maxNodes + " in " + mode.label() + " mode, got " + nodes);
@@ -99,6 +103,10 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
             throw new IllegalArgumentException("partition and loss phases need the simulator (mode sim): real "
                 + "nodes on loopback cannot be split or made lossy");
         }
+        if (mode == Mode.REAL && nat.active()) {
+            throw new IllegalArgumentException("nodes behind NATs need the simulator (mode sim): the NAT lab with real "
+                + "routers is a test of its own");
+        }
         if (mode == Mode.REAL && deaths != Deaths.CRASH) {
             throw new IllegalArgumentException("silent deaths need the simulator (mode sim): a real node killed in "
                 + "this JVM closes its sockets, and the kernel resets them; only crash deaths run in real mode");
@@ -122,7 +130,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
     public Builder toBuilder() {
         return new Builder().mode(mode).nodes(nodes).items(items).itemBytes(itemBytes).chanceToDie(chanceToDie)
             .grace(grace).form(form).churn(churn).settle(settle).seed(seed).bootstrapPeers(bootstrapPeers)
-            .partitionGroups(partitionGroups).lossProbability(lossProbability).deaths(deaths);
+            .partitionGroups(partitionGroups).lossProbability(lossProbability).deaths(deaths).nat(nat);
     }
 
     /** A duration as the summary and the CLI write it, e.g. {@code 30s}. */
@@ -138,7 +146,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
     /**
      * Builds a {@link ChurnConfig}. Defaults: sim mode, 250 nodes, 100 items of 1 KiB, chanceToDie 0.02 per
      * second (1/50), grace 5 s, form 5 s, churn 30 s, settle 10 s, seed 1, 8 bootstrap peers, no partition, no
-     * loss, crash deaths.
+     * loss, crash deaths, every node public.
      */
     public static final class Builder {
         private Mode mode = Mode.SIM;
@@ -155,6 +163,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
         private int partitionGroups;
         private double lossProbability;
         private Deaths deaths = Deaths.CRASH;
+        private NatPlan nat = NatPlan.none();
 
         Builder() {
         }
@@ -243,6 +252,12 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
             return this;
         }
 
+        /** Which share of the nodes sits behind home routers, and of what kinds; {@link NatPlan#none()} for none. */
+        public Builder nat(NatPlan value) {
+            this.nat = value;
+            return this;
+        }
+
         /**
          * The config.
          *
@@ -250,7 +265,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
          */
         public ChurnConfig build() {
             return new ChurnConfig(mode, nodes, items, itemBytes, chanceToDie, grace, form, churn, settle, seed,
-                bootstrapPeers, partitionGroups, lossProbability, deaths);
+                bootstrapPeers, partitionGroups, lossProbability, deaths, nat);
         }
     }
 }

@@ -3,6 +3,7 @@ package network.butter.testbed;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import network.butter.sim.NatPlan;
 
 /**
  * What a churn run measured.
@@ -26,17 +27,20 @@ import java.util.OptionalLong;
  * @param traceHash         the simulation's trace hash (equal for equal runs), or empty in real mode
  * @param samples           the time series, one sample a second
  * @param attack            what malicious nodes did and what reads came back wrong (see {@link AttackOutcome})
+ * @param paths             connections opened over the run by path (direct, punched, relayed) and relayed bytes;
+ *                          reported when nodes sit behind NATs
  */
 public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, int storeFailures, int retrieved,
                           int retrievalErrors,
                           long deaths, long silentDeaths, long requestsSent, long repliesSent, long bytesSent, long retrievalRequests,
                           long maintenanceRequests, long wallMs,
-                          OptionalLong traceHash, List<Sample> samples, AttackOutcome attack) {
+                          OptionalLong traceHash, List<Sample> samples, AttackOutcome attack, PathCounts paths) {
 
     /** Copies the samples. */
     public ChurnResult {
         samples = List.copyOf(samples);
         java.util.Objects.requireNonNull(attack, "attack");
+        java.util.Objects.requireNonNull(paths, "paths");
     }
 
     /** Stored items the fresh node did not get back intact: not found, failed, late, or wrong. */
@@ -103,6 +107,9 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
         if (config.lossProbability() > 0) {
             line.append(" loss=").append(ChurnConfig.decimal(config.lossProbability()));
         }
+        if (config.nat().active()) {
+            appendNat(line);
+        }
         line.append(" retrieved=").append(retrieved).append('/').append(itemsStored)
             .append(String.format(Locale.ROOT, " (%.1f%%)", retrievedPercent()))
             .append(" messages=").append(messages())
@@ -128,6 +135,23 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
             .append(" seed=").append(config.seed());
         traceHash.ifPresent(hash -> line.append(String.format(Locale.ROOT, " trace=%016x", hash)));
         return line.toString();
+    }
+
+    /**
+     * The NAT plan, how many nodes alive at the end could be reached from outside, and the paths connections took:
+     * {@code behindNat=0.7 symmetricNat=0.5 portMapping=0.25 lanSize=2 reachable=250/251 connections=1234
+     * direct=80.1% punched=12.0% relayed=7.9% relayedBytes=123456}.
+     */
+    private void appendNat(StringBuilder line) {
+        NatPlan nat = config.nat();
+        line.append(" behindNat=").append(ChurnConfig.decimal(nat.behindNat()))
+            .append(" symmetricNat=").append(ChurnConfig.decimal(nat.symmetricShare()))
+            .append(" portMapping=").append(ChurnConfig.decimal(nat.portMappingShare()))
+            .append(" lanSize=").append(nat.nodesPerLan())
+            .append(" reachable=").append(samples.isEmpty() ? 0 : samples.getLast().reachable()).append('/')
+            .append(samples.isEmpty() ? 0 : samples.getLast().alive())
+            .append(" connections=").append(paths.total())
+            .append(' ').append(paths.summary());
     }
 
     /**

@@ -161,7 +161,7 @@ public final class ChurnScenario {
             intel.counters());
         return new ChurnResult(config, protocol.name(), keys.size(), storeFailures, retrieval.retrieved, retrieval.errors, deaths,
             silentDeaths, total.requests, total.replies, total.bytes, retrieval.requests, maintenance, wallMs,
-            cluster.traceHash(), samples, attack);
+            cluster.traceHash(), samples, attack, cluster.paths());
     }
 
     // ---- phases ----
@@ -377,8 +377,17 @@ public final class ChurnScenario {
         }
     }
 
-    /** Tells {@code node} about a random sample of the other nodes of {@code candidates}. */
-    private CompletableFuture<Void> join(ClusterNode<DataPeer> node, List<ClusterNode<DataPeer>> candidates) {
+    /**
+     * Tells {@code node} about a random sample of the other nodes of {@code candidates}. With nodes behind NATs the
+     * sample comes from the public nodes (if any), at the addresses they give now, as a bootstrap list of a real
+     * network would: a private address handed out would only time out.
+     */
+    private CompletableFuture<Void> join(ClusterNode<DataPeer> node, List<ClusterNode<DataPeer>> all) {
+        List<ClusterNode<DataPeer>> candidates = all;
+        if (config.nat().active()) {
+            List<ClusterNode<DataPeer>> reachable = all.stream().filter(c -> !cluster.behindNat(c)).toList();
+            candidates = reachable.size() > (reachable.contains(node) ? 1 : 0) ? reachable : all;
+        }
         int others = candidates.size() - (candidates.contains(node) ? 1 : 0);
         int wanted = Math.min(config.bootstrapPeers(), others);
         Set<Integer> chosen = new LinkedHashSet<>();
@@ -387,7 +396,7 @@ public final class ChurnScenario {
             int index = random.nextInt(candidates.size());
             ClusterNode<DataPeer> candidate = candidates.get(index);
             if (candidate != node && chosen.add(index)) {
-                peers.add(candidate.address());
+                peers.add(config.nat().active() ? candidate.node().address() : candidate.address());
             }
         }
         return node.app().join(peers);
@@ -437,7 +446,7 @@ public final class ChurnScenario {
         Traffic total = traffic(alive);
         sampleHonestState(alive);
         samples.add(new Sample(cluster.nowMs(), currentPhase, alive.size(), deaths, availability, total.requests,
-            total.replies, total.bytes, total.byRoute));
+            total.replies, total.bytes, total.byRoute, cluster.paths(), cluster.reachable()));
     }
 
     /** The largest state of any honest node now, kept per sample and as the run's peak (only with attackers). */

@@ -63,6 +63,27 @@ public interface Cluster<A> extends AutoCloseable {
      */
     OptionalLong traceHash();
 
+    /** Whether {@code node} sits in a home LAN behind a NAT (simulated runs with a NAT plan only). */
+    default boolean behindNat(ClusterNode<A> node) {
+        return false;
+    }
+
+    /**
+     * Connections opened so far, by how they were made (direct, punched, relayed); {@link PathCounts#NONE} for a
+     * cluster that does not count them (real nodes).
+     */
+    default PathCounts paths() {
+        return PathCounts.NONE;
+    }
+
+    /**
+     * How many nodes alive now a node outside every home LAN could reach at the address they give (directly or
+     * through their relay), or -1 if the cluster cannot tell (real nodes).
+     */
+    default int reachable() {
+        return -1;
+    }
+
     /** Stops every node still alive. Closing twice is harmless. */
     @Override
     void close();

@@ -20,13 +20,18 @@ import network.butter.api.RouteTraffic;
  * @param repliesSent    answers sent so far by all nodes
  * @param bytesSent      bytes of those requests and answers (whole frames, length field included)
  * @param trafficByRoute requests and answers, messages and bytes, sent so far per route by all nodes; sorted
+ * @param paths          connections opened so far, by path (direct, punched, relayed)
+ * @param reachable      nodes alive that a node outside every home LAN could reach at the address they give now
+ *                       (directly or through their relay); -1 where the cluster cannot tell (real nodes)
  */
 public record Sample(long timeMs, String phase, int alive, long deaths, double availability, long requestsSent,
-                     long repliesSent, long bytesSent, Map<String, RouteTraffic> trafficByRoute) {
+                     long repliesSent, long bytesSent, Map<String, RouteTraffic> trafficByRoute, PathCounts paths,
+                     int reachable) {
 
     /** Copies the map, sorted, so the sample cannot change and prints in a stable order. */
     public Sample {
         trafficByRoute = Collections.unmodifiableSortedMap(new TreeMap<>(trafficByRoute));
+        java.util.Objects.requireNonNull(paths, "paths");
     }
 
     /** Requests sent so far per route (routes with requests only); sorted by route. */

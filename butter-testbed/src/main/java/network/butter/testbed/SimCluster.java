@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import network.butter.api.Node;
 import network.butter.identity.NodeIdentity;
+import network.butter.sim.NetworkStats;
 import network.butter.sim.SimNode;
 import network.butter.sim.Simulation;
 
@@ -130,6 +131,32 @@ public final class SimCluster<A> implements Cluster<A>, NetworkFaults<A> {
     @Override
     public OptionalLong traceHash() {
         return OptionalLong.of(simulation.traceHash());
+    }
+
+    @Override
+    public boolean behindNat(ClusterNode<A> node) {
+        SimNode simNode = alive.get(node);
+        return simNode != null && simNode.behindNat();
+    }
+
+    /** Counts the nodes alive that {@link SimNode#reachableFromOutside()}. */
+    @Override
+    public int reachable() {
+        int count = 0;
+        for (SimNode simNode : alive.values()) {
+            if (simNode.reachableFromOutside()) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The simulated network's count of connections by path, and of relayed bytes. */
+    @Override
+    public PathCounts paths() {
+        NetworkStats stats = simulation.networkStats();
+        return new PathCounts(stats.directConnections(), stats.punchedConnections(), stats.relayedConnections(),
+            stats.relayedBytes());
     }
 
     @Override

@@ -2,12 +2,16 @@ package network.butter.testbed;
 
 import java.util.Objects;
 import java.util.function.Consumer;
+import network.butter.api.Limits;
 import network.butter.sim.Faults;
+import network.butter.sim.SimPortMapping;
 import network.butter.sim.Simulation;
 import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.protocol.DataPeer;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.LocalOnlyStorage;
+import network.butter.wider.Wider;
+import network.butter.wider.WiderConfig;
 
 /**
  * Runs testbed experiments end to end: builds the cluster the config's mode asks for, installs the protocol
@@ -51,9 +55,27 @@ public final class Testbed {
 
     private static Cluster<DataPeer> cluster(ChurnConfig config, DataProtocol protocol) {
         return switch (config.mode()) {
-            case SIM -> new SimCluster<>(Simulation.builder().seed(config.seed()).faults(Faults.lan()).build(),
-                protocol::install);
+            case SIM -> simCluster(config, protocol);
             case REAL -> new RealCluster<>(RealCluster.testbedLimits(config.nodes() + 1), protocol::install);
         };
+    }
+
+    /**
+     * A simulated cluster; with nodes behind NATs every node also gets the wider layer (after the protocol, so after
+     * its known hosts), with its router's port mapping where the router offers one. Without NATs nothing is added,
+     * so such runs stay as they were.
+     */
+    private static Cluster<DataPeer> simCluster(ChurnConfig config, DataProtocol protocol) {
+        Simulation simulation = Simulation.builder().seed(config.seed()).faults(Faults.lan()).nat(config.nat()).build();
+        if (!config.nat().active()) {
+            return new SimCluster<>(simulation, protocol::install);
+        }
+        Limits limits = Limits.defaults();
+        WiderConfig wider = WiderConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, limits.maxConnections());
+        return new SimCluster<>(simulation, node -> {
+            DataPeer peer = protocol.install(node);
+            node.install(new Wider(wider, SimPortMapping.forNode(simulation, node)));
+            return peer;
+        });
     }
 }

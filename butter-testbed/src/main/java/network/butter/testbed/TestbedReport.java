@@ -33,7 +33,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * {@code bytes_sent}, then {@code messages:<protocol>} and {@code bytes:<protocol>} per protocol (route prefix,
  * e.g. {@code butter/hosts}: requests and answers of its routes), then one {@code requests:<route>} column per route
  * seen in the run; each a running total over all nodes, alive and dead, counted once at the sender; in runs with
- * malicious nodes, then the honest nodes' largest state (see {@link #csv(List, List)}).
+ * malicious nodes, then the honest nodes' largest state; in runs with nodes behind NATs, then the connections opened
+ * by path (see {@link #csv(List, List, boolean)}).
  */
 public final class TestbedReport {
 
@@ -77,21 +78,24 @@ public final class TestbedReport {
     /** Writes the time series as CSV (see the class comment for the columns). */
     public static void writeCsv(ChurnResult result, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write(csv(result.samples(), result.attack().honestBySample()));
+            out.write(csv(result.samples(), result.attack().honestBySample(), result.config().nat().active()));
         }
     }
 
     /** The time series as CSV text, one line per sample after the header. */
     static String csv(List<Sample> samples) {
-        return csv(samples, List.of());
+        return csv(samples, List.of(), false);
     }
 
     /**
      * The time series as CSV text; with {@code honest} figures (runs with malicious nodes, one per sample) four
      * more columns: the largest {@code honest_stored_bytes}, {@code honest_groups} and {@code honest_tombstones} of
-     * any honest node, and {@code honest_capacity_bytes}, the budget they compare with.
+     * any honest node, and {@code honest_capacity_bytes}, the budget they compare with; {@code withPaths} (runs with
+     * nodes behind NATs) five more: {@code reachable} (nodes alive that a node outside every home LAN could reach at
+     * the address they give), connections opened so far by path, {@code connections_direct},
+     * {@code connections_punched}, {@code connections_relayed}, and {@code relayed_bytes}.
      */
-    static String csv(List<Sample> samples, List<NodeState> honest) {
+    static String csv(List<Sample> samples, List<NodeState> honest, boolean withPaths) {
         boolean withHonest = !honest.isEmpty();
         Set<String> routes = new TreeSet<>();
         Set<String> protocols = new TreeSet<>();
@@ -108,6 +112,9 @@ public final class TestbedReport {
         }
         if (withHonest) {
             text.append(",honest_stored_bytes,honest_capacity_bytes,honest_groups,honest_tombstones");
+        }
+        if (withPaths) {
+            text.append(",reachable,connections_direct,connections_punched,connections_relayed,relayed_bytes");
         }
         text.append('\n');
         for (int index = 0; index < samples.size(); index++) {
@@ -130,6 +137,11 @@ public final class TestbedReport {
                 NodeState state = index < honest.size() ? honest.get(index) : NodeState.EMPTY;
                 text.append(',').append(state.storedBytes()).append(',').append(state.capacityBytes())
                     .append(',').append(state.blocksHeld()).append(',').append(state.tombstones());
+            }
+            if (withPaths) {
+                PathCounts paths = sample.paths();
+                text.append(',').append(sample.reachable()).append(',').append(paths.direct()).append(',').append(paths.punched()).append(',')
+                    .append(paths.relayed()).append(',').append(paths.relayedBytes());
             }
             text.append('\n');
         }

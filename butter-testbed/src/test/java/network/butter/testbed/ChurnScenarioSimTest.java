@@ -14,6 +14,7 @@ import network.butter.testbed.protocol.DataPeer;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.ItemKey;
 import network.butter.testbed.protocol.LocalOnlyStorage;
+import network.butter.sim.NatPlan;
 import network.butter.sim.SimulationExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,6 +67,21 @@ class ChurnScenarioSimTest {
 
         assertThat(other.traceHash()).isNotEqualTo(one.traceHash());
         assertThat(TestbedReport.csv(other.samples())).isNotEqualTo(TestbedReport.csv(one.samples()));
+    }
+
+    @Test
+    void shouldBootstrapNodesBehindNatsFromPublicNodesAndCountConnectionsByPath() {
+        ChurnResult result = run(small().chanceToDie(0).nat(new NatPlan(0.6, 0.5, 0.25, 2)).build());
+
+        Sample formed = result.samples().getFirst();
+        assertThat(formed.phase()).isEqualTo("spawn");
+        assertThat(formed.timeMs()).as("no join waits for a dial to a private address to time out").isLessThan(1_000);
+        assertThat(result.paths().direct()).isPositive();
+        assertThat(result.paths()).isEqualTo(result.samples().getLast().paths());
+        assertThat(result.summaryLine()).contains(" behindNat=0.6 ", " direct=100.0% punched=0.0% relayed=0.0% ");
+        Sample last = result.samples().getLast();
+        assertThat(last.reachable()).as("without the wider layer only public nodes can be reached")
+            .isPositive().isLessThan(last.alive());
     }
 
     @Test

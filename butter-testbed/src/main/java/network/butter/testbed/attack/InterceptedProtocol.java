@@ -148,5 +148,10 @@ final class InterceptedProtocol implements Protocol {
         public void onPeerHeard(Consumer<PeerId> listener) {
             real.onPeerHeard(listener);
         }
+
+        @Override
+        public void onPeerHeardAt(Consumer<PeerAddress> listener) {
+            real.onPeerHeardAt(listener);
+        }
     }
 }

@@ -1,0 +1,240 @@
+package network.butter.wider;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import network.butter.env.Cancellable;
+import network.butter.hosts.HostClass;
+import network.butter.hosts.KnownHost;
+import network.butter.identity.HostPort;
+import network.butter.identity.PeerAddress;
+import network.butter.protocol.ProtocolContext;
+import network.butter.wider.WiderMessages.DialbackAnswer;
+import network.butter.wire.WireFormatException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The asking side of reachability: which addresses this node might be reached at, which peers to ask, and when.
+ *
+ * <p><b>Candidates</b>, best first, at most {@link WiderConfig#maxCandidates()}: the port-mapped address (when the
+ * router gave one), the listening address, then for each address peers saw this node's connections come from (most
+ * recent first) that IP with the listening port, and the observed address itself.
+ *
+ * <p><b>Peers</b>: up to {@link WiderConfig#peersPerCheck()} known hosts with direct addresses, one per subnet as
+ * far as the list allows, subnets other than this node's own first (a peer on the same LAN says nothing about the
+ * router), in random order within those.
+ *
+ * <p><b>When</b>: shortly after start; again {@link WiderConfig#dialbackPerPeerMs()} after something changed (a new
+ * observed or mapped address, or a new known host while the verdict is still unknown); otherwise after an interval
+ * that starts at {@link WiderConfig#minCheckIntervalMs()} and doubles while the verdict stays the same, up to
+ * {@link WiderConfig#maxCheckIntervalMs()}. A check whose answers are too few leaves the verdict as it was.
+ */
+final class ReachabilityCheck {
+
+    private static final Logger log = LoggerFactory.getLogger(ReachabilityCheck.class);
+    private static final int MAX_OBSERVED = 4;
+    private static final long FIRST_CHECK_MAX_DELAY_MS = 1_000;
+
+    private final WiderConfig config;
+    private final ProtocolContext ctx;
+    private final Supplier<List<KnownHost>> hosts;
+    private final HostPort listen;
+    private final Consumer<Verdict> onVerdict;
+    private final LinkedHashSet<HostPort> observed = new LinkedHashSet<>();
+    private HostPort mapped;
+    private Reachability last = Reachability.UNKNOWN;
+    private long intervalMs;
+    private long nextAtMs = Long.MAX_VALUE;
+    private Cancellable timer = Cancellable.NONE;
+    private boolean running;
+    private boolean again;
+    private boolean stopped;
+    private long checks;
+
+    ReachabilityCheck(WiderConfig config, ProtocolContext ctx, Supplier<List<KnownHost>> hosts, HostPort listen,
+                      Consumer<Verdict> onVerdict) {
+        this.config = config;
+        this.ctx = ctx;
+        this.hosts = hosts;
+        this.listen = listen;
+        this.onVerdict = onVerdict;
+        this.intervalMs = config.minCheckIntervalMs();
+    }
+
+    void start() {
+        scheduleAt(ctx.loop().nowMillis() + 1 + ctx.random().nextLong(FIRST_CHECK_MAX_DELAY_MS));
+    }
+
+    void stop() {
+        stopped = true;
+        timer.cancel();
+    }
+
+    /** Checks made since start. */
+    long checks() {
+        return checks;
+    }
+
+    /** Addresses peers saw this node's connections come from, most recent first. */
+    List<HostPort> observed() {
+        List<HostPort> list = new ArrayList<>(observed);
+        return list.reversed();
+    }
+
+    /** The router's mapped address arrived, changed or went (null): check again soon. */
+    void mapped(HostPort address) {
+        if (!Objects.equals(address, mapped)) {
+            mapped = address;
+            changed();
+        }
+    }
+
+    /** A known host was admitted: while nothing is known yet, that may be the peer a verdict was waiting for. */
+    void hostAdmitted() {
+        if (last == Reachability.UNKNOWN) {
+            changed();
+        }
+    }
+
+    /** The candidates a check asks about now, best first. */
+    List<HostPort> candidates() {
+        LinkedHashSet<HostPort> list = new LinkedHashSet<>();
+        if (mapped != null) {
+            list.add(mapped);
+        }
+        list.add(listen);
+        for (HostPort seen : observed()) {
+            list.add(new HostPort(seen.host(), listen.port()));
+            list.add(seen);
+        }
+        return new ArrayList<>(list).subList(0, Math.min(list.size(), config.maxCandidates()));
+    }
+
+    private void changed() {
+        intervalMs = config.minCheckIntervalMs();
+        if (running) {
+            again = true;
+            return;
+        }
+        scheduleAt(ctx.loop().nowMillis() + config.dialbackPerPeerMs());
+    }
+
+    private void scheduleAt(long atMs) {
+        if (stopped || atMs >= nextAtMs) {
+            return;
+        }
+        timer.cancel();
+        nextAtMs = atMs;
+        timer = ctx.loop().schedule(atMs - ctx.loop().nowMillis(), this::check);
+    }
+
+    private void check() {
+        nextAtMs = Long.MAX_VALUE;
+        if (stopped) {
+            return;
+        }
+        List<PeerAddress> peers = choosePeers();
+        List<HostPort> candidates = candidates();
+        running = true;
+        again = false;
+        checks++;
+        List<CompletableFuture<List<DialbackOutcome>>> answers = new ArrayList<>();
+        for (PeerAddress peer : peers) {
+            answers.add(ask(peer, candidates));
+        }
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((done, error) -> {
+            running = false;
+            if (stopped) {
+                return;
+            }
+            Verdict verdict = Verdict.decide(candidates, answers.stream().map(CompletableFuture::join).toList(),
+                config.minAnswers());
+            log.debug("{} reachability check with {} of {} peers: {}", ctx.self().id().shortForm(), verdict.counted(),
+                peers.size(), verdict);
+            if (verdict.conclusive()) {
+                if (verdict.reachability() != last) {
+                    intervalMs = config.minCheckIntervalMs();
+                } else {
+                    intervalMs = Math.min(config.maxCheckIntervalMs(), intervalMs * 2);
+                }
+                last = verdict.reachability();
+                onVerdict.accept(verdict);
+            }
+            long now = ctx.loop().nowMillis();
+            scheduleAt(again ? now + config.dialbackPerPeerMs() : now + intervalMs);
+        });
+    }
+
+    private CompletableFuture<List<DialbackOutcome>> ask(PeerAddress peer, List<HostPort> candidates) {
+        return ctx.request(peer, Wider.DIALBACK_ROUTE, WiderMessages.encodeHostPorts(candidates),
+                Duration.ofMillis(config.requestTimeoutMs()))
+            .handle((reply, error) -> {
+                if (error != null || stopped) {
+                    return List.of();
+                }
+                try {
+                    DialbackAnswer answer = WiderMessages.decodeDialbackAnswer(reply.payload(), candidates.size());
+                    if (answer.observed() != null) {
+                        learn(answer.observed());
+                    }
+                    return answer.outcomes();
+                } catch (WireFormatException e) {
+                    log.debug("ignoring a bad dial-back answer from {}: {}", peer, e.getMessage());
+                    return List.of();
+                }
+            });
+    }
+
+    private void learn(HostPort seen) {
+        if (observed.contains(seen)) {
+            return;
+        }
+        if (observed.size() >= MAX_OBSERVED) {
+            observed.remove(observed.iterator().next());
+        }
+        observed.add(seen);
+        again = true;
+        intervalMs = config.minCheckIntervalMs();
+    }
+
+    private List<PeerAddress> choosePeers() {
+        return choosePeers(hosts.get(), HostClass.subnetOf(listen.host()), config.peersPerCheck(), ctx.random());
+    }
+
+    /**
+     * Up to {@code count} of {@code hosts} with direct addresses to ask for a dial-back: first one per subnet, subnets
+     * other than {@code ownSubnet} only; then others outside {@code ownSubnet}; then the rest; random within each.
+     */
+    static List<PeerAddress> choosePeers(List<KnownHost> hosts, String ownSubnet, int count, RandomGenerator random) {
+        List<KnownHost> all = new ArrayList<>(hosts);
+        all.removeIf(host -> host.address().isRelayed());
+        for (int i = all.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            all.set(i, all.set(j, all.get(i)));
+        }
+        LinkedHashSet<KnownHost> ordered = new LinkedHashSet<>();
+        Set<String> subnets = new HashSet<>();
+        subnets.add(ownSubnet);
+        for (KnownHost host : all) {
+            if (subnets.add(host.subnet())) {
+                ordered.add(host);
+            }
+        }
+        for (KnownHost host : all) {
+            if (!host.subnet().equals(ownSubnet)) {
+                ordered.add(host);
+            }
+        }
+        ordered.addAll(all);
+        return ordered.stream().limit(count).map(KnownHost::address).toList();
+    }
+}
