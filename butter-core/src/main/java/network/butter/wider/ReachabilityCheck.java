@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,7 @@ import network.butter.hosts.HostClass;
 import network.butter.hosts.KnownHost;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
 import network.butter.protocol.ProtocolContext;
 import network.butter.wider.WiderMessages.DialbackAnswer;
 import network.butter.wire.WireFormatException;
@@ -29,20 +31,26 @@ import org.slf4j.LoggerFactory;
  * router gave one), the listening address, then for each address peers saw this node's connections come from (most
  * recent first) that IP with the listening port, and the observed address itself.
  *
- * <p><b>Peers</b>: up to {@link WiderConfig#peersPerCheck()} known hosts with direct addresses, one per subnet as
- * far as the list allows, subnets other than this node's own first (a peer on the same LAN says nothing about the
- * router), in random order within those.
+ * <p><b>Peers</b>: up to {@link WiderConfig#peersPerCheck()} known hosts with direct addresses that were not asked
+ * within the last {@link WiderConfig#dialbackPerPeerMs()} (they would refuse), one per subnet as far as the list
+ * allows, subnets other than this node's own first (a peer on the same LAN says nothing about the router), in random
+ * order within those.
  *
- * <p><b>When</b>: shortly after start; again {@link WiderConfig#dialbackPerPeerMs()} after something changed (a new
- * observed or mapped address, or a new known host while the verdict is still unknown); otherwise after an interval
- * that starts at {@link WiderConfig#minCheckIntervalMs()} and doubles while the verdict stays the same, up to
- * {@link WiderConfig#maxCheckIntervalMs()}. A check whose answers are too few leaves the verdict as it was.
+ * <p><b>When</b>: shortly after start; again a second after something changed (a new observed or mapped address, or
+ * a new known host while the verdict is still unknown), so a node learns how it is seen from some peers and has its
+ * addresses dialled back by others at once; otherwise after an interval that starts at
+ * {@link WiderConfig#minCheckIntervalMs()} and doubles while the verdict stays the same, up to
+ * {@link WiderConfig#maxCheckIntervalMs()}. No check is made while fewer than {@link WiderConfig#minAnswers()} known
+ * hosts could answer; one that gets too few answers leaves the verdict as it was.
  */
 final class ReachabilityCheck {
 
     private static final Logger log = LoggerFactory.getLogger(ReachabilityCheck.class);
     private static final int MAX_OBSERVED = 4;
     private static final long FIRST_CHECK_MAX_DELAY_MS = 1_000;
+    /** How soon a check follows a change, or retries while the peers asked last may not be asked again yet. */
+    private static final long SOON_MS = 1_000;
+    private static final int REMEMBERED_PEERS = 1024;
 
     private final WiderConfig config;
     private final ProtocolContext ctx;
@@ -50,6 +58,7 @@ final class ReachabilityCheck {
     private final HostPort listen;
     private final Consumer<Verdict> onVerdict;
     private final LinkedHashSet<HostPort> observed = new LinkedHashSet<>();
+    private final Map<PeerId, Long> askedAtMs = new Bounded<>(REMEMBERED_PEERS);
     private HostPort mapped;
     private Reachability last = Reachability.UNKNOWN;
     private long intervalMs;
@@ -125,7 +134,7 @@ final class ReachabilityCheck {
             again = true;
             return;
         }
-        scheduleAt(ctx.loop().nowMillis() + config.dialbackPerPeerMs());
+        scheduleAt(ctx.loop().nowMillis() + SOON_MS);
     }
 
     private void scheduleAt(long atMs) {
@@ -142,7 +151,22 @@ final class ReachabilityCheck {
         if (stopped) {
             return;
         }
-        List<PeerAddress> peers = choosePeers();
+        long now = ctx.loop().nowMillis();
+        List<KnownHost> direct = new ArrayList<>(hosts.get());
+        direct.removeIf(host -> host.address().isRelayed());
+        if (direct.size() < config.minAnswers()) {
+            scheduleAt(now + intervalMs); // too few peers to conclude anything: wait for more (an admission calls sooner)
+            return;
+        }
+        direct.removeIf(host -> now - askedAtMs.getOrDefault(host.address().id(), Long.MIN_VALUE / 2)
+            < config.dialbackPerPeerMs());
+        if (direct.size() < config.minAnswers()) {
+            scheduleAt(now + SOON_MS); // the peers asked last still refuse to be asked again: wait for enough of them
+            return;
+        }
+        List<PeerAddress> peers = choosePeers(direct, HostClass.subnetOf(listen.host()), config.peersPerCheck(),
+            ctx.random());
+        peers.forEach(peer -> askedAtMs.put(peer.id(), now));
         List<HostPort> candidates = candidates();
         running = true;
         again = false;
@@ -169,8 +193,8 @@ final class ReachabilityCheck {
                 last = verdict.reachability();
                 onVerdict.accept(verdict);
             }
-            long now = ctx.loop().nowMillis();
-            scheduleAt(again ? now + config.dialbackPerPeerMs() : now + intervalMs);
+            long end = ctx.loop().nowMillis();
+            scheduleAt(again ? end + SOON_MS : end + intervalMs);
         });
     }
 
@@ -204,10 +228,6 @@ final class ReachabilityCheck {
         observed.add(seen);
         again = true;
         intervalMs = config.minCheckIntervalMs();
-    }
-
-    private List<PeerAddress> choosePeers() {
-        return choosePeers(hosts.get(), HostClass.subnetOf(listen.host()), config.peersPerCheck(), ctx.random());
     }
 
     /**

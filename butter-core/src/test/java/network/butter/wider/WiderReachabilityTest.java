@@ -115,6 +115,16 @@ class WiderReachabilityTest {
     }
 
     @Test
+    void shouldLearnHowItIsSeenFromSomePeersAndHaveOthersDialThatBackWithinSeconds() {
+        publicNodes(8);
+        Member home = world.privateNode(CONFIG);
+        world.introduceAll();
+        world.run(8_000);
+        assertThat(home.layer().state().reachability()).isEqualTo(Reachability.PRIVATE);
+        assertThat(home.layer().stats().checks()).as("one check to learn the router's address, one to try it").isEqualTo(2);
+    }
+
+    @Test
     void shouldRenewReservationsBeforeTheyExpire() {
         publicNodes(4);
         Member home = world.privateNode(CONFIG.withReservationTtl(30_000));
