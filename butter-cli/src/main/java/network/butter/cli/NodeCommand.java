@@ -140,6 +140,9 @@ final class NodeCommand implements Callable<Integer> {
     @Option(names = "--no-http", description = "Serve no control API.")
     private boolean noHttp;
 
+    /** The default port the control API stepped aside from because it was taken, or 0. */
+    private int movedApiFrom;
+
     @Option(names = "--no-port-mapping", showDefaultValue = Visibility.NEVER,
         description = "Do not ask the home router to forward the port (by PCP, NAT-PMP or UPnP). Default: ask, unless "
             + "--host is a loopback address; the mapping is renewed while the node runs and removed when it stops.")
@@ -181,11 +184,8 @@ final class NodeCommand implements Callable<Integer> {
             if (spec.commandLine().getParseResult().hasMatchedOption("--http-port")) {
                 throw taken;
             }
-            ControlServer api = ControlServer.bind(node, new ControlConfig(control.host(), 0, control.token()));
-            spec.commandLine().getErr().println("control API: port " + control.port() + " is taken (another node?), "
-                + "so this node serves it on " + api.address().getPort() + "; use --api 127.0.0.1:"
-                + api.address().getPort() + " with the butter commands");
-            return api;
+            movedApiFrom = control.port();
+            return ControlServer.bind(node, new ControlConfig(control.host(), 0, control.token()));
         }
     }
 
@@ -246,6 +246,10 @@ final class NodeCommand implements Callable<Integer> {
             err.println(describeStorage(node.config()));
             if (node.config().discovery() == null) {
                 err.println("discovery: off (--discovery turns it on)");
+            }
+            if (api != null && movedApiFrom != 0) {
+                err.println("control API: port " + movedApiFrom + " is taken (another node?), so this node serves it on "
+                    + api.address().getPort() + "; use --api 127.0.0.1:" + api.address().getPort() + " with the butter commands");
             }
             err.println(api == null ? "control API: off" : "control API: http://" + httpHost + ":" + api.address().getPort()
                 + ControlServer.PREFIX + " (butter status, butter put FILE, butter get ID)");
