@@ -16,6 +16,7 @@ work=$(mktemp -d /tmp/butter-stream.XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+[ -n "${KEEP_LOGS:-}" ] && trap 'for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; echo "logs in $work"' EXIT
 (cd "$root" && ./mvnw -q -B -ntp package -DskipTests -pl butter-cli -am)
 jar="$work/butter.jar"
 cp "$root/butter-cli/target/butter.jar" "$jar"
@@ -27,11 +28,11 @@ api_port=$((base_port + 100))
 store_mib=$(( size_mib * 4 ))
 for i in 1 2 3 4; do
   "${java[@]}" "-Xmx$((size_mib * 2))m" -jar "$jar" node --host 127.0.0.1 --port $((base_port + i)) --no-http \
-    --memory "${store_mib}m" --storage "${store_mib}m" --bootstrap "127.0.0.1:$base_port" >"$work/node$i.log" 2>&1 &
+    --memory "$((store_mib * 2))m" --storage "${store_mib}m" --bootstrap "127.0.0.1:$base_port" >"$work/node$i.log" 2>&1 &
   pids+=($!)
 done
 "${java[@]}" "-Xmx${budget_mib}m" -jar "$jar" node --host 127.0.0.1 --port "$base_port" --memory "${budget_mib}m" \
-  --storage 32m --http-port "$api_port" >"$work/api.log" 2>&1 &
+  --storage "$((budget_mib / 4))m" --http-port "$api_port" >"$work/api.log" 2>&1 &
 api_pid=$!
 pids+=($api_pid)
 api="127.0.0.1:$api_port"
@@ -39,6 +40,11 @@ for _ in $(seq 1 120); do
   if "${java[@]}" -jar "$jar" status --api "$api" 2>/dev/null | grep -q "known hosts: 4"; then break; fi
   sleep 1
 done
+if ! "${java[@]}" -jar "$jar" status --api "$api" 2>/dev/null | grep -q "known hosts: 4"; then
+  echo "the network did not form within 120 s:" >&2
+  tail -n 3 "$work"/*.log >&2
+  exit 1
+fi
 head -c "$((size_mib * 1024 * 1024))" /dev/urandom >"$work/in.bin"
 start=$(date +%s.%N)
 id=$(timeout 1800 "${java[@]}" -jar "$jar" put --api "$api" "$work/in.bin")
