@@ -96,6 +96,11 @@ final class Upkeep {
         return owedNotHeld.keySet();
     }
 
+    /** {@code claimant} says it holds {@code group}'s block: it counts only once it sends the block when asked. */
+    void claim(Group group, PeerAddress claimant) {
+        claims.verify(group, claimant);
+    }
+
     /** Remembers to tell {@code peer} on the next exchange that this node no longer holds {@code block}. */
     void owe(PeerId peer, ContentId block) {
         Set<ContentId> owed = owedNotHeld.computeIfAbsent(peer, p -> new TreeSet<>());
