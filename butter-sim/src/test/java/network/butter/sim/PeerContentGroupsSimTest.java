@@ -151,6 +151,22 @@ class PeerContentGroupsSimTest {
     }
 
     @Test
+    void shouldAskAHolderAgainWhenItsAnswerToAReadWasLost() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 4);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("asked twice")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        SimNode reader = nodes.stream().filter(n -> !holders(sim, id).contains(n)).findFirst().orElseThrow();
+        // The reader's first requests to every holder are lost; the links work again long before they time out.
+        holders(sim, id).forEach(holder -> sim.block(reader, holder));
+        java.util.concurrent.CompletableFuture<byte[]> read = storage.get(reader).get(id);
+        sim.runFor(Duration.ofSeconds(1));
+        holders(sim, id).forEach(holder -> sim.unblock(reader, holder));
+
+        assertThat(sim.await(read, LIMIT)).isEqualTo(text("asked twice"));
+    }
+
+    @Test
     void shouldLetTheNextRankedMemberLeadWhenTheLeaderCrashes() {
         Simulation sim = sims.create();
         List<SimNode> nodes = cluster(sim, 8);
