@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import network.butter.api.Reply;
+import network.butter.api.RequestTimeoutException;
 import network.butter.env.Cancellable;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -202,7 +203,9 @@ final class BlockReads {
      * group's members first, then the holders the retrieval layer's {@link Search} names; without a retrieval layer,
      * or once the search ended without a copy, the known hosts and the peers named in "absent" answers. It stops
      * when a peer returns a verified copy, a valid tombstone settles it, or {@link PcgConfig#maxLookups()} peers were
-     * asked. A corrupt or forged copy is logged and the lookup goes on elsewhere.
+     * asked. A corrupt or forged copy is logged and the lookup goes on elsewhere. A peer whose answer did not come
+     * in time is asked once more, last: on a lossy network one lost request or reply is far likelier than a holder
+     * gone, and the holders a search names may be the only ones there are.
      */
     final class Lookup {
         private final ContentId id;
@@ -211,6 +214,7 @@ final class BlockReads {
         private final CompletableFuture<Found> result = new CompletableFuture<>();
         private final Deque<PeerAddress> queue = new ArrayDeque<>();
         private final Set<PeerId> seen = new HashSet<>();
+        private final Set<PeerId> retried = new HashSet<>();
         private Search search;
         private int asked;
         private int inFlight;
@@ -322,6 +326,8 @@ final class BlockReads {
                 inFlight--;
                 if (error == null && !result.isDone()) {
                     handle(peer, reply);
+                } else if (error != null && PcgNode.unwrap(error) instanceof RequestTimeoutException && retried.add(peer.id())) {
+                    queue.addLast(peer);
                 }
                 pump();
             });

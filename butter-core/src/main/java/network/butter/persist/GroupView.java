@@ -145,6 +145,14 @@ public final class GroupView {
         return member.equals(self) || lastHeardMs.containsKey(member) || introducedAtMs.containsKey(member);
     }
 
+    /**
+     * Whether {@code member} was ever heard from directly and is still in the view (live or silent), not merely
+     * introduced by another member's word (this node always is).
+     */
+    public boolean hasHeard(PeerId member) {
+        return member.equals(self) || lastHeardMs.containsKey(member);
+    }
+
     /** Whether {@code member} was heard from directly within the member timeout (this node always is). */
     public boolean isLive(PeerId member, long nowMs) {
         if (member.equals(self)) {

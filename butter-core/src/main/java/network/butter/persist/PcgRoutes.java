@@ -56,8 +56,13 @@ final class PcgRoutes {
     }
 
     /**
-     * Take a copy and join its group. The sender proves it holds the block by sending it, so it counts as a live
-     * member (if the group's view has room); the replication factor is the one the group was created with.
+     * Take a copy and join its group; the replication factor is the one the group was created with. A recruiter
+     * that sends the block to a node new to the group counts as a live member (if the view has room): it had the
+     * block to send. A store to a node already in the group counts its sender only if that sender is a member this
+     * node has heard from itself; anyone else (a stranger, or a peer only introduced by hearsay) must show it holds
+     * the block the way every claimant does, by sending it when this node asks ({@link Claims}): bytes fetched once
+     * and replayed in stores every second would otherwise make a peer that keeps no copy a live member, fill the
+     * group's places and, where it ranks first, lead it.
      */
     private Reply onStore(Request request) throws WireFormatException {
         Store message = Store.decode(request.payload());
@@ -89,8 +94,11 @@ final class PcgRoutes {
             int replication = Math.min(message.replication(), node.config.maxReplication());
             group = table.join(message.stamp(), message.data().length, replication, message.members());
             upkeep.announce(group, sender);
-        } else if (group.view.knows(sender)) {
+        } else if (group.view.hasHeard(sender)) {
             table.introduceAll(group, message.members());
+        } else {
+            upkeep.claim(group, request.from());
+            return Reply.of(new StoreReply(StoreStatus.STORED, null, "").encode());
         }
         if (group.view.heard(sender, node.now())) {
             table.learn(request.from());

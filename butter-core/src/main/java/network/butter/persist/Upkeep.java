@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * claiming a group is not admitted by saying so. A member is gone when it misses
  * {@link PcgConfig#memberTimeoutBeats()} beats, or at once when any protocol finds it unreachable.
  *
+ * <p>A group that loses a member checks its other members at once (a beat to each not heard from within
+ * {@link #CHECK_FRESH_FRACTION} of an interval) instead of at their next round: deaths come in bursts, and a second
+ * member that died silently around the same time would otherwise be found only a round or two later, when the
+ * group may have no copy left. The check is one batched exchange per partner, bounded by the group's members.
+ *
  * <p>A round never dies of an error: whatever one round throws is logged and the next round is scheduled anyway.
  */
 final class Upkeep {
@@ -42,6 +47,8 @@ final class Upkeep {
     static final int MAX_OWED_PER_PEER = 1_024;
     /** Member timeouts a peer that failed a possession proof stays out of the group. */
     static final int BAR_TIMEOUTS = 10;
+    /** A member heard from within this share of a heartbeat interval is not checked again when its group loses another. */
+    static final double CHECK_FRESH_FRACTION = 0.25;
 
     private final PcgNode node;
     private final GroupTable table;
@@ -54,6 +61,7 @@ final class Upkeep {
     private final Map<PeerId, Long> lastHeardMs = new HashMap<>();
     private final Map<PeerId, Set<ContentId>> owedNotHeld = new TreeMap<>();
     private final Set<PeerId> announcing = new TreeSet<>();
+    private final Set<PeerId> beating = new TreeSet<>();
     private final RoundTrips roundTrips;
     private Cancellable ticker = Cancellable.NONE;
     private long rounds;
@@ -86,6 +94,11 @@ final class Upkeep {
     /** Peers this part still needs addresses for. */
     Set<PeerId> activePeers() {
         return owedNotHeld.keySet();
+    }
+
+    /** {@code claimant} says it holds {@code group}'s block: it counts only once it sends the block when asked. */
+    void claim(Group group, PeerAddress claimant) {
+        claims.verify(group, claimant);
     }
 
     /** Remembers to tell {@code peer} on the next exchange that this node no longer holds {@code block}. */
@@ -129,6 +142,7 @@ final class Upkeep {
                 group.dirty = true;
                 repair.lost(expired.size());
                 expired.forEach((member, seniority) -> group.remember(member, now, seniority));
+                checkMembers(group);
             }
             group.formers.values().removeIf(at -> now - at > FORMER_MEMBER_TTL_BEATS * node.config.heartbeatIntervalMs());
         }
@@ -141,6 +155,7 @@ final class Upkeep {
         Map<PeerId, Set<ContentId>> partners = table.partners();
         lastExchangeMs.keySet().retainAll(partners.keySet());
         lastHeardMs.keySet().retainAll(partners.keySet());
+        beating.retainAll(partners.keySet());
         possession.retain(partners.keySet());
         owedNotHeld.keySet().removeIf(peer -> table.address(peer) == null && !partners.containsKey(peer));
         Set<PeerId> targets = new TreeSet<>(partners.keySet());
@@ -180,8 +195,10 @@ final class Upkeep {
         }
         Beat beat = withPossession(peer, new Beat(table.entriesFor(peer), List.copyOf(takeOwed(peer)), List.of()));
         exchanged(peer);
+        beating.add(peer);
         long sentMs = node.now();
         node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode(), roundTrips.timeoutMs()).whenComplete((reply, error) -> {
+            beating.remove(peer);
             if (node.stopped) {
                 return;
             }
@@ -234,6 +251,7 @@ final class Upkeep {
                 group.dirty = true;
                 repair.lost(1);
                 repair.maintain(group);
+                checkMembers(group);
             }
         });
         for (Tombstone tombstone : beat.tombstones()) {
@@ -281,6 +299,7 @@ final class Upkeep {
                 group.view.forget(from.id());
                 group.dirty = true;
                 repair.maintain(group);
+                checkMembers(group);
             }
         }
     }
@@ -360,10 +379,25 @@ final class Upkeep {
                 group.dirty = true;
                 lost++;
                 repair.maintain(group);
+                checkMembers(group);
             }
         }
         if (lost > 0) {
             repair.lost(1);
+        }
+    }
+
+    /**
+     * {@code group} lost a member: beats each of its other members not heard from lately and not being beaten
+     * already, so that a second silent death in the same group is found within a round trip or two, not a round.
+     */
+    private void checkMembers(Group group) {
+        long freshMs = Math.round(node.config.heartbeatIntervalMs() * CHECK_FRESH_FRACTION);
+        for (PeerId member : group.view.knownMembers()) {
+            Long heard = lastHeardMs.get(member);
+            if (!beating.contains(member) && (heard == null || node.now() - heard > freshMs)) {
+                beat(member);
+            }
         }
     }
 }

@@ -183,6 +183,35 @@ class HostilePeersSimTest {
     }
 
     @Test
+    void shouldNotCountAStrangerThatStoresABlockTheGroupHoldsUntilItSendsTheBlockWhenAsked() throws Exception {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            nodes.add(honest(sim));
+        }
+        Attacker sybil = attacker(sim);
+        sim.runFor(Duration.ofSeconds(5));
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("fetched, replayed, not kept")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        SimNode member = holders(sim, id).getFirst();
+
+        // The block's bytes and stamp, fetched once: all a store needs, though the attacker keeps no copy to serve.
+        Reply fetched = send(sim, sybil, member, PeerContentGroups.FETCH_ROUTE, id.toBytes());
+        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
+        in.u8();
+        byte[] stamp = in.raw(32 + 32 + 64);
+        byte[] data = in.bytes();
+        byte[] store = new PayloadWriter(data.length + 200).raw(stamp).u8(3).addresses(List.of()).bytes(data).toByteArray();
+        send(sim, sybil, member, PeerContentGroups.STORE_ROUTE, store);
+
+        assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("live members right after the store")
+            .doesNotContain(sybil.node.id());
+        sim.runFor(Duration.ofSeconds(3));
+        assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("once its claim was checked")
+            .doesNotContain(sybil.node.id());
+    }
+
+    @Test
     void shouldNotLetAStoreRaiseTheReplicationOfAGroup() throws Exception {
         Simulation sim = sims.create();
         List<SimNode> nodes = new ArrayList<>();
