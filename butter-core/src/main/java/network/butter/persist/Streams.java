@@ -25,6 +25,9 @@ import network.butter.wire.WireFormatException;
  */
 final class Streams {
 
+    /** Tries of one block of a streamed put before the put fails. */
+    static final int BLOCK_ATTEMPTS = 3;
+
     private final PcgNode node;
     private final Puts puts;
     private final BlockReads reads;
@@ -46,11 +49,11 @@ final class Streams {
         if (second.length == 0 && !Manifest.looksLikeManifest(first)) {
             byte[] block = OwnedBlock.encode(owner, first);
             ContentId id = ContentId.of(block);
-            onLoop(() -> stream.putBlock(id, block));
+            new BlockPut(id, block, stream).await();
             return id;
         }
         List<ContentId> ids = new ArrayList<>();
-        Deque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
+        Deque<BlockPut> inFlight = new ArrayDeque<>();
         long total = 0;
         byte[] body = first;
         byte[] lookahead = second;
@@ -62,20 +65,51 @@ final class Streams {
             byte[] block = OwnedBlock.encode(owner, body);
             ContentId id = ContentId.of(block);
             ids.add(id);
-            inFlight.add(submit(() -> stream.putBlock(id, block)));
+            inFlight.add(new BlockPut(id, block, stream));
             if (inFlight.size() >= PeerContentGroups.BLOCKS_IN_FLIGHT) {
-                await(inFlight.poll());
+                inFlight.poll().await();
             }
             body = lookahead;
             lookahead = body.length == 0 ? body : in.readNBytes(chunkBytes);
         }
         while (!inFlight.isEmpty()) {
-            await(inFlight.poll());
+            inFlight.poll().await();
         }
         byte[] manifest = OwnedBlock.encode(owner, new Manifest(total, chunkBytes, ids).encode());
         ContentId id = ContentId.of(manifest);
-        onLoop(() -> stream.putBlock(id, manifest));
+        new BlockPut(id, manifest, stream).await();
         return id;
+    }
+
+    /**
+     * One block of a streamed put in flight. A block the network could not take enough copies of is tried again with
+     * candidates chosen afresh, up to {@link #BLOCK_ATTEMPTS} times in all: one unlucky block (a member slow to answer)
+     * should not fail a put of thousands.
+     */
+    private final class BlockPut {
+        private final ContentId id;
+        private final byte[] block;
+        private CompletableFuture<Void> attempt;
+
+        BlockPut(ContentId id, byte[] block, Puts.StreamPut stream) {
+            this.id = id;
+            this.block = block;
+            this.attempt = submit(() -> stream.putBlock(id, block));
+        }
+
+        void await() {
+            for (int tried = 1; ; tried++) {
+                try {
+                    Streams.await(attempt);
+                    return;
+                } catch (StorageException.InsufficientReplicasException e) {
+                    if (tried >= BLOCK_ATTEMPTS) {
+                        throw e;
+                    }
+                    attempt = submit(() -> puts.startStream().putBlock(id, block));
+                }
+            }
+        }
     }
 
     /**
