@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import network.butter.control.ControlClient;
 import network.butter.control.ControlException;
+import network.butter.control.CountingInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -109,7 +110,7 @@ final class ApiCommands {
             long size = stdin ? -1 : Files.size(Path.of(file));
             try (InputStream raw = stdin ? System.in : Files.newInputStream(Path.of(file));
                  Progress progress = Progress.of(options.json, "put", size)) {
-                Progress.CountingInput in = new Progress.CountingInput(raw, progress);
+                CountingInputStream in = new CountingInputStream(raw, progress::advance);
                 String id = client.put(in);
                 print(out, id, fields("id", id, "bytes", in.count()));
             }

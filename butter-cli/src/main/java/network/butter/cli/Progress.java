@@ -1,9 +1,7 @@
 package network.butter.cli;
 
-import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -46,42 +44,6 @@ final class Progress implements AutoCloseable {
     public void close() {
         if (bar != null) {
             bar.close();
-        }
-    }
-
-    /** An input stream that counts what passes and moves a progress bar. */
-    static final class CountingInput extends FilterInputStream {
-
-        private final Progress progress;
-        private long count;
-
-        CountingInput(InputStream in, Progress progress) {
-            super(in);
-            this.progress = progress;
-        }
-
-        long count() {
-            return count;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-                progress.advance(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] bytes, int offset, int length) throws IOException {
-            int n = super.read(bytes, offset, length);
-            if (n > 0) {
-                count += n;
-                progress.advance(n);
-            }
-            return n;
         }
     }
 
