@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A file many times a node's memory through that node: five real `butter node` processes on loopback, four keeping
+# A file many times a node's memory through that node: real `butter node` processes on loopback, eight keeping
 # the network's copies (in memory: this measures the API node's memory, not the disks'; chunk writes with fsync still
 # run on the network loop, see issue 12) and one with a small memory budget and a heap of the same size (-Xmx)
 # serving the control API, keeping little storage of its own.
@@ -23,11 +23,14 @@ cp "$root/butter-cli/target/butter.jar" "$jar"
 java=("$JAVA_HOME/bin/java")
 base_port=$((20000 + RANDOM % 20000))
 api_port=$((base_port + 100))
-# Each keeps about three quarters of the file (r = 3 over four nodes), and one owner may use at most a quarter of a
-# node's store: so a store of four times the file, of which less than a quarter fills.
-store_mib=$(( size_mib * 4 ))
-for i in 1 2 3 4; do
-  "${java[@]}" "-Xmx$((size_mib * 2))m" -jar "$jar" node --host 127.0.0.1 --port $((base_port + i)) --no-http \
+# Together they keep three copies of the file (r = 3), one owner may use at most a quarter of a node's store, and a
+# content's blocks go to the same members until those are full: so each store is four times a share of 3/8 of the file
+# with half again as headroom (in memory only what is stored counts).
+storage_nodes=8
+share_mib=$(( size_mib * 3 * 3 / (storage_nodes * 2) + 16 ))
+store_mib=$(( share_mib * 4 ))
+for i in $(seq 1 $storage_nodes); do
+  "${java[@]}" "-Xmx$((share_mib * 2 + 256))m" -jar "$jar" node --host 127.0.0.1 --port $((base_port + i)) --no-http \
     --memory "$((store_mib * 2))m" --storage "${store_mib}m" --bootstrap "127.0.0.1:$base_port" >"$work/node$i.log" 2>&1 &
   pids+=($!)
 done
@@ -37,10 +40,10 @@ api_pid=$!
 pids+=($api_pid)
 api="127.0.0.1:$api_port"
 for _ in $(seq 1 120); do
-  if "${java[@]}" -jar "$jar" status --api "$api" 2>/dev/null | grep -q "known hosts: 4"; then break; fi
+  if "${java[@]}" -jar "$jar" status --api "$api" 2>/dev/null | grep -q "known hosts: $storage_nodes"; then break; fi
   sleep 1
 done
-if ! "${java[@]}" -jar "$jar" status --api "$api" 2>/dev/null | grep -q "known hosts: 4"; then
+if ! "${java[@]}" -jar "$jar" status --api "$api" 2>/dev/null | grep -q "known hosts: $storage_nodes"; then
   echo "the network did not form within 120 s:" >&2
   tail -n 3 "$work"/*.log >&2
   exit 1
