@@ -6,13 +6,14 @@
 # Root only (it creates namespaces butter-nat*; each lab removes them when done, also on failure, and a later run
 # removes those of a JVM that died). Needs iproute2, nftables, miniupnpd (nftables backend).
 set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
 runs="${1:-20}"
-out="${2:-$(pwd)/butter-cli/target/nat-lab-experiments.md}"
+out="${2:-$root/butter-cli/target/nat-lab-experiments.md}"
 if [[ "$(id -u)" != 0 ]]; then
     echo "the NAT lab needs root (network namespaces)" >&2
     exit 1
 fi
-cd "$(dirname "$0")/.."
+cd "$root"
 ./build -q test -pl butter-cli -am -Dtest=WiderLabExperiment -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dbutter.natLab.runs="$runs" -Dbutter.natLab.out="$out"
+    -Dbutter.natLab.runs="$runs" -Dbutter.natLab.out="$out" -Dbutter.testForkTimeoutSeconds=$((runs * 120 + 300))
 cat "$out"

@@ -186,7 +186,7 @@ class WiderLabExperiment {
         StringBuilder text = new StringBuilder("| NAT pair | connections | mapped | direct | relayed | failed | success "
             + "| first connection p50 (s) | p99 (s) |\n|---|---|---|---|---|---|---|---|---|\n");
         table.forEach((pair, outcomes) -> text.append(outcomes.row(pair)).append('\n'));
-        text.append("\n").append(runs).append( " runs; a row counts each pair of nodes of those kinds once per run (kinds with two nodes each: four pairs a "
+        text.append("\n").append(runs).append(" runs; a row counts each pair of nodes of those kinds once per run (kinds with two nodes each: four pairs a "
             + "run, two nodes of one kind: one).\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, text);
