@@ -59,9 +59,17 @@ class WiderLabTest {
             bootstrap.add("--bootstrap");
             bootstrap.add(host.address() + ":" + NODE_PORT);
         }
-        for (Host host : lab.publicHosts()) {
-            all.add(startNode(host, "ambassador-" + host.address(), "--ambassador"));
+        // The ambassadors know each other before anyone joins: a LAN node meets all three by peer exchange.
+        Host first = lab.publicHosts().getFirst();
+        all.add(startNode(first, "ambassador-" + first.address(), "--ambassador"));
+        awaitOrFail(() -> all.getFirst().firstLineStartingWith("peer id: ").isPresent(), "the first ambassador starts",
+            all);
+        for (Host host : lab.publicHosts().subList(1, lab.publicHosts().size())) {
+            all.add(startNode(host, "ambassador-" + host.address(), "--ambassador", "--bootstrap",
+                first.address() + ":" + NODE_PORT));
         }
+        awaitOrFail(() -> all.stream().allMatch(node -> node.firstLineStartingWith("known peer ").isPresent()),
+            "the ambassadors know each other", all);
         List<List<LabProcess>> lanNodes = new ArrayList<>();
         for (Lan lan : lab.lans()) {
             List<LabProcess> nodes = new ArrayList<>();
