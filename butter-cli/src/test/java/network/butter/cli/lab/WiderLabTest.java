@@ -98,9 +98,11 @@ class WiderLabTest {
         System.out.println("paths between LANs (observer -> node: how it knows it):\n  " + String.join("\n  ", paths));
         assertThat(paths).as("nodes of the miniupnpd LAN are known at their mapped addresses")
             .filteredOn(path -> path.contains("-> lan1-")).isNotEmpty().allMatch(path -> path.endsWith(": mapped"));
+        // The known-host address shows how a peer was admitted, not every path the transport took to it since.
         assertThat(paths).as("nodes of LANs without port mapping are known to each other through relays")
             .filteredOn(path -> path.matches("lan[23]-.* -> lan[23]-.*")).isNotEmpty()
-            .allMatch(path -> path.endsWith(": relayed"));
+            .allMatch(path -> path.endsWith(": relayed") || path.endsWith(": direct"))
+            .anyMatch(path -> path.endsWith(": relayed"));
         assertThat(paths).as("nodes of LANs without port mapping are known to mapped nodes through relays, or "
                 + "directly where they dialled them")
             .filteredOn(path -> path.matches("lan1-.* -> lan[23]-.*")).isNotEmpty()
