@@ -87,6 +87,7 @@ final class ApiCommands {
             }
             out.println("peer id: " + status.get("id").asString());
             status.get("addresses").forEach(address -> out.println("address: " + address.asString()));
+            out.println("reachability: " + status.get("reachability").asString());
             out.println("up: " + status.get("uptimeMs").asLong() / 1000 + " s");
             out.println("known hosts: " + status.get("knownHosts").asInt() + ", known by: " + status.get("knownBy").asInt());
             JsonNode storage = status.get("storage");

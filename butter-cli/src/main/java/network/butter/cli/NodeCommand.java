@@ -19,6 +19,8 @@ import network.butter.hosts.HostQuality;
 import network.butter.hosts.KnownHosts;
 import network.butter.node.discover.DiscoveryConfig;
 import network.butter.node.portmap.Mapping;
+import network.butter.wider.AmbassadorMode;
+import network.butter.wider.Wider;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
@@ -38,6 +40,10 @@ import picocli.CommandLine.TypeConversionException;
  * scripts can measure how soon a node knows its first peer. Discovery is on unless the node listens on loopback.
  * Unless {@code --no-port-mapping} (or on loopback) it asks the home router to forward its port and prints
  * {@code port mapping: <host:port> via PCP|NAT-PMP|UPnP}, or {@code port mapping: none (<why>)}.
+ * Unless on loopback it has peers dial it back and prints {@code reachability: public <host:port>} or
+ * {@code reachability: private, relayed via <id@host:port>} whenever that conclusion changes, followed by the
+ * {@code address:} lines others can use now; {@code --ambassador}, {@code --no-ambassador} and {@code --no-relay}
+ * set its role for nodes behind NATs.
  * Storage is on unless {@code --no-storage}: with {@code --data-dir} its chunks live in the directory's
  * {@value StorageConfig#CHUNK_DIRECTORY}, so a restarted node still holds them and rejoins their groups. Ctrl-C or
  * SIGTERM shuts it down gracefully: requests in flight get up to five seconds to finish.
@@ -148,6 +154,26 @@ final class NodeCommand implements Callable<Integer> {
             + "--host is a loopback address; the mapping is renewed while the node runs and removed when it stops.")
     private boolean noPortMapping;
 
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    private AmbassadorOptions ambassador;
+
+    /** {@code --ambassador} or {@code --no-ambassador}: one or the other, or neither for automatic. */
+    static final class AmbassadorOptions {
+        @Option(names = "--ambassador", required = true,
+            description = "Always serve as an ambassador: introduce nodes behind NATs to each other and relay for "
+                + "them, e.g. on a server you know others can dial. Default: only while peers find this node public.")
+        private boolean on;
+
+        @Option(names = "--no-ambassador", required = true,
+            description = "Never serve as an ambassador, even when public.")
+        private boolean off;
+    }
+
+    @Option(names = "--no-relay", showDefaultValue = Visibility.NEVER,
+        description = "Neither reach peers through relays when this node is private, nor relay for others when it is "
+            + "an ambassador. Default: both.")
+    private boolean noRelay;
+
     /** The node configuration the options describe; the converters have already checked every value. */
     NodeConfig config() {
         NodeConfig.Builder builder = NodeConfig.builder()
@@ -156,7 +182,11 @@ final class NodeCommand implements Callable<Integer> {
             .advertisedHost(advertiseHost)
             .dataDirectory(dataDirectory == null ? null : dataDirectory.toAbsolutePath())
             .memoryBudgetBytes(memory.bytes())
-            .portMapping(!noPortMapping);
+            .portMapping(!noPortMapping)
+            .relay(!noRelay);
+        if (ambassador != null) {
+            builder.ambassador(ambassador.on ? AmbassadorMode.ON : AmbassadorMode.OFF);
+        }
         if (storage != null && storage.off) {
             builder.storage(false);
         } else if (storage != null) {
@@ -238,6 +268,7 @@ final class NodeCommand implements Callable<Integer> {
             node.addresses().forEach(address -> out.println("address: " + address));
             out.flush();
             printPortMapping(node, out);
+            node.wider().ifPresent(wider -> printReachability(node, wider, out));
             printKnownPeers(node.knownHosts(), out);
             PrintWriter err = spec.commandLine().getErr();
             err.println(dataDirectory == null
@@ -284,6 +315,21 @@ final class NodeCommand implements Callable<Integer> {
         }), () -> {
             out.println("port mapping: off (" + (noPortMapping ? "--no-port-mapping" : "listening on loopback") + ")");
             out.flush();
+        });
+    }
+
+    /**
+     * {@code reachability: public <host:port>}, {@code reachability: private, relayed via <id@host:port>} (or
+     * {@code private, no relay yet}) whenever the wider layer's conclusion changes, each followed by the
+     * {@code address:} lines others can use now, best first.
+     */
+    private static void printReachability(ButterNode node, Wider wider, PrintWriter out) {
+        wider.onChange(state -> {
+            synchronized (out) {
+                out.println("reachability: " + state.describe() + (state.ambassador() ? " (ambassador)" : ""));
+                node.addresses().forEach(address -> out.println("address: " + address));
+                out.flush();
+            }
         });
     }
 

@@ -22,6 +22,7 @@ import network.butter.node.Butter;
 import network.butter.node.ButterNode;
 import network.butter.node.NodeConfig;
 import network.butter.node.portmap.PortMapperConfig;
+import network.butter.wider.AmbassadorMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -159,6 +160,33 @@ class ButterCliTest {
         NodeConfig config = ((NodeCommand) parsed.subcommand().commandSpec().userObject()).config();
 
         assertThat(config.portMapping()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"--ambassador,ON", "--no-ambassador,OFF"})
+    void shouldSetTheAmbassadorRoleFromItsOption(String option, AmbassadorMode mode) {
+        CommandLine.ParseResult parsed = ButterCli.commandLine().parseArgs("node", option);
+        NodeConfig config = ((NodeCommand) parsed.subcommand().commandSpec().userObject()).config();
+
+        assertThat(config.wider().ambassador()).isEqualTo(mode);
+        assertThat(config.wider().relay()).isTrue();
+    }
+
+    @Test
+    void shouldNeitherUseNorServeRelaysWithNoRelay() {
+        CommandLine.ParseResult parsed = ButterCli.commandLine().parseArgs("node", "--no-relay");
+        NodeConfig config = ((NodeCommand) parsed.subcommand().commandSpec().userObject()).config();
+
+        assertThat(config.wider().relay()).isFalse();
+        assertThat(config.wider().ambassador()).as("ambassador by default").isEqualTo(AmbassadorMode.AUTO);
+    }
+
+    @Test
+    void shouldRefuseAmbassadorAndNoAmbassadorTogetherAsAUsageError() {
+        Result both = butter("node", "--ambassador", "--no-ambassador");
+
+        assertThat(both.exitCode()).as("exit code; stderr: %s", both.err()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive").doesNotContain("Exception", "\tat ");
     }
 
     @Test

@@ -36,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <table>
  *   <caption>Endpoints (all under {@value #PREFIX})</caption>
- *   <tr><td>{@code GET status}</td><td>identity, addresses, uptime, memory budget, storage (groups by state, bytes
+ *   <tr><td>{@code GET status}</td><td>identity, addresses (best first), reachability ({@code public host:port},
+ *       {@code private, relayed via id@host:port}, {@code unknown}, or {@code off} without a wider layer), uptime, memory budget, storage (groups by state, bytes
  *       held), counts</td></tr>
  *   <tr><td>{@code GET hosts}</td><td>known hosts with what they said about themselves</td></tr>
  *   <tr><td>{@code GET traffic}</td><td>messages and bytes this node sent, per route</td></tr>
@@ -217,6 +218,7 @@ public final class ControlServer implements AutoCloseable {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("id", node.id().toString());
         status.put("addresses", node.addresses().stream().map(Object::toString).toList());
+        status.put("reachability", node.wider().map(wider -> wider.state().describe()).orElse("off"));
         status.put("uptimeMs", node.knownHosts().quality().uptimeMs());
         status.put("memoryBudgetBytes", node.config().memoryBudgetBytes());
         status.put("knownHosts", node.knownHosts().hosts().size());

@@ -156,6 +156,22 @@ class ControlServerTest {
         assertThat(new ControlConfig("0.0.0.0", 7080, "0123456789abcdef-token").host()).isEqualTo("0.0.0.0");
     }
 
+    @Test
+    void shouldReportTheNodesReachabilityOrOffWithoutAWiderLayer() throws Exception {
+        ButterNode plain = Butter.node(cfg -> cfg.host("127.0.0.1").port(0)).start();
+        nodes.add(plain);
+        ButterNode wide = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).wider(true)).start();
+        nodes.add(wide);
+
+        JsonNode off = JSON.readTree(send(serve(plain, new ControlConfig("127.0.0.1", 0, null)), "GET", "status", null,
+            null).body());
+        JsonNode unknown = JSON.readTree(send(serve(wide, new ControlConfig("127.0.0.1", 0, null)), "GET", "status",
+            null, null).body());
+
+        assertThat(off.get("reachability").asString()).as("a loopback node has no wider layer").isEqualTo("off");
+        assertThat(unknown.get("reachability").asString()).as("no peer has dialled it back yet").isEqualTo("unknown");
+    }
+
     private List<ButterNode> network(int size) {
         List<ButterNode> network = new ArrayList<>();
         for (int i = 0; i < size; i++) {

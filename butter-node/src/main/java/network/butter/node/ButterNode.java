@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +51,8 @@ import network.butter.protocol.Protocol;
 import network.butter.runtime.NodeRuntime;
 import network.butter.store.ChunkStore;
 import network.butter.store.MemoryChunkStore;
+import network.butter.wider.Wider;
+import network.butter.wider.WiderState;
 import network.butter.wire.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +82,8 @@ public final class ButterNode implements Node {
     private volatile PeerContentGroups storage;
     private volatile DataDirectoryLock dataDirectoryLock;
     private volatile PortMapper portMapper;
+    private volatile Wider wider;
+    private volatile PeerAddress listenAddress;
     private CompletableFuture<Void> shutdownWithUnmap;
 
     ButterNode(NodeConfig config) {
@@ -143,9 +148,18 @@ public final class ButterNode implements Node {
             throw e;
         }
         // Protocols start only now: they may ask for the node's address, which exists once bound.
+        listenAddress = transport.localAddress();
+        InetAddress mappable = mappableAddress();
+        PortMapper mapper = mappable == null ? null : PortMapper.create(config.portMapping());
+        portMapper = mapper;
         KnownHosts hosts = new KnownHosts(config.knownHosts(), () -> 0L);
         started.install(hosts);
         knownHosts = hosts;
+        if (config.wider() != null) {
+            Wider layer = mapper == null ? new Wider(config.wider()) : new Wider(config.wider(), mapper);
+            started.install(layer);
+            wider = layer;
+        }
         if (chunks != null) {
             PeerContentGroups groups = new PeerContentGroups(config.storage().protocol(), chunks);
             started.install(new Retrieval(RetrievalConfig.defaults(), groups));
@@ -157,7 +171,9 @@ public final class ButterNode implements Node {
         runtime = started;
         awaitProtocolsStarted(loop);
         log.debug("node {} listening on {}", identity.peerId(), transport.localAddress().hostPort());
-        startPortMapping(transport.localAddress().hostPort().port());
+        if (mapper != null) {
+            mapper.start(listenAddress.port(), mappable);
+        }
         if (multicast != null) {
             startDiscovery(started, multicast, hosts);
         }
@@ -167,26 +183,22 @@ public final class ButterNode implements Node {
     }
 
     /**
-     * Asks the router to forward the listening port, in the background: the node serves at once, and the mapping
-     * (or the reason there is none) follows within seconds. Not on loopback, where no router could forward.
+     * The address to ask the router to forward the listening port to, or null not to ask: configured off, or
+     * listening on loopback, where no router could forward. The mapper starts once the node serves, in the
+     * background: the mapping (or the reason there is none) follows within seconds.
      */
-    private void startPortMapping(int port) {
+    private InetAddress mappableAddress() {
         if (config.portMapping() == null) {
-            return;
+            return null;
         }
         InetAddress listening;
         try {
             listening = InetAddress.getByName(config.host());
         } catch (UnknownHostException e) {
             log.info("port mapping: off, the listening host {} does not resolve", config.host());
-            return;
+            return null;
         }
-        if (listening.isLoopbackAddress()) {
-            return;
-        }
-        PortMapper mapper = PortMapper.create(config.portMapping());
-        portMapper = mapper;
-        mapper.start(port, listening);
+        return listening.isLoopbackAddress() ? null : listening;
     }
 
     private ChunkStore openChunkStore() {
@@ -282,6 +294,18 @@ public final class ButterNode implements Node {
         return Optional.ofNullable(portMapper);
     }
 
+    /**
+     * The node's wider layer: what it concluded about its reachability and the addresses it advertises
+     * ({@link Wider#state()}, {@link WiderState#describe()}), and {@link Wider#onChange} to hear of changes. Empty when
+     * configured off ({@code wider(false)}) or listening on loopback without {@code wider(true)}.
+     *
+     * @throws IllegalStateException if the node is not started
+     */
+    public Optional<Wider> wider() {
+        runtime();
+        return Optional.ofNullable(wider);
+    }
+
     private NodeRuntime runtime() {
         NodeRuntime current = runtime;
         if (current == null) {
@@ -301,19 +325,27 @@ public final class ButterNode implements Node {
     }
 
     /**
-     * Every address other machines can use to reach this node, best first: {@link #address()} first, then the other
-     * interface addresses of a node listening on a wildcard host (e.g. its LAN address beside a public one). What a
-     * person should give to a node on another machine.
+     * Every address other machines can use to reach this node, best first: the addresses the wider layer advertises
+     * (dialled back by peers when public, through its relays when private), then the router's port mapping, then the
+     * listening address and, for a node listening on a wildcard host, its other interface addresses (e.g. its LAN
+     * address beside a public one). What a person should give to a node on another machine.
      */
     public List<PeerAddress> addresses() {
-        PeerAddress best = address();
-        List<PeerAddress> all = new ArrayList<>(List.of(best));
+        PeerId id = id();
+        LinkedHashSet<PeerAddress> all = new LinkedHashSet<>();
+        Wider layer = wider;
+        if (layer != null) {
+            all.addAll(layer.state().advertised());
+        }
+        PortMapper mapper = portMapper;
+        if (mapper != null) {
+            mapper.mappedAddress().ifPresent(mapped -> all.add(new PeerAddress(id, mapped.host(), mapped.port())));
+        }
+        PeerAddress listening = listenAddress;
+        all.add(listening);
         if (config.advertisedHost() == null) {
             for (String host : InterfaceAddresses.dialable(config.host())) {
-                PeerAddress other = new PeerAddress(best.id(), host, best.port());
-                if (!all.contains(other)) {
-                    all.add(other);
-                }
+                all.add(new PeerAddress(id, host, listening.port()));
             }
         }
         return List.copyOf(all);

@@ -1,6 +1,8 @@
 package network.butter.node;
 
 import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +14,8 @@ import network.butter.identity.HostPort;
 import network.butter.node.discover.DiscoveryConfig;
 import network.butter.node.portmap.PortMapperConfig;
 import network.butter.persist.PcgConfig;
+import network.butter.wider.AmbassadorMode;
+import network.butter.wider.WiderConfig;
 
 /**
  * How to run a node. Build one with {@link Butter#node(java.util.function.Consumer)}; every setting has a
@@ -38,11 +42,14 @@ import network.butter.persist.PcgConfig;
  * @param portMapping       how to ask the home router to forward the listening port (PCP, NAT-PMP or UPnP IGD), or null
  *                          not to ask; on by default, see {@link Builder#portMapping(boolean)}. A node listening on
  *                          loopback never asks
+ * @param wider             how the node takes part in a network that spans NATs (reachability checks, ambassador
+ *                          role, relays, hole punching), or null for none; on by default except on loopback, see
+ *                          {@link Builder#wider(boolean)}
  */
 public record NodeConfig(String host, int port, String advertisedHost, Path dataDirectory, long memoryBudgetBytes,
                          Limits limits, List<HostPort> bootstrap, EventLoopGroup eventLoopGroup,
                          DiscoveryConfig discovery, KnownHostsConfig knownHosts, StorageConfig storage,
-                         PeerBudget peerBudget, PortMapperConfig portMapping) {
+                         PeerBudget peerBudget, PortMapperConfig portMapping, WiderConfig wider) {
 
     /**
      * Checks the values and derives the limits and the per-peer budget if none were given.
@@ -92,6 +99,10 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
         private Long storageCapacityBytes;
         private PeerBudget peerBudget;
         private PortMapperConfig portMapping = PortMapperConfig.defaults();
+        private Boolean widerOn;
+        private WiderConfig wider;
+        private AmbassadorMode ambassador = AmbassadorMode.AUTO;
+        private boolean relay = true;
 
         Builder() {
         }
@@ -192,6 +203,47 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
             return this;
         }
 
+        /**
+         * Whether the node takes part in a network that spans NATs: it has peers dial it back to learn whether it is
+         * reachable, advertises only addresses that were dialled back, keeps relay reservations while private, serves
+         * as an ambassador while public, and punches holes to peers it reaches through a relay. On by default, except
+         * for a node listening on loopback, where every peer can dial every other and there is nothing to cross.
+         * {@code wider(true)} turns it on even there.
+         */
+        public Builder wider(boolean value) {
+            this.widerOn = value;
+            return this;
+        }
+
+        /**
+         * The wider layer with explicit settings (check intervals, rate limits, relay budget), on even on loopback;
+         * {@link #ambassador} and {@link #relay} still apply on top.
+         */
+        public Builder wider(WiderConfig value) {
+            this.wider = Objects.requireNonNull(value, "wider settings");
+            this.widerOn = true;
+            return this;
+        }
+
+        /**
+         * Whether the node serves as an ambassador (introducer and relay for nodes behind NATs): {@code AUTO} (the
+         * default) while its reachability check finds it public, {@code ON} always ({@code --ambassador}), {@code OFF}
+         * never ({@code --no-ambassador}).
+         */
+        public Builder ambassador(AmbassadorMode value) {
+            this.ambassador = Objects.requireNonNull(value, "ambassador mode");
+            return this;
+        }
+
+        /**
+         * Whether the node uses relays while private and relays for others while an ambassador; on by default,
+         * {@code relay(false)} for {@code --no-relay}.
+         */
+        public Builder relay(boolean value) {
+            this.relay = value;
+            return this;
+        }
+
         /** Peer Content Groups settings, overriding {@link StorageConfig#defaultProtocol(Limits)}. */
         public Builder storageProtocol(PcgConfig value) {
             this.storageProtocol = Objects.requireNonNull(value, "storage protocol");
@@ -215,7 +267,26 @@ public record NodeConfig(String host, int port, String advertisedHost, Path data
          */
         public NodeConfig build() {
             return new NodeConfig(host, port, advertisedHost, dataDirectory, memoryBudgetBytes, limits, bootstrap,
-                eventLoopGroup, discovery, knownHosts, storage ? storageConfig() : null, peerBudget, portMapping);
+                eventLoopGroup, discovery, knownHosts, storage ? storageConfig() : null, peerBudget, portMapping,
+                widerConfig());
+        }
+
+        /** The wider settings: null when off, else the explicit ones or those of the memory budget, with the roles. */
+        private WiderConfig widerConfig() {
+            if (widerOn == null ? isLoopback(host) : !widerOn) {
+                return null;
+            }
+            WiderConfig base = wider != null ? wider : WiderConfig.forMemoryBudget(memoryBudgetBytes,
+                (limits != null ? limits : Limits.forMemoryBudget(memoryBudgetBytes)).maxConnections());
+            return base.withAmbassador(ambassador).withRelay(relay);
+        }
+
+        private static boolean isLoopback(String host) {
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
         }
 
         /** The storage settings, derived from the other settings where none were given. */
