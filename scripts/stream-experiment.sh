@@ -30,11 +30,11 @@ storage_nodes=8
 share_mib=$(( size_mib * 3 * 3 / (storage_nodes * 2) + 16 ))
 store_mib=$(( share_mib * 4 ))
 for i in $(seq 1 $storage_nodes); do
-  "${java[@]}" "-Xmx$((store_mib * 2))m" -jar "$jar" node --host 127.0.0.1 --port $((base_port + i)) --no-http \
+  "${java[@]}" -XX:+ExitOnOutOfMemoryError "-Xmx$((store_mib * 2))m" -jar "$jar" node --host 127.0.0.1 --port $((base_port + i)) --no-http \
     --memory "$((store_mib * 2))m" --storage "${store_mib}m" --bootstrap "127.0.0.1:$base_port" >"$work/node$i.log" 2>&1 &
   pids+=($!)
 done
-"${java[@]}" "-Xmx${budget_mib}m" -jar "$jar" node --host 127.0.0.1 --port "$base_port" --memory "${budget_mib}m" \
+"${java[@]}" -XX:+ExitOnOutOfMemoryError "-Xmx${budget_mib}m" -jar "$jar" node --host 127.0.0.1 --port "$base_port" --memory "${budget_mib}m" \
   --storage "$((budget_mib / 4))m" --http-port "$api_port" >"$work/api.log" 2>&1 &
 api_pid=$!
 pids+=($api_pid)

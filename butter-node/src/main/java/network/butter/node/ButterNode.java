@@ -107,6 +107,7 @@ public final class ButterNode implements Node {
         if (runtime != null) {
             throw new IllegalStateException("node " + runtime.id() + " is already started");
         }
+        warnIfHeapBelowBudget(Runtime.getRuntime().maxMemory(), config.memoryBudgetBytes());
         // Taken first and held until the node has shut down: nothing of the directory is read before.
         DataDirectoryLock lock = config.dataDirectory() == null ? null : DataDirectoryLock.acquire(config.dataDirectory());
         try {
@@ -243,6 +244,22 @@ public final class ButterNode implements Node {
     /** Whether {@link #start()} has been called. */
     public boolean started() {
         return runtime != null;
+    }
+
+    /**
+     * Warns when the JVM's heap is smaller than the memory budget the node's limits are derived from: the node would
+     * then plan for memory it cannot have (an in-memory store of half the budget, say) and fail with
+     * {@code OutOfMemoryError} under load instead of refusing work.
+     *
+     * @return whether it warned
+     */
+    static boolean warnIfHeapBelowBudget(long maxHeapBytes, long budgetBytes) {
+        if (maxHeapBytes == Long.MAX_VALUE || maxHeapBytes >= budgetBytes) {
+            return false;
+        }
+        log.warn("the memory budget ({} MiB) is larger than the JVM's heap ({} MiB): limits derived from it may not fit; "
+            + "give the JVM -Xmx at least the budget, or a smaller --memory", budgetBytes >> 20, maxHeapBytes >> 20);
+        return true;
     }
 
     /** The configuration this node runs with. */

@@ -85,4 +85,11 @@ class NodeStorageConfigTest {
         assertThatThrownBy(() -> NodeConfig.builder().storageCapacityBytes(-1).build())
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("storage capacity must be >= 0");
     }
+
+    @Test
+    void shouldWarnOnlyWhenTheHeapIsSmallerThanTheMemoryBudget() {
+        assertThat(ButterNode.warnIfHeapBelowBudget(128L << 20, 256L << 20)).isTrue();
+        assertThat(ButterNode.warnIfHeapBelowBudget(256L << 20, 256L << 20)).isFalse();
+        assertThat(ButterNode.warnIfHeapBelowBudget(Long.MAX_VALUE, 256L << 20)).isFalse();
+    }
 }
