@@ -1,8 +1,6 @@
 package network.butter.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import java.util.stream.Collectors;
 import network.butter.cli.ButterCli;
 import network.butter.cli.lab.NetnsLab.Host;
 import network.butter.identity.PeerAddress;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,23 +177,6 @@ class LanDiscoveryLabTest {
         return Long.parseLong(match.group(2));
     }
 
-    /** Waits for the condition, failing early if a node died, and with every node's output if it times out. */
-    private static void awaitOrFail(BooleanSupplier condition, String what, List<LabProcess> nodes) {
-        try {
-            await().atMost(STEP_BOUND).pollInterval(Duration.ofMillis(20))
-                .until(() -> condition.getAsBoolean() || nodes.stream().anyMatch(node -> !node.alive()));
-        } catch (ConditionTimeoutException e) {
-            fail(what + ": not within " + STEP_BOUND + "\n" + describe(nodes));
-        }
-        if (!condition.getAsBoolean()) {
-            fail(what + ": a node exited\n" + describe(nodes));
-        }
-    }
-
-    private static String describe(List<LabProcess> nodes) {
-        return nodes.stream().map(LabProcess::describe).collect(Collectors.joining("\n"));
-    }
-
     /** Nearest-rank percentile: with 20 samples the 99th is the largest. */
     private static long percentile(List<Long> samples, int percent) {
         List<Long> sorted = samples.stream().sorted().toList();
@@ -207,5 +187,9 @@ class LanDiscoveryLabTest {
     private static String summary(List<Long> samples) {
         return "p50 " + percentile(samples, 50) + " ms, p99 " + percentile(samples, 99) + " ms, max "
             + samples.stream().mapToLong(Long::longValue).max().orElseThrow() + " ms";
+    }
+
+    private static void awaitOrFail(BooleanSupplier condition, String what, List<LabProcess> processes) {
+        LabSteps.awaitOrFail(condition, what, processes, STEP_BOUND, Duration.ofMillis(20));
     }
 }

@@ -1,8 +1,6 @@
 package network.butter.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
@@ -12,12 +10,10 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import network.butter.cli.lab.NatLab.Lan;
 import network.butter.cli.lab.NatLab.RouterKind;
 import network.butter.cli.lab.NetnsLab.Host;
 import network.butter.node.portmap.MappingMethod;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,9 +122,9 @@ class NatLabTest {
             lanNodes.add(node);
             nodes.add(node);
         }
-        String ambassadorId = id(ambassador);
+        String ambassadorId = LabSteps.id(ambassador);
 
-        awaitOrFail(() -> lanNodes.stream().allMatch(node -> knows(node, ambassadorId)
+        awaitOrFail(() -> lanNodes.stream().allMatch(node -> LabSteps.knows(node, ambassadorId)
             && node.firstLineStartingWith("port mapping: ").isPresent()),
             "every LAN node knows the public node and has tried to map its port", nodes);
         Lan mapped = lab.lans().get(0);
@@ -150,8 +146,8 @@ class NatLabTest {
         LabProcess outsider = startNode(outsiderHost, "public-2", "--bootstrap",
             mapped.publicAddress() + ":" + NODE_PORT);
         nodes.add(outsider);
-        String mappedId = id(lanNodes.getFirst());
-        awaitOrFail(() -> knows(outsider, mappedId), "a public node reaches the LAN node by its mapped address",
+        String mappedId = LabSteps.id(lanNodes.getFirst());
+        awaitOrFail(() -> LabSteps.knows(outsider, mappedId), "a public node reaches the LAN node by its mapped address",
             nodes);
 
         assertThat(translatedPorts(lab.lans().get(1), NODE_PORT)).as("plain masquerade keeps the source port")
@@ -240,28 +236,7 @@ class NatLabTest {
         return lab.startButter(host, label, command.toArray(String[]::new));
     }
 
-    private static String id(LabProcess node) {
-        return node.firstLineStartingWith("peer id: ").orElseThrow().text().substring("peer id: ".length());
-    }
-
-    private static boolean knows(LabProcess node, String peerId) {
-        return node.firstLineStartingWith("known peer " + peerId + "@").isPresent();
-    }
-
-    /** Waits for the condition, failing early if a process died, and with every one's output if it times out. */
     private static void awaitOrFail(BooleanSupplier condition, String what, List<LabProcess> processes) {
-        try {
-            await().atMost(STEP_BOUND).pollInterval(Duration.ofMillis(20))
-                .until(() -> condition.getAsBoolean() || processes.stream().anyMatch(process -> !process.alive()));
-        } catch (ConditionTimeoutException e) {
-            fail(what + ": not within " + STEP_BOUND + "\n" + describe(processes));
-        }
-        if (!condition.getAsBoolean()) {
-            fail(what + ": a process exited\n" + describe(processes));
-        }
-    }
-
-    private static String describe(List<LabProcess> processes) {
-        return processes.stream().map(LabProcess::describe).collect(Collectors.joining("\n"));
+        LabSteps.awaitOrFail(condition, what, processes, STEP_BOUND, Duration.ofMillis(20));
     }
 }

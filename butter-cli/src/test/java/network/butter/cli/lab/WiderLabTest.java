@@ -1,8 +1,6 @@
 package network.butter.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
@@ -10,11 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import network.butter.cli.lab.NatLab.Lan;
 import network.butter.cli.lab.NatLab.RouterKind;
 import network.butter.cli.lab.NetnsLab.Host;
-import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,7 +132,7 @@ class WiderLabTest {
                         continue;
                     }
                     for (LabProcess observer : lanNodes.get(other)) {
-                        observer.firstLineStartingWith("known peer " + id(node) + "@").ifPresent(line -> {
+                        observer.firstLineStartingWith("known peer " + LabSteps.id(node) + "@").ifPresent(line -> {
                             String address = line.text().split(" ")[2];
                             String how = address.contains("/via/") ? "relayed"
                                 : !address.contains("@" + home.publicAddress() + ":") ? "other " + address
@@ -163,7 +159,7 @@ class WiderLabTest {
         for (int lan = 0; lan < lanNodes.size(); lan++) {
             for (LabProcess node : lanNodes.get(lan)) {
                 for (int other = 0; other < lanNodes.size(); other++) {
-                    if (other != lan && lanNodes.get(other).stream().noneMatch(peer -> knows(node, id(peer)))) {
+                    if (other != lan && lanNodes.get(other).stream().noneMatch(peer -> LabSteps.knows(node, LabSteps.id(peer)))) {
                         return false;
                     }
                 }
@@ -190,28 +186,7 @@ class WiderLabTest {
         return lab.startButter(host, label, command.toArray(String[]::new));
     }
 
-    private static String id(LabProcess node) {
-        return node.firstLineStartingWith("peer id: ").orElseThrow().text().substring("peer id: ".length());
-    }
-
-    private static boolean knows(LabProcess node, String peerId) {
-        return node.firstLineStartingWith("known peer " + peerId + "@").isPresent();
-    }
-
-    /** Waits for the condition, failing early if a process died, and with every one's output if it times out. */
     private static void awaitOrFail(BooleanSupplier condition, String what, List<LabProcess> processes) {
-        try {
-            await().atMost(STEP_BOUND).pollInterval(Duration.ofMillis(50))
-                .until(() -> condition.getAsBoolean() || processes.stream().anyMatch(process -> !process.alive()));
-        } catch (ConditionTimeoutException e) {
-            fail(what + ": not within " + STEP_BOUND + "\n" + describe(processes));
-        }
-        if (!condition.getAsBoolean()) {
-            fail(what + ": a process exited\n" + describe(processes));
-        }
-    }
-
-    private static String describe(List<LabProcess> processes) {
-        return processes.stream().map(LabProcess::describe).collect(Collectors.joining("\n"));
+        LabSteps.awaitOrFail(condition, what, processes, STEP_BOUND, Duration.ofMillis(50));
     }
 }
