@@ -115,6 +115,23 @@ public final class NatLab implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** A lab for a test class, or the class skipped (a JUnit assumption) naming why no lab can be built here. */
+    static NatLab createOrSkip(int publicHostCount, List<RouterKind> lanKinds, int hostsPerLan) {
+        Optional<String> unavailable = unavailableReason();
+        org.junit.jupiter.api.Assumptions.assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.orElseThrow());
+        return create(publicHostCount, lanKinds, hostsPerLan);
+    }
+
+    /** Closes a test class's lab, if it was built, and checks that none of its namespaces is left. */
+    static void closeAndCheck(NatLab lab) {
+        if (lab == null) {
+            return;
+        }
+        lab.close();
+        org.assertj.core.api.Assertions.assertThat(leftoversOfThisJvm()).as("namespaces left after the NAT lab closed")
+            .isEmpty();
+    }
+
     /**
      * Builds a lab: {@code publicHostCount} public hosts, and one LAN of {@code hostsPerLan} hosts per entry of
      * {@code lanKinds}, LAN {@code i} behind a router of kind {@code lanKinds.get(i - 1)}. Starts the STUN server and

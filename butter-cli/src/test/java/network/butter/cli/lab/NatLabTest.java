@@ -1,12 +1,10 @@
 package network.butter.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,18 +35,12 @@ class NatLabTest {
 
     @BeforeAll
     static void buildTheLab() {
-        Optional<String> unavailable = NatLab.unavailableReason();
-        assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.orElseThrow());
-        lab = NatLab.create(2, List.of(RouterKind.UPNP, RouterKind.PLAIN, RouterKind.SYMMETRIC), 3);
+        lab = NatLab.createOrSkip(2, List.of(RouterKind.UPNP, RouterKind.PLAIN, RouterKind.SYMMETRIC), 3);
     }
 
     @AfterAll
     static void removeTheLab() {
-        if (lab == null) {
-            return;
-        }
-        lab.close();
-        assertThat(NatLab.leftoversOfThisJvm()).as("namespaces left after the NAT lab closed").isEmpty();
+        NatLab.closeAndCheck(lab);
     }
 
     @Test

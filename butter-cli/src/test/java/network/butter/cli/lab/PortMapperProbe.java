@@ -6,7 +6,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import network.butter.node.portmap.Mapping;
 import network.butter.node.portmap.MappingMethod;
 import network.butter.node.portmap.PortMapper;
@@ -40,15 +45,16 @@ public final class PortMapperProbe {
         Optional<Mapping> mapping = mapper.start(port, InetAddress.getByName("0.0.0.0")).get();
         out.println(mapping.map(made -> "mapped " + made.describe()).orElse("unmapped " + mapper.problem()));
         out.flush();
-        int renewals = 0;
-        while (true) {
-            if (mapper.renewals() != renewals) {
-                renewals = mapper.renewals();
+        AtomicInteger reported = new AtomicInteger();
+        ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
+        reporter.scheduleWithFixedDelay(() -> {
+            int renewals = mapper.renewals();
+            if (reported.getAndSet(renewals) != renewals) {
                 out.println("renewals " + renewals);
                 out.flush();
             }
-            Thread.sleep(RENEWAL_POLL_MS);
-        }
+        }, RENEWAL_POLL_MS, RENEWAL_POLL_MS, TimeUnit.MILLISECONDS);
+        new CountDownLatch(1).await(); // until SIGTERM ends the JVM
     }
 
     private static void accept(ServerSocket server, PrintStream out) {

@@ -1,12 +1,10 @@
 package network.butter.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import network.butter.cli.lab.NatLab.Lan;
 import network.butter.cli.lab.NatLab.RouterKind;
@@ -32,18 +30,12 @@ class WiderLabTest {
 
     @BeforeAll
     static void buildTheLab() {
-        Optional<String> unavailable = NatLab.unavailableReason();
-        assumeTrue(unavailable.isEmpty(), () -> "skipped: " + unavailable.orElseThrow());
-        lab = NatLab.create(3, List.of(RouterKind.UPNP, RouterKind.PLAIN, RouterKind.SYMMETRIC), 2);
+        lab = NatLab.createOrSkip(3, List.of(RouterKind.UPNP, RouterKind.PLAIN, RouterKind.SYMMETRIC), 2);
     }
 
     @AfterAll
     static void removeTheLab() {
-        if (lab == null) {
-            return;
-        }
-        lab.close();
-        assertThat(NatLab.leftoversOfThisJvm()).as("namespaces left after the NAT lab closed").isEmpty();
+        NatLab.closeAndCheck(lab);
     }
 
     @Test
