@@ -13,9 +13,11 @@ import java.util.List;
  * @param concurrencies the numbers of outstanding requests to measure, e.g. 1 (pure latency) and 64
  * @param busyCpus      background busy loops at the lowest priority kept running for the whole benchmark (see
  *                      {@link BusyBackground}); 0 for none
+ * @param virtualThreads whether Butter serves and calls through its default API, handler and callbacks on virtual
+ *                      threads, rather than with the event-loop opt-ins (see {@link ButterEchoTarget})
  */
 record BenchOptions(long warmupMs, long measureMs, int rounds, int payloadBytes, List<Integer> concurrencies,
-                    int busyCpus) {
+                    int busyCpus, boolean virtualThreads) {
 
     /** The largest concurrency supported: the baseline packs the slot into 16 bits of its request id. */
     static final int MAX_CONCURRENCY = 0xFFFF;

@@ -43,9 +43,10 @@ final class BenchReport {
     String header() {
         return String.format(Locale.ROOT,
             "request/response on loopback, TLS 1.3, payload %d B, warm-up %d ms + measure %d ms per run, %d round(s),"
-                + " concurrency %s, %s%nJava %s (%s), %d CPUs, %s %s",
+                + " concurrency %s, %s, Butter %s%nJava %s (%s), %d CPUs, %s %s",
             options.payloadBytes(), options.warmupMs(), options.measureMs(), options.rounds(), options.concurrencies(),
-            background(),
+            background(), options.virtualThreads() ? "on virtual threads (handle, request)"
+                : "on the event loops (handleOnLoop, requestOnLoop)",
             System.getProperty("java.version"), System.getProperty("java.vm.name"),
             Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"));
     }
@@ -112,13 +113,14 @@ final class BenchReport {
     }
 
     /**
-     * The one-line summary, e.g. {@code SUMMARY request/response loopback TLS1.3 payload=64B busy=2 | c=1: butter
+     * The one-line summary, e.g. {@code SUMMARY request/response loopback TLS1.3 payload=64B busy=2 butter-api=loop | c=1: butter
      * 5123 req/s p50 180us p99 400us, netty 9000 req/s p50 100us p99 250us, ratio throughput 0.57 p50 1.80
      * p99 1.60 | c=64: ...}.
      */
     String summaryLine() {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
-            "SUMMARY request/response loopback TLS1.3 payload=%dB busy=%d", options.payloadBytes(), options.busyCpus()));
+            "SUMMARY request/response loopback TLS1.3 payload=%dB busy=%d butter-api=%s", options.payloadBytes(),
+            options.busyCpus(), options.virtualThreads() ? "virtual-threads" : "loop"));
         for (int c : options.concurrencies()) {
             Median butter = median(BUTTER, c);
             Median baseline = median(BASELINE, c);

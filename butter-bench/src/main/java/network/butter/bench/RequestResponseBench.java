@@ -52,6 +52,11 @@ public final class RequestResponseBench implements Callable<Integer> {
             + " that no CPU ever idles; the same for both systems (default: one per CPU; 0 for none).")
     private Integer busyCpus;
 
+    @Option(names = "--virtual-threads",
+        description = "Butter serves and calls through its default API (handler and callbacks on virtual threads)"
+            + " instead of the event-loop opt-ins handleOnLoop and requestOnLoop.")
+    private boolean virtualThreads;
+
     @Option(names = "--quick",
         description = "Smoke run: 1000 ms warm-up and 1000 ms measurement per run, overriding the two options above.")
     private boolean quick;
@@ -72,8 +77,8 @@ public final class RequestResponseBench implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         int busy = busyCpus != null ? busyCpus : Runtime.getRuntime().availableProcessors();
         BenchOptions options = quick
-            ? new BenchOptions(1_000, 1_000, rounds, payloadBytes, concurrencies, busy)
-            : new BenchOptions(warmupMs, measureMs, rounds, payloadBytes, concurrencies, busy);
+            ? new BenchOptions(1_000, 1_000, rounds, payloadBytes, concurrencies, busy, virtualThreads)
+            : new BenchOptions(warmupMs, measureMs, rounds, payloadBytes, concurrencies, busy, virtualThreads);
         run(options, System.out);
         return 0;
     }
@@ -96,7 +101,7 @@ public final class RequestResponseBench implements Callable<Integer> {
         try (BusyBackground busy = BusyBackground.start(options.busyCpus(),
                 options.plannedSeconds() + BusyBackground.MARGIN_SECONDS);
              EchoTarget baseline = NettyEchoTarget.start(options.maxConcurrency());
-             EchoTarget butter = ButterEchoTarget.start(options.maxConcurrency())) {
+             EchoTarget butter = ButterEchoTarget.start(options.maxConcurrency(), options.virtualThreads())) {
             for (int round = 1; round <= options.rounds(); round++) {
                 // Alternate which system goes first, so neither always runs on a cooler or warmer machine.
                 List<EchoTarget> order = round % 2 == 1 ? List.of(baseline, butter) : List.of(butter, baseline);

@@ -30,7 +30,7 @@ class BusyBackgroundTest {
 
     @Test
     void shouldPlanTheWholeRunForBothSystemsEveryConcurrencyAndRound() {
-        BenchOptions options = new BenchOptions(3_000, 10_000, 2, 64, List.of(1, 64), 2);
+        BenchOptions options = new BenchOptions(3_000, 10_000, 2, 64, List.of(1, 64), 2, false);
 
         assertThat(options.plannedSeconds()).isEqualTo(2 * 2 * 2 * 13);
     }

@@ -16,7 +16,7 @@ class RequestResponseBenchTest {
 
     @Test
     void shouldCompleteRequestsOnBothSystemsAndPrintAWellFormedSummary() throws InterruptedException {
-        BenchOptions options = new BenchOptions(200, 200, 1, 64, List.of(4), 1);
+        BenchOptions options = new BenchOptions(200, 200, 1, 64, List.of(4), 1, false);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 
         BenchReport report = RequestResponseBench.run(options, new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -31,14 +31,14 @@ class RequestResponseBenchTest {
         });
         String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(report.summaryLine())
-            .matches("SUMMARY request/response loopback TLS1\\.3 payload=64B busy=1 \\| c=4: " + FIGURES);
+            .matches("SUMMARY request/response loopback TLS1\\.3 payload=64B busy=1 butter-api=loop \\| c=4: " + FIGURES);
         assertThat(output.lines().filter(line -> line.startsWith("SUMMARY")))
             .containsExactly(report.summaryLine());
     }
 
     @Test
     void shouldReportTheMedianOfEachFigureOverTheRounds() {
-        BenchReport report = new BenchReport(new BenchOptions(0, 1, 3, 64, List.of(1), 0));
+        BenchReport report = new BenchReport(new BenchOptions(0, 1, 3, 64, List.of(1), 0, false));
         report.add(new RunResult("butter", 1, 1, 100, 0, 1000, 50, 400, null));
         report.add(new RunResult("butter", 1, 2, 300, 0, 3000, 10, 900, null));
         report.add(new RunResult("butter", 1, 3, 200, 0, 2000, 30, 100, null));
@@ -48,7 +48,7 @@ class RequestResponseBenchTest {
 
     @Test
     void shouldAverageTheMiddleTwoForAnEvenNumberOfRounds() {
-        BenchReport report = new BenchReport(new BenchOptions(0, 1, 2, 64, List.of(1), 0));
+        BenchReport report = new BenchReport(new BenchOptions(0, 1, 2, 64, List.of(1), 0, false));
         report.add(new RunResult("netty", 1, 1, 100, 0, 1000, 50, 400, null));
         report.add(new RunResult("netty", 1, 2, 300, 1, 3000, 10, 900, null));
 

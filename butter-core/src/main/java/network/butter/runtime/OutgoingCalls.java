@@ -13,6 +13,7 @@ import network.butter.api.ButterException;
 import network.butter.api.Limits;
 import network.butter.api.OverloadedException;
 import network.butter.api.Reply;
+import network.butter.api.ReplyListener;
 import network.butter.api.RequestTimeoutException;
 import network.butter.env.Cancellable;
 import network.butter.env.Environment;
@@ -76,9 +77,22 @@ final class OutgoingCalls {
         return byPeer.containsKey(peer);
     }
 
+    /** Sends (or queues) a request whose outcome completes {@code result}. */
     void submit(PeerAddress peer, String route, byte[] payload, long timeoutMs, CompletableFuture<Reply> result) {
-        PeerCalls calls = byPeer.computeIfAbsent(peer.id(), id -> new PeerCalls());
-        Call call = new Call(peer, route, payload, env.loop().nowMillis() + timeoutMs, timeoutMs, result);
+        submit(peer, route, payload, timeoutMs, (reply, failure) -> deliver(result, reply, failure));
+    }
+
+    /**
+     * Sends (or queues) a request whose outcome goes to {@code answer}, on the loop, exactly once; what it throws is
+     * logged and otherwise ignored.
+     */
+    void submit(PeerAddress peer, String route, byte[] payload, long timeoutMs, ReplyListener answer) {
+        PeerCalls calls = byPeer.get(peer.id());
+        if (calls == null) {
+            calls = new PeerCalls();
+            byPeer.put(peer.id(), calls);
+        }
+        Call call = new Call(peer, route, payload, env.loop().nowMillis() + timeoutMs, timeoutMs, answer);
         if (calls.ids.size() < limits.maxInFlightPerPeer()) {
             call.timer = env.loop().schedule(timeoutMs, () -> expire(call));
             dispatch(call, calls);
@@ -88,7 +102,7 @@ final class OutgoingCalls {
             waitingCount++;
         } else {
             forget(peer.id(), calls);
-            deliver(result, null, new OverloadedException(calls.ids.size() + " requests to " + peer
+            tell(answer, null, new OverloadedException(calls.ids.size() + " requests to " + peer
                 + " are in flight and " + calls.waiting.size() + " wait (limits "
                 + limits.maxInFlightPerPeer() + " and " + limits.maxQueuedPerPeer() + ")"));
         }
@@ -116,14 +130,14 @@ final class OutgoingCalls {
     void onResponse(PeerId from, Frame.Response response) {
         Call call = settle(from, response.requestId());
         if (call != null) {
-            deliver(call.result, new Reply(response.payload()), null);
+            tell(call.answer, new Reply(response.payload()), null);
         }
     }
 
     void onFailure(PeerId from, Frame.Failure failure) {
         Call call = settle(from, failure.requestId());
         if (call != null) {
-            deliver(call.result, null,
+            tell(call.answer, null,
                 ButterException.fromRemote(call.peer, call.route, failure.code(), failure.message()));
         }
     }
@@ -160,7 +174,7 @@ final class OutgoingCalls {
             waitingCount--;
         }
         RequestTimeoutException timeout = new RequestTimeoutException(call.peer, call.route, call.timeoutMs);
-        deliver(call.result, null, timeout);
+        tell(call.answer, null, timeout);
         pump(peer, calls);
         onDrained.run();
         onTimeout.accept(call.peer, timeout);
@@ -189,12 +203,12 @@ final class OutgoingCalls {
         for (int id : calls.ids) {
             Call call = inFlight.remove(id);
             call.timer.cancel();
-            deliver(call.result, null, cause);
+            tell(call.answer, null, cause);
         }
         for (Call call : calls.waiting) {
             waitingCount--;
             call.timer.cancel();
-            deliver(call.result, null, cause);
+            tell(call.answer, null, cause);
         }
         onDrained.run();
     }
@@ -203,6 +217,20 @@ final class OutgoingCalls {
     void failAll(ButterException cause) {
         for (PeerId peer : List.copyOf(byPeer.keySet())) {
             failPeer(peer, cause);
+        }
+    }
+
+    /** Tells {@code answer} that its request was refused before it was sent. */
+    void submitFailed(ReplyListener answer, ButterException failure) {
+        tell(answer, null, failure);
+    }
+
+    /** Tells a call's outcome; an application listener that throws is logged, and the loop goes on. */
+    private static void tell(ReplyListener answer, Reply reply, ButterException failure) {
+        try {
+            answer.onAnswer(reply, failure);
+        } catch (RuntimeException | StackOverflowError e) {
+            log.warn("a reply listener failed on the node loop", e);
         }
     }
 
@@ -229,18 +257,18 @@ final class OutgoingCalls {
         final byte[] payload;
         final long deadlineMs;
         final long timeoutMs;
-        final CompletableFuture<Reply> result;
+        final ReplyListener answer;
         int requestId;
         Cancellable timer = Cancellable.NONE;
 
         Call(PeerAddress peer, String route, byte[] payload, long deadlineMs, long timeoutMs,
-             CompletableFuture<Reply> result) {
+             ReplyListener answer) {
             this.peer = peer;
             this.route = route;
             this.payload = payload;
             this.deadlineMs = deadlineMs;
             this.timeoutMs = timeoutMs;
-            this.result = result;
+            this.answer = answer;
         }
     }
 }
