@@ -15,7 +15,6 @@ import network.butter.api.OverloadedException;
 import network.butter.api.Reply;
 import network.butter.api.ReplyListener;
 import network.butter.api.RequestTimeoutException;
-import network.butter.env.Cancellable;
 import network.butter.env.Environment;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -43,6 +42,7 @@ final class OutgoingCalls {
     private final FrameCodec codec;
     private final Map<Integer, Call> inFlight = new HashMap<>();
     private final Map<PeerId, PeerCalls> byPeer = new HashMap<>();
+    private final DeadlineLists<Call> deadlines;
     private int nextRequestId = 1;
     private int waitingCount;
 
@@ -54,6 +54,7 @@ final class OutgoingCalls {
         this.codec = codec;
         this.counters = counters;
         this.onDrained = onDrained;
+        this.deadlines = new DeadlineLists<>(env.loop(), this::expire);
     }
 
     /** A positive duration in whole milliseconds that fits the wire's 32-bit timeout field. */
@@ -92,12 +93,12 @@ final class OutgoingCalls {
             calls = new PeerCalls();
             byPeer.put(peer.id(), calls);
         }
-        Call call = new Call(peer, route, payload, env.loop().nowMillis() + timeoutMs, timeoutMs, answer);
+        Call call = new Call(peer, route, payload, timeoutMs, answer);
         if (calls.ids.size() < limits.maxInFlightPerPeer()) {
-            call.timer = env.loop().schedule(timeoutMs, () -> expire(call));
+            deadlines.add(call, timeoutMs);
             dispatch(call, calls);
         } else if (calls.waiting.size() < limits.maxQueuedPerPeer()) {
-            call.timer = env.loop().schedule(timeoutMs, () -> expire(call));
+            deadlines.add(call, timeoutMs);
             calls.waiting.add(call);
             waitingCount++;
         } else {
@@ -150,7 +151,7 @@ final class OutgoingCalls {
             return null;
         }
         inFlight.remove(requestId);
-        call.timer.cancel();
+        deadlines.remove(call);
         PeerCalls calls = byPeer.get(from);
         calls.ids.remove(requestId);
         pump(from, calls);
@@ -202,12 +203,12 @@ final class OutgoingCalls {
         }
         for (int id : calls.ids) {
             Call call = inFlight.remove(id);
-            call.timer.cancel();
+            deadlines.remove(call);
             tell(call.answer, null, cause);
         }
         for (Call call : calls.waiting) {
             waitingCount--;
-            call.timer.cancel();
+            deadlines.remove(call);
             tell(call.answer, null, cause);
         }
         onDrained.run();
@@ -251,22 +252,19 @@ final class OutgoingCalls {
         final ArrayDeque<Call> waiting = new ArrayDeque<>();
     }
 
-    private static final class Call {
+    /** A request in flight or waiting; its deadline and place in the deadline order are in {@link DeadlineLists}. */
+    private static final class Call extends DeadlineLists.Entry {
         final PeerAddress peer;
         final String route;
         final byte[] payload;
-        final long deadlineMs;
         final long timeoutMs;
         final ReplyListener answer;
         int requestId;
-        Cancellable timer = Cancellable.NONE;
 
-        Call(PeerAddress peer, String route, byte[] payload, long deadlineMs, long timeoutMs,
-             ReplyListener answer) {
+        Call(PeerAddress peer, String route, byte[] payload, long timeoutMs, ReplyListener answer) {
             this.peer = peer;
             this.route = route;
             this.payload = payload;
-            this.deadlineMs = deadlineMs;
             this.timeoutMs = timeoutMs;
             this.answer = answer;
         }
