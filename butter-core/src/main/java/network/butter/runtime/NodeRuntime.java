@@ -259,38 +259,37 @@ public final class NodeRuntime implements Node, TransportListener {
 
     @Override
     public void onFrame(PeerAddress from, Frame frame) {
-        if (!heardListeners.isEmpty()
-            && (frame instanceof Frame.Request || frame instanceof Frame.Response || frame instanceof Frame.Failure)) {
-            for (Consumer<PeerId> listener : heardListeners) {
-                listener.accept(from.id());
+        // Tested with instanceof, most frequent first: nearly every frame is a request or a response.
+        if (frame instanceof Frame.Response r) {
+            heard(from);
+            counters.replyReceived();
+            outgoing.onResponse(from.id(), r);
+        } else if (frame instanceof Frame.Request r) {
+            heard(from);
+            counters.requestReceived();
+            if (state == State.RUNNING) {
+                incoming.accept(from, r);
+            } else {
+                incoming.refuseShuttingDown(from, r, id());
             }
+        } else if (frame instanceof Frame.Failure f) {
+            heard(from);
+            counters.replyReceived();
+            outgoing.onFailure(from.id(), f);
+        } else if (frame instanceof Frame.Cancel c) {
+            incoming.cancel(from.id(), c.requestId());
+        } else {
+            log.debug("{}: ignoring {} from {} passed up by the transport", id().shortForm(), frame, from);
         }
-        if (!heardAtListeners.isEmpty()
-            && (frame instanceof Frame.Request || frame instanceof Frame.Response || frame instanceof Frame.Failure)) {
-            for (Consumer<PeerAddress> listener : heardAtListeners) {
-                listener.accept(from);
-            }
+    }
+
+    /** Tells the protocols that listen for it that {@code from} was heard (a request or an answer arrived). */
+    private void heard(PeerAddress from) {
+        for (int i = 0; i < heardListeners.size(); i++) {
+            heardListeners.get(i).accept(from.id());
         }
-        switch (frame) {
-            case Frame.Request r -> {
-                counters.requestReceived();
-                if (state == State.RUNNING) {
-                    incoming.accept(from, r);
-                } else {
-                    incoming.refuseShuttingDown(from, r, id());
-                }
-            }
-            case Frame.Response r -> {
-                counters.replyReceived();
-                outgoing.onResponse(from.id(), r);
-            }
-            case Frame.Failure f -> {
-                counters.replyReceived();
-                outgoing.onFailure(from.id(), f);
-            }
-            case Frame.Cancel c -> incoming.cancel(from.id(), c.requestId());
-            case Frame.Hello h -> log.debug("{}: ignoring HELLO from {} passed up by the transport", id().shortForm(), from);
-            case Frame.GoAway g -> log.debug("{}: ignoring GOAWAY from {} passed up by the transport", id().shortForm(), from);
+        for (int i = 0; i < heardAtListeners.size(); i++) {
+            heardAtListeners.get(i).accept(from);
         }
     }
 

@@ -83,14 +83,20 @@ public final class FrameCodec {
 
     /** The encoded size of {@code frame} after the length field (type byte plus body), in bytes. */
     public int frameLength(Frame frame) {
-        return 1 + switch (frame) {
-            case Frame.Hello h -> HELLO_BODY_BYTES;
-            case Frame.Request r -> REQUEST_HEADER_BYTES + r.route().length() + r.payload().length;
-            case Frame.Response r -> RESPONSE_HEADER_BYTES + r.payload().length;
-            case Frame.Failure f -> 4 + 1 + 2 + messageBytes(f.message()).length;
-            case Frame.Cancel c -> 4;
-            case Frame.GoAway g -> 1 + 2 + messageBytes(g.message()).length;
-        };
+        // Tested with instanceof, requests and responses first: nearly all the traffic, and cheaper than a pattern
+        // switch on this path taken several times per frame.
+        if (frame instanceof Frame.Request r) {
+            return 1 + REQUEST_HEADER_BYTES + r.route().length() + r.payload().length;
+        } else if (frame instanceof Frame.Response r) {
+            return 1 + RESPONSE_HEADER_BYTES + r.payload().length;
+        } else if (frame instanceof Frame.Failure f) {
+            return 1 + 4 + 1 + 2 + messageBytes(f.message()).length;
+        } else if (frame instanceof Frame.Cancel) {
+            return 1 + 4;
+        } else if (frame instanceof Frame.Hello) {
+            return 1 + HELLO_BODY_BYTES;
+        }
+        return 1 + 1 + 2 + messageBytes(((Frame.GoAway) frame).message()).length;
     }
 
     /**
@@ -126,34 +132,30 @@ public final class FrameCodec {
     private static void write(Frame frame, int length, ByteBuffer out) {
         out.putInt(length);
         out.put((byte) frame.type());
-        switch (frame) {
-            case Frame.Hello h -> {
-                out.putInt(MAGIC);
-                out.putShort((short) h.version());
-                out.putShort((short) h.listenPort());
-                out.putInt(h.maxFrameBytes());
-            }
-            case Frame.Request r -> {
-                out.putInt(r.requestId());
-                out.putInt((int) r.timeoutMs());
-                out.put((byte) r.route().length());
-                out.put(Route.bytes(r.route()));
-                out.put(r.payload());
-            }
-            case Frame.Response r -> {
-                out.putInt(r.requestId());
-                out.put(r.payload());
-            }
-            case Frame.Failure f -> {
-                out.putInt(f.requestId());
-                out.put((byte) f.code().wireValue());
-                putMessage(f.message(), out);
-            }
-            case Frame.Cancel c -> out.putInt(c.requestId());
-            case Frame.GoAway g -> {
-                out.put((byte) g.code().wireValue());
-                putMessage(g.message(), out);
-            }
+        if (frame instanceof Frame.Request r) {
+            out.putInt(r.requestId());
+            out.putInt((int) r.timeoutMs());
+            out.put((byte) r.route().length());
+            Route.put(r.route(), out);
+            out.put(r.payload());
+        } else if (frame instanceof Frame.Response r) {
+            out.putInt(r.requestId());
+            out.put(r.payload());
+        } else if (frame instanceof Frame.Failure f) {
+            out.putInt(f.requestId());
+            out.put((byte) f.code().wireValue());
+            putMessage(f.message(), out);
+        } else if (frame instanceof Frame.Cancel c) {
+            out.putInt(c.requestId());
+        } else if (frame instanceof Frame.Hello h) {
+            out.putInt(MAGIC);
+            out.putShort((short) h.version());
+            out.putShort((short) h.listenPort());
+            out.putInt(h.maxFrameBytes());
+        } else {
+            Frame.GoAway g = (Frame.GoAway) frame;
+            out.put((byte) g.code().wireValue());
+            putMessage(g.message(), out);
         }
     }
 
