@@ -3,10 +3,8 @@ package network.butter.runtime;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import network.butter.api.ButterException;
@@ -40,7 +38,7 @@ final class OutgoingCalls {
     private final BiConsumer<PeerAddress, RequestTimeoutException> onTimeout;
     private final TrafficCounters counters;
     private final FrameCodec codec;
-    private final Map<Integer, Call> inFlight = new HashMap<>();
+    private final IntTable<Call> inFlight = new IntTable<>();
     private final Map<PeerId, PeerCalls> byPeer = new HashMap<>();
     private final DeadlineLists<Call> deadlines;
     private int nextRequestId = 1;
@@ -94,7 +92,7 @@ final class OutgoingCalls {
             byPeer.put(peer.id(), calls);
         }
         Call call = new Call(peer, route, payload, timeoutMs, answer);
-        if (calls.ids.size() < limits.maxInFlightPerPeer()) {
+        if (calls.inFlightCount < limits.maxInFlightPerPeer()) {
             deadlines.add(call, timeoutMs);
             dispatch(call, calls);
         } else if (calls.waiting.size() < limits.maxQueuedPerPeer()) {
@@ -103,7 +101,7 @@ final class OutgoingCalls {
             waitingCount++;
         } else {
             forget(peer.id(), calls);
-            tell(answer, null, new OverloadedException(calls.ids.size() + " requests to " + peer
+            tell(answer, null, new OverloadedException(calls.inFlightCount + " requests to " + peer
                 + " are in flight and " + calls.waiting.size() + " wait (limits "
                 + limits.maxInFlightPerPeer() + " and " + limits.maxQueuedPerPeer() + ")"));
         }
@@ -113,7 +111,7 @@ final class OutgoingCalls {
         int id = allocateId();
         call.requestId = id;
         inFlight.put(id, call);
-        calls.ids.add(id);
+        calls.add(call);
         long remainingMs = Math.max(1, call.deadlineMs - env.loop().nowMillis());
         Frame.Request frame = new Frame.Request(id, remainingMs, call.route, call.payload);
         counters.requestSent(call.route, FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(frame));
@@ -153,7 +151,7 @@ final class OutgoingCalls {
         inFlight.remove(requestId);
         deadlines.remove(call);
         PeerCalls calls = byPeer.get(from);
-        calls.ids.remove(requestId);
+        calls.remove(call);
         pump(from, calls);
         onDrained.run();
         return call;
@@ -166,7 +164,7 @@ final class OutgoingCalls {
             if (inFlight.remove(call.requestId) != call) {
                 return;
             }
-            calls.ids.remove(call.requestId);
+            calls.remove(call);
             env.transport().send(call.peer, new Frame.Cancel(call.requestId));
         } else {
             if (calls == null || !calls.waiting.remove(call)) {
@@ -182,7 +180,7 @@ final class OutgoingCalls {
     }
 
     private void pump(PeerId peer, PeerCalls calls) {
-        while (calls.ids.size() < limits.maxInFlightPerPeer() && !calls.waiting.isEmpty()) {
+        while (calls.inFlightCount < limits.maxInFlightPerPeer() && !calls.waiting.isEmpty()) {
             waitingCount--;
             dispatch(calls.waiting.poll(), calls);
         }
@@ -190,7 +188,7 @@ final class OutgoingCalls {
     }
 
     private void forget(PeerId peer, PeerCalls calls) {
-        if (calls.ids.isEmpty() && calls.waiting.isEmpty()) {
+        if (calls.inFlightCount == 0 && calls.waiting.isEmpty()) {
             byPeer.remove(peer);
         }
     }
@@ -201,8 +199,8 @@ final class OutgoingCalls {
         if (calls == null) {
             return;
         }
-        for (int id : calls.ids) {
-            Call call = inFlight.remove(id);
+        for (Call call = calls.first; call != null; call = call.nextOfPeer) {
+            inFlight.remove(call.requestId);
             deadlines.remove(call);
             tell(call.answer, null, cause);
         }
@@ -247,9 +245,43 @@ final class OutgoingCalls {
         }
     }
 
+    /**
+     * One peer's calls: those in flight as an intrusive list in the order they were sent (no allocation, O(1) removal),
+     * and those waiting for a slot.
+     */
     private static final class PeerCalls {
-        final Set<Integer> ids = new LinkedHashSet<>();
         final ArrayDeque<Call> waiting = new ArrayDeque<>();
+        Call first;
+        Call last;
+        int inFlightCount;
+
+        void add(Call call) {
+            call.previousOfPeer = last;
+            call.nextOfPeer = null;
+            if (last == null) {
+                first = call;
+            } else {
+                last.nextOfPeer = call;
+            }
+            last = call;
+            inFlightCount++;
+        }
+
+        void remove(Call call) {
+            if (call.previousOfPeer == null) {
+                first = call.nextOfPeer;
+            } else {
+                call.previousOfPeer.nextOfPeer = call.nextOfPeer;
+            }
+            if (call.nextOfPeer == null) {
+                last = call.previousOfPeer;
+            } else {
+                call.nextOfPeer.previousOfPeer = call.previousOfPeer;
+            }
+            call.previousOfPeer = null;
+            call.nextOfPeer = null;
+            inFlightCount--;
+        }
     }
 
     /** A request in flight or waiting; its deadline and place in the deadline order are in {@link DeadlineLists}. */
@@ -260,6 +292,9 @@ final class OutgoingCalls {
         final long timeoutMs;
         final ReplyListener answer;
         int requestId;
+        /** Neighbours in its peer's list of calls in flight. */
+        Call previousOfPeer;
+        Call nextOfPeer;
 
         Call(PeerAddress peer, String route, byte[] payload, long timeoutMs, ReplyListener answer) {
             this.peer = peer;

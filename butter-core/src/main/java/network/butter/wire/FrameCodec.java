@@ -219,11 +219,12 @@ public final class FrameCodec {
         byte[] routeBytes = new byte[routeLength];
         in.get(routeBytes);
         String route = new String(routeBytes, StandardCharsets.ISO_8859_1);
-        String problem = Route.problem(route);
-        if (problem != null) {
-            throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "REQUEST " + requestId + ": " + problem);
+        byte[] payload = remaining(in);
+        try {
+            return new Frame.Request(requestId, timeoutMs, route, payload); // checks the route, once
+        } catch (IllegalArgumentException e) {
+            throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "REQUEST " + requestId + ": " + Route.problem(route));
         }
-        return new Frame.Request(requestId, timeoutMs, route, remaining(in));
     }
 
     private static byte[] remaining(ByteBuffer in) {
