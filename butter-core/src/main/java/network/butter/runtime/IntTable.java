@@ -12,7 +12,8 @@ package network.butter.runtime;
  */
 final class IntTable<V> {
 
-    private static final int MIN_CAPACITY = 16;
+    /** Slots of a new table. */
+    static final int MIN_CAPACITY = 16;
 
     private int[] keys = new int[MIN_CAPACITY];
     private Object[] values = new Object[MIN_CAPACITY];
@@ -100,8 +101,8 @@ final class IntTable<V> {
         return -1;
     }
 
-    /** Fibonacci hashing: consecutive ids (how they are handed out) spread over the table. */
-    private static int slot(int key, int mask) {
+    /** Fibonacci hashing: consecutive ids (how they are handed out) spread over the table. Visible for tests. */
+    static int slot(int key, int mask) {
         return (key * 0x9E3779B9 >>> 16) & mask;
     }
 

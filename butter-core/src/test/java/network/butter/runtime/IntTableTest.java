@@ -64,6 +64,32 @@ class IntTableTest {
     }
 
     @Test
+    void shouldLeaveAnEntryAtItsHomeWhenTheHoleBeforeItIsAtTheEndOfTheTable() {
+        int mask = IntTable.MIN_CAPACITY - 1;
+        int atEnd = firstKeyWithSlot(mask, mask, 1);
+        int atStart = firstKeyWithSlot(0, mask, 1);
+        int wrapped = firstKeyWithSlot(mask, mask, atEnd + 1);
+        IntTable<String> table = new IntTable<>();
+        table.put(atEnd, "end");
+        table.put(atStart, "start");
+        table.put(wrapped, "wrapped"); // home at the end, taken: probes on to the start, taken, and lands next to it
+
+        table.remove(atEnd);
+
+        assertThat(table.get(atStart)).isEqualTo("start");
+        assertThat(table.get(wrapped)).isEqualTo("wrapped");
+        assertThat(table.get(atEnd)).isNull();
+    }
+
+    private static int firstKeyWithSlot(int slot, int mask, int from) {
+        int key = from;
+        while (IntTable.slot(key, mask) != slot) {
+            key++;
+        }
+        return key;
+    }
+
+    @Test
     void shouldRefuseTheReservedKeyZero() {
         assertThatThrownBy(() -> new IntTable<String>().put(0, "x")).isInstanceOf(IllegalArgumentException.class);
         assertThat(new IntTable<String>().get(0)).isNull();
