@@ -18,7 +18,7 @@ final class BenchReport {
     /** Name of the baseline in the report. */
     static final String BASELINE = "netty";
 
-    private static final String RUN_FORMAT = "%5s  %-6s  %5s  %10s  %10s  %8s  %8s  %6s%n";
+    private static final String RUN_FORMAT = "%5s  %-6s  %5s  %10s  %10s  %8s  %8s  %10s  %6s%n";
 
     private final BenchOptions options;
     private final List<RunResult> runs = new ArrayList<>();
@@ -28,7 +28,8 @@ final class BenchReport {
     }
 
     /** The median of one system at one concurrency over all rounds; each figure is its own median. */
-    record Median(double requestsPerSecond, double p50Micros, double p99Micros, long errors) {
+    record Median(double requestsPerSecond, double p50Micros, double p99Micros, double cpuMicrosPerRequest,
+                  long errors) {
     }
 
     void add(RunResult run) {
@@ -54,14 +55,14 @@ final class BenchReport {
     /** The column titles for {@link #row(RunResult)}. */
     static String runHeader() {
         return String.format(Locale.ROOT, RUN_FORMAT, "round", "system", "conc", "requests", "req/s", "p50 us",
-            "p99 us", "errors").stripTrailing();
+            "p99 us", "cpu us/req", "errors").stripTrailing();
     }
 
     /** One finished run as a table row. */
     static String row(RunResult run) {
         return String.format(Locale.ROOT, RUN_FORMAT, run.round(), run.system(), run.concurrency(), run.requests(),
             String.format(Locale.ROOT, "%.0f", run.requestsPerSecond()), run.p50Micros(), run.p99Micros(),
-            run.errors()).stripTrailing();
+            String.format(Locale.ROOT, "%.2f", run.cpuMicrosPerRequest()), run.errors()).stripTrailing();
     }
 
     /** The median of {@code system} at {@code concurrency} over the rounds recorded. */
@@ -76,6 +77,7 @@ final class BenchReport {
             median(matching.stream().mapToDouble(RunResult::requestsPerSecond).toArray()),
             median(matching.stream().mapToDouble(RunResult::p50Micros).toArray()),
             median(matching.stream().mapToDouble(RunResult::p99Micros).toArray()),
+            median(matching.stream().mapToDouble(RunResult::cpuMicrosPerRequest).toArray()),
             matching.stream().mapToLong(RunResult::errors).sum());
     }
 
@@ -89,24 +91,26 @@ final class BenchReport {
     /** Prints the medians, the ratios and the summary line. */
     void printSummary(PrintStream out) {
         out.printf(Locale.ROOT, "%nmedian of %d round(s)%n", options.rounds());
-        out.println(String.format(Locale.ROOT, "%-6s  %5s  %10s  %8s  %8s  %6s", "system", "conc", "req/s",
-            "p50 us", "p99 us", "errors"));
+        out.println(String.format(Locale.ROOT, "%-6s  %5s  %10s  %8s  %8s  %10s  %6s", "system", "conc", "req/s",
+            "p50 us", "p99 us", "cpu us/req", "errors"));
         for (int c : options.concurrencies()) {
             for (String system : List.of(BASELINE, BUTTER)) {
                 Median m = median(system, c);
-                out.println(String.format(Locale.ROOT, "%-6s  %5d  %10.0f  %8.0f  %8.0f  %6d", system, c,
-                    m.requestsPerSecond(), m.p50Micros(), m.p99Micros(), m.errors()));
+                out.println(String.format(Locale.ROOT, "%-6s  %5d  %10.0f  %8.0f  %8.0f  %10.2f  %6d", system, c,
+                    m.requestsPerSecond(), m.p50Micros(), m.p99Micros(), m.cpuMicrosPerRequest(), m.errors()));
             }
         }
-        out.printf(Locale.ROOT, "%nratio %s/%s (throughput: higher is better; latency: lower is better)%n",
+        out.printf(Locale.ROOT, "%nratio %s/%s (throughput: higher is better; latency and CPU: lower is better)%n",
             BUTTER, BASELINE);
-        out.println(String.format(Locale.ROOT, "%5s  %10s  %6s  %6s", "conc", "throughput", "p50", "p99"));
+        out.println(String.format(Locale.ROOT, "%5s  %10s  %6s  %6s  %7s", "conc", "throughput", "p50", "p99",
+            "cpu/req"));
         for (int c : options.concurrencies()) {
             Median butter = median(BUTTER, c);
             Median baseline = median(BASELINE, c);
-            out.println(String.format(Locale.ROOT, "%5d  %10s  %6s  %6s", c,
+            out.println(String.format(Locale.ROOT, "%5d  %10s  %6s  %6s  %7s", c,
                 ratio(butter.requestsPerSecond(), baseline.requestsPerSecond()),
-                ratio(butter.p50Micros(), baseline.p50Micros()), ratio(butter.p99Micros(), baseline.p99Micros())));
+                ratio(butter.p50Micros(), baseline.p50Micros()), ratio(butter.p99Micros(), baseline.p99Micros()),
+                ratio(butter.cpuMicrosPerRequest(), baseline.cpuMicrosPerRequest())));
         }
         out.println();
         out.println(summaryLine());
@@ -124,10 +128,11 @@ final class BenchReport {
         for (int c : options.concurrencies()) {
             Median butter = median(BUTTER, c);
             Median baseline = median(BASELINE, c);
-            line.append(String.format(Locale.ROOT, " | c=%d: %s, %s, ratio throughput %s p50 %s p99 %s", c,
+            line.append(String.format(Locale.ROOT, " | c=%d: %s, %s, ratio throughput %s p50 %s p99 %s cpu/req %s", c,
                 describe(BUTTER, butter), describe(BASELINE, baseline),
                 ratio(butter.requestsPerSecond(), baseline.requestsPerSecond()),
-                ratio(butter.p50Micros(), baseline.p50Micros()), ratio(butter.p99Micros(), baseline.p99Micros())));
+                ratio(butter.p50Micros(), baseline.p50Micros()), ratio(butter.p99Micros(), baseline.p99Micros()),
+                ratio(butter.cpuMicrosPerRequest(), baseline.cpuMicrosPerRequest())));
         }
         return line.toString();
     }
@@ -139,8 +144,8 @@ final class BenchReport {
     }
 
     private static String describe(String system, Median m) {
-        return String.format(Locale.ROOT, "%s %.0f req/s p50 %.0fus p99 %.0fus", system, m.requestsPerSecond(),
-            m.p50Micros(), m.p99Micros());
+        return String.format(Locale.ROOT, "%s %.0f req/s p50 %.0fus p99 %.0fus cpu %.2fus/req", system,
+            m.requestsPerSecond(), m.p50Micros(), m.p99Micros(), m.cpuMicrosPerRequest());
     }
 
     private static String ratio(double butter, double baseline) {

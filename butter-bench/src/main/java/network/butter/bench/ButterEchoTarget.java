@@ -29,6 +29,10 @@ final class ButterEchoTarget implements EchoTarget {
     static final String ROUTE = "bench/echo";
     /** Per-request timeout; far above any healthy latency, it only bounds a hang. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+    /** Name prefix of the event loop threads of Butter's two nodes. */
+    private static final String THREAD_PREFIX = "butter-bench";
+    /** Name prefix of the carrier threads of virtual threads (the JDK's default scheduler); only Butter uses them. */
+    private static final String CARRIER_PREFIX = "ForkJoinPool-";
 
     private final EventLoopGroup group;
     private final ButterNode server;
@@ -56,7 +60,7 @@ final class ButterEchoTarget implements EchoTarget {
         Limits limits = defaults
             .withMaxInFlightPerPeer(Math.max(defaults.maxInFlightPerPeer(), maxConcurrency))
             .withMaxConcurrentHandlers(Math.max(defaults.maxConcurrentHandlers(), maxConcurrency));
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("butter-bench", true),
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(THREAD_PREFIX, true),
             NioIoHandler.newFactory());
         ButterNode server = null;
         try {
@@ -83,6 +87,11 @@ final class ButterEchoTarget implements EchoTarget {
     @Override
     public String name() {
         return "butter";
+    }
+
+    @Override
+    public long cpuNanos() {
+        return ThreadCpu.nanos(THREAD_PREFIX, CARRIER_PREFIX);
     }
 
     @Override
