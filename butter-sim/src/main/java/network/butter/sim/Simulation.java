@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +62,8 @@ public final class Simulation {
     /** Mixed into the seed for the NAT plan's random stream. */
     private static final long NAT_STREAM = 0x4E41_5450_4C41_4E53L;
     private static final int FIRST_EPHEMERAL_PORT = 49_152;
+    /** Entries of the link clock below which it is never swept. */
+    private static final int MIN_LINK_CLOCK_SWEEP = 1 << 16;
 
     private final long seed;
     private final SplittableRandom random;
@@ -77,16 +78,21 @@ public final class Simulation {
     private final EnumMap<PathKind, Long> connectionsOpened = new EnumMap<>(PathKind.class);
     private long relayedBytes;
     private int nextEphemeralPort = FIRST_EPHEMERAL_PORT;
-    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private final EventQueue queue = new EventQueue();
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<PeerId, SimNode> byId = new HashMap<>();
     private final Map<HostPort, SimNode> byAddress = new HashMap<>();
+    /**
+     * When the last frame on each link with frames in flight arrives, so frames on a link keep their order. An entry
+     * due no later than now says nothing (a new frame arrives after now anyway), so such entries are dropped whenever
+     * the map has doubled since the last sweep: it holds the links busy now, not every pair that ever talked.
+     */
     private final Map<Long, Long> linkClock = new HashMap<>();
+    private int linkClockSweepAt = MIN_LINK_CLOCK_SWEEP;
     private final Set<Long> blockedLinks = new HashSet<>();
     private final Map<SimNode, Integer> partitionGroup = new HashMap<>();
     private Faults faults;
     private long nowMs;
-    private long sequence;
     private long eventsRun;
     private long trace = FNV_OFFSET;
     private long sent;
@@ -361,7 +367,7 @@ public final class Simulation {
 
     /** Runs every event due up to virtual time {@code targetMs}, then sets the clock to it. */
     public void runUntil(long targetMs) {
-        while (!queue.isEmpty() && queue.peek().dueMs <= targetMs) {
+        while (!queue.isEmpty() && queue.peekDueMs() <= targetMs) {
             runNext();
         }
         nowMs = Math.max(nowMs, targetMs);
@@ -375,7 +381,7 @@ public final class Simulation {
     public boolean runUntil(BooleanSupplier condition, Duration limit) {
         long deadline = nowMs + limit.toMillis();
         while (!condition.getAsBoolean()) {
-            if (queue.isEmpty() || queue.peek().dueMs > deadline) {
+            if (queue.isEmpty() || queue.peekDueMs() > deadline) {
                 nowMs = Math.max(nowMs, deadline);
                 return condition.getAsBoolean();
             }
@@ -408,7 +414,7 @@ public final class Simulation {
     }
 
     Event schedule(SimNode owner, int incarnation, long delayMs, Runnable action) {
-        Event event = new Event(nowMs + Math.max(0, delayMs), sequence++, owner, incarnation, action);
+        Event event = new Event(nowMs + Math.max(0, delayMs), owner, incarnation, action);
         queue.add(event);
         return event;
     }
@@ -512,6 +518,7 @@ public final class Simulation {
         for (int copy = 0; copy < copies; copy++) {
             long due = Math.max(nowMs + faults.latency().sample(random), linkClock.getOrDefault(link, 0L));
             linkClock.put(link, due);
+            sweepLinkClock();
             if (copy == 1) {
                 duplicated++;
             }
@@ -522,6 +529,13 @@ public final class Simulation {
                 mixBytes(bytes);
                 deliver.run();
             });
+        }
+    }
+
+    private void sweepLinkClock() {
+        if (linkClock.size() > linkClockSweepAt) {
+            linkClock.values().removeIf(lastDueMs -> lastDueMs <= nowMs);
+            linkClockSweepAt = Math.max(MIN_LINK_CLOCK_SWEEP, 2 * linkClock.size());
         }
     }
 

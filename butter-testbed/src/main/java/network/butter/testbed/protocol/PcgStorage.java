@@ -1,10 +1,14 @@
 package network.butter.testbed.protocol;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.health.FailureDetector;
@@ -37,7 +41,8 @@ public final class PcgStorage implements DataProtocol {
     private final KnownHostsConfig hostsConfig;
     private final long storeBytes;
     private final Optional<HealthConfig> detector;
-    private final List<PcgPeer> peers = new CopyOnWriteArrayList<>();
+    /** Every peer installed, dead or alive: appended from any thread, read by the scenario. */
+    private final Queue<PcgPeer> peers = new ConcurrentLinkedQueue<>();
 
     /** The defaults: {@link PcgConfig#defaults()}, default known hosts, 64 MiB of store per node. */
     public PcgStorage() {
@@ -120,14 +125,44 @@ public final class PcgStorage implements DataProtocol {
 
     @Override
     public Set<PeerId> holders(ItemKey key) {
-        ContentId id = ContentId.fromBytes(java.util.HexFormat.of().parseHex(key.hex()));
-        Set<PeerId> holders = new java.util.HashSet<>();
+        ContentId id = contentId(key);
+        Set<PeerId> holders = new HashSet<>();
         for (PcgPeer peer : peers) {
             if (peer.groups().holds(id)) {
                 holders.add(peer.node().id());
             }
         }
         return holders;
+    }
+
+    /**
+     * Counts from the live peers' held blocks, not per key over every peer that ever ran: the cost follows the
+     * copies held, so a sample of a 100,000-node network stays cheap.
+     */
+    @Override
+    public int available(Collection<ItemKey> keys, Set<PeerId> alive) {
+        Set<ContentId> wanted = new HashSet<>();
+        for (ItemKey key : keys) {
+            wanted.add(contentId(key));
+        }
+        Set<ContentId> found = new HashSet<>();
+        for (PcgPeer peer : peers) {
+            if (found.size() == wanted.size()) {
+                break;
+            }
+            if (alive.contains(peer.node().id())) {
+                for (ContentId block : peer.groups().heldBlocks()) {
+                    if (wanted.contains(block)) {
+                        found.add(block);
+                    }
+                }
+            }
+        }
+        return found.size();
+    }
+
+    private static ContentId contentId(ItemKey key) {
+        return ContentId.fromBytes(HexFormat.of().parseHex(key.hex()));
     }
 
     /** Routes whose requests keep the data alive: everything of the protocol but reads. */
