@@ -10,8 +10,8 @@ final class Event {
     final long dueMs;
     final SimNode owner;
     final int incarnation;
-    final Runnable action;
-    boolean cancelled;
+    /** What to do; null once cancelled, so a cancelled timer (most request timeouts) frees what it captured. */
+    private Runnable action;
 
     Event(long dueMs, SimNode owner, int incarnation, Runnable action) {
         this.dueMs = dueMs;
@@ -22,6 +22,19 @@ final class Event {
 
     /** Whether the event should still run: not cancelled, and its node incarnation still alive. */
     boolean live() {
-        return !cancelled && (owner == null || owner.isIncarnation(incarnation));
+        return action != null && (owner == null || owner.isIncarnation(incarnation));
+    }
+
+    /** Runs the action; only for a {@link #live()} event. */
+    void run() {
+        action.run();
+    }
+
+    /**
+     * Cancels the event. It stays queued until its due time (taking it out of its bucket would cost a scan) but lets
+     * go of its action and everything that captured: a request's payload, its future, its callbacks.
+     */
+    void cancel() {
+        action = null;
     }
 }

@@ -409,7 +409,7 @@ public final class Simulation {
         nowMs = Math.max(nowMs, event.dueMs);
         if (event.live()) {
             eventsRun++;
-            event.action.run();
+            event.run();
         }
     }
 

@@ -168,6 +168,7 @@ public final class ChurnScenario {
 
     private void spawnAll() {
         progress.accept("spawning " + config.nodes() + " " + config.mode().label() + " nodes");
+        long wallStart = System.nanoTime();
         List<ClusterNode<DataPeer>> spawned = new ArrayList<>();
         for (int i = 0; i < config.nodes(); i++) {
             spawned.add(maliciousIndices.contains(i) ? spawnMalicious() : cluster.spawn());
@@ -181,7 +182,8 @@ public final class ChurnScenario {
         }
         long start = cluster.nowMs();
         awaitJoined(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])));
-        progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time");
+        progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time ("
+            + wallSeconds(wallStart) + " s of wall time since spawning began)");
         sample();
     }
 
@@ -211,17 +213,25 @@ public final class ChurnScenario {
         }
         progress.accept(name + " " + ChurnConfig.seconds(duration));
         long start = cluster.nowMs();
+        long wallStart = System.nanoTime();
         long ticks = duration.toMillis() / TICK_MS;
         for (long tick = 1; tick <= ticks; tick++) {
             cluster.advanceTo(start + tick * TICK_MS);
             eachTick.run();
             sample();
         }
+        progress.accept(name + " done in " + wallSeconds(wallStart) + " s of wall time; heap after the last GC "
+            + HeapGauge.afterLastGcMib() + " MiB, " + cluster.alive().size() + " nodes alive");
+    }
+
+    private static String wallSeconds(long wallStartNanos) {
+        return ChurnConfig.decimal((System.nanoTime() - wallStartNanos) / 100_000_000 / 10.0);
     }
 
     private void storeItems() {
         currentPhase = "store";
         progress.accept("storing " + config.items() + " items of " + config.itemBytes() + " bytes");
+        long wallStart = System.nanoTime();
         List<ClusterNode<DataPeer>> storers = honest(cluster.alive()); // nobody dies before churn
         for (int i = 0; i < config.items(); i++) {
             ClusterNode<DataPeer> storer = storers.get(random.nextInt(storers.size()));
@@ -235,6 +245,7 @@ public final class ChurnScenario {
             }
         }
         sample();
+        progress.accept("stored " + keys.size() + " items in " + wallSeconds(wallStart) + " s of wall time");
     }
 
     /**
