@@ -3,6 +3,7 @@ package network.butter.testbed.protocol;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -123,6 +124,7 @@ public final class PcgStorage implements DataProtocol {
         return peer;
     }
 
+    /** The peers holding the item now, dead or alive, except the dead ones {@link #available} forgot already. */
     @Override
     public Set<PeerId> holders(ItemKey key) {
         ContentId id = contentId(key);
@@ -137,7 +139,9 @@ public final class PcgStorage implements DataProtocol {
 
     /**
      * Counts from the live peers' held blocks, not per key over every peer that ever ran: the cost follows the
-     * copies held, so a sample of a 100,000-node network stays cheap.
+     * copies held, so a sample of a 100,000-node network stays cheap. Peers not in {@code alive} are dead for good
+     * (the scenario replaces the dead, it never restarts them) and are forgotten here, with their stores, so a long
+     * churn run does not keep every node that ever ran: {@link #holders} no longer names them.
      */
     @Override
     public int available(Collection<ItemKey> keys, Set<PeerId> alive) {
@@ -146,11 +150,11 @@ public final class PcgStorage implements DataProtocol {
             wanted.add(contentId(key));
         }
         Set<ContentId> found = new HashSet<>();
-        for (PcgPeer peer : peers) {
-            if (found.size() == wanted.size()) {
-                break;
-            }
-            if (alive.contains(peer.node().id())) {
+        for (Iterator<PcgPeer> it = peers.iterator(); it.hasNext(); ) {
+            PcgPeer peer = it.next();
+            if (!alive.contains(peer.node().id())) {
+                it.remove();
+            } else if (found.size() < wanted.size()) {
                 for (ContentId block : peer.groups().heldBlocks()) {
                     if (wanted.contains(block)) {
                         found.add(block);
