@@ -183,7 +183,7 @@ public final class ChurnScenario {
         long start = cluster.nowMs();
         awaitJoined(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])));
         progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time ("
-            + wallSeconds(wallStart) + " s of wall time since spawning began)");
+            + wallSeconds(wallStart) + " s of wall time since spawning began" + eventsRun() + ")");
         sample();
     }
 
@@ -221,7 +221,12 @@ public final class ChurnScenario {
             sample();
         }
         progress.accept(name + " done in " + wallSeconds(wallStart) + " s of wall time; heap after the last GC "
-            + HeapGauge.afterLastGcMib() + " MiB, " + cluster.alive().size() + " nodes alive");
+            + HeapGauge.afterLastGcMib() + " MiB, " + cluster.alive().size() + " nodes alive" + eventsRun());
+    }
+
+    /** For a simulated cluster, the events run so far: with the wall times, the simulator's speed. */
+    private String eventsRun() {
+        return cluster instanceof SimCluster<?> sim ? ", " + sim.simulation().eventsRun() + " events run so far" : "";
     }
 
     private static String wallSeconds(long wallStartNanos) {
@@ -245,7 +250,7 @@ public final class ChurnScenario {
             }
         }
         sample();
-        progress.accept("stored " + keys.size() + " items in " + wallSeconds(wallStart) + " s of wall time");
+        progress.accept("stored " + keys.size() + " items in " + wallSeconds(wallStart) + " s of wall time" + eventsRun());
     }
 
     /**
