@@ -13,6 +13,7 @@ nodes=${1:?usage: sim-testbed-scale.sh NODES [JAR] [testbed options...]}
 jar=${2:-$root/butter-cli/target/butter.jar}
 shift $(( $# >= 2 ? 2 : 1 ))
 out=${SIM_OUT:-$(mktemp -d /tmp/sim-scale-XXXXXX)}
+mkdir -p "$out"
 log="$out/testbed.log"
 options=("$@")
 if [ ${#options[@]} -eq 0 ]; then
