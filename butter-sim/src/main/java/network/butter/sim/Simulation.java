@@ -136,11 +136,6 @@ public final class Simulation {
         return forgetDeadNodes;
     }
 
-    /** Events waiting in the queue now, cancelled ones included (they leave when due). */
-    public long eventsQueued() {
-        return queue.size();
-    }
-
     /** Events run so far. */
     public long eventsRun() {
         return eventsRun;
