@@ -43,7 +43,18 @@ public final class FrameCodec {
     private static final int REQUEST_HEADER_BYTES = 4 + 4 + 1;
     private static final int RESPONSE_HEADER_BYTES = 4;
 
+    /** Slots of the cache of routes decoded lately; a power of two. */
+    private static final int ROUTE_SLOTS = 16;
+
     private final int maxFrameBytes;
+    /**
+     * Routes decoded lately, so that a node keeps one string per route rather than one per request (the rate
+     * limiter's and the traffic counters' keys hold on to them): a handful of routes carry nearly all traffic.
+     * Bounded, overwritten round-robin, only ever holding valid routes. Transports share one codec between threads:
+     * a racy read sees an older route or none (strings are immutable), which only costs a fresh string.
+     */
+    private final String[] recentRoutes = new String[ROUTE_SLOTS];
+    private int nextRouteSlot;
 
     /**
      * @param maxFrameBytes the largest frame (type byte plus body) to accept or produce, in bytes
@@ -209,22 +220,57 @@ public final class FrameCodec {
         return new Frame.Hello(version, listenPort, maxFrameBytes);
     }
 
-    private static Frame decodeRequest(ByteBuffer in) throws WireFormatException {
+    private Frame decodeRequest(ByteBuffer in) throws WireFormatException {
         int requestId = in.getInt();
         long timeoutMs = in.getInt() & 0xFFFF_FFFFL;
         int routeLength = in.get() & 0xFF;
         if (routeLength == 0) {
             throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "REQUEST " + requestId + " has an empty route");
         }
-        byte[] routeBytes = new byte[routeLength];
-        in.get(routeBytes);
-        String route = new String(routeBytes, StandardCharsets.ISO_8859_1);
+        if (in.remaining() < routeLength) {
+            throw new BufferUnderflowException();
+        }
+        String route = recentRoute(in, routeLength);
+        boolean cached = route != null;
+        if (cached) {
+            in.position(in.position() + routeLength);
+        } else {
+            byte[] routeBytes = new byte[routeLength];
+            in.get(routeBytes);
+            route = new String(routeBytes, StandardCharsets.ISO_8859_1);
+        }
         byte[] payload = remaining(in);
+        Frame.Request request;
         try {
-            return new Frame.Request(requestId, timeoutMs, route, payload); // checks the route, once
+            request = new Frame.Request(requestId, timeoutMs, route, payload); // checks the route, once
         } catch (IllegalArgumentException e) {
             throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "REQUEST " + requestId + ": " + Route.problem(route));
         }
+        if (!cached) {
+            recentRoutes[nextRouteSlot++ & (ROUTE_SLOTS - 1)] = route;
+        }
+        return request;
+    }
+
+    /** The cached route spelled by the next {@code length} bytes of {@code in}, or null; does not move {@code in}. */
+    private String recentRoute(ByteBuffer in, int length) {
+        int start = in.position();
+        for (int slot = 0; slot < ROUTE_SLOTS; slot++) {
+            String route = recentRoutes[slot];
+            if (route != null && route.length() == length && spells(in, start, route)) {
+                return route;
+            }
+        }
+        return null;
+    }
+
+    private static boolean spells(ByteBuffer in, int start, String route) {
+        for (int i = 0; i < route.length(); i++) {
+            if ((in.get(start + i) & 0xFF) != route.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] remaining(ByteBuffer in) {

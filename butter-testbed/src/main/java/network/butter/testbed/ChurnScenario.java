@@ -168,6 +168,7 @@ public final class ChurnScenario {
 
     private void spawnAll() {
         progress.accept("spawning " + config.nodes() + " " + config.mode().label() + " nodes");
+        long wallStart = System.nanoTime();
         List<ClusterNode<DataPeer>> spawned = new ArrayList<>();
         for (int i = 0; i < config.nodes(); i++) {
             spawned.add(maliciousIndices.contains(i) ? spawnMalicious() : cluster.spawn());
@@ -181,7 +182,8 @@ public final class ChurnScenario {
         }
         long start = cluster.nowMs();
         awaitJoined(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])));
-        progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time");
+        progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time ("
+            + wallSeconds(wallStart) + " s of wall time since spawning began" + eventsRun() + ")");
         sample();
     }
 
@@ -211,22 +213,36 @@ public final class ChurnScenario {
         }
         progress.accept(name + " " + ChurnConfig.seconds(duration));
         long start = cluster.nowMs();
+        long wallStart = System.nanoTime();
         long ticks = duration.toMillis() / TICK_MS;
         for (long tick = 1; tick <= ticks; tick++) {
             cluster.advanceTo(start + tick * TICK_MS);
             eachTick.run();
             sample();
         }
+        progress.accept(name + " done in " + wallSeconds(wallStart) + " s of wall time; heap after the last GC "
+            + HeapGauge.afterLastGcMib() + " MiB, " + cluster.alive().size() + " nodes alive" + eventsRun());
+    }
+
+    /** For a simulated cluster, the events run so far: with the wall times, the simulator's speed. */
+    private String eventsRun() {
+        return cluster instanceof SimCluster<?> sim ? ", " + sim.simulation().eventsRun() + " events run so far" : "";
+    }
+
+    private static String wallSeconds(long wallStartNanos) {
+        return ChurnConfig.decimal((System.nanoTime() - wallStartNanos) / 100_000_000 / 10.0);
     }
 
     private void storeItems() {
         currentPhase = "store";
         progress.accept("storing " + config.items() + " items of " + config.itemBytes() + " bytes");
+        long wallStart = System.nanoTime();
+        List<ClusterNode<DataPeer>> storers = honest(cluster.alive()); // nobody dies before churn
         for (int i = 0; i < config.items(); i++) {
-            ClusterNode<DataPeer> storer = randomHonestAlive();
+            ClusterNode<DataPeer> storer = storers.get(random.nextInt(storers.size()));
             byte[] item = new byte[config.itemBytes()];
             random.nextBytes(item);
-            Optional<ItemKey> key = store(storer, item);
+            Optional<ItemKey> key = store(storer, item, storers);
             if (key.isEmpty()) {
                 storeFailures++;
             } else if (contents.putIfAbsent(key.get(), item) == null) {
@@ -234,13 +250,15 @@ public final class ChurnScenario {
             }
         }
         sample();
+        progress.accept("stored " + keys.size() + " items in " + wallSeconds(wallStart) + " s of wall time" + eventsRun());
     }
 
     /**
      * Stores one item, trying again from other nodes if the network does not acknowledge it: an unacknowledged put
      * is the application's to retry, and it is not counted as stored (nor as lost) if every attempt fails.
      */
-    private Optional<ItemKey> store(ClusterNode<DataPeer> firstStorer, byte[] item) {
+    private Optional<ItemKey> store(ClusterNode<DataPeer> firstStorer, byte[] item,
+                                    List<ClusterNode<DataPeer>> storers) {
         ClusterNode<DataPeer> storer = firstStorer;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -251,15 +269,9 @@ public final class ChurnScenario {
                         + failedOrLate.getMessage());
                     return Optional.empty();
                 }
-                storer = randomHonestAlive();
+                storer = storers.get(random.nextInt(storers.size()));
             }
         }
-    }
-
-    /** A random live honest node: the scenario's items are the honest owners'. */
-    private ClusterNode<DataPeer> randomHonestAlive() {
-        List<ClusterNode<DataPeer>> alive = honest(cluster.alive());
-        return alive.get(random.nextInt(alive.size()));
     }
 
     private List<ClusterNode<DataPeer>> honest(List<ClusterNode<DataPeer>> nodes) {
@@ -324,9 +336,11 @@ public final class ChurnScenario {
                 died++;
             }
         }
+        List<ClusterNode<DataPeer>> alive = died == 0 ? List.of() : new ArrayList<>(cluster.alive());
         for (int i = 0; i < died; i++) {
             ClusterNode<DataPeer> fresh = cluster.spawn();
-            join(fresh, cluster.alive());
+            alive.add(fresh); // as cluster.alive() would list it now, without copying every live node per newcomer
+            join(fresh, alive);
         }
     }
 
@@ -378,7 +392,7 @@ public final class ChurnScenario {
     }
 
     /**
-     * Tells {@code node} about a random sample of the other nodes of {@code candidates}. With nodes behind NATs the
+     * Tells {@code node} about a random sample of the other nodes of {@code all}, which includes it. With nodes behind NATs the
      * sample comes from the public nodes (if any), at the addresses they give now, as a bootstrap list of a real
      * network would: a private address handed out would only time out.
      */
@@ -388,7 +402,7 @@ public final class ChurnScenario {
             List<ClusterNode<DataPeer>> reachable = all.stream().filter(c -> !cluster.behindNat(c)).toList();
             candidates = reachable.size() > (reachable.contains(node) ? 1 : 0) ? reachable : all;
         }
-        int others = candidates.size() - (candidates.contains(node) ? 1 : 0);
+        int others = candidates.size() - (candidates == all || candidates.contains(node) ? 1 : 0);
         int wanted = Math.min(config.bootstrapPeers(), others);
         Set<Integer> chosen = new LinkedHashSet<>();
         List<PeerAddress> peers = new ArrayList<>(wanted);
@@ -436,12 +450,7 @@ public final class ChurnScenario {
         for (ClusterNode<DataPeer> node : alive) {
             aliveIds.add(node.id());
         }
-        int available = 0;
-        for (ItemKey key : keys) {
-            if (protocol.holders(key).stream().anyMatch(aliveIds::contains)) {
-                available++;
-            }
-        }
+        int available = keys.isEmpty() ? 0 : protocol.available(keys, aliveIds);
         double availability = keys.isEmpty() ? Double.NaN : (double) available / keys.size();
         Traffic total = traffic(alive);
         sampleHonestState(alive);

@@ -66,7 +66,9 @@ public final class Testbed {
      * so such runs stay as they were.
      */
     private static Cluster<DataPeer> simCluster(ChurnConfig config, DataProtocol protocol) {
-        Simulation simulation = Simulation.builder().seed(config.seed()).faults(Faults.lan()).nat(config.nat()).build();
+        // The scenario never restarts a node: the dead are replaced, and only their frozen counters are read again.
+        Simulation simulation = Simulation.builder().seed(config.seed()).faults(Faults.lan()).nat(config.nat())
+            .forgetDeadNodes(true).build();
         if (!config.nat().active()) {
             return new SimCluster<>(simulation, protocol::install);
         }
