@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import network.butter.api.RequestTimeoutException;
 import network.butter.identity.PeerAddress;
 import network.butter.persist.PcgMessages.Store;
 import network.butter.persist.PcgMessages.StoreReply;
@@ -14,6 +15,8 @@ import network.butter.persist.StorageException.InsufficientReplicasException;
 import network.butter.persist.StorageException.MutationRejectedException;
 import network.butter.store.Chunker;
 import network.butter.store.ContentId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts: content is cut into blocks owned by this node, and every block is asked of the same candidates in the same
@@ -22,7 +25,10 @@ import network.butter.store.ContentId;
  */
 final class Puts {
 
+    private static final Logger log = LoggerFactory.getLogger(Puts.class);
     private static final int MAX_PUT_ATTEMPTS_PER_MEMBER = 3;
+    /** The longest a store may take, in request timeouts. */
+    static final int MAX_STORE_TIMEOUT_FACTOR = 16;
 
     private final PcgNode node;
     private final GroupTable table;
@@ -30,6 +36,7 @@ final class Puts {
     private final Repair repair;
     private final Tombstones tombstones;
     private final Chunker chunker;
+    private final StoreTimeouts storeTimeouts;
 
     Puts(PcgNode node, GroupTable table, Placement placement, Repair repair, Tombstones tombstones) {
         this.node = node;
@@ -38,6 +45,8 @@ final class Puts {
         this.repair = repair;
         this.tombstones = tombstones;
         this.chunker = new Chunker(node.config.chunkBytes());
+        this.storeTimeouts = new StoreTimeouts(node.config.requestTimeoutMs(),
+            MAX_STORE_TIMEOUT_FACTOR * node.config.requestTimeoutMs());
     }
 
     CompletableFuture<ContentId> put(byte[] content) {
@@ -150,9 +159,16 @@ final class Puts {
             if (localGroup != null) {
                 localGroup.recruiting.put(candidate.id(), node.now());
             }
-            node.request(candidate, PeerContentGroups.STORE_ROUTE, new Store(stamp, target, List.copyOf(members), bytes).encode())
+            long sentAtMs = node.now();
+            byte[] payload = new Store(stamp, target, List.copyOf(members), bytes).encode();
+            node.request(candidate, PeerContentGroups.STORE_ROUTE, payload, storeTimeouts.timeoutMs())
                 .whenComplete((reply, error) -> {
                     inFlight--;
+                    if (error == null) {
+                        storeTimeouts.answered(node.now() - sentAtMs);
+                    } else if (PcgNode.unwrap(error) instanceof RequestTimeoutException) {
+                        storeTimeouts.timedOut();
+                    }
                     if (localGroup != null) {
                         localGroup.recruiting.remove(candidate.id());
                     }
@@ -185,6 +201,7 @@ final class Puts {
             lastProblem = answer != null ? candidate.id().shortForm() + " answered " + answer.status()
                 + (answer.reason().isEmpty() ? "" : " (" + answer.reason() + ")")
                 : candidate.id().shortForm() + ": " + error.getMessage();
+            log.debug("{}: block {}: {}", node.self.shortForm(), id, lastProblem);
             if (answer != null && answer.status() == StoreStatus.FULL) {
                 placement.declined(candidate.id());
             }
