@@ -1,6 +1,7 @@
 package network.butter.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import network.butter.hosts.KnownHosts;
 import network.butter.hosts.KnownHostsConfig;
 import network.butter.persist.PcgConfig;
 import network.butter.persist.PeerContentGroups;
+import network.butter.persist.StorageException;
 import network.butter.store.ContentId;
 import network.butter.store.MemoryChunkStore;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,7 @@ class LargePutsSimTest {
     private static final Duration LIMIT = Duration.ofSeconds(120);
 
     private final Map<SimNode, PeerContentGroups> storage = new HashMap<>();
+    private final Map<SimNode, KnownHosts> knownHosts = new HashMap<>();
 
     private List<SimNode> cluster(Simulation sim, int size, long capacityBytes) {
         List<SimNode> nodes = new ArrayList<>();
@@ -43,6 +46,7 @@ class LargePutsSimTest {
                 KnownHosts hosts = new KnownHosts(FAST_HOSTS, () -> 0L);
                 PeerContentGroups groups = new PeerContentGroups(CONFIG, new MemoryChunkStore(capacityBytes));
                 storage.put(self, groups);
+                knownHosts.put(self, hosts);
                 api.install(hosts);
                 api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
                 api.install(groups);
@@ -71,5 +75,47 @@ class LargePutsSimTest {
         sim.faults(Faults.lan());
         sim.runFor(Duration.ofSeconds(10)); // polls that timed out made nodes forget their known hosts: find them again
         assertThat(sim.await(storage.get(nodes.get(5)).get(id), LIMIT)).isEqualTo(content);
+    }
+
+    @Test
+    void shouldSpreadALargeContentsStripesOverAllTheCandidatesAndReadThemBack() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8, 4 << 20);
+        byte[] content = random(sims.seed(), 8 * 64 * 1000); // eight stripes of 64 chunks
+
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(content), LIMIT);
+
+        long holding = nodes.stream().filter(node -> !storage.get(node).heldBlocks().isEmpty()).count();
+        assertThat(holding).as("nodes holding a part of it (without stripes: the owner and the same two members)")
+            .isEqualTo(8);
+        assertThat(sim.await(storage.get(nodes.get(3)).get(id), LIMIT)).isEqualTo(content);
+    }
+
+    @Test
+    void shouldWaitForCandidatesRatherThanFailAPutWhileItsNodeHasForgottenItsKnownHosts() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 8, 1 << 20);
+        sim.faults(Faults.lan().withLatency(Latency.fixed(1_200)));
+        sim.runFor(Duration.ofSeconds(6)); // every poll timed out: each node forgot every host it knew
+        sim.faults(Faults.lan());
+        assertThat(knownHosts.get(nodes.get(0)).hosts()).as("known hosts when the put starts").isEmpty();
+
+        byte[] content = random(sims.seed(), 3_000);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(content), LIMIT);
+
+        assertThat(sim.await(storage.get(nodes.get(6)).get(id), LIMIT)).isEqualTo(content);
+    }
+
+    @Test
+    void shouldSayNoPeerHasRoomAndNameTheLimitWhenTheNetworkHasNoRoomForTheOwner() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 4, 64 * 1024); // an owner may fill a quarter of each store: 16 KiB
+        byte[] content = random(sims.seed(), 96 * 1024);
+
+        assertThatThrownBy(() -> sim.await(storage.get(nodes.get(0)).put(content), LIMIT))
+            .rootCause()
+            .isInstanceOf(StorageException.InsufficientReplicasException.class)
+            .hasMessageContaining("no peer it knows has room for it")
+            .hasMessageContaining("its share is 16384");
     }
 }
