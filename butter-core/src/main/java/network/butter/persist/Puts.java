@@ -247,14 +247,15 @@ final class Puts {
                 localGroup.recruiting.put(candidate.id(), node.now());
             }
             long sentAtMs = node.now();
+            long timeoutMs = storeTimeouts.timeoutMs();
             byte[] payload = new Store(stamp, target, List.copyOf(members), bytes).encode();
-            node.request(candidate, PeerContentGroups.STORE_ROUTE, payload, storeTimeouts.timeoutMs())
+            node.request(candidate, PeerContentGroups.STORE_ROUTE, payload, timeoutMs)
                 .whenComplete((reply, error) -> {
                     inFlight--;
                     if (error == null) {
                         storeTimeouts.answered(node.now() - sentAtMs);
                     } else if (PcgNode.unwrap(error) instanceof RequestTimeoutException) {
-                        storeTimeouts.timedOut();
+                        storeTimeouts.timedOut(timeoutMs);
                     }
                     if (localGroup != null) {
                         localGroup.recruiting.remove(candidate.id());

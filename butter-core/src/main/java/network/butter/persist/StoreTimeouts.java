@@ -3,16 +3,18 @@ package network.butter.persist;
 /**
  * How long a store request may take before the put gives up on that peer and asks the next candidate, learnt from
  * the round trips of earlier stores the way TCP learns its retransmission timeout (a smoothed round trip plus four
- * times its mean deviation) and doubled after every store that timed out, until one is answered again.
+ * times its mean deviation), with every timeout counted as a round trip of at least the timeout and doubling the
+ * next timeouts, one doubling undone per answer.
  *
  * <p>A store carries a whole chunk and the peer writes it before it answers, so its round trip grows with the chunk,
- * the peer's disk and how busy the machines are: on a loaded host one store in many took over two seconds. A fixed
- * timeout then gives up on copies that were on their way, sends the chunk to another peer, adds load and ends the
- * put once the candidates run out. Measured round trips stretch the timeout to what stores really take; the
- * doubling stretches it when nothing is answered any more (the measure then stops). Never under the configured
- * request timeout, so a fast network notices a dead peer as soon as before, and never over {@code ceilingMs}.
- * One per node: the stores' round trips say how loaded the network and this node are, and a timeout to one dead
- * peer is undone by the next answer from a live one.
+ * the peer's disk and how busy the machines are: on a loaded host one store in many took over two seconds (a
+ * collection pause, a starved process) while most took a fraction of one. A fixed timeout then gives up on copies
+ * that were on their way, sends the chunk to another peer, adds load and ends the put once the candidates run out.
+ * Counting the timeouts as long round trips teaches the estimate that tail, which the answered stores alone never
+ * show; the doubling stretches it at once when nothing is answered any more. Never under the configured request
+ * timeout, so a fast network notices a dead peer as soon as before, and never over {@code ceilingMs}. One per node:
+ * the stores' round trips say how loaded the network and this node are, and a dead peer's timeouts are outweighed
+ * by the answers of the live ones.
  */
 final class StoreTimeouts {
 
@@ -38,15 +40,17 @@ final class StoreTimeouts {
         this.roundTrips = new RoundTrips(ceilingMs);
     }
 
-    /** A store was answered (whatever the answer) after {@code roundTripMs}; ends any doubling. */
+    /** A store was answered (whatever the answer) after {@code roundTripMs}; undoes one doubling. */
     void answered(long roundTripMs) {
         roundTrips.observe(roundTripMs);
         measured = true;
-        doublings = 0;
+        doublings = Math.max(0, doublings - 1);
     }
 
-    /** A store got no answer within its timeout: the next ones may take twice as long. */
-    void timedOut() {
+    /** A store got no answer within {@code timeoutMs}: its round trip was at least that, and the next may take twice. */
+    void timedOut(long timeoutMs) {
+        roundTrips.observe(timeoutMs);
+        measured = true;
         doublings = Math.min(MAX_DOUBLINGS, doublings + 1);
     }
 

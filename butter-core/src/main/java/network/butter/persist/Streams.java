@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -80,6 +82,23 @@ final class Streams {
         ContentId id = ContentId.of(manifest);
         new BlockPut(id, manifest, stream).await();
         return id;
+    }
+
+    /**
+     * Stores {@code in} as the next version of {@code previous}: reads the current version's root block, lets
+     * {@code requireOwned} refuse it (only the owner may update), streams the new content in as {@link #put} does,
+     * then has {@code supersede} leave the signed pointer from the old id to the new one (on the loop).
+     */
+    ContentId update(ContentId previous, InputStream in, Consumer<BlockReads.Found> requireOwned,
+                     BiFunction<BlockReads.Found, ContentId, CompletableFuture<Void>> supersede) throws IOException {
+        requireOffLoop();
+        BlockReads.Found found = onLoop(() -> reads.fetchBlock(previous, List.of(), null));
+        requireOwned.accept(found);
+        ContentId next = put(in);
+        if (!next.equals(previous)) {
+            onLoop(() -> supersede.apply(found, next));
+        }
+        return next;
     }
 
     /** One block of a streamed put in flight (tried again on the loop as {@link Puts.ContentPut} says). */
