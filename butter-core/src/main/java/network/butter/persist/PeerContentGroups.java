@@ -205,6 +205,15 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         return result;
     }
 
+    /** Streams: a few chunks in memory at a time, however large the new content (see {@link Streams}). */
+    @Override
+    public ContentId updateStream(ContentId previous, InputStream content) throws IOException {
+        Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(content, "content");
+        return streams.update(previous, content, found -> requireOwned(previous, found.stamp()),
+            (found, next) -> deleteOnLoop(previous, found, next));
+    }
+
     /**
      * Deletes content this node owns: its root block and every chunk get the owner's tombstone. Succeeds once at
      * least one other holder of the root acknowledged it (or none but this node held it); fails with a
