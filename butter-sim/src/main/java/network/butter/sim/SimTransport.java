@@ -344,14 +344,23 @@ final class SimTransport implements Transport, WiderTransport {
             if (closed) {
                 return;
             }
-            if (error != null) {
+            if (error != null && !hasLiveLink(peer.id())) {
                 listener.onPeerFailed(peer.id(), butterCause(peer, error));
                 return;
             }
+            // Dialled, or the dial failed while another path to the peer opened (it dialled in, a punch, another
+            // address): the frames go over whatever connection there is now, as on the real transport.
             for (Frame waitingFrame : frames) {
                 send(peer, waitingFrame);
             }
         });
+    }
+
+    /** Whether an open connection (direct or a circuit) leads to the running incarnation of {@code peer}. */
+    private boolean hasLiveLink(PeerId peer) {
+        SimNode target = simulation.node(peer);
+        Link link = target == null ? null : connected.get(target);
+        return link != null && link.peerIncarnation() == target.incarnation() && target.running();
     }
 
     private static ButterException butterCause(PeerAddress peer, Throwable error) {

@@ -88,6 +88,22 @@ class NatModelTest {
     }
 
     @Test
+    void shouldSendOnTheConnectionThatOpenedMeanwhileWhenADialToAnotherAddressOfThePeerFails() {
+        Simulation sim = sims.create();
+        WiderHandle aliceSide = new WiderHandle();
+        SimNode alice = echoNode(sim, null, aliceSide);
+        SimNode bob = echoNode(sim, sim.homeLan(RouterKind.fullCone()), new WiderHandle());
+        CompletableFuture<Reply> toPrivateAddress = echo(alice, bob.address()); // silence: times out after 5 s
+        sim.runFor(SECOND);
+
+        assertThat(sim.await(echo(bob, alice.address()), MINUTE).text())
+            .as("bob dials out: a connection alice can use too").isEqualTo("hi");
+        assertThat(sim.await(toPrivateAddress, MINUTE).text())
+            .as("the request waiting for the failed dial goes over bob's connection").isEqualTo("hi");
+        assertThat(aliceSide.failures).as("nothing to bob failed").isEmpty();
+    }
+
+    @Test
     void shouldGiveEachHomeLanAMulticastSegmentOfItsOwn() {
         Simulation sim = sims.create();
         HomeLan home = sim.homeLan(RouterKind.portRestricted());
