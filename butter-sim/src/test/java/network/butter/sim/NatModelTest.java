@@ -13,6 +13,7 @@ import network.butter.api.PeerIdentityMismatchException;
 import network.butter.api.PeerUnreachableException;
 import network.butter.api.Reply;
 import network.butter.env.PathKind;
+import network.butter.env.RelayGate;
 import network.butter.env.WiderTransport;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
@@ -101,6 +102,31 @@ class NatModelTest {
         assertThat(sim.await(toPrivateAddress, MINUTE).text())
             .as("the request waiting for the failed dial goes over bob's connection").isEqualTo("hi");
         assertThat(aliceSide.failures).as("nothing to bob failed").isEmpty();
+    }
+
+    @Test
+    void shouldNotHoldARequestToAPeersRelayedAddressBehindASilentDialToItsPrivateOne() {
+        Simulation sim = sims.create();
+        SimNode relay = echoNode(sim, null, new WiderHandle());
+        WiderHandle bobSide = new WiderHandle();
+        WiderHandle aliceSide = new WiderHandle();
+        SimNode bob = echoNode(sim, sim.homeLan(RouterKind.symmetric()), bobSide);
+        SimNode alice = echoNode(sim, sim.homeLan(RouterKind.portRestricted()), aliceSide);
+        sim.runFor(Duration.ofMillis(1)); // protocols start on the node loops
+        relay.transport().serveRelay(new RelayAndPunchSimTest.TestGate(new RelayGate.Allowed(1 << 20, 60_000)));
+        bobSide.wider.acceptCircuitsVia(relay.id(), true);
+        sim.await(echo(bob, relay.address()), MINUTE);
+        CompletableFuture<Reply> toPrivateAddress = echo(alice, bob.address()); // silence: times out after 5 s
+        long start = sim.nowMs();
+
+        Reply relayed = sim.await(echo(alice, PeerAddress.relayed(bob.id(), relay.address())), MINUTE);
+
+        assertThat(relayed.text()).isEqualTo("hi");
+        assertThat(sim.nowMs() - start).as("answered through the relay without waiting for the other dial")
+            .isLessThan(SimTransport.DIAL_TIMEOUT_MS);
+        assertThat(sim.await(toPrivateAddress, MINUTE).text())
+            .as("the request to the private address then rides the circuit").isEqualTo("hi");
+        assertThat(aliceSide.failures).isEmpty();
     }
 
     @Test
