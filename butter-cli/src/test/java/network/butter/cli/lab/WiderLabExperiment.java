@@ -28,13 +28,17 @@ import org.junit.jupiter.api.Timeout;
  * masquerade, two behind symmetric NAT), all started at once, and watches, for every pair of nodes of the kinds
  * PUBLIC, UPNP, PLAIN, SYMMETRIC (never an ambassador), when one first knows the other and by which address:
  * through a relay, at a router's port mapping, or directly (a public node's own address, or a router's address
- * without port mapping: a connection the node behind it opened, or a punched hole). Writes a Markdown table to
+ * without port mapping: a connection the node behind it opened, or a punched hole), and whether either node's
+ * {@code path to <id>: punched} line says hole punching upgraded their connection during the run (the run goes on
+ * for {@link #PUNCH_GRACE} after every pair knows each other, so punches under way can finish). Writes a Markdown
+ * table to
  * {@code -Dbutter.natLab.out} (default {@code target/nat-lab-experiments.md}) after every run.
  */
 class WiderLabExperiment {
 
     private static final int NODE_PORT = 7000;
     private static final Duration RUN_BOUND = Duration.ofSeconds(60);
+    private static final Duration PUNCH_GRACE = Duration.ofSeconds(10);
     private static final List<RouterKind> LANS = List.of(RouterKind.UPNP, RouterKind.UPNP, RouterKind.PLAIN,
         RouterKind.PLAIN, RouterKind.SYMMETRIC, RouterKind.SYMMETRIC);
 
@@ -49,9 +53,11 @@ class WiderLabExperiment {
         private final Map<String, Integer> counts = new TreeMap<>();
         private final List<Long> timesMs = new ArrayList<>();
         private int runs;
+        private int punched;
 
-        void add(String outcome, long timeMs) {
+        void add(String outcome, long timeMs, boolean wasPunched) {
             runs++;
+            punched += wasPunched ? 1 : 0;
             counts.merge(outcome, 1, Integer::sum);
             if (!outcome.equals("failed")) {
                 timesMs.add(timeMs);
@@ -63,7 +69,7 @@ class WiderLabExperiment {
             String p50 = sorted.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f", percentile(sorted, 50) / 1000.0);
             String p99 = sorted.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f", percentile(sorted, 99) / 1000.0);
             return "| " + pair + " | " + runs + " | " + counts.getOrDefault("mapped", 0) + " | "
-                + counts.getOrDefault("direct", 0) + " | " + counts.getOrDefault("relayed", 0) + " | "
+                + counts.getOrDefault("direct", 0) + " | " + counts.getOrDefault("relayed", 0) + " | " + punched + " | "
                 + counts.getOrDefault("failed", 0) + " | "
                 + String.format(Locale.ROOT, "%.0f %%", 100.0 * timesMs.size() / runs) + " | " + p50 + " | " + p99 + " |";
         }
@@ -115,6 +121,9 @@ class WiderLabExperiment {
         } catch (ConditionTimeoutException e) {
             System.out.println("some pairs never connected within " + RUN_BOUND + ": counted as failed");
         }
+        long graceEnd = System.nanoTime() + PUNCH_GRACE.toNanos();
+        await().atMost(PUNCH_GRACE.plusSeconds(1)).pollInterval(Duration.ofMillis(100))
+            .until(() -> System.nanoTime() >= graceEnd);
         for (int i = 0; i < nodes.size(); i++) {
             for (int j = i + 1; j < nodes.size(); j++) {
                 Node a = nodes.get(i);
@@ -144,14 +153,19 @@ class WiderLabExperiment {
             target = a;
         }
         if (first == null) {
-            outcomes.add("failed", 0);
+            outcomes.add("failed", 0, false);
             return;
         }
         String address = first.text().split(" ")[2];
         String outcome = address.contains("/via/") ? "relayed"
             : target.kind() == Kind.UPNP && address.contains("@" + target.routerAddress() + ":") ? "mapped"
             : "direct";
-        outcomes.add(outcome, Math.max(0, (first.atNanos() - start) / 1_000_000));
+        outcomes.add(outcome, Math.max(0, (first.atNanos() - start) / 1_000_000), punched(a, b) || punched(b, a));
+    }
+
+    /** Whether {@code observer} printed that frames to {@code peer} went through a punched connection. */
+    private static boolean punched(Node observer, Node peer) {
+        return observer.process().firstLineStartingWith("path to " + id(peer.process()) + ": punched").isPresent();
     }
 
     private static Optional<LabProcess.Line> knownLine(Node observer, Node peer) {
@@ -183,11 +197,12 @@ class WiderLabExperiment {
     }
 
     private static void write(Path out, Map<String, Outcomes> table, int runs) throws IOException {
-        StringBuilder text = new StringBuilder("| NAT pair | connections | mapped | direct | relayed | failed | success "
-            + "| first connection p50 (s) | p99 (s) |\n|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder text = new StringBuilder("| NAT pair | connections | mapped | direct | relayed | punched | failed "
+            + "| success | first connection p50 (s) | p99 (s) |\n|---|---|---|---|---|---|---|---|---|---|\n");
         table.forEach((pair, outcomes) -> text.append(outcomes.row(pair)).append('\n'));
         text.append("\n").append(runs).append(" runs; a row counts each pair of nodes of those kinds once per run (kinds with two nodes each: four pairs a "
-            + "run, two nodes of one kind: one).\n");
+            + "run, two nodes of one kind: one); punched: pairs whose connection hole punching upgraded during the run "
+            + "(counted within the other columns too).\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, text);
     }
