@@ -15,5 +15,5 @@ if [[ "$(id -u)" != 0 ]]; then
 fi
 cd "$root"
 ./build -q test -pl butter-cli -am -Dtest=WiderLabExperiment -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dbutter.natLab.runs="$runs" -Dbutter.natLab.out="$out" -Dbutter.testForkTimeoutSeconds=$((runs * 120 + 300))
+    -Dbutter.natLab.runs="$runs" -Dbutter.natLab.out="$out" -Dbutter.testForkTimeoutSeconds=$((runs * 180 + 300))
 cat "$out"
