@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *       and so is a random host at every poll round, so a node that found one peer soon knows many. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
  *       other.</li>
- *   <li><b>Introductions.</b> An ambassador that admits a host, or hears a known host at a new address (a relayed
- *       one, say), introduces it ({@link #INTRODUCE_ROUTE}) to up to {@value #INTRODUCTION_FANOUT} random known
+ *   <li><b>Introductions.</b> An ambassador that admits a host that called it, or hears a known host at a new
+ *       address (a relayed one, say), introduces it ({@link #INTRODUCE_ROUTE}) to up to {@value #INTRODUCTION_FANOUT} random known
  *       hosts within half a second, batched; they consider it as any candidate (a poll first). A node whose own
  *       address changed polls its known hosts at once ({@link #announceSelf()}), so they, and the ambassadors
  *       among them, know the new address within a round trip. A candidate that failed its poll is not polled again
@@ -128,7 +128,7 @@ public final class KnownHosts implements Protocol, HostSink {
                 polledBy.put(request.from().id(), ctx.loop().nowMillis());
             }
             HostQuality mine = quality();
-            offer(request.from()); // whoever polls us is a live node worth considering
+            offer(request.from(), true); // whoever polls us is a live node worth considering
             return Reply.of(mine.encode());
         });
         ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from()))));
@@ -216,6 +216,15 @@ public final class KnownHosts implements Protocol, HostSink {
 
     @Override
     public void offer(PeerAddress candidate) {
+        offer(candidate, false);
+    }
+
+    /**
+     * Considers {@code candidate}; {@code fromItself} when it called this node itself (a poll), so that an
+     * ambassador introduces it once admitted. Hosts heard of from others (samples, introductions) are not introduced
+     * again, so an introduction reaches one ring of hosts rather than spreading through every ambassador.
+     */
+    private void offer(PeerAddress candidate, boolean fromItself) {
         PeerId id = candidate.id();
         if (stopped || id.equals(context.self().id()) || hosts.containsKey(id) || recentlyRejected(candidate)) {
             return;
@@ -233,13 +242,13 @@ public final class KnownHosts implements Protocol, HostSink {
         poll(candidate, CONSIDERED, quality -> {
             probation.remove(id);
             offeredMeanwhile.remove(id);
-            consider(candidate, quality);
+            consider(candidate, quality, fromItself);
         }, reason -> {
             probation.remove(id);
             remember(candidate);
             PeerAddress other = offeredMeanwhile.remove(id);
             if (other != null && !other.equals(candidate)) {
-                offer(other); // e.g. its relayed address, introduced while its LAN address was being tried
+                offer(other, fromItself); // e.g. its relayed address, introduced while its LAN address was tried
             }
         });
     }
@@ -279,13 +288,13 @@ public final class KnownHosts implements Protocol, HostSink {
         }
     }
 
-    private void consider(PeerAddress candidate, HostQuality quality) {
+    private void consider(PeerAddress candidate, HostQuality quality, boolean fromItself) {
         if (stopped || hosts.containsKey(candidate.id())) {
             return;
         }
         String subnet = HostClass.subnetOf(candidate.host());
         if (hosts.size() < config.capacity()) {
-            admit(candidate, quality, subnet);
+            admit(candidate, quality, subnet, fromItself);
             return;
         }
         KnownHost victim = victimFor(HostClass.of(subnet, quality), quality);
@@ -295,7 +304,7 @@ public final class KnownHosts implements Protocol, HostSink {
             return;
         }
         evict(victim.address().id(), "making way for " + candidate.id().shortForm());
-        admit(candidate, quality, subnet);
+        admit(candidate, quality, subnet, fromItself);
     }
 
     /** Who makes way for a candidate to a full list, or null if the candidate is not worth a place. */
@@ -346,7 +355,7 @@ public final class KnownHosts implements Protocol, HostSink {
         return null;
     }
 
-    private void admit(PeerAddress address, HostQuality quality, String subnet) {
+    private void admit(PeerAddress address, HostQuality quality, String subnet, boolean introduce) {
         long now = context.loop().nowMillis();
         KnownHost host = new KnownHost(address, quality, subnet, now, now);
         hosts.put(address.id(), host);
@@ -356,7 +365,9 @@ public final class KnownHosts implements Protocol, HostSink {
             listener.accept(host);
         }
         log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
-        introduce(address);
+        if (introduce) {
+            introduce(address);
+        }
         if (hosts.size() < config.capacity()) {
             exchangeWith(address);
         }
