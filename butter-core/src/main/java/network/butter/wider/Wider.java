@@ -67,6 +67,7 @@ public final class Wider implements Protocol {
     private Reachability reachability = Reachability.UNKNOWN;
     private List<HostPort> confirmed = List.of();
     private PeerAddress advertised;
+    private PeerAddress listening;
     private boolean servingRelay;
     private boolean stopped;
 
@@ -103,7 +104,8 @@ public final class Wider implements Protocol {
         }
         wider = transport.get();
         knownHosts = context.protocol(KnownHosts.class).orElse(null);
-        HostPort listen = context.self().hostPort();
+        listening = context.self();
+        HostPort listen = listening.hostPort();
         check = new ReachabilityCheck(config, context, this::hosts, listen, this::onVerdict, this::relayingChanged);
         relay = new RelayService(config.relayBudget(), config.reservationTtlMs(), context.loop()::nowMillis,
             () -> servingRelay);
@@ -256,6 +258,11 @@ public final class Wider implements Protocol {
         }
         reservations.want(relayed() && config.relay());
         updateRole();
+        if (!relayed() && reachability == Reachability.UNKNOWN && advertised != null && advertised.isRelayed()) {
+            // The presumption ended without a verdict (the router granted a port mapping, say): stop sending peers
+            // to relays that no longer hold a reservation until the check confirms an address.
+            advertise(listening);
+        }
         relaysChanged();
     }
 

@@ -141,6 +141,36 @@ class WiderReachabilityTest {
     }
 
     @Test
+    void shouldStopAdvertisingTheRelayedAddressWhenAPortMappingEndsThePresumption() {
+        WiderConfig forced = CONFIG.withAmbassador(AmbassadorMode.ON);
+        Member first = world.publicNode(forced);
+        Member second = world.publicNode(forced);
+        List<PortMapping.Listener> listeners = new ArrayList<>();
+        Member home = world.privateNode(CONFIG, new PortMapping() {
+            @Override
+            public Optional<HostPort> mappedAddress() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void onChange(Listener listener) {
+                listeners.add(listener);
+            }
+        });
+        home.hosts().offer(first.node().address());
+        home.hosts().offer(second.node().address());
+        world.run(5_000);
+        assertThat(home.wider().advertised).as("presumed private").last().matches(PeerAddress::isRelayed);
+        HostPort mapped = new HostPort(home.wider().publicIp, 7_000);
+        world.open(mapped, home);
+        listeners.forEach(listener -> listener.mappedAddressChanged(Optional.of(mapped)));
+        world.run(1);
+        assertThat(home.wider().acceptingVia).as("reservations released").isEmpty();
+        assertThat(home.wider().advertised).as("no relay without a reservation is advertised").last()
+            .isEqualTo(home.node().address());
+    }
+
+    @Test
     void shouldReleaseThePresumedReservationsWhenTheVerdictSaysPublic() {
         WiderConfig forced = CONFIG.withAmbassador(AmbassadorMode.ON);
         List<Member> ambassadors = List.of(world.publicNode(forced), world.publicNode(forced));
