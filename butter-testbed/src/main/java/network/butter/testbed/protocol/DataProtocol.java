@@ -33,6 +33,14 @@ public interface DataProtocol {
     Set<PeerId> holders(ItemKey key);
 
     /**
+     * Whether {@link #holders} is the experimenter's view of where items are; false for nodes in other processes,
+     * which are not looked into: their time series then has no availability figure.
+     */
+    default boolean observesHolders() {
+        return true;
+    }
+
+    /**
      * The routes whose requests count as maintenance (keeping data alive, not reading it), for the summary's
      * maintenance message count; none by default.
      */
