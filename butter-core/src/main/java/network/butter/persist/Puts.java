@@ -3,10 +3,14 @@ package network.butter.persist;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
 import network.butter.persist.PcgMessages.Store;
 import network.butter.persist.PcgMessages.StoreReply;
 import network.butter.persist.PcgMessages.StoreStatus;
@@ -23,6 +27,16 @@ import network.butter.store.ContentId;
 final class Puts {
 
     private static final int MAX_PUT_ATTEMPTS_PER_MEMBER = 3;
+
+    /**
+     * How long a block's put keeps looking for candidates when the ones it had ran out, in storage request timeouts:
+     * a node that just joined knows few hosts yet, and a put that failed at once ("no candidates among the known
+     * hosts") would have succeeded a few seconds later.
+     */
+    static final int CANDIDATE_WAIT_TIMEOUTS = 5;
+
+    /** How often a put that ran out of candidates looks at the known hosts again, in milliseconds. */
+    static final long CANDIDATE_RETRY_MS = 500;
 
     private final PcgNode node;
     private final GroupTable table;
@@ -46,10 +60,11 @@ final class Puts {
         int largest = split.chunks().values().stream().mapToInt(bytes -> bytes.length).max().orElse(0);
         Group probe = new Group(OwnerStamp.sign(split.id(), node.self, node.context::sign), largest, node.self, target,
             node.config, node.now());
-        List<PeerAddress> order = placement.candidates(probe, target * MAX_PUT_ATTEMPTS_PER_MEMBER);
+        Supplier<List<PeerAddress>> candidates = () -> placement.candidates(probe, target * MAX_PUT_ATTEMPTS_PER_MEMBER);
+        List<PeerAddress> order = candidates.get();
         List<Map.Entry<ContentId, byte[]>> chunks = List.copyOf(split.chunks().entrySet());
         List<CompletableFuture<Void>> blocks = Bounded.run(chunks, PeerContentGroups.BLOCKS_IN_FLIGHT,
-            chunk -> putBlock(chunk.getKey(), chunk.getValue(), target, order));
+            chunk -> putBlock(chunk.getKey(), chunk.getValue(), target, order, candidates));
         return CompletableFuture.allOf(blocks.toArray(new CompletableFuture<?>[0])).thenApply(v -> split.id());
     }
 
@@ -62,26 +77,30 @@ final class Puts {
         ContentId unknown = ContentId.fromBytes(new byte[ContentId.LENGTH_BYTES]);
         Group probe = new Group(OwnerStamp.sign(unknown, node.self, node.context::sign), chunker.chunkBytes(), node.self,
             target, node.config, node.now());
-        return new StreamPut(target, placement.candidates(probe, target * MAX_PUT_ATTEMPTS_PER_MEMBER));
+        Supplier<List<PeerAddress>> candidates = () -> placement.candidates(probe, target * MAX_PUT_ATTEMPTS_PER_MEMBER);
+        return new StreamPut(target, candidates.get(), candidates);
     }
 
     /** A streamed put's shared choices; {@link #putBlock} runs on the loop. */
     final class StreamPut {
         private final int target;
         private final List<PeerAddress> order;
+        private final Supplier<List<PeerAddress>> candidates;
 
-        private StreamPut(int target, List<PeerAddress> order) {
+        private StreamPut(int target, List<PeerAddress> order, Supplier<List<PeerAddress>> candidates) {
             this.target = target;
             this.order = order;
+            this.candidates = candidates;
         }
 
         /** Puts one block of the stream; completes once the write quorum holds it. */
         CompletableFuture<Void> putBlock(ContentId id, byte[] block) {
-            return Puts.this.putBlock(id, block, target, order);
+            return Puts.this.putBlock(id, block, target, order, candidates);
         }
     }
 
-    private CompletableFuture<Void> putBlock(ContentId id, byte[] bytes, int target, List<PeerAddress> order) {
+    private CompletableFuture<Void> putBlock(ContentId id, byte[] bytes, int target, List<PeerAddress> order,
+                                             Supplier<List<PeerAddress>> candidates) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (tombstones.get(id) != null) {
             done.completeExceptionally(new MutationRejectedException(id, "it was deleted by its owner and cannot be stored again"));
@@ -92,11 +111,15 @@ final class Puts {
         if (local == null && table.refusal(node.self, bytes.length).isEmpty() && node.store.put(id, bytes)) {
             local = table.join(stamp, bytes.length, target, List.of());
         }
-        new PutAttempt(id, local == null ? stamp : local.stamp, bytes, target, local, done).start(order);
+        new PutAttempt(id, local == null ? stamp : local.stamp, bytes, target, local, done, candidates).start(order);
         return done;
     }
 
-    /** One block's put: asks candidates until the write quorum holds it or the candidates run out. */
+    /**
+     * One block's put: asks candidates until the write quorum holds it; when they run out it looks for fresh ones
+     * among the known hosts every {@link #CANDIDATE_RETRY_MS} until {@link #CANDIDATE_WAIT_TIMEOUTS} request timeouts
+     * have passed, and only then fails.
+     */
     private final class PutAttempt {
         private final ContentId id;
         private final OwnerStamp stamp;
@@ -104,13 +127,19 @@ final class Puts {
         private final int target;
         private final Group localGroup;
         private final CompletableFuture<Void> done;
+        private final Supplier<List<PeerAddress>> candidates;
+        private final long waitUntilMs;
         private final Deque<PeerAddress> queue = new ArrayDeque<>();
         private final List<PeerAddress> members = new ArrayList<>();
+        private final Set<PeerId> asked = new HashSet<>();
         private int stored;
         private int inFlight;
         private String lastProblem = "no candidates among the known hosts";
 
-        PutAttempt(ContentId id, OwnerStamp stamp, byte[] bytes, int target, Group localGroup, CompletableFuture<Void> done) {
+        PutAttempt(ContentId id, OwnerStamp stamp, byte[] bytes, int target, Group localGroup, CompletableFuture<Void> done,
+                   Supplier<List<PeerAddress>> candidates) {
+            this.candidates = candidates;
+            this.waitUntilMs = node.now() + CANDIDATE_WAIT_TIMEOUTS * node.config.requestTimeoutMs();
             this.id = id;
             this.stamp = stamp;
             this.bytes = bytes;
@@ -145,6 +174,7 @@ final class Puts {
         }
 
         private void ask(PeerAddress candidate) {
+            asked.add(candidate.id());
             table.learn(candidate);
             inFlight++;
             if (localGroup != null) {
@@ -201,9 +231,32 @@ final class Puts {
         }
 
         private void finishIfStuck() {
-            if (!done.isDone() && inFlight == 0) {
-                done.completeExceptionally(new InsufficientReplicasException(id, stored, node.config.writeQuorum(), lastProblem));
+            if (done.isDone() || inFlight > 0) {
+                return;
             }
+            if (node.now() >= waitUntilMs || node.stopped) {
+                done.completeExceptionally(new InsufficientReplicasException(id, stored, node.config.writeQuorum(), lastProblem));
+                return;
+            }
+            node.context.loop().schedule(CANDIDATE_RETRY_MS, this::askFreshCandidates);
+        }
+
+        /** Asks known hosts not asked yet, as many as copies are missing; waits again if there are none. */
+        private void askFreshCandidates() {
+            if (done.isDone()) {
+                return;
+            }
+            int wanted = Math.max(1, target - stored);
+            List<PeerAddress> fresh = new ArrayList<>();
+            for (PeerAddress candidate : candidates.get()) {
+                if (fresh.size() < wanted && !asked.contains(candidate.id())
+                    && (localGroup == null || !localGroup.view.knows(candidate.id()))) {
+                    fresh.add(candidate);
+                }
+            }
+            members.addAll(fresh);
+            fresh.forEach(this::ask);
+            finishIfStuck();
         }
     }
 }
