@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -335,7 +334,6 @@ final class TestbedCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
         }
-        processes = processes.withWorkDirectory(Files.createTempDirectory("butter-testbed-"));
         try {
             return Testbed.runProcesses(config, processes, progress);
         } catch (IllegalArgumentException e) {

@@ -170,18 +170,36 @@ final class HostProcess {
         try (BufferedReader events = new BufferedReader(new InputStreamReader(process.getInputStream(),
             StandardCharsets.UTF_8))) {
             for (String line = events.readLine(); line != null; line = events.readLine()) {
-                onEvent(line);
+                try {
+                    onEvent(line);
+                } catch (RuntimeException notOurs) {
+                    // a line that only looks like an event (a library logging to stdout): not for us
+                }
             }
-        } catch (IOException | RuntimeException e) {
-            // the process died mid-line, or said something unreadable: it is treated as gone below
+        } catch (IOException e) {
+            // the process died mid-line: it is treated as gone below
         }
+        boolean wasKilled = gone;
         gone = true;
-        failPending("host process " + number + " exited");
+        if (!wasKilled) {
+            failPending("host process " + number + " exited" + exitCode());
+        }
+    }
+
+    /** {@code " with exit code N"} once the process has ended (waiting a little for it), else nothing. */
+    private String exitCode() {
+        try {
+            return process.waitFor(1, TimeUnit.SECONDS) ? " with exit code " + process.exitValue() : "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
     }
 
     private void onEvent(String line) {
         String[] words = line.split(" ");
-        if (words.length < 2) {
+        if (words.length < 2 || !List.of(HostLines.STATS, HostLines.NODE, HostLines.FAILED, HostLines.JOINED)
+            .contains(words[0])) {
             return;
         }
         int slot = Integer.parseInt(words[1]);
@@ -201,9 +219,7 @@ final class HostProcess {
                     joined.complete(null);
                 }
             }
-            default -> {
-                // a line of another kind (e.g. a library writing to stdout): not for us
-            }
+            default -> throw new IllegalStateException("unreachable: " + words[0]);
         }
     }
 

@@ -57,6 +57,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     static final long MEASURE_EVERY_MS = 5_000;
 
     private final ProcessConfig config;
+    private final Path work;
     private final Consumer<String> progress;
     private final SplittableRandom random;
     private final long startNanos = System.nanoTime();
@@ -73,6 +74,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     private long peakDescriptors;
     private long lastMeasuredMs = -MEASURE_EVERY_MS;
     private boolean closed;
+    private boolean keepLogs;
 
     /** Where a node runs: its host, its slot there, and its data directory. */
     private record Placement(HostProcess host, int slot, Path dataDirectory) {
@@ -89,14 +91,20 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         this.config = Objects.requireNonNull(config, "config");
         this.progress = Objects.requireNonNull(progress, "progress");
         this.random = new SplittableRandom(config.seed() ^ 0x9E3779B97F4A7C15L);
-        Runtime.getRuntime().addShutdownHook(killOnExit);
         try {
             Files.createDirectories(config.workDirectory());
+            this.work = Files.createTempDirectory(config.workDirectory(), "butter-testbed-");
+        } catch (IOException e) {
+            throw new ClusterLimitException("cannot make a work directory in " + config.workDirectory() + ": "
+                + e.getMessage(), e);
+        }
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+        try {
             int processes = (nodes + config.nodesPerProcess() - 1) / config.nodesPerProcess() + 1;
             for (int i = 0; i < processes; i++) {
                 launch();
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             close();
             throw e instanceof ClusterLimitException limit ? limit
                 : new ClusterLimitException("cannot start the host processes: " + e.getMessage(), e);
@@ -122,7 +130,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
             dataDirectory = restartable.remove(random.nextInt(restartable.size()));
             restarts++;
         } else {
-            dataDirectory = config.workDirectory().resolve("node-" + nextSlot);
+            dataDirectory = work.resolve("node-" + nextSlot);
         }
         int slot = nextSlot++;
         HostProcess.Started started;
@@ -130,6 +138,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
             started = host.spawn(slot, dataDirectory).get(SPAWN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            keepLogs = true;
             throw new ClusterLimitException("node " + spawned + " did not start in host process " + host.number()
                 + " (" + cause.getMessage() + "; see "
                 + logOf(host.number()) + "); " + alive.size() + " nodes alive in " + liveHosts() + " processes", cause);
@@ -250,7 +259,10 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         return figures;
     }
 
-    /** Kills every host process, waits (bounded) for them to be gone, and removes the nodes' data directories. */
+    /**
+     * Kills every host process, waits (bounded) for them to be gone, and removes the nodes' data directories; the
+     * hosts' logs too, unless a host failed, whose log the progress stream pointed at.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -298,7 +310,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     }
 
     private Path logOf(int number) {
-        return config.workDirectory().resolve("host-" + number + ".log");
+        return work.resolve("host-" + number + ".log");
     }
 
     /** The live host with the most nodes that still has room; launches one if none has. */
@@ -336,6 +348,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
                         lost++;
                     }
                 }
+                keepLogs = true;
                 progress.accept("host process " + host.number() + " (pid " + host.pid() + ") exited by itself with "
                     + lost + " nodes; see " + logOf(host.number()));
             }
@@ -351,10 +364,15 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     }
 
     private void deleteWorkDirectory() {
-        try (var paths = Files.walk(config.workDirectory())) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        try (var paths = Files.walk(work)) {
+            paths.sorted(Comparator.reverseOrder())
+                .filter(path -> !keepLogs || !path.equals(work) && !path.getFileName().toString().endsWith(".log"))
+                .forEach(path -> path.toFile().delete());
         } catch (IOException e) {
-            progress.accept("could not remove " + config.workDirectory() + ": " + e.getMessage());
+            progress.accept("could not remove " + work + ": " + e.getMessage());
+        }
+        if (keepLogs) {
+            progress.accept("the host processes' logs stay in " + work);
         }
     }
 }

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param restartFraction  share of the replacements that are dead nodes brought back from their data directory
  *                         (same key, same chunks) rather than fresh nodes, 0 to 1
  * @param nodeMemoryBytes  each node's memory budget ({@code --memory} of {@code butter node}); its limits follow
- * @param workDirectory    where the nodes' data directories and the hosts' logs go; removed after the run
+ * @param workDirectory    where each run makes its directory ({@code butter-testbed-*}) for the nodes' data
+ *                         directories and the hosts' logs, removed after the run
  * @param seed             seed of the cluster's own choices (which dead node comes back)
  * @param protocol         how summaries name the nodes' storage settings, e.g. {@code pcg-r3}
  */
@@ -60,10 +61,5 @@ public record ProcessConfig(List<String> launcher, int nodesPerProcess, double r
     /** The heap of a host JVM running {@code nodesPerProcess} nodes, in MiB: what to give its {@code -Xmx}. */
     public static int heapMb(int nodesPerProcess) {
         return MachineBudget.heapMb(nodesPerProcess);
-    }
-
-    /** The same settings with the nodes' data directories and the hosts' logs in {@code directory}. */
-    public ProcessConfig withWorkDirectory(Path directory) {
-        return new ProcessConfig(launcher, nodesPerProcess, restartFraction, nodeMemoryBytes, directory, seed, protocol);
     }
 }
