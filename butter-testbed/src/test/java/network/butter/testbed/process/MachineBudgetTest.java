@@ -17,7 +17,7 @@ class MachineBudgetTest {
         MachineBudget.Needs needs = MachineBudget.needs(1_001, 50);
 
         assertThat(needs.processes()).isEqualTo(22);
-        assertThat(needs.memoryBytes()).isEqualTo(22L * (40 + 6 * 50 + 90) << 20);
+        assertThat(needs.memoryBytes()).isEqualTo(22L * (40 + 6 * 50 + 70) << 20);
         assertThat(needs.descriptorsPerProcess()).isEqualTo(64 + 120 * 50);
     }
 
@@ -30,7 +30,7 @@ class MachineBudgetTest {
     void shouldRefuseMoreSingleNodeProcessesThanTheMemoryHoldsAndSayTheNumbers() {
         assertThatThrownBy(() -> here.check(1_001, 1))
             .isInstanceOf(IllegalArgumentException.class)
-            .hasMessageContaining("1001 nodes in 1002 processes need 133.1 GiB of memory")
+            .hasMessageContaining("1001 nodes in 1002 processes need 113.5 GiB of memory")
             .hasMessageContaining("this machine has 23.0 GiB of memory available")
             .hasMessageContaining("--nodes-per-process");
     }
