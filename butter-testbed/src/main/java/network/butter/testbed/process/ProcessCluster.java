@@ -53,6 +53,8 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     static final Duration SPAWN_LIMIT = Duration.ofSeconds(90);
     /** The longest the cluster waits for a killed process to be gone. */
     static final long EXIT_WAIT_MS = 5_000;
+    /** Most nodes started ahead of the scenario's asking, in parallel. */
+    static final int STARTS_AHEAD = 32;
     /** How often the cluster reads its processes' memory and descriptors from {@code /proc}. */
     static final long MEASURE_EVERY_MS = 5_000;
 
@@ -64,6 +66,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     private final List<HostProcess> hosts = new ArrayList<>();
     private final Map<ClusterNode<DataPeer>, Placement> alive = new LinkedHashMap<>();
     private final List<Path> restartable = new ArrayList<>();
+    private final java.util.ArrayDeque<Pending> starting = new java.util.ArrayDeque<>();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread killOnExit = new Thread(this::killAll, "butter-testbed-kill-hosts");
     private int launched;
@@ -75,6 +78,11 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     private long lastMeasuredMs = -MEASURE_EVERY_MS;
     private boolean closed;
     private boolean keepLogs;
+
+    /** A node asked to start: where, and the answer to come. */
+    private record Pending(HostProcess host, int slot, Path dataDirectory,
+                           CompletableFuture<HostProcess.Started> started) {
+    }
 
     /** Where a node runs: its host, its slot there, and its data directory. */
     private record Placement(HostProcess host, int slot, Path dataDirectory) {
@@ -124,24 +132,25 @@ public final class ProcessCluster implements Cluster<DataPeer> {
      */
     @Override
     public ClusterNode<DataPeer> spawn() {
-        HostProcess host = hostWithRoom();
-        Path dataDirectory;
+        Pending pending;
         if (!restartable.isEmpty() && random.nextDouble() < config.restartFraction()) {
-            dataDirectory = restartable.remove(random.nextInt(restartable.size()));
             restarts++;
+            pending = start(hostWithRoom(), restartable.remove(random.nextInt(restartable.size())));
         } else {
-            dataDirectory = work.resolve("node-" + nextSlot);
+            if (starting.isEmpty()) {
+                startAhead();
+            }
+            pending = starting.poll();
         }
-        int slot = nextSlot++;
         HostProcess.Started started;
         try {
-            started = host.spawn(slot, dataDirectory).get(SPAWN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            started = pending.started().get(SPAWN_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             keepLogs = true;
-            throw new ClusterLimitException("node " + spawned + " did not start in host process " + host.number()
-                + " (" + cause.getMessage() + "; see "
-                + logOf(host.number()) + "); " + alive.size() + " nodes alive in " + liveHosts() + " processes", cause);
+            throw new ClusterLimitException("node " + spawned + " did not start in host process "
+                + pending.host().number() + " (" + cause.getMessage() + "; see " + logOf(pending.host().number())
+                + "); " + alive.size() + " nodes alive in " + liveHosts() + " processes", cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a node started", e);
@@ -149,11 +158,47 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         if (roomLeft() == 0) {
             launch();
         }
+        HostProcess host = pending.host();
+        int slot = pending.slot();
         ProcessPeer peer = new ProcessPeer(host, slot, new HostPort(RealCluster.HOST, started.apiPort()), calls);
         ClusterNode<DataPeer> node = new ClusterNode<>(spawned++, () -> host.stats(slot)
             .map(HostLines.Stats::stats).orElse(NO_TRAFFIC), peer, started.address(), nowMs());
-        alive.put(node, new Placement(host, slot, dataDirectory));
+        alive.put(node, new Placement(host, slot, pending.dataDirectory()));
         return node;
+    }
+
+    /** Asks {@code host} to start a node in {@code dataDirectory}, without waiting for it. */
+    private Pending start(HostProcess host, Path dataDirectory) {
+        int slot = nextSlot++;
+        return new Pending(host, slot, dataDirectory, host.spawn(slot, dataDirectory));
+    }
+
+    /**
+     * Starts fresh nodes ahead, one per free slot of the live hosts (round robin over the hosts), at most
+     * {@link #STARTS_AHEAD}: nodes then start in parallel, each JVM's first node included, instead of one after the
+     * other, which on a loaded machine also gets the run its share of the cores. Nodes started ahead but never
+     * handed out stay idle (they know no peer) until the cluster closes.
+     */
+    private void startAhead() {
+        noticeDeadHosts();
+        Map<HostProcess, Integer> free = new LinkedHashMap<>();
+        for (HostProcess host : hosts) {
+            free.put(host, config.nodesPerProcess() - host.slots().size());
+        }
+        boolean added = true;
+        while (starting.size() < STARTS_AHEAD && added) {
+            added = false;
+            for (Map.Entry<HostProcess, Integer> entry : free.entrySet()) {
+                if (entry.getValue() > 0 && starting.size() < STARTS_AHEAD) {
+                    starting.add(start(entry.getKey(), work.resolve("node-" + nextSlot)));
+                    entry.setValue(entry.getValue() - 1);
+                    added = true;
+                }
+            }
+        }
+        if (starting.isEmpty()) {
+            starting.add(start(hostWithRoom(), work.resolve("node-" + nextSlot)));
+        }
     }
 
     /** {@code SIGKILL} of the node's process: every node in it dies, and their data directories may come back. */
@@ -166,6 +211,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         HostProcess host = placement.host();
         host.kill();
         hosts.remove(host);
+        starting.removeIf(pending -> pending.host() == host);
         for (var it = alive.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<ClusterNode<DataPeer>, Placement> entry = it.next();
             if (entry.getValue().host() == host) {
@@ -338,6 +384,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         for (HostProcess host : List.copyOf(hosts)) {
             if (host.gone()) {
                 hosts.remove(host);
+                starting.removeIf(pending -> pending.host() == host);
                 int lost = 0;
                 for (var it = alive.entrySet().iterator(); it.hasNext(); ) {
                     Map.Entry<ClusterNode<DataPeer>, Placement> entry = it.next();
