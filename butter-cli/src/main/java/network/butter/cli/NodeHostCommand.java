@@ -42,6 +42,12 @@ import picocli.CommandLine.Spec;
     description = "Run nodes for 'butter testbed --mode processes' (commands on stdin, events on stdout).")
 final class NodeHostCommand implements Callable<Integer> {
 
+    /**
+     * From connect to HELLO: tens of JVMs starting together on a few busy cores handshake slowly, and a handshake
+     * given up is a known host lost.
+     */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
     /** How often each node's counters go out. */
     static final long STATS_EVERY_MS = 1_000;
 
@@ -109,7 +115,8 @@ final class NodeHostCommand implements Callable<Integer> {
         ButterNode node = null;
         ControlServer api = null;
         try {
-            Limits limits = RealCluster.testbedLimits(Limits.forMemoryBudget(memory.bytes()), networkSize);
+            Limits limits = RealCluster.testbedLimits(Limits.forMemoryBudget(memory.bytes()), networkSize)
+                .withHandshakeTimeout(HANDSHAKE_TIMEOUT);
             NodeConfig config = NodeConfig.builder().host(RealCluster.HOST).port(0).dataDirectory(dataDirectory)
                 .memoryBudgetBytes(memory.bytes()).limits(limits).knownHosts(RealCluster.testbedKnownHosts(limits))
                 .storageProtocol(StorageConfig.defaultProtocol(limits).withReplication(replication)

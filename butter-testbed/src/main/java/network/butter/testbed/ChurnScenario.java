@@ -260,7 +260,14 @@ public final class ChurnScenario {
     private void storeItems() {
         currentPhase = "store";
         progress.accept("storing " + config.items() + " items of " + config.itemBytes() + " bytes");
+        long start = cluster.nowMs();
         for (int i = 0; i < config.items(); i++) {
+            if (config.mode() != Mode.SIM && cluster.nowMs() - start > ChurnConfig.MAX_REAL_PHASE.toMillis()) {
+                progress.accept("storing took longer than " + ChurnConfig.seconds(ChurnConfig.MAX_REAL_PHASE) + ": "
+                    + (config.items() - i) + " items not tried, counted as store failures");
+                storeFailures += config.items() - i;
+                break;
+            }
             ClusterNode<DataPeer> storer = randomHonestAlive();
             byte[] item = new byte[config.itemBytes()];
             random.nextBytes(item);

@@ -50,7 +50,7 @@ import network.butter.testbed.protocol.DataPeer;
 public final class ProcessCluster implements Cluster<DataPeer> {
 
     /** The longest a node may take to start, JVM boot included, on a loaded machine; longer stops the run. */
-    static final Duration SPAWN_LIMIT = Duration.ofSeconds(90);
+    static final Duration SPAWN_LIMIT = Duration.ofSeconds(300);
     /** The longest the cluster waits for a killed process to be gone. */
     static final long EXIT_WAIT_MS = 5_000;
     /** Most nodes started ahead of the scenario's asking, in parallel. */
@@ -68,7 +68,10 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     private final List<Path> restartable = new ArrayList<>();
     private final java.util.ArrayDeque<Pending> starting = new java.util.ArrayDeque<>();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
-    private final Thread killOnExit = new Thread(this::killAll, "butter-testbed-kill-hosts");
+    private final Thread killOnExit = new Thread(() -> {
+        killAll();
+        deleteWorkDirectory();
+    }, "butter-testbed-kill-hosts");
     private int launched;
     private int nextSlot;
     private int spawned;
