@@ -342,15 +342,15 @@ final class TestbedCommand implements Callable<Integer> {
     }
 
     /**
-     * The command of one host process: small heap and serial GC (many JVMs share few cores), the full compiler (TLS
-     * handshakes in code compiled by C1 alone took over 10 s with 50 JVMs on two busy cores), and an exit on
+     * The command of one host process: small heap, serial GC and the quick compiler only (50 JVMs booting with C2 as
+     * well on two busy cores took over 5 minutes to start their first node; with C1 alone, under 4), and an exit on
      * {@link OutOfMemoryError} rather than a limping process.
      */
     private List<String> hostLauncher(int heapMb, int networkSize) {
         String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError",
+            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError",
             "-cp", System.getProperty("java.class.path"), ButterCli.class.getName(), "node-host",
             "--memory", Long.toString(nodeMemory.bytes() >> 20) + "m", "--network-size", Integer.toString(networkSize),
             "--replication", Integer.toString(replication), "--heartbeat", heartbeat.toMillis() + "ms"));

@@ -50,7 +50,7 @@ import network.butter.testbed.protocol.DataPeer;
 public final class ProcessCluster implements Cluster<DataPeer> {
 
     /** The longest a node may take to start, JVM boot included, on a loaded machine; longer stops the run. */
-    static final Duration SPAWN_LIMIT = Duration.ofSeconds(300);
+    static final Duration SPAWN_LIMIT = Duration.ofSeconds(600);
     /** The longest the cluster waits for a killed process to be gone. */
     static final long EXIT_WAIT_MS = 5_000;
     /** Most nodes started ahead of the scenario's asking, in parallel. */
