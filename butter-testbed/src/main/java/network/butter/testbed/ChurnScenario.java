@@ -214,11 +214,12 @@ public final class ChurnScenario {
 
     /**
      * Waits, bounded by {@link Readiness#limit()}, until the known-host lists have filled ({@link Readiness}), for
-     * clusters that report them (real nodes); a network that does not get there is measured as it is, not failed.
+     * protocols that store on known hosts on clusters that report them (real nodes); a network that does not get
+     * there is measured as it is, not failed.
      */
     private void awaitReady() {
         List<ClusterNode<DataPeer>> alive = cluster.alive();
-        if (alive.isEmpty() || cluster.knownHosts(alive.getFirst()).isEmpty()) {
+        if (!protocol.storesOnKnownHosts() || alive.isEmpty() || cluster.knownHosts(alive.getFirst()).isEmpty()) {
             return;
         }
         currentPhase = "ready";

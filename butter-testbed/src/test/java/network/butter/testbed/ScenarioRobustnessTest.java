@@ -14,6 +14,7 @@ import network.butter.sim.Faults;
 import network.butter.sim.Simulation;
 import network.butter.sim.SimulationExtension;
 import network.butter.testbed.protocol.DataPeer;
+import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.LocalOnlyStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,7 +29,30 @@ class ScenarioRobustnessTest {
     @RegisterExtension
     final SimulationExtension sims = new SimulationExtension();
 
-    private final LocalOnlyStorage protocol = new LocalOnlyStorage();
+    /** The baseline, said to store on known hosts, so that the scenario waits for them as it does for pcg. */
+    private final DataProtocol protocol = new DataProtocol() {
+        private final LocalOnlyStorage storage = new LocalOnlyStorage();
+
+        @Override
+        public String name() {
+            return storage.name();
+        }
+
+        @Override
+        public DataPeer install(network.butter.api.Node node) {
+            return storage.install(node);
+        }
+
+        @Override
+        public java.util.Set<network.butter.identity.PeerId> holders(network.butter.testbed.protocol.ItemKey key) {
+            return storage.holders(key);
+        }
+
+        @Override
+        public boolean storesOnKnownHosts() {
+            return true;
+        }
+    };
 
     private ChurnConfig.Builder small() {
         return ChurnConfig.builder().mode(Mode.SIM).nodes(20).items(10).itemBytes(64).chanceToDie(0.05)
@@ -98,7 +122,7 @@ class ScenarioRobustnessTest {
         int asked;
         int killed;
 
-        Wrapped(long seed, LocalOnlyStorage storage) {
+        Wrapped(long seed, DataProtocol storage) {
             sim = new SimCluster<>(Simulation.builder().seed(seed).faults(Faults.lan()).build(), storage::install);
         }
 

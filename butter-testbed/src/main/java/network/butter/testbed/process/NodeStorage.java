@@ -35,6 +35,12 @@ public final class NodeStorage implements DataProtocol {
     }
 
     /** Unknown: the processes are not looked into. */
+    /** Groups recruit their members from the known hosts. */
+    @Override
+    public boolean storesOnKnownHosts() {
+        return true;
+    }
+
     @Override
     public Set<PeerId> holders(ItemKey key) {
         return Set.of();

@@ -118,6 +118,12 @@ public final class PcgStorage implements DataProtocol {
         return peer;
     }
 
+    /** Groups recruit their members from the known hosts. */
+    @Override
+    public boolean storesOnKnownHosts() {
+        return true;
+    }
+
     @Override
     public Set<PeerId> holders(ItemKey key) {
         ContentId id = ContentId.fromBytes(java.util.HexFormat.of().parseHex(key.hex()));
