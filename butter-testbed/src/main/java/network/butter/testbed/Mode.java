@@ -36,6 +36,6 @@ public enum Mode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("unknown mode '" + text + "': use sim or real");
+        throw new IllegalArgumentException("unknown mode '" + text + "': use sim, real or processes");
     }
 }
