@@ -3,11 +3,15 @@ package network.butter.persist;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.CompletableFuture;
 import network.butter.api.RequestTimeoutException;
 import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
 import network.butter.persist.PcgMessages.Store;
 import network.butter.persist.PcgMessages.StoreReply;
 import network.butter.persist.PcgMessages.StoreStatus;
@@ -36,6 +40,16 @@ final class Puts {
     static final int BLOCK_ATTEMPTS = 5;
     /** The longest a store may take, in request timeouts. */
     static final int MAX_STORE_TIMEOUT_FACTOR = 16;
+
+    /**
+     * How long a block's put keeps looking for candidates when the ones it had ran out, in storage request timeouts:
+     * a node that just joined knows few hosts yet, and a put that failed at once ("no candidates among the known
+     * hosts") would have succeeded a few seconds later.
+     */
+    static final int CANDIDATE_WAIT_TIMEOUTS = 5;
+
+    /** How often a put that ran out of candidates looks at the known hosts again, in milliseconds. */
+    static final long CANDIDATE_RETRY_MS = 500;
 
     private final PcgNode node;
     private final GroupTable table;
@@ -120,7 +134,8 @@ final class Puts {
         }
 
         private void attempt(ContentId id, byte[] block, int index, int tried, CompletableFuture<Void> done) {
-            Puts.this.putBlock(id, block, target, stripe(order, index, target)).whenComplete((v, error) -> {
+            Puts.this.putBlock(id, block, target, stripe(order, index, target),
+                () -> placement.candidates(probe, wantedCandidates())).whenComplete((v, error) -> {
                 Throwable cause = error == null ? null : PcgNode.unwrap(error);
                 if (cause == null) {
                     done.complete(null);
@@ -172,7 +187,8 @@ final class Puts {
         return turned;
     }
 
-    private CompletableFuture<Void> putBlock(ContentId id, byte[] bytes, int target, List<PeerAddress> order) {
+    private CompletableFuture<Void> putBlock(ContentId id, byte[] bytes, int target, List<PeerAddress> order,
+                                             Supplier<List<PeerAddress>> candidates) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (tombstones.get(id) != null) {
             done.completeExceptionally(new MutationRejectedException(id, "it was deleted by its owner and cannot be stored again"));
@@ -183,11 +199,15 @@ final class Puts {
         if (local == null && table.refusal(node.self, bytes.length).isEmpty() && node.store.put(id, bytes)) {
             local = table.join(stamp, bytes.length, target, List.of());
         }
-        new PutAttempt(id, local == null ? stamp : local.stamp, bytes, target, local, done).start(order);
+        new PutAttempt(id, local == null ? stamp : local.stamp, bytes, target, local, done, candidates).start(order);
         return done;
     }
 
-    /** One block's put: asks candidates until the write quorum holds it or the candidates run out. */
+    /**
+     * One block's put: asks candidates until the write quorum holds it; when they run out it looks for fresh ones
+     * among the known hosts every {@link #CANDIDATE_RETRY_MS} until {@link #CANDIDATE_WAIT_TIMEOUTS} request timeouts
+     * have passed, and only then fails.
+     */
     private final class PutAttempt {
         private final ContentId id;
         private final OwnerStamp stamp;
@@ -195,8 +215,11 @@ final class Puts {
         private final int target;
         private final Group localGroup;
         private final CompletableFuture<Void> done;
+        private final Supplier<List<PeerAddress>> candidates;
+        private final long waitUntilMs;
         private final Deque<PeerAddress> queue = new ArrayDeque<>();
         private final List<PeerAddress> members = new ArrayList<>();
+        private final Set<PeerId> askedIds = new HashSet<>();
         private int stored;
         private int inFlight;
         private int asked;
@@ -205,7 +228,10 @@ final class Puts {
         private String lastFull = "";
         private String lastOther = "";
 
-        PutAttempt(ContentId id, OwnerStamp stamp, byte[] bytes, int target, Group localGroup, CompletableFuture<Void> done) {
+        PutAttempt(ContentId id, OwnerStamp stamp, byte[] bytes, int target, Group localGroup, CompletableFuture<Void> done,
+                   Supplier<List<PeerAddress>> candidates) {
+            this.candidates = candidates;
+            this.waitUntilMs = node.now() + CANDIDATE_WAIT_TIMEOUTS * node.config.requestTimeoutMs();
             this.id = id;
             this.stamp = stamp;
             this.bytes = bytes;
@@ -240,6 +266,7 @@ final class Puts {
         }
 
         private void ask(PeerAddress candidate) {
+            askedIds.add(candidate.id());
             table.learn(candidate);
             asked++;
             inFlight++;
@@ -311,9 +338,33 @@ final class Puts {
         }
 
         private void finishIfStuck() {
-            if (!done.isDone() && inFlight == 0) {
-                done.completeExceptionally(new InsufficientReplicasException(id, stored, node.config.writeQuorum(), why(), noRoom()));
+            if (done.isDone() || inFlight > 0) {
+                return;
             }
+            // Waiting cannot help when every peer asked said it was full; a lonely new node may find hosts soon.
+            if (noRoom() || node.now() >= waitUntilMs || node.stopped) {
+                done.completeExceptionally(new InsufficientReplicasException(id, stored, node.config.writeQuorum(), why(), noRoom()));
+                return;
+            }
+            node.context.loop().schedule(CANDIDATE_RETRY_MS, this::askFreshCandidates);
+        }
+
+        /** Asks known hosts not asked yet, as many as copies are missing; waits again if there are none. */
+        private void askFreshCandidates() {
+            if (done.isDone()) {
+                return;
+            }
+            int wanted = Math.max(1, target - stored);
+            List<PeerAddress> fresh = new ArrayList<>();
+            for (PeerAddress candidate : candidates.get()) {
+                if (fresh.size() < wanted && !askedIds.contains(candidate.id())
+                    && (localGroup == null || !localGroup.view.knows(candidate.id()))) {
+                    fresh.add(candidate);
+                }
+            }
+            members.addAll(fresh);
+            fresh.forEach(this::ask);
+            finishIfStuck();
         }
 
         /** Whether every peer that did not take the block said it had no room (none failed or lied). */

@@ -346,6 +346,19 @@ class PeerContentGroupsSimTest {
     }
 
     @Test
+    void shouldWaitForCandidatesWhenAPutStartsBeforeTheNodeKnowsAnyHost() {
+        Simulation sim = sims.create();
+        SimNode early = node(sim, 1 << 20);
+        sim.runFor(Duration.ofMillis(100));
+        var put = storage.get(early).put(text("stored by a node that knows nobody yet"));
+        for (int i = 0; i < 3; i++) {
+            node(sim, 1 << 20);
+        }
+        ContentId id = sim.await(put, LIMIT);
+        assertThat(holders(sim, id)).hasSizeGreaterThanOrEqualTo(config.writeQuorum());
+    }
+
+    @Test
     void shouldDeclineToJoinGroupsWhenTheStoreIsFull() {
         Simulation sim = sims.create();
         SimNode roomy = node(sim, 1 << 20);

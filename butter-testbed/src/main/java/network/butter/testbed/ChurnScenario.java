@@ -138,15 +138,24 @@ public final class ChurnScenario {
         }
         started = true;
         long wallStart = System.nanoTime();
-        spawnAll();
-        phase("form", config.form(), () -> { });
-        storeItems();
-        startFaults();
-        phase("churn", config.churn(), this::churnOnce);
-        endPartition();
-        phase("settle", config.settle(), () -> { });
-        Retrieval retrieval = retrieveAll();
-        endLoss();
+        Retrieval retrieval = new Retrieval();
+        String stoppedBy = "";
+        try {
+            spawnAll();
+            phase("form", config.form(), () -> { });
+            awaitReady();
+            storeItems();
+            startFaults();
+            phase("churn", config.churn(), this::churnOnce);
+            endPartition();
+            phase("settle", config.settle(), () -> { });
+            retrieval = retrieveAll();
+            endLoss();
+        } catch (ClusterLimitException limit) {
+            stoppedBy = "in the " + currentPhase + " phase: " + limit.getMessage();
+            progress.accept("stopped " + stoppedBy + "; the figures below are those so far");
+            sample();
+        }
         long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
         Traffic total = traffic();
         long maintenance = 0;
@@ -161,7 +170,7 @@ public final class ChurnScenario {
             intel.counters());
         return new ChurnResult(config, protocol.name(), keys.size(), storeFailures, retrieval.retrieved, retrieval.errors, deaths,
             silentDeaths, total.requests, total.replies, total.bytes, retrieval.requests, maintenance, wallMs,
-            cluster.traceHash(), samples, attack, cluster.paths());
+            cluster.traceHash(), samples, attack, cluster.paths(), cluster.figures(), stoppedBy);
     }
 
     // ---- phases ----
@@ -205,6 +214,36 @@ public final class ChurnScenario {
         }
     }
 
+    /**
+     * Waits, bounded by {@link Readiness#limit()}, until the known-host lists have filled ({@link Readiness}), for
+     * protocols that store on known hosts on clusters that report them (real nodes); a network that does not get
+     * there is measured as it is, not failed.
+     */
+    private void awaitReady() {
+        List<ClusterNode<DataPeer>> alive = cluster.alive();
+        if (!protocol.storesOnKnownHosts() || alive.isEmpty() || cluster.knownHosts(alive.getFirst()).isEmpty()) {
+            return;
+        }
+        currentPhase = "ready";
+        Readiness readiness = Readiness.forNodes(config.nodes());
+        long start = cluster.nowMs();
+        while (true) {
+            int[] known = cluster.alive().stream().mapToInt(node -> cluster.knownHosts(node).orElse(0)).toArray();
+            long waitedMs = cluster.nowMs() - start;
+            if (readiness.met(known)) {
+                progress.accept("ready to store after " + waitedMs + " ms more: " + readiness.describe(known));
+                return;
+            }
+            if (waitedMs >= readiness.limit().toMillis()) {
+                progress.accept("not ready within " + ChurnConfig.seconds(readiness.limit()) + ", storing anyway: "
+                    + readiness.describe(known));
+                return;
+            }
+            cluster.advanceTo(cluster.nowMs() + TICK_MS);
+            sample();
+        }
+    }
+
     /** Runs a phase of {@code duration} in one-second ticks, doing {@code eachTick} and sampling after each. */
     private void phase(String name, Duration duration, Runnable eachTick) {
         currentPhase = name;
@@ -237,8 +276,15 @@ public final class ChurnScenario {
         currentPhase = "store";
         progress.accept("storing " + config.items() + " items of " + config.itemBytes() + " bytes");
         long wallStart = System.nanoTime();
+        long start = cluster.nowMs();
         List<ClusterNode<DataPeer>> storers = honest(cluster.alive()); // nobody dies before churn
         for (int i = 0; i < config.items(); i++) {
+            if (config.mode() != Mode.SIM && cluster.nowMs() - start > ChurnConfig.MAX_REAL_PHASE.toMillis()) {
+                progress.accept("storing took longer than " + ChurnConfig.seconds(ChurnConfig.MAX_REAL_PHASE) + ": "
+                    + (config.items() - i) + " items not tried, counted as store failures");
+                storeFailures += config.items() - i;
+                break;
+            }
             ClusterNode<DataPeer> storer = storers.get(random.nextInt(storers.size()));
             byte[] item = new byte[config.itemBytes()];
             random.nextBytes(item);
@@ -324,16 +370,28 @@ public final class ChurnScenario {
 
     /**
      * One second of churn: every node past its grace period dies with the configured chance, then is replaced.
-     * Malicious nodes draw their chance like the others but survive it: an attacker keeps its nodes up.
+     * Malicious nodes draw their chance like the others but survive it: an attacker keeps its nodes up. Nodes that
+     * died with a killed one (another node of the same process) count as deaths too, and are replaced as well.
      */
     private void churnOnce() {
         long now = cluster.nowMs();
-        int died = 0;
-        for (ClusterNode<DataPeer> node : cluster.alive()) {
+        List<ClusterNode<DataPeer>> before = cluster.alive();
+        Set<ClusterNode<DataPeer>> killed = new HashSet<>();
+        for (ClusterNode<DataPeer> node : before) {
             boolean pastGrace = now - node.spawnedAtMs() >= config.grace().toMillis();
-            if (pastGrace && random.nextDouble() < config.chanceToDie() && !malicious.contains(node)) {
+            if (pastGrace && random.nextDouble() < config.chanceToDie() && !malicious.contains(node) && node.alive()) {
                 kill(node);
-                died++;
+                killed.add(node);
+            }
+        }
+        int died = killed.size();
+        if (died > 0) {
+            Set<ClusterNode<DataPeer>> stillAlive = new HashSet<>(cluster.alive());
+            for (ClusterNode<DataPeer> node : before) {
+                if (!killed.contains(node) && !stillAlive.contains(node)) {
+                    retire(node);
+                    died++;
+                }
             }
         }
         List<ClusterNode<DataPeer>> alive = died == 0 ? List.of() : new ArrayList<>(cluster.alive());
@@ -429,6 +487,11 @@ public final class ChurnScenario {
         } else {
             cluster.kill(node);
         }
+        retire(node);
+    }
+
+    /** Adds a dead node's last counters to the run's totals and counts its death. */
+    private void retire(ClusterNode<DataPeer> node) {
         NodeStats last = node.stats();
         retiredRequests += last.requestsSent();
         retiredReplies += last.repliesSent();
@@ -451,7 +514,7 @@ public final class ChurnScenario {
             aliveIds.add(node.id());
         }
         int available = keys.isEmpty() ? 0 : protocol.available(keys, aliveIds);
-        double availability = keys.isEmpty() ? Double.NaN : (double) available / keys.size();
+        double availability = keys.isEmpty() || !protocol.observesHolders() ? Double.NaN : (double) available / keys.size();
         Traffic total = traffic(alive);
         sampleHonestState(alive);
         samples.add(new Sample(cluster.nowMs(), currentPhase, alive.size(), deaths, availability, total.requests,

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -72,7 +73,15 @@ public final class RealCluster<A> implements Cluster<A> {
      * budget, and handshakes get {@link #TESTBED_HANDSHAKE_TIMEOUT}.
      */
     public static Limits testbedLimits(int nodes) {
-        Limits defaults = Limits.defaults();
+        return testbedLimits(Limits.defaults(), nodes);
+    }
+
+    /**
+     * {@link #testbedLimits(int)} on top of {@code base} instead of the defaults: for nodes of a smaller memory
+     * budget, as in process runs.
+     */
+    public static Limits testbedLimits(Limits base, int nodes) {
+        Limits defaults = base;
         int connections = Math.max(defaults.maxConnections(), 2 * nodes + 16);
         int handshakes = Math.max(defaults.maxUnauthenticatedConnections(), connections);
         return defaults.withMaxConnections(connections)
@@ -104,7 +113,16 @@ public final class RealCluster<A> implements Cluster<A> {
         ButterNode butterNode = Butter.node(cfg -> cfg.host(HOST).port(0).limits(limits)
             .knownHosts(testbedKnownHosts(limits)).storage(false));
         A app = installer.apply(butterNode);
-        butterNode.start();
+        try {
+            butterNode.start();
+        } catch (RuntimeException failed) {
+            if (ClusterLimitException.isResourceLimit(failed)) {
+                throw new ClusterLimitException("node " + spawned + " cannot start, this JVM has run out of a resource ("
+                    + failed.getMessage() + ") with " + alive.size() + " nodes alive: run fewer nodes, or spread them "
+                    + "over processes (--mode processes --nodes-per-process N)", failed);
+            }
+            throw failed;
+        }
         ClusterNode<A> node = new ClusterNode<>(spawned++, butterNode, app, butterNode.address(), nowMs());
         alive.put(node, butterNode);
         return node;
@@ -161,6 +179,13 @@ public final class RealCluster<A> implements Cluster<A> {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting", e);
         }
+    }
+
+    /** The node's known-host list, read from its snapshot (safe from any thread); empty once it is dead. */
+    @Override
+    public OptionalInt knownHosts(ClusterNode<A> node) {
+        ButterNode butterNode = alive.get(node);
+        return butterNode == null ? OptionalInt.empty() : OptionalInt.of(butterNode.knownHosts().hosts().size());
     }
 
     /** Real loopback links cannot be split or degraded from here. */

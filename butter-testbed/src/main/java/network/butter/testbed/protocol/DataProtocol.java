@@ -49,6 +49,22 @@ public interface DataProtocol {
     }
 
     /**
+     * Whether storing needs the known-host lists filled (the protocol recruits its copies from them): real runs then
+     * wait for that before storing ({@code Readiness}). False by default, e.g. for a protocol that stores locally.
+     */
+    default boolean storesOnKnownHosts() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #holders} is the experimenter's view of where items are; false for nodes in other processes,
+     * which are not looked into: their time series then has no availability figure.
+     */
+    default boolean observesHolders() {
+        return true;
+    }
+
+    /**
      * The routes whose requests count as maintenance (keeping data alive, not reading it), for the summary's
      * maintenance message count; none by default.
      */

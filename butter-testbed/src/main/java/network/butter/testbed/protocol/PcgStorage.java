@@ -124,6 +124,12 @@ public final class PcgStorage implements DataProtocol {
         return peer;
     }
 
+    /** Groups recruit their members from the known hosts. */
+    @Override
+    public boolean storesOnKnownHosts() {
+        return true;
+    }
+
     /** The peers holding the item now, dead or alive, except the dead ones {@link #available} forgot already. */
     @Override
     public Set<PeerId> holders(ItemKey key) {
