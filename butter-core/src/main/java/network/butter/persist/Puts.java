@@ -18,7 +18,8 @@ import network.butter.store.ContentId;
 /**
  * Puts: content is cut into blocks owned by this node, and every block is asked of the same candidates in the same
  * order, so a content's blocks share members: a reader then fetches its chunks from those members in parallel,
- * and their heartbeats share peer pairs. A block's put succeeds once the write quorum holds it.
+ * and their heartbeats share peer pairs. A block's put succeeds once the write quorum holds it: a candidate counts once
+ * it answered "stored" and proved it kept the block ({@link Proofs}).
  */
 final class Puts {
 
@@ -29,14 +30,16 @@ final class Puts {
     private final Placement placement;
     private final Repair repair;
     private final Tombstones tombstones;
+    private final Proofs proofs;
     private final Chunker chunker;
 
-    Puts(PcgNode node, GroupTable table, Placement placement, Repair repair, Tombstones tombstones) {
+    Puts(PcgNode node, GroupTable table, Placement placement, Repair repair, Tombstones tombstones, Proofs proofs) {
         this.node = node;
         this.table = table;
         this.placement = placement;
         this.repair = repair;
         this.tombstones = tombstones;
+        this.proofs = proofs;
         this.chunker = new Chunker(node.config.chunkBytes());
     }
 
@@ -152,18 +155,33 @@ final class Puts {
             }
             node.request(candidate, PeerContentGroups.STORE_ROUTE, new Store(stamp, target, List.copyOf(members), bytes).encode())
                 .whenComplete((reply, error) -> {
-                    inFlight--;
-                    if (localGroup != null) {
-                        localGroup.recruiting.remove(candidate.id());
-                    }
                     StoreReply answer = error == null ? repair.decodeStoreReply(candidate, reply) : null;
                     if (answer != null && answer.status() == StoreStatus.STORED) {
-                        stored(candidate);
+                        proofs.check(candidate, id, bytes).thenAccept(proved -> answered(candidate, proved ? answer : null,
+                            proved ? "" : candidate.id().shortForm() + " answered STORED but did not prove it holds the block"));
                     } else {
-                        refused(candidate, answer, error);
+                        answered(candidate, answer, answer != null ? candidate.id().shortForm() + " answered " + answer.status()
+                            + (answer.reason().isEmpty() ? "" : " (" + answer.reason() + ")")
+                            : candidate.id().shortForm() + ": " + error.getMessage());
                     }
-                    finishIfStuck();
                 });
+        }
+
+        /**
+         * A candidate's store is over: it counts toward the write quorum only if it answered "stored" and then proved
+         * it holds the block ({@link Proofs}); otherwise {@code problem} says why not and the next candidate is asked.
+         */
+        private void answered(PeerAddress candidate, StoreReply answer, String problem) {
+            inFlight--;
+            if (localGroup != null) {
+                localGroup.recruiting.remove(candidate.id());
+            }
+            if (answer != null && answer.status() == StoreStatus.STORED) {
+                stored(candidate);
+            } else {
+                refused(candidate, answer, problem);
+            }
+            finishIfStuck();
         }
 
         private void stored(PeerAddress candidate) {
@@ -181,10 +199,8 @@ final class Puts {
             }
         }
 
-        private void refused(PeerAddress candidate, StoreReply answer, Throwable error) {
-            lastProblem = answer != null ? candidate.id().shortForm() + " answered " + answer.status()
-                + (answer.reason().isEmpty() ? "" : " (" + answer.reason() + ")")
-                : candidate.id().shortForm() + ": " + error.getMessage();
+        private void refused(PeerAddress candidate, StoreReply answer, String problem) {
+            lastProblem = problem;
             if (answer != null && answer.status() == StoreStatus.FULL) {
                 placement.declined(candidate.id());
             }

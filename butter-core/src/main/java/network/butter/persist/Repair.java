@@ -37,14 +37,16 @@ final class Repair {
     private final Placement placement;
     private final Tombstones tombstones;
     private final BlockReads reads;
+    private final Proofs proofs;
     private final ChurnEstimate churn = new ChurnEstimate();
 
-    Repair(PcgNode node, GroupTable table, Placement placement, Tombstones tombstones, BlockReads reads) {
+    Repair(PcgNode node, GroupTable table, Placement placement, Tombstones tombstones, BlockReads reads, Proofs proofs) {
         this.node = node;
         this.table = table;
         this.placement = placement;
         this.tombstones = tombstones;
         this.reads = reads;
+        this.proofs = proofs;
     }
 
     /** Records that {@code members} of this node's groups were lost, for adaptive replication. */
@@ -133,16 +135,17 @@ final class Repair {
             table.learn(recruit);
             group.recruiting.put(recruit.id(), node.now());
             node.request(recruit, PeerContentGroups.STORE_ROUTE, payload).whenComplete((reply, error) -> {
-                group.recruiting.remove(recruit.id());
                 StoreReply answer = error == null ? decodeStoreReply(recruit, reply) : null;
                 if (answer != null && answer.status() == StoreStatus.STORED && tombstones.tellIfDeleted(group, recruit)) {
+                    group.recruiting.remove(recruit.id());
                     return;
                 }
                 if (answer != null && answer.status() == StoreStatus.STORED) {
-                    group.view.heard(recruit.id(), node.now());
-                    group.dirty = true;
-                    log.debug("{}: recruited {} into the group of {}", node.self.shortForm(), recruit.id().shortForm(), group.block());
-                } else if (answer != null && answer.status() == StoreStatus.DELETED && answer.tombstone() != null) {
+                    proofs.check(recruit, group.block(), data.get()).thenAccept(proved -> joined(group, recruit, proved));
+                    return;
+                }
+                group.recruiting.remove(recruit.id());
+                if (answer != null && answer.status() == StoreStatus.DELETED && answer.tombstone() != null) {
                     tombstones.apply(answer.tombstone(), null);
                     return;
                 } else if (answer != null && answer.status() == StoreStatus.FULL) {
@@ -153,6 +156,20 @@ final class Repair {
                 maintain(group);
             });
         }
+    }
+
+    /** A recruit said it stored the block: it counts as a member only if it also {@code proved} it kept it. */
+    private void joined(Group group, PeerAddress recruit, boolean proved) {
+        group.recruiting.remove(recruit.id());
+        if (proved) {
+            group.view.heard(recruit.id(), node.now());
+            group.dirty = true;
+            log.debug("{}: recruited {} into the group of {}", node.self.shortForm(), recruit.id().shortForm(), group.block());
+        } else {
+            log.debug("{}: {} said it stored {} but did not prove it", node.self.shortForm(), recruit.id().shortForm(), group.block());
+            placement.failed(recruit.id());
+        }
+        maintain(group);
     }
 
     private void trim(Group group, PeerId surplus) {

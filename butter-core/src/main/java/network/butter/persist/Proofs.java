@@ -1,0 +1,45 @@
+package network.butter.persist;
+
+import java.security.MessageDigest;
+import java.util.concurrent.CompletableFuture;
+import network.butter.identity.PeerAddress;
+import network.butter.persist.PcgMessages.Challenge;
+import network.butter.store.ContentId;
+
+/**
+ * A recruit's proof that it kept the block it said it stored. Answering "stored" costs nothing: a peer that keeps no
+ * copy could otherwise make a put meet its write quorum, or a repair count a member, with a word, and the owner die
+ * before the first heartbeat challenge ({@link Possession}) exposes it. So a recruit counts only once it answers a
+ * challenge sent after its "stored": {@code SHA-256(nonce | block bytes)} for a fresh nonce, on the prove route,
+ * checked against the recruiter's own copy. One round trip of 48 and 32 bytes per recruit and block.
+ */
+final class Proofs {
+
+    private final PcgNode node;
+    private final GroupTable table;
+
+    Proofs(PcgNode node, GroupTable table) {
+        this.node = node;
+        this.table = table;
+    }
+
+    /**
+     * Asks {@code recruit} to prove it holds {@code block}, whose bytes are {@code data}. Completes (on the loop) with
+     * whether the proof came and was right; never exceptionally: a timeout or an error is no proof.
+     */
+    CompletableFuture<Boolean> check(PeerAddress recruit, ContentId block, byte[] data) {
+        byte[] nonce = new byte[Challenge.NONCE_BYTES];
+        node.context.random().nextBytes(nonce);
+        byte[] expected = Possession.digest(nonce, data);
+        return node.request(recruit, PeerContentGroups.PROVE_ROUTE, new Challenge(block, nonce).encode())
+            .handle((reply, error) -> error == null && MessageDigest.isEqual(reply.payload(), expected));
+    }
+
+    /** This node's answer to a challenge: the digest if it holds the block as a member of its group, else nothing. */
+    byte[] answer(Challenge challenge) {
+        if (table.get(challenge.block()) == null) {
+            return new byte[0];
+        }
+        return node.store.get(challenge.block()).map(data -> Possession.digest(challenge.nonce(), data)).orElse(new byte[0]);
+    }
+}
