@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * member that died silently around the same time would otherwise be found only a round or two later, when the
  * group may have no copy left. The check is one batched exchange per partner, bounded by the group's members.
  *
+ * <p>Each round also starts a few audit reads of partners ({@link Audits}): a member that proves it holds a block but
+ * refuses to serve it stops counting.
+ *
  * <p>A round never dies of an error: whatever one round throws is logged and the next round is scheduled anyway.
  */
 final class Upkeep {
@@ -57,6 +60,7 @@ final class Upkeep {
     private final Placement placement;
     private final Claims claims;
     private final Possession possession;
+    private final Audits audits;
     private final Map<PeerId, Long> lastExchangeMs = new HashMap<>();
     private final Map<PeerId, Long> lastHeardMs = new HashMap<>();
     private final Map<PeerId, Set<ContentId>> owedNotHeld = new TreeMap<>();
@@ -74,6 +78,7 @@ final class Upkeep {
         this.placement = placement;
         this.claims = new Claims(node, table, repair);
         this.possession = new Possession(node, table);
+        this.audits = new Audits(node, table, tombstones, repair);
         this.roundTrips = new RoundTrips(node.config.requestTimeoutMs());
     }
 
@@ -157,6 +162,7 @@ final class Upkeep {
         lastHeardMs.keySet().retainAll(partners.keySet());
         beating.retainAll(partners.keySet());
         possession.retain(partners.keySet());
+        audits.round(partners);
         owedNotHeld.keySet().removeIf(peer -> table.address(peer) == null && !partners.containsKey(peer));
         Set<PeerId> targets = new TreeSet<>(partners.keySet());
         targets.addAll(owedNotHeld.keySet());
