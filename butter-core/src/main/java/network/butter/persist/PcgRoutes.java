@@ -168,7 +168,7 @@ final class PcgRoutes {
             return Reply.of(new byte[] {PcgMessages.KEPT});
         }
         group.view.heard(sender, now);
-        int target = Math.max(group.replication, repair.targetReplication());
+        int target = repair.targetFor(group, now);
         if (!mayLeave(group, now, target)) {
             return Reply.of(new byte[] {PcgMessages.KEPT});
         }

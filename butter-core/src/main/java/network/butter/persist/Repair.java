@@ -31,6 +31,11 @@ final class Repair {
     private static final int HEARSAY_GRACE_BEATS = 2;
     /** How long a recruit that has not answered holds its vacancy. */
     static final long RECRUIT_PATIENCE_MS = 500;
+    /**
+     * How long a group keeps the replication it was created with as a floor, under adaptive replication: two half-lives
+     * of the churn estimate, long enough for a recruit to have seen the churn that raised it for itself.
+     */
+    static final long FLOOR_HOLD_MS = 2 * ChurnEstimate.HALF_LIFE_MS;
 
     private final PcgNode node;
     private final GroupTable table;
@@ -67,7 +72,7 @@ final class Repair {
         table.saveRecord(group);
         long now = node.now();
         List<PeerId> live = group.view.liveMembers(now);
-        int target = Math.max(group.replication, targetReplication());
+        int target = targetFor(group, now);
         if (live.size() >= target) {
             group.coldSinceMs = -1;
         } else if (group.coldSinceMs < 0) {
@@ -198,6 +203,16 @@ final class Repair {
         });
     }
 
+    /**
+     * The replication {@code group} aims at: this node's {@link #targetReplication()}, and at least the {@code r} the
+     * group was created with while that holds ({@link #FLOOR_HOLD_MS} after joining; for good if not adaptive), so that
+     * a group raised under churn comes back down to {@code r} once its members see calm.
+     */
+    int targetFor(Group group, long nowMs) {
+        boolean floorHolds = !node.config.adaptive() || nowMs - group.joinedMs < FLOOR_HOLD_MS;
+        return Math.max(floorHolds ? group.replication : node.config.replication(), targetReplication());
+    }
+
     /** The replication factor for new and repaired groups: {@code r}, raised under observed churn if adaptive. */
     int targetReplication() {
         PcgConfig config = node.config;
@@ -233,7 +248,7 @@ final class Repair {
      * few minutes, for adaptive replication.
      */
     private static final class ChurnEstimate {
-        private static final double HALF_LIFE_MS = 60_000;
+        static final long HALF_LIFE_MS = 60_000;
         private double losses;
         private double memberMs;
         private long lastMs = -1;
@@ -245,7 +260,7 @@ final class Repair {
         void observe(long nowMs, int members) {
             if (lastMs >= 0) {
                 long elapsed = nowMs - lastMs;
-                double decay = Math.pow(0.5, elapsed / HALF_LIFE_MS);
+                double decay = Math.pow(0.5, (double) elapsed / HALF_LIFE_MS);
                 losses *= decay;
                 memberMs = memberMs * decay + (double) members * elapsed;
             }

@@ -142,10 +142,14 @@ final class Upkeep {
     private void round() {
         long now = node.now();
         for (Group group : table.groups.values()) {
+            Set<PeerId> heard = new TreeSet<>();
+            group.view.knownMembers().stream().filter(group.view::hasHeard).forEach(heard::add);
             Map<PeerId, Long> expired = group.view.expire(now);
             if (!expired.isEmpty()) {
                 group.dirty = true;
-                repair.lost(expired.size());
+                // Only members heard from count as lost for adaptive replication: hearsay that never showed up
+                // (a dead peer other members still name) is no death seen, and would keep r raised in calm.
+                repair.lost((int) expired.keySet().stream().filter(heard::contains).count());
                 expired.forEach((member, seniority) -> group.remember(member, now, seniority));
                 checkMembers(group);
             }
@@ -255,7 +259,6 @@ final class Upkeep {
                     group.bar(from.id(), now + BAR_TIMEOUTS * node.config.memberTimeoutMs(), lapse.lied());
                 }
                 group.dirty = true;
-                repair.lost(1);
                 repair.maintain(group);
                 checkMembers(group);
             }
