@@ -41,6 +41,7 @@ final class Audits {
     private final Tombstones tombstones;
     private final Repair repair;
     private final Map<PeerId, Long> dueAtMs = new HashMap<>();
+    private long audits;
 
     Audits(PcgNode node, GroupTable table, Tombstones tombstones, Repair repair) {
         this.node = node;
@@ -59,7 +60,8 @@ final class Audits {
                 due.add(peer);
             }
         });
-        node.shuffle(due);
+        // Longest overdue first; no draw on the node's random stream, so audits leave a seeded run's other choices be.
+        due.sort(java.util.Comparator.comparingLong((PeerId peer) -> dueAtMs.getOrDefault(peer, 0L)));
         for (PeerId peer : due.subList(0, Math.min(MAX_AUDITS_PER_ROUND, due.size()))) {
             List<Group> shared = new ArrayList<>();
             for (ContentId block : partners.get(peer)) {
@@ -70,7 +72,7 @@ final class Audits {
             }
             if (!shared.isEmpty() && table.address(peer) != null) {
                 dueAtMs.put(peer, now + AUDIT_EVERY_ROUNDS * node.config.heartbeatIntervalMs());
-                audit(peer, shared.get(node.context.random().nextInt(shared.size())));
+                audit(peer, shared.get((int) (audits++ % shared.size())));
             }
         }
     }

@@ -1,10 +1,12 @@
 package network.butter.persist;
 
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import network.butter.identity.PeerAddress;
 import network.butter.persist.PcgMessages.Challenge;
 import network.butter.store.ContentId;
+import network.butter.wire.PayloadWriter;
 
 /**
  * A recruit's proof that it kept the block it said it stored. Answering "stored" costs nothing: a peer that keeps no
@@ -17,6 +19,7 @@ final class Proofs {
 
     private final PcgNode node;
     private final GroupTable table;
+    private long challenges;
 
     Proofs(PcgNode node, GroupTable table) {
         this.node = node;
@@ -28,11 +31,19 @@ final class Proofs {
      * whether the proof came and was right; never exceptionally: a timeout or an error is no proof.
      */
     CompletableFuture<Boolean> check(PeerAddress recruit, ContentId block, byte[] data) {
-        byte[] nonce = new byte[Challenge.NONCE_BYTES];
-        node.context.random().nextBytes(nonce);
+        byte[] nonce = nonce(block);
         byte[] expected = Possession.digest(nonce, data);
         return node.request(recruit, PeerContentGroups.PROVE_ROUTE, new Challenge(block, nonce).encode())
             .handle((reply, error) -> error == null && MessageDigest.isEqual(reply.payload(), expected));
+    }
+
+    /**
+     * A nonce no other peer can predict, without drawing on the node's random stream (so that adding proofs leaves
+     * every other random choice of a seeded run as it was): this node's signature over the block and a counter.
+     */
+    private byte[] nonce(ContentId block) {
+        byte[] signed = new PayloadWriter(64).text("butter/pcg/prove-nonce").raw(block.toBytes()).u64(++challenges).toByteArray();
+        return Arrays.copyOf(node.context.sign(signed), Challenge.NONCE_BYTES);
     }
 
     /** This node's answer to a challenge: the digest if it holds the block as a member of its group, else nothing. */

@@ -135,7 +135,10 @@ final class Repair {
         }
         List<PeerAddress> members = new ArrayList<>(table.addressesOf(group.view.liveMembers(node.now())));
         members.addAll(recruits);
-        byte[] payload = new Store(group.stamp, target, members, data.get()).encode();
+        // Under adaptive replication a recruit takes this node's own estimate as its floor, not the floor this node
+        // inherited: a floor passed on from recruit to recruit would keep a group raised long after the churn ended.
+        int offered = node.config.adaptive() ? targetReplication() : target;
+        byte[] payload = new Store(group.stamp, offered, members, data.get()).encode();
         for (PeerAddress recruit : recruits) {
             table.learn(recruit);
             group.recruiting.put(recruit.id(), node.now());
