@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The storage protocol's routes: what this node does when a peer asks it to hold, beat, fetch, trim or delete.
- * Every request is checked against what this node knows itself; a peer's claims change only that peer's own
+ * The storage protocol's routes: what this node does when a peer asks it to hold, beat, fetch, trim, delete or prove
+ * it holds a block. Every request is checked against what this node knows itself; a peer's claims change only that peer's own
  * membership, and nothing a peer sends makes this node keep more than the bounds of {@link GroupTable} and
  * {@link Tombstones}.
  */
@@ -38,13 +38,15 @@ final class PcgRoutes {
     private final Tombstones tombstones;
     private final Repair repair;
     private final Upkeep upkeep;
+    private final Proofs proofs;
 
-    PcgRoutes(PcgNode node, GroupTable table, Tombstones tombstones, Repair repair, Upkeep upkeep) {
+    PcgRoutes(PcgNode node, GroupTable table, Tombstones tombstones, Repair repair, Upkeep upkeep, Proofs proofs) {
         this.node = node;
         this.table = table;
         this.tombstones = tombstones;
         this.repair = repair;
         this.upkeep = upkeep;
+        this.proofs = proofs;
     }
 
     void install(ProtocolContext ctx) {
@@ -53,6 +55,7 @@ final class PcgRoutes {
         ctx.handle(PeerContentGroups.FETCH_ROUTE, this::onFetch);
         ctx.handle(PeerContentGroups.TRIM_ROUTE, this::onTrim);
         ctx.handle(PeerContentGroups.DELETE_ROUTE, this::onDelete);
+        ctx.handle(PeerContentGroups.PROVE_ROUTE, request -> Reply.of(proofs.answer(PcgMessages.Challenge.decode(request.payload()))));
     }
 
     /**
@@ -165,7 +168,7 @@ final class PcgRoutes {
             return Reply.of(new byte[] {PcgMessages.KEPT});
         }
         group.view.heard(sender, now);
-        int target = Math.max(group.replication, repair.targetReplication());
+        int target = repair.targetFor(group, now);
         if (!mayLeave(group, now, target)) {
             return Reply.of(new byte[] {PcgMessages.KEPT});
         }

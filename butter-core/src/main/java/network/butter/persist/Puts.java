@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Puts: content is cut into blocks owned by this node, and the blocks of one stripe of a content are asked of the
  * same candidates in the same order, so they share members: a reader then fetches its chunks from those members in
  * parallel, and their heartbeats share peer pairs; a large content's stripes spread over all the candidates (see
- * {@link ContentPut}). A block's put succeeds once the write quorum holds it.
+ * {@link ContentPut}). A block's put succeeds once the write quorum holds it: a candidate counts once it answered
+ * "stored" and proved it kept the block ({@link Proofs}).
  */
 final class Puts {
 
@@ -56,15 +57,17 @@ final class Puts {
     private final Placement placement;
     private final Repair repair;
     private final Tombstones tombstones;
+    private final Proofs proofs;
     private final Chunker chunker;
     private final StoreTimeouts storeTimeouts;
 
-    Puts(PcgNode node, GroupTable table, Placement placement, Repair repair, Tombstones tombstones) {
+    Puts(PcgNode node, GroupTable table, Placement placement, Repair repair, Tombstones tombstones, Proofs proofs) {
         this.node = node;
         this.table = table;
         this.placement = placement;
         this.repair = repair;
         this.tombstones = tombstones;
+        this.proofs = proofs;
         this.chunker = new Chunker(node.config.chunkBytes());
         this.storeTimeouts = new StoreTimeouts(node.config.requestTimeoutMs(),
             MAX_STORE_TIMEOUT_FACTOR * node.config.requestTimeoutMs());
@@ -278,23 +281,38 @@ final class Puts {
             byte[] payload = new Store(stamp, target, List.copyOf(members), bytes).encode();
             node.request(candidate, PeerContentGroups.STORE_ROUTE, payload, timeoutMs)
                 .whenComplete((reply, error) -> {
-                    inFlight--;
                     if (error == null) {
                         storeTimeouts.answered(node.now() - sentAtMs);
                     } else if (PcgNode.unwrap(error) instanceof RequestTimeoutException) {
                         storeTimeouts.timedOut(timeoutMs);
                     }
-                    if (localGroup != null) {
-                        localGroup.recruiting.remove(candidate.id());
-                    }
                     StoreReply answer = error == null ? repair.decodeStoreReply(candidate, reply) : null;
                     if (answer != null && answer.status() == StoreStatus.STORED) {
-                        stored(candidate);
+                        proofs.check(candidate, id, bytes).thenAccept(proved -> answered(candidate, proved ? answer : null,
+                            proved ? "" : candidate.id().shortForm() + " answered STORED but did not prove it holds the block"));
                     } else {
-                        refused(candidate, answer, error);
+                        answered(candidate, answer, answer != null ? candidate.id().shortForm() + " answered " + answer.status()
+                            + (answer.reason().isEmpty() ? "" : " (" + answer.reason() + ")")
+                            : candidate.id().shortForm() + ": " + PcgNode.unwrap(error).getMessage());
                     }
-                    finishIfStuck();
                 });
+        }
+
+        /**
+         * A candidate's store is over: it counts toward the write quorum only if it answered "stored" and then proved
+         * it holds the block ({@link Proofs}); otherwise {@code problem} says why not and the next candidate is asked.
+         */
+        private void answered(PeerAddress candidate, StoreReply answer, String problem) {
+            inFlight--;
+            if (localGroup != null) {
+                localGroup.recruiting.remove(candidate.id());
+            }
+            if (answer != null && answer.status() == StoreStatus.STORED) {
+                stored(candidate);
+            } else {
+                refused(candidate, answer, problem);
+            }
+            finishIfStuck();
         }
 
         private void stored(PeerAddress candidate) {
@@ -312,10 +330,7 @@ final class Puts {
             }
         }
 
-        private void refused(PeerAddress candidate, StoreReply answer, Throwable error) {
-            String problem = answer != null ? candidate.id().shortForm() + " answered " + answer.status()
-                + (answer.reason().isEmpty() ? "" : " (" + answer.reason() + ")")
-                : candidate.id().shortForm() + ": " + PcgNode.unwrap(error).getMessage();
+        private void refused(PeerAddress candidate, StoreReply answer, String problem) {
             log.debug("{}: block {}: {}", node.self.shortForm(), id, problem);
             if (answer != null && answer.status() == StoreStatus.FULL) {
                 placement.declined(candidate.id());

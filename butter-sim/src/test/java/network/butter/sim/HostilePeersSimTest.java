@@ -93,9 +93,15 @@ class HostilePeersSimTest {
     }
 
     private Attacker attacker(Simulation sim) {
+        return attacker(sim, 0);
+    }
+
+    /** An attacker whose known-host polls report {@code storageBytes} free, so that placement picks it. */
+    private Attacker attacker(Simulation sim, long storageBytes) {
         Attacker attacker = new Attacker();
         attacker.node = sim.spawn(Limits.defaults(), (self, api) -> {
             KnownHosts hosts = new KnownHosts(FAST_HOSTS, () -> 0L);
+            hosts.reportStorage(() -> storageBytes);
             api.install(hosts);
             api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
             api.install(attacker);
@@ -209,6 +215,27 @@ class HostilePeersSimTest {
         sim.runFor(Duration.ofSeconds(3));
         assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("once its claim was checked")
             .doesNotContain(sybil.node.id());
+    }
+
+    @Test
+    void shouldNotCountTowardAPutsWriteQuorumARecruitThatAnswersStoredButCannotProveItKeptTheBlock() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            nodes.add(honest(sim));
+        }
+        for (int i = 0; i < 8; i++) {
+            Attacker liar = attacker(sim, 1 << 20);
+            // Says "stored" to every store and keeps nothing.
+            liar.node.node().handle(PeerContentGroups.STORE_ROUTE, request -> Reply.of(new PayloadWriter(8).u8(0).text("").toByteArray()));
+        }
+        sim.runFor(Duration.ofSeconds(5));
+        SimNode owner = nodes.getFirst();
+        for (int item = 0; item < 8; item++) {
+            ContentId id = sim.await(storage.get(owner).put(text("kept for real, item " + item)), LIMIT);
+            assertThat(holders(sim, id)).as("nodes holding item " + item + " when its put completed")
+                .hasSizeGreaterThanOrEqualTo(CONFIG.writeQuorum());
+        }
     }
 
     @Test
