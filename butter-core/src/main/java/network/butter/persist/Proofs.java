@@ -31,9 +31,17 @@ final class Proofs {
      * whether the proof came and was right; never exceptionally: a timeout or an error is no proof.
      */
     CompletableFuture<Boolean> check(PeerAddress recruit, ContentId block, byte[] data) {
+        return check(recruit, block, data, node.config.requestTimeoutMs());
+    }
+
+    /**
+     * As {@link #check(PeerAddress, ContentId, byte[])}, waiting {@code timeoutMs} for the proof: a put gives it as
+     * long as it gave the store it follows (a loaded network answers both alike).
+     */
+    CompletableFuture<Boolean> check(PeerAddress recruit, ContentId block, byte[] data, long timeoutMs) {
         byte[] nonce = nonce(block);
         byte[] expected = Possession.digest(nonce, data);
-        return node.request(recruit, PeerContentGroups.PROVE_ROUTE, new Challenge(block, nonce).encode())
+        return node.request(recruit, PeerContentGroups.PROVE_ROUTE, new Challenge(block, nonce).encode(), timeoutMs)
             .handle((reply, error) -> error == null && MessageDigest.isEqual(reply.payload(), expected));
     }
 

@@ -137,8 +137,10 @@ final class Puts {
         }
 
         private void attempt(ContentId id, byte[] block, int index, int tried, CompletableFuture<Void> done) {
+            // Only a block's first try waits for candidates to appear; later tries wait before they start instead.
+            long candidateWaitMs = tried == 1 ? CANDIDATE_WAIT_TIMEOUTS * node.config.requestTimeoutMs() : 0;
             Puts.this.putBlock(id, block, target, stripe(order, index, target),
-                () -> placement.candidates(probe, wantedCandidates())).whenComplete((v, error) -> {
+                () -> placement.candidates(probe, wantedCandidates()), candidateWaitMs).whenComplete((v, error) -> {
                 Throwable cause = error == null ? null : PcgNode.unwrap(error);
                 if (cause == null) {
                     done.complete(null);
@@ -191,7 +193,7 @@ final class Puts {
     }
 
     private CompletableFuture<Void> putBlock(ContentId id, byte[] bytes, int target, List<PeerAddress> order,
-                                             Supplier<List<PeerAddress>> candidates) {
+                                             Supplier<List<PeerAddress>> candidates, long candidateWaitMs) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (tombstones.get(id) != null) {
             done.completeExceptionally(new MutationRejectedException(id, "it was deleted by its owner and cannot be stored again"));
@@ -202,14 +204,15 @@ final class Puts {
         if (local == null && table.refusal(node.self, bytes.length).isEmpty() && node.store.put(id, bytes)) {
             local = table.join(stamp, bytes.length, target, List.of());
         }
-        new PutAttempt(id, local == null ? stamp : local.stamp, bytes, target, local, done, candidates).start(order);
+        new PutAttempt(id, local == null ? stamp : local.stamp, bytes, target, local, done, candidates, candidateWaitMs)
+            .start(order);
         return done;
     }
 
     /**
      * One block's put: asks candidates until the write quorum holds it; when they run out it looks for fresh ones
-     * among the known hosts every {@link #CANDIDATE_RETRY_MS} until {@link #CANDIDATE_WAIT_TIMEOUTS} request timeouts
-     * have passed, and only then fails.
+     * among the known hosts every {@link #CANDIDATE_RETRY_MS} for as long as it was given (a block's first try:
+     * {@link #CANDIDATE_WAIT_TIMEOUTS} request timeouts), and only then fails.
      */
     private final class PutAttempt {
         private final ContentId id;
@@ -232,9 +235,9 @@ final class Puts {
         private String lastOther = "";
 
         PutAttempt(ContentId id, OwnerStamp stamp, byte[] bytes, int target, Group localGroup, CompletableFuture<Void> done,
-                   Supplier<List<PeerAddress>> candidates) {
+                   Supplier<List<PeerAddress>> candidates, long candidateWaitMs) {
             this.candidates = candidates;
-            this.waitUntilMs = node.now() + CANDIDATE_WAIT_TIMEOUTS * node.config.requestTimeoutMs();
+            this.waitUntilMs = node.now() + candidateWaitMs;
             this.id = id;
             this.stamp = stamp;
             this.bytes = bytes;
@@ -288,7 +291,7 @@ final class Puts {
                     }
                     StoreReply answer = error == null ? repair.decodeStoreReply(candidate, reply) : null;
                     if (answer != null && answer.status() == StoreStatus.STORED) {
-                        proofs.check(candidate, id, bytes).thenAccept(proved -> answered(candidate, proved ? answer : null,
+                        proofs.check(candidate, id, bytes, timeoutMs).thenAccept(proved -> answered(candidate, proved ? answer : null,
                             proved ? "" : candidate.id().shortForm() + " answered STORED but did not prove it holds the block"));
                     } else {
                         answered(candidate, answer, answer != null ? candidate.id().shortForm() + " answered " + answer.status()
