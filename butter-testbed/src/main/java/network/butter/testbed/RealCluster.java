@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -155,30 +154,12 @@ public final class RealCluster<A> implements Cluster<A> {
     /** Sleeps until the wall clock reaches {@code targetMs}; an interrupt ends the wait with an exception. */
     @Override
     public void advanceTo(long targetMs) {
-        long waitMs = targetMs - nowMs();
-        if (waitMs <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(waitMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the cluster was running", e);
-        }
+        WallTime.sleep(targetMs - nowMs());
     }
 
     @Override
     public <T> T await(CompletableFuture<T> future, Duration limit) {
-        try {
-            return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new CompletionException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("not done within " + limit, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting", e);
-        }
+        return WallTime.await(future, limit);
     }
 
     /** The node's known-host list, read from its snapshot (safe from any thread); empty once it is dead. */

@@ -15,7 +15,6 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import network.butter.api.NodeStats;
 import network.butter.identity.HostPort;
+import network.butter.testbed.WallTime;
 import network.butter.testbed.Cluster;
 import network.butter.testbed.ClusterLimitException;
 import network.butter.testbed.ClusterNode;
@@ -243,30 +243,12 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         if (nowMs() - lastMeasuredMs >= MEASURE_EVERY_MS) {
             measure();
         }
-        long waitMs = targetMs - nowMs();
-        if (waitMs <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(waitMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the cluster was running", e);
-        }
+        WallTime.sleep(targetMs - nowMs());
     }
 
     @Override
     public <T> T await(CompletableFuture<T> future, Duration limit) {
-        try {
-            return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new CompletionException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("not done within " + limit, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting", e);
-        }
+        return WallTime.await(future, limit);
     }
 
     /** Loopback links between processes cannot be split or degraded from here. */
