@@ -145,7 +145,9 @@ final class Puts {
                 if (cause == null) {
                     done.complete(null);
                 } else if (cause instanceof InsufficientReplicasException few && !few.noRoom() && tried < BLOCK_ATTEMPTS
-                    && !node.stopped && failure == null) {
+                    && !node.stopped && failure == null && !placement.candidates(probe, 1).isEmpty()) {
+                    // Tried again only with somebody to try: a node that found no candidate in the first try's wait
+                    // (alone, say) says so then rather than half a minute later.
                     long waitMs = node.config.requestTimeoutMs() << (tried - 1);
                     log.debug("{}: block {} failed ({}); trying again in {} ms", node.self.shortForm(), id,
                         cause.getMessage(), waitMs);
