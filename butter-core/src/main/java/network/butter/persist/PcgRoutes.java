@@ -83,8 +83,10 @@ final class PcgRoutes {
         }
         PeerId sender = request.from().id();
         Group group = table.get(block);
-        if (group != null && group.isStoreBarred(sender, node.now())) {
+        if (group != null && group.isStoreBarred(sender, node.now()) && !sender.equals(message.stamp().owner())) {
             // A peer that keeps storing the block without ever proving it holds it stays barred while it keeps at it.
+            // Not the block's owner: one busy enough to miss a proof (a large put under way) must still be able to put
+            // its own block again, and it gains nothing it could not do as the owner anyway.
             group.bar(sender, node.now() + Upkeep.BAR_TIMEOUTS * node.config.memberTimeoutMs(), group.isBarred(sender, node.now()));
             return Reply.of(new StoreReply(StoreStatus.INVALID, null,
                 "this node saw you fail to prove you hold " + block + " lately; you are not counted as a member").encode());
