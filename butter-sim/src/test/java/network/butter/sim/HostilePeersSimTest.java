@@ -28,6 +28,7 @@ import network.butter.store.ContentId;
 import network.butter.store.MemoryChunkStore;
 import network.butter.store.OwnedBlock;
 import network.butter.wire.PayloadReader;
+import network.butter.wire.WireFormatException;
 import network.butter.wire.PayloadWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -203,11 +204,7 @@ class HostilePeersSimTest {
 
         // The block's bytes and stamp, fetched once: all a store needs, though the attacker keeps no copy to serve.
         Reply fetched = send(sim, sybil, member, PeerContentGroups.FETCH_ROUTE, id.toBytes());
-        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
-        in.u8();
-        byte[] stamp = in.raw(32 + 32 + 64);
-        byte[] data = in.bytes();
-        byte[] store = new PayloadWriter(data.length + 200).raw(stamp).u8(3).addresses(List.of()).bytes(data).toByteArray();
+        byte[] store = replayedStore(fetched, 3);
         send(sim, sybil, member, PeerContentGroups.STORE_ROUTE, store);
 
         assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("live members right after the store")
@@ -252,12 +249,7 @@ class HostilePeersSimTest {
         SimNode member = holders(sim, id).getFirst();
 
         Reply fetched = send(sim, attacker, member, PeerContentGroups.FETCH_ROUTE, id.toBytes());
-        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
-        in.u8();
-        byte[] stamp = in.raw(32 + 32 + 64);
-        byte[] data = in.bytes();
-        byte[] store = new PayloadWriter(data.length + 200).raw(stamp).u8(PcgConfig.MAX_REPLICATION)
-            .addresses(List.of()).bytes(data).toByteArray();
+        byte[] store = replayedStore(fetched, PcgConfig.MAX_REPLICATION);
         send(sim, attacker, member, PeerContentGroups.STORE_ROUTE, store);
         int most = 0;
         for (int second = 0; second < 20; second++) {
@@ -339,11 +331,7 @@ class HostilePeersSimTest {
         List<SimNode> members = holders(sim, id);
 
         Reply fetched = send(sim, sybil, members.getFirst(), PeerContentGroups.FETCH_ROUTE, id.toBytes());
-        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
-        in.u8();
-        byte[] stamp = in.raw(32 + 32 + 64);
-        byte[] data = in.bytes();
-        byte[] store = new PayloadWriter(data.length + 200).raw(stamp).u8(3).addresses(List.of()).bytes(data).toByteArray();
+        byte[] store = replayedStore(fetched, 3);
         // Its beats (and answers) claim the group but never carry a proof.
         byte[] claim = new PayloadWriter(128).addresses(List.of(sybil.node.address()))
             .u16(1).raw(id.toBytes()).u8(1).u16(0).u16(0).u16(0).u8(0).u8(0).toByteArray();
@@ -359,5 +347,14 @@ class HostilePeersSimTest {
             assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("live members at " + member)
                 .doesNotContain(sybil.node.id());
         }
+    }
+
+    /** A STORE of a fetched block (its stamp and bytes, as the fetch reply carried them) naming {@code replication}. */
+    private static byte[] replayedStore(Reply fetched, int replication) throws WireFormatException {
+        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
+        in.u8();
+        byte[] stamp = in.raw(32 + 32 + 64);
+        byte[] data = in.bytes();
+        return new PayloadWriter(data.length + 200).raw(stamp).u8(replication).addresses(List.of()).bytes(data).toByteArray();
     }
 }
