@@ -1,12 +1,5 @@
 package network.butter.testbed;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Comparator;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import network.butter.api.Limits;
@@ -17,7 +10,6 @@ import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.protocol.DataPeer;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.LocalOnlyStorage;
-import network.butter.testbed.process.HostClassArchive;
 import network.butter.testbed.process.MachineBudget;
 import network.butter.testbed.process.NodeStorage;
 import network.butter.testbed.process.ProcessCluster;
@@ -83,52 +75,8 @@ public final class Testbed {
             processes.spareProcesses());
         progress.accept(needs.describe());
         DataProtocol nodesOwn = new NodeStorage(processes.protocol());
-        Path archiveDirectory = temporaryDirectory(processes.workDirectory(), "butter-host-classes-");
-        try (Cluster<DataPeer> cluster = new ProcessCluster(sharingClasses(processes, archiveDirectory, progress),
-            config.nodes() + 1, progress)) {
+        try (Cluster<DataPeer> cluster = new ProcessCluster(processes, config.nodes() + 1, progress)) {
             return new ChurnScenario(config, cluster, nodesOwn, progress).run();
-        } finally {
-            deleteTree(archiveDirectory);
-        }
-    }
-
-    /**
-     * The config with its launcher mapping a class archive trained on one host ({@link HostClassArchive}), so the
-     * run's many JVMs boot on less CPU; the config as it is, with a line on the progress stream, if training fails.
-     */
-    private static ProcessConfig sharingClasses(ProcessConfig processes, Path directory, Consumer<String> progress) {
-        long startNanos = System.nanoTime();
-        try {
-            return HostClassArchive.train(processes.launcher(), directory.resolve("host.jsa"), CLASS_ARCHIVE_LIMIT)
-                .map(launcher -> {
-                    progress.accept(String.format(Locale.ROOT, "class archive for the host processes made in %.1f s",
-                        (System.nanoTime() - startNanos) / 1e9));
-                    return processes.withLauncher(launcher);
-                })
-                .orElse(processes);
-        } catch (IllegalStateException | UncheckedIOException e) {
-            progress.accept("no class archive for the host processes (" + e.getMessage() + "): they boot without one");
-            return processes;
-        }
-    }
-
-    /** The longest training a class archive may take, JVM boot included, on a loaded machine. */
-    private static final Duration CLASS_ARCHIVE_LIMIT = Duration.ofSeconds(120);
-
-    private static Path temporaryDirectory(Path parent, String prefix) {
-        try {
-            Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, prefix);
-        } catch (IOException e) {
-            throw new ClusterLimitException("cannot make a directory in " + parent + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path directory) {
-        try (var paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory: left for the system's cleaner
         }
     }
 

@@ -1,6 +1,7 @@
 package network.butter.testbed.process;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -56,11 +58,14 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     static final long EXIT_WAIT_MS = 5_000;
     /** Most nodes started ahead of the scenario's asking, in parallel. */
     static final int STARTS_AHEAD = 32;
+    /** The longest training a class archive may take, JVM boot included, on a loaded machine. */
+    static final Duration CLASS_ARCHIVE_LIMIT = Duration.ofSeconds(120);
     /** How often the cluster reads its processes' memory and descriptors from {@code /proc}. */
     static final long MEASURE_EVERY_MS = 5_000;
 
     private final ProcessConfig config;
     private final Path work;
+    private final List<String> launcher;
     private final Consumer<String> progress;
     private final SplittableRandom random;
     private final long startNanos = System.nanoTime();
@@ -111,6 +116,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
                 + e.getMessage(), e);
         }
         Runtime.getRuntime().addShutdownHook(killOnExit);
+        this.launcher = sharingClasses(config.launcher());
         try {
             int processes = (nodes + config.nodesPerProcess() - 1) / config.nodesPerProcess()
                 + config.spareProcesses();
@@ -332,13 +338,33 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         int number = launched++;
         HostProcess host;
         try {
-            host = HostProcess.launch(number, config.launcher(), logOf(number));
+            host = HostProcess.launch(number, launcher, logOf(number));
         } catch (RuntimeException e) {
             throw new ClusterLimitException("cannot start host process " + number + " (" + e.getMessage() + ") with "
                 + alive.size() + " nodes alive in " + liveHosts() + " processes", e);
         }
         synchronized (hosts) {
             hosts.add(host);
+        }
+    }
+
+    /**
+     * The launcher mapping a class archive trained on one host ({@link HostClassArchive}), so the run's many JVMs
+     * boot on less CPU; the launcher as it is, with a line on the progress stream, if training fails.
+     */
+    private List<String> sharingClasses(List<String> plain) {
+        long startNanos = System.nanoTime();
+        try {
+            return HostClassArchive.train(plain, work.resolve("host-classes.jsa"), CLASS_ARCHIVE_LIMIT)
+                .map(sharing -> {
+                    progress.accept(String.format(Locale.ROOT, "class archive for the host processes made in %.1f s",
+                        (System.nanoTime() - startNanos) / 1e9));
+                    return sharing;
+                })
+                .orElse(plain);
+        } catch (IllegalStateException | UncheckedIOException e) {
+            progress.accept("no class archive for the host processes (" + e.getMessage() + "): they boot without one");
+            return plain;
         }
     }
 

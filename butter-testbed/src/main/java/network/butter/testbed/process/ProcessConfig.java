@@ -60,12 +60,6 @@ public record ProcessConfig(List<String> launcher, int nodesPerProcess, double r
         }
     }
 
-    /** This config with another launcher, e.g. one that maps a class archive ({@link HostClassArchive}). */
-    public ProcessConfig withLauncher(List<String> otherLauncher) {
-        return new ProcessConfig(otherLauncher, nodesPerProcess, restartFraction, nodeMemoryBytes, workDirectory, seed,
-            protocol, spareProcesses);
-    }
-
     /**
      * How many spare host processes cover the replacements of {@code coverSeconds} of churn: the processes expected
      * to be killed in that time, at least 1 and at most {@link #MAX_SPARE_PROCESSES}.
