@@ -118,6 +118,9 @@ final class PcgRoutes {
         if (!taken) {
             return Reply.of(new StoreReply(StoreStatus.FULL, null, "the store refused the block").encode());
         }
+        if (node.stopped) {
+            return Reply.of(new StoreReply(StoreStatus.FULL, null, "the node stopped while the block was written").encode());
+        }
         Tombstone tombstone = tombstones.get(block);
         if (tombstone != null && tombstone.covers(message.stamp())) {
             if (table.get(block) == null) {

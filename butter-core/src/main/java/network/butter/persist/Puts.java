@@ -221,7 +221,7 @@ final class Puts {
             if (error != null) {
                 log.debug("{}: block {}: this node's own copy was not written ({}); asking others only",
                     node.self.shortForm(), id, PcgNode.unwrap(error).toString());
-            } else if (group == null && taken) {
+            } else if (group == null && taken && !node.stopped) {
                 group = table.join(stamp, bytes.length, target, List.of());
             }
             new PutAttempt(id, group == null ? stamp : group.stamp, bytes, target, group, done, candidates, candidateWaitMs)
