@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A chunk write returns a future that completes on the node loop once the chunk is durable, so a "stored" reply
  * or a put's acknowledgement can wait for it. Removals and group records are written behind: they run in order after
- * every earlier write of this node, and a failure is logged (the group's record is written again next round, a chunk
- * left behind is counted in the store and dropped on the next removal). Chunk reads stay on the caller's thread:
+ * every earlier write of this node, and a failure is logged (a group's record is written again when its group next
+ * changes; a chunk whose removal failed stays, counted in the store's used bytes). Chunk reads stay on the caller's thread:
  * chunks are bounded by the frame size and read from the page cache, where a read costs microseconds.
  */
 public final class AsyncChunkStore {
