@@ -53,7 +53,7 @@ final class PcgMessages {
     }
 
     /** How a peer answered a {@link Store}. */
-    enum StoreStatus { STORED, FULL, DELETED, INVALID }
+    enum StoreStatus { STORED, FULL, DELETED, INVALID, BUSY }
 
     /** The answer to a {@link Store}: the status, the tombstone if deleted, and a reason. */
     record StoreReply(StoreStatus status, Tombstone tombstone, String reason) {

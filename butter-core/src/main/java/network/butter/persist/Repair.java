@@ -201,7 +201,12 @@ final class Repair {
     void restoreCopy(Group group) {
         reads.lookup(group.block(), group).whenComplete((found, error) -> {
             if (found != null && table.get(group.block()) == group) {
-                node.store.put(group.block(), found.data());
+                node.store.put(group.block(), found.data()).whenComplete((taken, failure) -> {
+                    if (failure != null || !taken) {
+                        log.warn("{}: could not write the copy of {} fetched again: {}", node.self.shortForm(), group.block(),
+                            failure == null ? "no room" : PcgNode.unwrap(failure).toString());
+                    }
+                });
             }
         });
     }
