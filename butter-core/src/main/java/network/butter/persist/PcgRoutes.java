@@ -100,8 +100,11 @@ final class PcgRoutes {
         if (refusal.isPresent()) {
             return answer(new StoreReply(StoreStatus.FULL, null, refusal.get()));
         }
-        // "Stored" promises a durable copy: the reply waits for the write, which runs off the node loop.
-        return node.store.put(block, message.data()).handle((taken, error) -> written(request, message, taken, error));
+        // "Stored" promises a durable copy and a durable membership (a restart rejoins the group): the reply waits for
+        // the chunk's write, which runs off the node loop, and then for the group's record, written behind it.
+        return node.store.put(block, message.data())
+            .handle((taken, error) -> written(request, message, taken, error))
+            .thenCompose(reply -> node.store.afterEarlierWrites().handle((durable, error) -> reply));
     }
 
     /** The copy of a store's block is written (or not): answers, joining the group if nothing changed meanwhile. */

@@ -66,8 +66,16 @@ public final class AsyncChunkStore {
         behind("remove the record of " + block, () -> store.removeRecord(block));
     }
 
+    /**
+     * Completes on the node loop once every write given before it is durable (the disk work runs in order): e.g. a
+     * group's record written behind, before a reply promises it.
+     */
+    public CompletableFuture<Void> afterEarlierWrites() {
+        return disk.runBehind("wait for earlier writes", () -> null, loop);
+    }
+
     private void behind(String what, Runnable work) {
-        disk.run(what, () -> {
+        disk.runBehind(what, () -> {
             work.run();
             return null;
         }, ON_THE_SPOT).whenComplete((done, error) -> {

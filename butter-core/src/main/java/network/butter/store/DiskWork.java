@@ -27,6 +27,15 @@ public interface DiskWork {
     <T> CompletableFuture<T> run(String what, Callable<T> work, Executor completeOn);
 
     /**
+     * Like {@link #run}, in the same order, but never refused as busy: for the small writes that must happen once
+     * their cause was accepted (a group's record, a removal). Bounded by what causes them: a node keeps a bounded
+     * number of groups and tombstones.
+     */
+    default <T> CompletableFuture<T> runBehind(String what, Callable<T> work, Executor completeOn) {
+        return run(what, work, completeOn);
+    }
+
+    /**
      * Runs the work at once on the caller's thread: for in-memory stores, the simulator (where the result then
      * stands at the same virtual instant) and for measuring the old, synchronous behaviour.
      */

@@ -85,7 +85,7 @@ class SlowDiskSimTest {
     }
 
     @Test
-    void shouldAnswerStoredOnlyOnceTheCopyIsDurable() throws Exception {
+    void shouldAnswerStoredOnlyOnceTheCopyAndTheGroupsRecordAreDurable() throws Exception {
         Simulation sim = sims.create();
         ContentId id = putOnQuickDisks(sim);
         HeldDisk disk = new HeldDisk();
@@ -99,6 +99,12 @@ class SlowDiskSimTest {
         assertThat(answer).as("the answer while the copy is not durable").isNotDone();
         assertThat(storage.get(slow).holds(id)).isFalse();
         assertThat(disk.waiting()).as("writes waiting for the disk").isEqualTo(1);
+
+        disk.release();
+        sim.runFor(Duration.ofSeconds(2));
+        assertThat(answer).as("the answer while the copy is durable but the group's record is not").isNotDone();
+        assertThat(disk.waiting()).as("the group's record waiting for the disk, and the wait for it")
+            .isGreaterThanOrEqualTo(2);
 
         disk.release();
         Reply reply = sim.await(answer, LIMIT);

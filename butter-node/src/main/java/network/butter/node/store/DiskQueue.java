@@ -7,6 +7,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import network.butter.store.DiskWork;
 import network.butter.store.StoreBusyException;
 import org.slf4j.Logger;
@@ -14,9 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's chunk-store work off its event loop: one worker (a virtual thread, started when work arrives and gone
- * after a second idle) runs writes and fsyncs in the order given, and each result goes back to the node loop. The
- * queue is bounded: when the disk falls {@code queueLimit} writes behind, new work fails at once with
+ * after a second idle) runs writes and fsyncs in the order given, and each result goes back to the node loop. Chunk
+ * writes are bounded: when the disk falls {@code queueLimit} of them behind, a new one fails at once with
  * {@link StoreBusyException}, which the storage protocol answers as "busy", instead of piling up without bound.
+ * Group records and removals ({@link #runBehind}) are never refused: they follow from something already accepted
+ * and are as many as the node's bounded groups and tombstones.
  *
  * <p>Why one worker per node: the order of a node's writes and removals of one chunk must hold, and a disk gains
  * little from parallel fsyncs of one node; nodes sharing a loop each have their own queue, so one node's slow disk
@@ -31,6 +35,8 @@ public final class DiskQueue implements DiskWork {
 
     private final ThreadPoolExecutor worker;
     private final int queueLimit;
+    /** Chunk writes waiting for the worker: the work {@link #run} may refuse as busy. */
+    private final AtomicInteger refusable = new AtomicInteger();
 
     /**
      * @param name       names the worker thread ("butter-disk-" and the node's short id)
@@ -41,16 +47,33 @@ public final class DiskQueue implements DiskWork {
             throw new IllegalArgumentException("queueLimit must be >= 1, got " + queueLimit);
         }
         this.queueLimit = queueLimit;
-        this.worker = new ThreadPoolExecutor(1, 1, IDLE_MS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(queueLimit),
+        this.worker = new ThreadPoolExecutor(1, 1, IDLE_MS, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
             Thread.ofVirtual().name(name).factory());
         worker.allowCoreThreadTimeOut(true);
     }
 
     @Override
     public <T> CompletableFuture<T> run(String what, Callable<T> work, Executor completeOn) {
+        if (refusable.incrementAndGet() > queueLimit) {
+            refusable.decrementAndGet();
+            return CompletableFuture.failedFuture(worker.isShutdown()
+                ? new IllegalStateException("the node is closed, cannot " + what)
+                : new StoreBusyException(what, queueLimit, queueLimit));
+        }
+        return submit(what, work, completeOn, refusable::decrementAndGet);
+    }
+
+    /** Never refused as busy (see {@link DiskWork#runBehind}); still refused once the node is closed. */
+    @Override
+    public <T> CompletableFuture<T> runBehind(String what, Callable<T> work, Executor completeOn) {
+        return submit(what, work, completeOn, () -> 0);
+    }
+
+    private <T> CompletableFuture<T> submit(String what, Callable<T> work, Executor completeOn, IntSupplier started) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             worker.execute(() -> {
+                started.getAsInt();
                 T value = null;
                 Throwable failure = null;
                 try {
@@ -61,9 +84,8 @@ public final class DiskQueue implements DiskWork {
                 handBack(result, value, failure, completeOn, what);
             });
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(worker.isShutdown()
-                ? new IllegalStateException("the node is closed, cannot " + what)
-                : new StoreBusyException(what, worker.getQueue().size(), queueLimit));
+            started.getAsInt();
+            return CompletableFuture.failedFuture(new IllegalStateException("the node is closed, cannot " + what));
         }
         return result;
     }

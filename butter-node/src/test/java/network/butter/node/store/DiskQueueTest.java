@@ -52,6 +52,26 @@ class DiskQueueTest {
     }
 
     @Test
+    void shouldNeverRefuseAGroupsRecordOrARemovalWhenChunkWritesFillTheQueue() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CompletableFuture<Boolean> first = queue.run("write 1", () -> {
+            running.countDown();
+            return blockedWrite();
+        }, Runnable::run);
+        assertThat(running.await(WAIT_MS, TimeUnit.MILLISECONDS)).isTrue();
+        queue.run("write 2", this::blockedWrite, Runnable::run);
+        queue.run("write 3", this::blockedWrite, Runnable::run);
+        assertThatThrownBy(queue.run("write 4", this::blockedWrite, Runnable::run)::join)
+            .hasCauseInstanceOf(StoreBusyException.class);
+
+        CompletableFuture<String> record = queue.runBehind("write a record", () -> "written", Runnable::run);
+
+        open.countDown();
+        assertThat(first.get(WAIT_MS, TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(record.get(WAIT_MS, TimeUnit.MILLISECONDS)).isEqualTo("written");
+    }
+
+    @Test
     void shouldRunWorkInOrderAndCompleteItWhereTheCallerSays() throws Exception {
         List<Integer> ran = new ArrayList<>();
         List<Runnable> handedBack = new ArrayList<>();
