@@ -45,7 +45,8 @@ import picocli.CommandLine.TypeConversionException;
  * {@code path to <id>: direct|punched|relayed} whenever the way to a known host changes, and
  * {@code known peer <id>@<host>:<port> after <ms> ms (…)} for each peer admitted to its known-host list (found by
  * LAN discovery, bootstrap or peer exchange, and checked over TLS), counted from the moment the node listens, so
- * scripts can measure how soon a node knows its first peer. Discovery is on unless the node listens on loopback.
+ * scripts can measure how soon a node knows its first peer, and {@code peer <id> moved to <id>@<host>:<port>} when a
+ * known peer is listed under a new address (it advertised one that works from outside its LAN, or a relayed one). Discovery is on unless the node listens on loopback.
  * Unless {@code --no-port-mapping} (or on loopback) it asks the home router to forward its port and prints
  * {@code port mapping: <host:port> via PCP|NAT-PMP|UPnP}, or {@code port mapping: none (<why>)}.
  * Unless on loopback it has peers dial it back and prints {@code reachability: public <host:port>} or
@@ -370,8 +371,9 @@ final class NodeCommand implements Callable<Integer> {
     /**
      * One line per peer admitted to the known-host list (found by discovery, bootstrap or peer exchange and
      * checked over TLS), with the time since the node started listening and what the peer reported about itself:
-     * {@code known peer <id@host:port> after <ms> ms (up …, offers …, knows …, known by …, subnet …)}. Printed on
-     * the node loop, hence quick and flushed at once.
+     * {@code known peer <id@host:port> after <ms> ms (up …, offers …, knows …, known by …, subnet …)}, and
+     * {@code peer <id> moved to <id@host:port>} when a known peer is listed under a new address. Printed on the node
+     * loop, hence quick and flushed at once.
      */
     private static void printKnownPeers(KnownHosts hosts, PrintWriter out) {
         hosts.onAdmitted(host -> {
@@ -380,6 +382,10 @@ final class NodeCommand implements Callable<Integer> {
                 + " ms (up " + quality.uptimeMs() / 1000 + " s, offers " + quality.storageAvailableBytes()
                 + " bytes, knows " + quality.knownHosts() + ", known by " + quality.knownBy()
                 + (quality.ambassador() ? ", ambassador" : "") + ", subnet " + host.subnet() + ")");
+            out.flush();
+        });
+        hosts.onMoved(host -> {
+            out.println("peer " + host.address().id() + " moved to " + host.address());
             out.flush();
         });
     }

@@ -90,11 +90,17 @@ public final class KnownHosts implements Protocol, HostSink {
     private final Set<PeerId> probation = new HashSet<>();
     /** Another address offered for a host on probation: tried if the poll at the first one fails. */
     private final Map<PeerId, PeerAddress> offeredMeanwhile = new HashMap<>();
+    /**
+     * Where a host on probation was heard from while its poll was on its way (it advertised another address, or the
+     * poll reached it over a connection it opened itself): it is admitted there, not at the older address offered.
+     */
+    private final Map<PeerId, PeerAddress> heardMeanwhile = new HashMap<>();
     private final Map<PeerId, Rejection> rejectedAt = new LinkedHashMap<>();
     private final Map<PeerId, PeerAddress> toIntroduce = new LinkedHashMap<>();
     private final Map<PeerId, Long> polledBy = new HashMap<>();
     private volatile List<KnownHost> snapshot = List.of();
     private final List<Consumer<KnownHost>> admissionListeners = new ArrayList<>();
+    private final List<Consumer<KnownHost>> moveListeners = new ArrayList<>();
     private ProtocolContext context;
     private long startedAtMs;
     private boolean stopped;
@@ -178,6 +184,20 @@ public final class KnownHosts implements Protocol, HostSink {
     }
 
     /**
+     * Calls {@code listener} on the node loop whenever a known host is listed under a new address from now on (it
+     * advertised another one): the CLI prints it, so a user and the NAT lab see where each peer is known now, not
+     * only where it was admitted. The listener must be quick.
+     */
+    public void onMoved(Consumer<KnownHost> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (context == null) {
+            moveListeners.add(listener);
+        } else {
+            context.loop().execute(() -> moveListeners.add(listener));
+        }
+    }
+
+    /**
      * From now on, reports in polls the storage that {@code availableBytes} says this node offers: a storage
      * protocol installed after the known hosts calls this, so recruiters can see the room it has.
      */
@@ -242,9 +262,11 @@ public final class KnownHosts implements Protocol, HostSink {
         poll(candidate, CONSIDERED, quality -> {
             probation.remove(id);
             offeredMeanwhile.remove(id);
-            consider(candidate, quality, fromItself);
+            PeerAddress heard = heardMeanwhile.remove(id);
+            consider(heard != null ? heard : candidate, quality, fromItself);
         }, reason -> {
             probation.remove(id);
+            heardMeanwhile.remove(id);
             remember(candidate);
             PeerAddress other = offeredMeanwhile.remove(id);
             if (other != null && !other.equals(candidate)) {
@@ -256,14 +278,23 @@ public final class KnownHosts implements Protocol, HostSink {
     /**
      * A known host heard from at another address than the one on the list has changed it (the wider layer
      * advertised one that works from outside its LAN, or a relayed one): the list follows, so samples pass on the
-     * address that works. The sender's id is authenticated and it can only advertise addresses with its own id.
+     * address that works. A host on probation is admitted at the address it was last heard from. The sender's id is
+     * authenticated and it can only advertise addresses with its own id.
      */
     private void follow(PeerAddress caller) {
+        if (probation.contains(caller.id())) {
+            heardMeanwhile.put(caller.id(), caller); // bounded: only hosts on probation, at most MAX_PROBATION
+            return;
+        }
         KnownHost known = hosts.get(caller.id());
         if (known != null && !known.address().equals(caller)) {
-            hosts.put(caller.id(), new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
-                known.admittedAtMs(), known.lastSeenMs()));
+            KnownHost moved = new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
+                known.admittedAtMs(), known.lastSeenMs());
+            hosts.put(caller.id(), moved);
             publish();
+            for (Consumer<KnownHost> listener : moveListeners) {
+                listener.accept(moved);
+            }
             introduce(caller);
         }
     }
