@@ -221,4 +221,104 @@ class WiderSimTest {
         System.out.println(behindNat + " of " + all.size() + " behind NATs; open connections by path: "
             + sim.openConnections());
     }
+
+    /**
+     * A node behind a router that grants its port mapping only after the node was presumed private: peers learn it at
+     * its relayed address first, some of them through polls that were on their way while it changed address. Once the
+     * mapping is granted and the node is public at its router's address, every node that knows it must know it there:
+     * the relayed address goes nowhere once the node has released its reservations.
+     */
+    @Test
+    void shouldMoveEveryPeerToAMappedAddressGrantedAfterTheNodeWasKnownRelayed() {
+        Simulation sim = sims.create();
+        KnownHostsConfig defaults = KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120);
+        List<HostPort> bootstrap = new ArrayList<>();
+        List<SimNode> all = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            SimNode ambassador = sim.spawn(Limits.defaults(),
+                setup(List.copyOf(bootstrap), defaults, WIDER.withAmbassador(AmbassadorMode.ON)));
+            bootstrap.add(ambassador.address().hostPort());
+            all.add(ambassador);
+        }
+        sim.runFor(Duration.ofSeconds(5));
+        HomeLan mappedLan = sim.homeLan(RouterKind.portRestricted().withPortMapping());
+        List<SimNode> lateMapped = new ArrayList<>();
+        Map<PeerId, LatePortMapping> mappings = new HashMap<>();
+        for (int i = 0; i < 2; i++) {
+            SimNode node = sim.spawnBehind(mappedLan, Limits.defaults(), (self, n) -> {
+                LatePortMapping mapping = new LatePortMapping(self.portMapper().orElseThrow());
+                mappings.put(self.id(), mapping);
+                KnownHosts hosts = new KnownHosts(defaults, () -> 0L);
+                Wider wider = new Wider(WIDER, mapping);
+                lists.put(self.id(), hosts);
+                layers.put(self.id(), wider);
+                n.install(hosts);
+                n.install(new Bootstrap(bootstrap, hosts, 500));
+                n.install(wider);
+            });
+            lateMapped.add(node);
+            all.add(node);
+        }
+        for (RouterKind kind : List.of(RouterKind.portRestricted(), RouterKind.portRestricted(), RouterKind.symmetric(),
+            RouterKind.symmetric())) {
+            all.add(sim.spawnBehind(sim.homeLan(kind), Limits.defaults(), setup(bootstrap, defaults, WIDER)));
+        }
+        boolean knownRelayed = sim.runUntil(() -> lateMapped.stream().allMatch(node -> state(node).advertised().stream()
+            .anyMatch(PeerAddress::isRelayed) && knownBy(node, all).size() == all.size() - 1), Duration.ofSeconds(60));
+        assertThat(knownRelayed).as("the nodes awaiting their mapping are presumed private, relayed, and known by all")
+            .isTrue();
+
+        lateMapped.forEach(node -> mappings.get(node.id()).grant());
+        boolean mapped = sim.runUntil(() -> lateMapped.stream()
+            .allMatch(node -> state(node).reachability() == Reachability.PUBLIC), Duration.ofSeconds(60));
+        assertThat(mapped).as("the nodes are public once their mapping is granted").isTrue();
+        sim.runFor(Duration.ofSeconds(30));
+
+        for (SimNode node : lateMapped) {
+            PeerAddress advertised = state(node).advertised().getFirst();
+            assertThat(advertised.host()).isEqualTo(mappedLan.publicIp());
+            assertThat(knownBy(node, all)).as("where every other node knows %s (seed %d)", node, sim.seed())
+                .hasSize(all.size() - 1).allMatch(advertised::equals);
+        }
+    }
+
+    /** The addresses at which the other nodes know {@code node}. */
+    private List<PeerAddress> knownBy(SimNode node, List<SimNode> all) {
+        List<PeerAddress> addresses = new ArrayList<>();
+        for (SimNode other : all) {
+            lists.get(other.id()).hosts().stream().map(KnownHost::address)
+                .filter(address -> address.id().equals(node.id())).forEach(addresses::add);
+        }
+        return addresses;
+    }
+
+    /** A router's port mapping that the router grants only when the test says so (a slow or busy router). */
+    private static final class LatePortMapping implements network.butter.wider.PortMapping {
+        private final SimPortMapper mapper;
+        private final List<Listener> listeners = new ArrayList<>();
+        private java.util.Optional<HostPort> mapped = java.util.Optional.empty();
+
+        LatePortMapping(SimPortMapper mapper) {
+            this.mapper = mapper;
+        }
+
+        void grant() {
+            mapper.map(Simulation.LISTEN_PORT, Simulation.LISTEN_PORT, Duration.ofDays(1).toMillis())
+                .thenAccept(address -> {
+                    mapped = java.util.Optional.of(address);
+                    listeners.forEach(listener -> listener.mappedAddressChanged(mapped));
+                });
+        }
+
+        @Override
+        public java.util.Optional<HostPort> mappedAddress() {
+            return mapped;
+        }
+
+        @Override
+        public void onChange(Listener listener) {
+            listeners.add(listener);
+        }
+    }
+
 }

@@ -312,7 +312,7 @@ public final class NatLab implements AutoCloseable {
     public static List<String> javaCommand(String mainClass, String... arguments) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), mainClass));
+            "-Dlogback.configurationFile=" + System.getProperty("butter.lab.logback", "logback.xml"), "-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(arguments));
         return command;
     }
@@ -421,6 +421,11 @@ public final class NatLab implements AutoCloseable {
         }
         try (Stream<Path> files = Files.list(outputDirectory)) {
             for (Path file : files.toList()) {
+                if (System.getProperty("butter.lab.keep") != null) {
+                    Path kept = Path.of(System.getProperty("butter.lab.keep"));
+                    Files.createDirectories(kept);
+                    Files.copy(file, kept.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
                 Files.deleteIfExists(file);
             }
             Files.deleteIfExists(outputDirectory);
