@@ -26,7 +26,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * bridge in the ISP namespace ({@code 203.0.113.1}, which also runs a tiny STUN server); public hosts sit on it at
  * {@code 203.0.113.<10+i>}. Each home LAN {@code i} (from 1) is a bridge {@code 10.0.i.0/24} inside its router's
  * namespace; the router has {@code 10.0.i.1} there and {@code 203.0.113.<100+i>} on the public segment, forwards
- * with nftables masquerade, lets in only replies (and what miniupnpd opens), and forgets idle connections in minutes
+ * with nftables masquerade, lets in only replies (and what miniupnpd opens; anything else from outside is dropped
+ * silently, never refused), and forgets idle connections in minutes
  * as home routers do; its LAN hosts are {@code 10.0.i.<10+j>} with a default route through it. No namespace has a
  * route, or a link, to anything outside the lab.
  *
@@ -228,6 +229,9 @@ public final class NatLab implements AutoCloseable {
     /**
      * The router's nftables rules: forward from the LAN, replies back, and (UPnP kind) whatever miniupnpd adds to its
      * chains of table {@code inet filter}, the names its nftables backend expects; masquerade out of the WAN side.
+     * Whatever else comes in from the WAN side is dropped without an answer, as home routers do: a Linux router
+     * with no rule for it would answer a SYN to a port nothing listens on with a reset, which kills the first dial
+     * of a hole punch that arrives before the other side's dial has opened the way.
      */
     private Path writeRuleset(Host router, RouterKind kind) {
         String miniupnpdForward = kind == RouterKind.UPNP ? "    jump miniupnpd\n" : "";
@@ -235,6 +239,11 @@ public final class NatLab implements AutoCloseable {
         String miniupnpdPostrouting = kind == RouterKind.UPNP ? "    jump postrouting_miniupnpd\n" : "";
         String masquerade = kind == RouterKind.SYMMETRIC ? "masquerade fully-random" : "masquerade";
         String rules = "table inet filter {\n"
+            + "  chain input {\n"
+            + "    type filter hook input priority 0; policy drop;\n"
+            + "    ct state established,related accept\n"
+            + "    iifname { \"lo\", \"lan0\" } accept\n"
+            + "  }\n"
             + "  chain forward {\n"
             + "    type filter hook forward priority 0; policy drop;\n"
             + "    ct state established,related accept\n"
