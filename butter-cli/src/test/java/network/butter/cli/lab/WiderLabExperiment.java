@@ -67,11 +67,12 @@ class WiderLabExperiment {
             runs++;
             if (!outcome.equals("failed")) {
                 fromUpMs.add(upToConnectedMs);
+                // Whether the pair's connection was punched does not depend on how long its JVMs took to start.
+                punched += wasPunched ? 1 : 0;
             }
             if (timeMs > SUCCESS_BOUND_MS) {
                 outcome = "failed";
             }
-            punched += wasPunched && !outcome.equals("failed") ? 1 : 0;
             counts.merge(outcome, 1, Integer::sum);
             if (!outcome.equals("failed")) {
                 timesMs.add(timeMs);
@@ -238,8 +239,9 @@ class WiderLabExperiment {
             + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         table.forEach((pair, outcomes) -> text.append(outcomes.row(pair)).append('\n'));
         text.append("\n").append(runs).append(" runs; a row counts each pair of nodes of those kinds once per run (kinds with two nodes each: four pairs a "
-            + "run, two nodes of one kind: one); punched: pairs whose connection hole punching upgraded during the run "
-            + "(counted within the other columns too); failed: not connected within 60 s of the later launch; "
+            + "run, two nodes of one kind: one); punched: pairs that connected within the run's "
+            + "bound and whose connection hole punching upgraded during the run (counted within the other columns too, "
+            + "and even when the pair counts as failed for its JVMs' slow start); failed: not connected within 60 s of the later launch; "
             + "from both up: from the later of the two nodes' 'peer id' lines (JVM started, node listening) to the "
             + "connection, over every pair that connected within the run's bound (" + RUN_BOUND.toSeconds() + " s).\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
