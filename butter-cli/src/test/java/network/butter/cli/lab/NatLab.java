@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import static org.awaitility.Awaitility.await;
 
@@ -43,6 +44,10 @@ public final class NatLab implements AutoCloseable {
     /** The ISP's address on the public segment, where the STUN server listens. */
     public static final String ISP_ADDRESS = PUBLIC_PREFIX + "1";
     static final int STUN_PORT = 3478;
+    /** System property: a logback file for the lab's Java processes instead of the default, e.g. one at DEBUG. */
+    static final String LOGBACK_PROPERTY = "butter.lab.logback";
+    /** System property: a directory the lab copies its processes' logs and configuration files to when it closes. */
+    static final String KEEP_PROPERTY = "butter.lab.keep";
     /** Idle established TCP connections a router forgets after this, as home routers do within minutes. */
     static final int ROUTER_TCP_IDLE_SECONDS = 300;
     static final int ROUTER_UDP_IDLE_SECONDS = 30;
@@ -321,7 +326,8 @@ public final class NatLab implements AutoCloseable {
     public static List<String> javaCommand(String mainClass, String... arguments) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Dlogback.configurationFile=" + System.getProperty("butter.lab.logback", "logback.xml"), "-cp", System.getProperty("java.class.path"), mainClass));
+            "-Dlogback.configurationFile=" + System.getProperty(LOGBACK_PROPERTY, "logback.xml"), "-cp",
+            System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(arguments));
         return command;
     }
@@ -430,10 +436,10 @@ public final class NatLab implements AutoCloseable {
         }
         try (Stream<Path> files = Files.list(outputDirectory)) {
             for (Path file : files.toList()) {
-                if (System.getProperty("butter.lab.keep") != null) {
-                    Path kept = Path.of(System.getProperty("butter.lab.keep"));
-                    Files.createDirectories(kept);
-                    Files.copy(file, kept.resolve(file.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                String keep = System.getProperty(KEEP_PROPERTY);
+                if (keep != null) {
+                    Files.createDirectories(Path.of(keep));
+                    Files.copy(file, Path.of(keep).resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
                 Files.deleteIfExists(file);
             }
