@@ -43,6 +43,13 @@ import org.slf4j.LoggerFactory;
  *       and so is a random host at every poll round, so a node that found one peer soon knows many. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
  *       other.</li>
+ *   <li><b>Introductions.</b> An ambassador that admits a host that called it, or hears a known host at a new
+ *       address (a relayed one, say), introduces it ({@link #INTRODUCE_ROUTE}) to up to {@value #INTRODUCTION_FANOUT} random known
+ *       hosts within half a second, batched; they consider it as any candidate (a poll first). A node whose own
+ *       address changed polls its known hosts at once ({@link #announceSelf()}), so they, and the ambassadors
+ *       among them, know the new address within a round trip. A candidate that failed its poll is not polled again
+ *       at the same address for a poll interval, but at a new one at once (one offered while the first was being
+ *       polled is tried as soon as that poll fails).</li>
  *   <li><b>Ambassadors kept.</b> While the list holds no more than {@link KnownHostsConfig#keptAmbassadors()}
  *       ambassadors, none of them makes way for a newcomer (a dead one is still evicted).</li>
  * </ul>
@@ -56,6 +63,15 @@ public final class KnownHosts implements Protocol, HostSink {
     public static final String POLL_ROUTE = "butter/hosts/poll";
     /** Route answering with a {@link HostSample} of known hosts. */
     public static final String SAMPLE_ROUTE = "butter/hosts/sample";
+    /**
+     * Route carrying a {@link HostSample} of hosts an ambassador introduces; answered with an empty reply. Taken only
+     * from a known host, and each introduced host is only a candidate.
+     */
+    public static final String INTRODUCE_ROUTE = "butter/hosts/introduce";
+    /** Most known hosts one batch of introductions goes to. */
+    static final int INTRODUCTION_FANOUT = 8;
+    /** How long an ambassador collects hosts to introduce before sending them in one batch, in milliseconds. */
+    static final long INTRODUCTION_DELAY_MS = 500;
 
     private static final Logger log = LoggerFactory.getLogger(KnownHosts.class);
     private static final int MAX_PROBATION = 32;
@@ -72,14 +88,24 @@ public final class KnownHosts implements Protocol, HostSink {
     private volatile BooleanSupplier ambassador = () -> false;
     private final Map<PeerId, KnownHost> hosts = new LinkedHashMap<>();
     private final Set<PeerId> probation = new HashSet<>();
-    private final Map<PeerId, Long> rejectedAt = new LinkedHashMap<>();
+    /** Another address offered for a host on probation: tried if the poll at the first one fails. */
+    private final Map<PeerId, PeerAddress> offeredMeanwhile = new HashMap<>();
+    /**
+     * Where a host on probation was heard from while its poll was on its way (it advertised another address, or the
+     * poll reached it over a connection it opened itself): it is admitted there, not at the older address offered.
+     */
+    private final Map<PeerId, PeerAddress> heardMeanwhile = new HashMap<>();
+    private final Map<PeerId, Rejection> rejectedAt = new LinkedHashMap<>();
+    private final Map<PeerId, PeerAddress> toIntroduce = new LinkedHashMap<>();
     private final Map<PeerId, Long> polledBy = new HashMap<>();
     private volatile List<KnownHost> snapshot = List.of();
     private final List<Consumer<KnownHost>> admissionListeners = new ArrayList<>();
+    private final List<Consumer<KnownHost>> moveListeners = new ArrayList<>();
     private ProtocolContext context;
     private long startedAtMs;
     private boolean stopped;
     private Cancellable ticker = Cancellable.NONE;
+    private Cancellable introductions = Cancellable.NONE;
     private long admitted;
     private long evicted;
     private long rejected;
@@ -108,10 +134,17 @@ public final class KnownHosts implements Protocol, HostSink {
                 polledBy.put(request.from().id(), ctx.loop().nowMillis());
             }
             HostQuality mine = quality();
-            offer(request.from()); // whoever polls us is a live node worth considering
+            offer(request.from(), true); // whoever polls us is a live node worth considering
             return Reply.of(mine.encode());
         });
         ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from()))));
+        ctx.handle(INTRODUCE_ROUTE, request -> {
+            List<PeerAddress> introduced = HostSample.decode(request.payload());
+            if (hosts.containsKey(request.from().id())) {
+                introduced.stream().limit(config.sampleSize()).forEach(this::offer);
+            }
+            return Reply.of(EMPTY);
+        });
         ctx.onPeerHeardAt(this::follow);
         ctx.onPeerFailed((peer, cause) -> evict(peer, cause.getMessage()));
         ticker = ctx.loop().schedule(1 + ctx.random().nextLong(config.pollIntervalMs()), this::tick);
@@ -121,6 +154,7 @@ public final class KnownHosts implements Protocol, HostSink {
     public void stop() {
         stopped = true;
         ticker.cancel();
+        introductions.cancel();
     }
 
     /** The known hosts now, in admission order; safe to read from any thread. */
@@ -147,6 +181,20 @@ public final class KnownHosts implements Protocol, HostSink {
             hosts.values().forEach(listener);
             admissionListeners.add(listener);
         });
+    }
+
+    /**
+     * Calls {@code listener} on the node loop whenever a known host is listed under a new address from now on (it
+     * advertised another one): the CLI prints it, so a user and the NAT lab see where each peer is known now, not
+     * only where it was admitted. The listener must be quick.
+     */
+    public void onMoved(Consumer<KnownHost> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (context == null) {
+            moveListeners.add(listener);
+        } else {
+            context.loop().execute(() -> moveListeners.add(listener));
+        }
     }
 
     /**
@@ -188,43 +236,82 @@ public final class KnownHosts implements Protocol, HostSink {
 
     @Override
     public void offer(PeerAddress candidate) {
+        offer(candidate, false);
+    }
+
+    /**
+     * Considers {@code candidate}; {@code fromItself} when it called this node itself (a poll), so that an
+     * ambassador introduces it once admitted. Hosts heard of from others (samples, introductions) are not introduced
+     * again, so an introduction reaches one ring of hosts rather than spreading through every ambassador.
+     */
+    private void offer(PeerAddress candidate, boolean fromItself) {
         PeerId id = candidate.id();
-        if (stopped || id.equals(context.self().id()) || hosts.containsKey(id) || probation.contains(id)
-            || probation.size() >= MAX_PROBATION || recentlyRejected(id)) {
+        if (stopped || id.equals(context.self().id()) || hosts.containsKey(id) || recentlyRejected(candidate)) {
+            return;
+        }
+        if (probation.contains(id)) {
+            if (offeredMeanwhile.size() < MAX_PROBATION || offeredMeanwhile.containsKey(id)) {
+                offeredMeanwhile.put(id, candidate);
+            }
+            return;
+        }
+        if (probation.size() >= MAX_PROBATION) {
             return;
         }
         probation.add(id);
         poll(candidate, CONSIDERED, quality -> {
             probation.remove(id);
-            consider(candidate, quality);
+            offeredMeanwhile.remove(id);
+            PeerAddress heard = heardMeanwhile.remove(id);
+            consider(heard != null ? heard : candidate, quality, fromItself);
         }, reason -> {
             probation.remove(id);
-            remember(id);
+            heardMeanwhile.remove(id);
+            remember(candidate);
+            PeerAddress other = offeredMeanwhile.remove(id);
+            if (other != null && !other.equals(candidate)) {
+                offer(other, fromItself); // e.g. its relayed address, introduced while its LAN address was tried
+            }
         });
     }
 
     /**
      * A known host heard from at another address than the one on the list has changed it (the wider layer
      * advertised one that works from outside its LAN, or a relayed one): the list follows, so samples pass on the
-     * address that works. The sender's id is authenticated and it can only advertise addresses with its own id.
+     * address that works. A host on probation is admitted at the address it was last heard from. The sender's id is
+     * authenticated and it can only advertise addresses with its own id.
      */
     private void follow(PeerAddress caller) {
+        if (probation.contains(caller.id())) {
+            heardMeanwhile.put(caller.id(), caller); // bounded: only hosts on probation, at most MAX_PROBATION
+            return;
+        }
         KnownHost known = hosts.get(caller.id());
         if (known != null && !known.address().equals(caller)) {
-            hosts.put(caller.id(), new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
-                known.admittedAtMs(), known.lastSeenMs()));
+            KnownHost moved = new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
+                known.admittedAtMs(), known.lastSeenMs());
+            hosts.put(caller.id(), moved);
             publish();
+            for (Consumer<KnownHost> listener : moveListeners) {
+                listener.accept(moved);
+            }
+            introduce(caller);
         }
     }
 
-    private boolean recentlyRejected(PeerId id) {
-        Long at = rejectedAt.get(id);
-        return at != null && context.loop().nowMillis() - at < config.pollIntervalMs();
+    /** A candidate turned away at an address, and when. */
+    private record Rejection(PeerAddress address, long atMs) {
     }
 
-    private void remember(PeerId id) {
-        rejectedAt.remove(id);
-        rejectedAt.put(id, context.loop().nowMillis());
+    private boolean recentlyRejected(PeerAddress candidate) {
+        Rejection rejection = rejectedAt.get(candidate.id());
+        return rejection != null && rejection.address().equals(candidate)
+            && context.loop().nowMillis() - rejection.atMs() < config.pollIntervalMs();
+    }
+
+    private void remember(PeerAddress candidate) {
+        rejectedAt.remove(candidate.id());
+        rejectedAt.put(candidate.id(), new Rejection(candidate, context.loop().nowMillis()));
         if (rejectedAt.size() > MAX_REMEMBERED_REJECTIONS) {
             Iterator<PeerId> oldest = rejectedAt.keySet().iterator();
             oldest.next();
@@ -232,23 +319,23 @@ public final class KnownHosts implements Protocol, HostSink {
         }
     }
 
-    private void consider(PeerAddress candidate, HostQuality quality) {
+    private void consider(PeerAddress candidate, HostQuality quality, boolean fromItself) {
         if (stopped || hosts.containsKey(candidate.id())) {
             return;
         }
         String subnet = HostClass.subnetOf(candidate.host());
         if (hosts.size() < config.capacity()) {
-            admit(candidate, quality, subnet);
+            admit(candidate, quality, subnet, fromItself);
             return;
         }
         KnownHost victim = victimFor(HostClass.of(subnet, quality), quality);
         if (victim == null) {
             rejected++;
-            remember(candidate.id());
+            remember(candidate);
             return;
         }
         evict(victim.address().id(), "making way for " + candidate.id().shortForm());
-        admit(candidate, quality, subnet);
+        admit(candidate, quality, subnet, fromItself);
     }
 
     /** Who makes way for a candidate to a full list, or null if the candidate is not worth a place. */
@@ -299,7 +386,7 @@ public final class KnownHosts implements Protocol, HostSink {
         return null;
     }
 
-    private void admit(PeerAddress address, HostQuality quality, String subnet) {
+    private void admit(PeerAddress address, HostQuality quality, String subnet, boolean introduce) {
         long now = context.loop().nowMillis();
         KnownHost host = new KnownHost(address, quality, subnet, now, now);
         hosts.put(address.id(), host);
@@ -309,6 +396,9 @@ public final class KnownHosts implements Protocol, HostSink {
             listener.accept(host);
         }
         log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
+        if (introduce) {
+            introduce(address);
+        }
         if (hosts.size() < config.capacity()) {
             exchangeWith(address);
         }
@@ -326,27 +416,80 @@ public final class KnownHosts implements Protocol, HostSink {
         snapshot = List.copyOf(hosts.values());
     }
 
+    /**
+     * This node's own address changed (the wider layer advertised one that works from outside): polls every known
+     * host now, so each hears this node at the new address at once. Call on the node loop.
+     */
+    public void announceSelf() {
+        if (!stopped && context != null) {
+            List.copyOf(hosts.values()).forEach(this::pollKnown);
+        }
+    }
+
+    /** As an ambassador, queues {@code address} to be introduced to other known hosts in the next batch. */
+    private void introduce(PeerAddress address) {
+        if (!ambassador.getAsBoolean()) {
+            return;
+        }
+        toIntroduce.remove(address.id());
+        toIntroduce.put(address.id(), address);
+        if (toIntroduce.size() > config.sampleSize()) {
+            toIntroduce.remove(toIntroduce.keySet().iterator().next());
+        }
+        if (toIntroduce.size() == 1) {
+            introductions = context.loop().schedule(INTRODUCTION_DELAY_MS, this::sendIntroductions);
+        }
+    }
+
+    private void sendIntroductions() {
+        List<PeerAddress> batch = List.copyOf(toIntroduce.values());
+        toIntroduce.clear();
+        if (stopped) {
+            return;
+        }
+        List<KnownHost> recipients = new ArrayList<>(hosts.values());
+        for (int i = recipients.size() - 1; i > 0; i--) {
+            int j = context.random().nextInt(i + 1);
+            recipients.set(i, recipients.set(j, recipients.get(i)));
+        }
+        int sent = 0;
+        for (KnownHost recipient : recipients) {
+            if (sent >= INTRODUCTION_FANOUT) {
+                return;
+            }
+            List<PeerAddress> forRecipient = batch.stream()
+                .filter(address -> !address.id().equals(recipient.address().id())).toList();
+            if (!forRecipient.isEmpty()) {
+                sent++;
+                context.request(recipient.address(), INTRODUCE_ROUTE, HostSample.encode(forRecipient),
+                    Duration.ofMillis(config.pollTimeoutMs()));
+            }
+        }
+    }
+
     private void tick() {
         if (stopped) {
             return;
         }
         long now = context.loop().nowMillis();
         polledBy.values().removeIf(at -> now - at > 2 * config.pollIntervalMs());
-        for (KnownHost host : List.copyOf(hosts.values())) {
-            poll(host.address(), LISTED, quality -> {
-                KnownHost current = hosts.get(host.address().id());
-                if (current != null) {
-                    hosts.put(host.address().id(), new KnownHost(current.address(), quality, current.subnet(),
-                        current.admittedAtMs(), context.loop().nowMillis()));
-                    publish();
-                }
-            }, reason -> evict(host.address().id(), "missed a poll: " + reason));
-        }
+        List.copyOf(hosts.values()).forEach(this::pollKnown);
         if (!hosts.isEmpty() && hosts.size() < config.capacity()) {
             List<KnownHost> all = new ArrayList<>(hosts.values());
             exchangeWith(all.get(context.random().nextInt(all.size())).address());
         }
         ticker = context.loop().schedule(config.pollIntervalMs(), this::tick);
+    }
+
+    private void pollKnown(KnownHost host) {
+        poll(host.address(), LISTED, quality -> {
+            KnownHost current = hosts.get(host.address().id());
+            if (current != null) {
+                hosts.put(host.address().id(), new KnownHost(current.address(), quality, current.subnet(),
+                    current.admittedAtMs(), context.loop().nowMillis()));
+                publish();
+            }
+        }, reason -> evict(host.address().id(), "missed a poll: " + reason));
     }
 
     private void poll(PeerAddress peer, byte[] kind, Consumer<HostQuality> onQuality, Consumer<String> onFailure) {
