@@ -20,7 +20,7 @@ if [ ${#options[@]} -eq 0 ]; then
   options=(--items 1000 --churn 60s --seed 1)
 fi
 /usr/bin/time -f "time: %e s wall, %U s user, %M KiB peak RSS" \
-  "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
+  "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" ${SIM_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
   --nodes "$nodes" --out "$out" "${options[@]}" >"$log" 2>&1 &
 time_pid=$!
 java_pid=""

@@ -2,6 +2,7 @@ package network.butter.hosts;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,7 +71,12 @@ public final class KnownHosts implements Protocol, HostSink {
     private final KnownHostsConfig config;
     private volatile LongSupplier storageAvailableBytes;
     private volatile BooleanSupplier ambassador = () -> false;
-    private final Map<PeerId, KnownHost> hosts = new LinkedHashMap<>();
+    private final Map<PeerId, KnownHost> hosts = new HashMap<>();
+    /** The hosts in admission order, and beside each its diversity class: scanned without hashing or copying. */
+    private final List<KnownHost> order = new ArrayList<>();
+    private final List<HostClass> classes = new ArrayList<>();
+    /** How many listed hosts fall in each diversity class, kept up to date as hosts come, change and go. */
+    private final Map<HostClass, Integer> classCounts = new HashMap<>();
     private final Set<PeerId> probation = new HashSet<>();
     private final Map<PeerId, Long> rejectedAt = new LinkedHashMap<>();
     private final Map<PeerId, Long> polledBy = new HashMap<>();
@@ -144,7 +150,7 @@ public final class KnownHosts implements Protocol, HostSink {
             return;
         }
         context.loop().execute(() -> {
-            hosts.values().forEach(listener);
+            order.forEach(listener);
             admissionListeners.add(listener);
         });
     }
@@ -211,9 +217,8 @@ public final class KnownHosts implements Protocol, HostSink {
     private void follow(PeerAddress caller) {
         KnownHost known = hosts.get(caller.id());
         if (known != null && !known.address().equals(caller)) {
-            hosts.put(caller.id(), new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
+            replace(known, new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
                 known.admittedAtMs(), known.lastSeenMs()));
-            publish();
         }
     }
 
@@ -253,12 +258,20 @@ public final class KnownHosts implements Protocol, HostSink {
 
     /** Who makes way for a candidate to a full list, or null if the candidate is not worth a place. */
     private KnownHost victimFor(HostClass candidateClass, HostQuality quality) {
-        long ambassadors = hosts.values().stream().filter(host -> host.quality().ambassador()).count();
+        int ambassadors = 0;
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i).quality().ambassador()) {
+                ambassadors++;
+            }
+        }
         boolean keepAmbassadors = ambassadors <= config.keptAmbassadors();
-        List<KnownHost> evictable = new ArrayList<>();
-        for (KnownHost host : hosts.values()) {
+        List<KnownHost> evictable = new ArrayList<>(order.size());
+        List<HostClass> evictableClasses = new ArrayList<>(order.size());
+        for (int i = 0; i < order.size(); i++) {
+            KnownHost host = order.get(i);
             if (!(keepAmbassadors && host.quality().ambassador())) {
                 evictable.add(host);
+                evictableClasses.add(classes.get(i));
             }
         }
         if (evictable.isEmpty()) {
@@ -276,15 +289,15 @@ public final class KnownHosts implements Protocol, HostSink {
                 return best;
             }
         }
-        Map<HostClass, Integer> counts = new HashMap<>();
-        for (KnownHost host : hosts.values()) {
-            counts.merge(host.hostClass(), 1, Integer::sum);
+        int crowded = 0;
+        for (int count : classCounts.values()) {
+            crowded = Math.max(crowded, count);
         }
-        int crowded = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        if (counts.getOrDefault(candidateClass, 0) + 1 < crowded) {
+        if (classCounts.getOrDefault(candidateClass, 0) + 1 < crowded) {
             KnownHost shortestLived = null;
-            for (KnownHost host : evictable) {
-                if (counts.get(host.hostClass()) == crowded
+            for (int i = 0; i < evictable.size(); i++) {
+                KnownHost host = evictable.get(i);
+                if (classCounts.get(evictableClasses.get(i)) == crowded
                     && (shortestLived == null || host.quality().uptimeMs() < shortestLived.quality().uptimeMs())) {
                     shortestLived = host;
                 }
@@ -303,6 +316,10 @@ public final class KnownHosts implements Protocol, HostSink {
         long now = context.loop().nowMillis();
         KnownHost host = new KnownHost(address, quality, subnet, now, now);
         hosts.put(address.id(), host);
+        order.add(host);
+        HostClass hostClass = host.hostClass();
+        classes.add(hostClass);
+        classCounts.merge(hostClass, 1, Integer::sum);
         admitted++;
         publish();
         for (Consumer<KnownHost> listener : admissionListeners) {
@@ -315,15 +332,48 @@ public final class KnownHosts implements Protocol, HostSink {
     }
 
     private void evict(PeerId id, String reason) {
-        if (hosts.remove(id) != null) {
+        KnownHost gone = hosts.remove(id);
+        if (gone != null) {
+            int at = indexOf(gone);
+            order.remove(at);
+            uncount(classes.remove(at));
             evicted++;
             publish();
             log.debug("{} forgot {}: {}", context.self().id().shortForm(), id.shortForm(), reason);
         }
     }
 
+    /** Puts {@code updated} in the place of {@code current}, a listed host with the same id, and publishes. */
+    private void replace(KnownHost current, KnownHost updated) {
+        hosts.put(updated.address().id(), updated);
+        int at = indexOf(current);
+        order.set(at, updated);
+        HostClass before = classes.get(at);
+        HostClass after = updated.hostClass();
+        if (!after.equals(before)) {
+            classes.set(at, after);
+            uncount(before);
+            classCounts.merge(after, 1, Integer::sum);
+        }
+        publish();
+    }
+
+    /** Where a listed host stands in {@link #order}: compared by reference, so no id is read. */
+    private int indexOf(KnownHost listed) {
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i) == listed) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("a listed host is missing from the admission order");
+    }
+
+    private void uncount(HostClass hostClass) {
+        classCounts.computeIfPresent(hostClass, (key, count) -> count == 1 ? null : count - 1);
+    }
+
     private void publish() {
-        snapshot = List.copyOf(hosts.values());
+        snapshot = List.copyOf(order);
     }
 
     private void tick() {
@@ -332,19 +382,17 @@ public final class KnownHosts implements Protocol, HostSink {
         }
         long now = context.loop().nowMillis();
         polledBy.values().removeIf(at -> now - at > 2 * config.pollIntervalMs());
-        for (KnownHost host : List.copyOf(hosts.values())) {
+        for (KnownHost host : snapshot) {
             poll(host.address(), LISTED, quality -> {
                 KnownHost current = hosts.get(host.address().id());
                 if (current != null) {
-                    hosts.put(host.address().id(), new KnownHost(current.address(), quality, current.subnet(),
+                    replace(current, new KnownHost(current.address(), quality, current.subnet(),
                         current.admittedAtMs(), context.loop().nowMillis()));
-                    publish();
                 }
             }, reason -> evict(host.address().id(), "missed a poll: " + reason));
         }
-        if (!hosts.isEmpty() && hosts.size() < config.capacity()) {
-            List<KnownHost> all = new ArrayList<>(hosts.values());
-            exchangeWith(all.get(context.random().nextInt(all.size())).address());
+        if (!order.isEmpty() && order.size() < config.capacity()) {
+            exchangeWith(order.get(context.random().nextInt(order.size())).address());
         }
         ticker = context.loop().schedule(config.pollIntervalMs(), this::tick);
     }
@@ -383,21 +431,28 @@ public final class KnownHosts implements Protocol, HostSink {
      * subnets than the requester's first.
      */
     private List<PeerAddress> sample(PeerAddress requester) {
-        List<KnownHost> candidates = new ArrayList<>();
-        for (KnownHost host : hosts.values()) {
+        KnownHost[] candidates = new KnownHost[order.size()];
+        int count = 0;
+        for (int i = 0; i < order.size(); i++) {
+            KnownHost host = order.get(i);
             if (!host.address().id().equals(requester.id())) {
-                candidates.add(host);
+                candidates[count++] = host;
             }
         }
-        for (int i = candidates.size() - 1; i > 0; i--) {
+        for (int i = count - 1; i > 0; i--) {
             int j = context.random().nextInt(i + 1);
-            candidates.set(i, candidates.set(j, candidates.get(i)));
+            KnownHost swapped = candidates[i];
+            candidates[i] = candidates[j];
+            candidates[j] = swapped;
         }
         if (ambassador.getAsBoolean()) {
             String subnet = HostClass.subnetOf(requester.host());
-            candidates.sort(Comparator.comparing(host -> host.subnet().equals(subnet)));
+            Arrays.sort(candidates, 0, count, Comparator.comparing(host -> host.subnet().equals(subnet)));
         }
-        return candidates.subList(0, Math.min(config.sampleSize(), candidates.size())).stream()
-            .map(KnownHost::address).toList();
+        PeerAddress[] chosen = new PeerAddress[Math.min(config.sampleSize(), count)];
+        for (int i = 0; i < chosen.length; i++) {
+            chosen[i] = candidates[i].address();
+        }
+        return List.of(chosen);
     }
 }
