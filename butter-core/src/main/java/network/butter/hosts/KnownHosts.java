@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import network.butter.api.Reply;
 import network.butter.discover.HostSink;
 import network.butter.env.Cancellable;
@@ -75,8 +76,9 @@ public final class KnownHosts implements Protocol, HostSink {
     /** The hosts in admission order, and beside each its diversity class: scanned without hashing or copying. */
     private final List<KnownHost> order = new ArrayList<>();
     private final List<HostClass> classes = new ArrayList<>();
-    /** How many listed hosts fall in each diversity class, kept up to date as hosts come, change and go. */
-    private final Map<HostClass, Integer> classCounts = new HashMap<>();
+    private final ClassCounts classCounts = new ClassCounts();
+    /** How many listed hosts said in their last poll that they are ambassadors. */
+    private int ambassadors;
     private final Set<PeerId> probation = new HashSet<>();
     private final Map<PeerId, Long> rejectedAt = new LinkedHashMap<>();
     private final Map<PeerId, Long> polledBy = new HashMap<>();
@@ -119,7 +121,7 @@ public final class KnownHosts implements Protocol, HostSink {
         });
         ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from()))));
         ctx.onPeerHeardAt(this::follow);
-        ctx.onPeerFailed((peer, cause) -> evict(peer, cause.getMessage()));
+        ctx.onPeerFailed((peer, cause) -> evict(peer, cause::getMessage));
         ticker = ctx.loop().schedule(1 + ctx.random().nextLong(config.pollIntervalMs()), this::tick);
     }
 
@@ -252,36 +254,27 @@ public final class KnownHosts implements Protocol, HostSink {
             remember(candidate.id());
             return;
         }
-        evict(victim.address().id(), "making way for " + candidate.id().shortForm());
+        evict(victim.address().id(), () -> "making way for " + candidate.id().shortForm());
         admit(candidate, quality, subnet);
     }
 
-    /** Who makes way for a candidate to a full list, or null if the candidate is not worth a place. */
+    /**
+     * Who makes way for a candidate to a full list, or null if the candidate is not worth a place. The usual
+     * answer (a candidate of a common class, not taken by chance) reads only counters kept up to date; the list
+     * is scanned only when someone is to make way.
+     */
     private KnownHost victimFor(HostClass candidateClass, HostQuality quality) {
-        int ambassadors = 0;
-        for (int i = 0; i < order.size(); i++) {
-            if (order.get(i).quality().ambassador()) {
-                ambassadors++;
-            }
-        }
         boolean keepAmbassadors = ambassadors <= config.keptAmbassadors();
-        List<KnownHost> evictable = new ArrayList<>(order.size());
-        List<HostClass> evictableClasses = new ArrayList<>(order.size());
-        for (int i = 0; i < order.size(); i++) {
-            KnownHost host = order.get(i);
-            if (!(keepAmbassadors && host.quality().ambassador())) {
-                evictable.add(host);
-                evictableClasses.add(classes.get(i));
-            }
-        }
-        if (evictable.isEmpty()) {
+        int evictable = keepAmbassadors ? order.size() - ambassadors : order.size();
+        if (evictable == 0) {
             return null;
         }
         if (quality.knownBy() == 0) {
             // Known by nobody: take it, in place of the host most others know too, so that host stays known.
             KnownHost best = null;
-            for (KnownHost host : evictable) {
-                if (host.quality().knownBy() >= 2 && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
+            for (KnownHost host : order) {
+                if (evictable(host, keepAmbassadors) && host.quality().knownBy() >= 2
+                    && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
                     best = host;
                 }
             }
@@ -289,15 +282,12 @@ public final class KnownHosts implements Protocol, HostSink {
                 return best;
             }
         }
-        int crowded = 0;
-        for (int count : classCounts.values()) {
-            crowded = Math.max(crowded, count);
-        }
-        if (classCounts.getOrDefault(candidateClass, 0) + 1 < crowded) {
+        int crowded = classCounts.mostCrowded();
+        if (classCounts.count(candidateClass) + 1 < crowded) {
             KnownHost shortestLived = null;
-            for (int i = 0; i < evictable.size(); i++) {
-                KnownHost host = evictable.get(i);
-                if (classCounts.get(evictableClasses.get(i)) == crowded
+            for (int i = 0; i < order.size(); i++) {
+                KnownHost host = order.get(i);
+                if (classCounts.count(classes.get(i)) == crowded && evictable(host, keepAmbassadors)
                     && (shortestLived == null || host.quality().uptimeMs() < shortestLived.quality().uptimeMs())) {
                     shortestLived = host;
                 }
@@ -307,9 +297,18 @@ public final class KnownHosts implements Protocol, HostSink {
             }
         }
         if (config.randomAcceptance() > 0 && context.random().nextDouble() < config.randomAcceptance()) {
-            return evictable.get(context.random().nextInt(evictable.size()));
+            int skip = context.random().nextInt(evictable);
+            for (KnownHost host : order) {
+                if (evictable(host, keepAmbassadors) && skip-- == 0) {
+                    return host;
+                }
+            }
         }
         return null;
+    }
+
+    private static boolean evictable(KnownHost host, boolean keepAmbassadors) {
+        return !(keepAmbassadors && host.quality().ambassador());
     }
 
     private void admit(PeerAddress address, HostQuality quality, String subnet) {
@@ -319,27 +318,34 @@ public final class KnownHosts implements Protocol, HostSink {
         order.add(host);
         HostClass hostClass = host.hostClass();
         classes.add(hostClass);
-        classCounts.merge(hostClass, 1, Integer::sum);
+        classCounts.add(hostClass);
+        ambassadors += quality.ambassador() ? 1 : 0;
         admitted++;
         publish();
         for (Consumer<KnownHost> listener : admissionListeners) {
             listener.accept(host);
         }
-        log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
+        if (log.isDebugEnabled()) {
+            log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
+        }
         if (hosts.size() < config.capacity()) {
             exchangeWith(address);
         }
     }
 
-    private void evict(PeerId id, String reason) {
+    /** Forgets a host; {@code reason} is only spelled out when debug logging is on (ids in text cost an encoding). */
+    private void evict(PeerId id, Supplier<String> reason) {
         KnownHost gone = hosts.remove(id);
         if (gone != null) {
             int at = indexOf(gone);
             order.remove(at);
-            uncount(classes.remove(at));
+            classCounts.remove(classes.remove(at));
+            ambassadors -= gone.quality().ambassador() ? 1 : 0;
             evicted++;
             publish();
-            log.debug("{} forgot {}: {}", context.self().id().shortForm(), id.shortForm(), reason);
+            if (log.isDebugEnabled()) {
+                log.debug("{} forgot {}: {}", context.self().id().shortForm(), id.shortForm(), reason.get());
+            }
         }
     }
 
@@ -352,9 +358,10 @@ public final class KnownHosts implements Protocol, HostSink {
         HostClass after = updated.hostClass();
         if (!after.equals(before)) {
             classes.set(at, after);
-            uncount(before);
-            classCounts.merge(after, 1, Integer::sum);
+            classCounts.remove(before);
+            classCounts.add(after);
         }
+        ambassadors += (updated.quality().ambassador() ? 1 : 0) - (current.quality().ambassador() ? 1 : 0);
         publish();
     }
 
@@ -366,10 +373,6 @@ public final class KnownHosts implements Protocol, HostSink {
             }
         }
         throw new IllegalStateException("a listed host is missing from the admission order");
-    }
-
-    private void uncount(HostClass hostClass) {
-        classCounts.computeIfPresent(hostClass, (key, count) -> count == 1 ? null : count - 1);
     }
 
     private void publish() {
@@ -389,7 +392,7 @@ public final class KnownHosts implements Protocol, HostSink {
                     replace(current, new KnownHost(current.address(), quality, current.subnet(),
                         current.admittedAtMs(), context.loop().nowMillis()));
                 }
-            }, reason -> evict(host.address().id(), "missed a poll: " + reason));
+            }, reason -> evict(host.address().id(), () -> "missed a poll: " + reason));
         }
         if (!order.isEmpty() && order.size() < config.capacity()) {
             exchangeWith(order.get(context.random().nextInt(order.size())).address());
