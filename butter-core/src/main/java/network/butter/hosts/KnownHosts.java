@@ -229,9 +229,19 @@ public final class KnownHosts implements Protocol, HostSink {
         return at != null && context.loop().nowMillis() - at < config.pollIntervalMs();
     }
 
+    /**
+     * Notes a rejection. Entries are in time order (a repeat goes to the end), so those too old to matter to
+     * {@link #recentlyRejected} are dropped from the head first: the map holds the last poll interval's
+     * rejections, not always the last {@value #MAX_REMEMBERED_REJECTIONS} (most of a simulated node's heap once).
+     */
     private void remember(PeerId id) {
+        long now = context.loop().nowMillis();
+        Iterator<Long> expired = rejectedAt.values().iterator();
+        while (expired.hasNext() && now - expired.next() >= config.pollIntervalMs()) {
+            expired.remove();
+        }
         rejectedAt.remove(id);
-        rejectedAt.put(id, context.loop().nowMillis());
+        rejectedAt.put(id, now);
         if (rejectedAt.size() > MAX_REMEMBERED_REJECTIONS) {
             Iterator<PeerId> oldest = rejectedAt.keySet().iterator();
             oldest.next();
