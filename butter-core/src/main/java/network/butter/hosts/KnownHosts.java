@@ -2,6 +2,7 @@ package network.butter.hosts;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import network.butter.api.Reply;
 import network.butter.discover.HostSink;
 import network.butter.env.Cancellable;
@@ -86,7 +88,13 @@ public final class KnownHosts implements Protocol, HostSink {
     private final KnownHostsConfig config;
     private volatile LongSupplier storageAvailableBytes;
     private volatile BooleanSupplier ambassador = () -> false;
-    private final Map<PeerId, KnownHost> hosts = new LinkedHashMap<>();
+    private final Map<PeerId, KnownHost> hosts = new HashMap<>();
+    /** The hosts in admission order, and beside each its diversity class: scanned without hashing or copying. */
+    private final List<KnownHost> order = new ArrayList<>();
+    private final List<HostClass> classes = new ArrayList<>();
+    private final ClassCounts classCounts = new ClassCounts();
+    /** How many listed hosts said in their last poll that they are ambassadors. */
+    private int ambassadors;
     private final Set<PeerId> probation = new HashSet<>();
     /** Another address offered for a host on probation: tried if the poll at the first one fails. */
     private final Map<PeerId, PeerAddress> offeredMeanwhile = new HashMap<>();
@@ -146,7 +154,7 @@ public final class KnownHosts implements Protocol, HostSink {
             return Reply.of(EMPTY);
         });
         ctx.onPeerHeardAt(this::follow);
-        ctx.onPeerFailed((peer, cause) -> evict(peer, cause.getMessage()));
+        ctx.onPeerFailed((peer, cause) -> evict(peer, cause::getMessage));
         ticker = ctx.loop().schedule(1 + ctx.random().nextLong(config.pollIntervalMs()), this::tick);
     }
 
@@ -178,7 +186,7 @@ public final class KnownHosts implements Protocol, HostSink {
             return;
         }
         context.loop().execute(() -> {
-            hosts.values().forEach(listener);
+            order.forEach(listener);
             admissionListeners.add(listener);
         });
     }
@@ -290,8 +298,7 @@ public final class KnownHosts implements Protocol, HostSink {
         if (known != null && !known.address().equals(caller)) {
             KnownHost moved = new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
                 known.admittedAtMs(), known.lastSeenMs());
-            hosts.put(caller.id(), moved);
-            publish();
+            replace(known, moved);
             for (Consumer<KnownHost> listener : moveListeners) {
                 listener.accept(moved);
             }
@@ -309,9 +316,19 @@ public final class KnownHosts implements Protocol, HostSink {
             && context.loop().nowMillis() - rejection.atMs() < config.pollIntervalMs();
     }
 
+    /**
+     * Notes a rejection. Entries are in time order (a repeat goes to the end), so those too old to matter to
+     * {@link #recentlyRejected} are dropped from the head first: the map holds the last poll interval's
+     * rejections, not always the last {@value #MAX_REMEMBERED_REJECTIONS} (most of a simulated node's heap once).
+     */
     private void remember(PeerAddress candidate) {
+        long now = context.loop().nowMillis();
+        Iterator<Rejection> expired = rejectedAt.values().iterator();
+        while (expired.hasNext() && now - expired.next().atMs() >= config.pollIntervalMs()) {
+            expired.remove();
+        }
         rejectedAt.remove(candidate.id());
-        rejectedAt.put(candidate.id(), new Rejection(candidate, context.loop().nowMillis()));
+        rejectedAt.put(candidate.id(), new Rejection(candidate, now));
         if (rejectedAt.size() > MAX_REMEMBERED_REJECTIONS) {
             Iterator<PeerId> oldest = rejectedAt.keySet().iterator();
             oldest.next();
@@ -334,28 +351,27 @@ public final class KnownHosts implements Protocol, HostSink {
             remember(candidate);
             return;
         }
-        evict(victim.address().id(), "making way for " + candidate.id().shortForm());
+        evict(victim.address().id(), () -> "making way for " + candidate.id().shortForm());
         admit(candidate, quality, subnet, fromItself);
     }
 
-    /** Who makes way for a candidate to a full list, or null if the candidate is not worth a place. */
+    /**
+     * Who makes way for a candidate to a full list, or null if the candidate is not worth a place. The usual
+     * answer (a candidate of a common class, not taken by chance) reads only counters kept up to date; the list
+     * is scanned only when someone is to make way.
+     */
     private KnownHost victimFor(HostClass candidateClass, HostQuality quality) {
-        long ambassadors = hosts.values().stream().filter(host -> host.quality().ambassador()).count();
         boolean keepAmbassadors = ambassadors <= config.keptAmbassadors();
-        List<KnownHost> evictable = new ArrayList<>();
-        for (KnownHost host : hosts.values()) {
-            if (!(keepAmbassadors && host.quality().ambassador())) {
-                evictable.add(host);
-            }
-        }
-        if (evictable.isEmpty()) {
+        int evictable = keepAmbassadors ? order.size() - ambassadors : order.size();
+        if (evictable == 0) {
             return null;
         }
         if (quality.knownBy() == 0) {
             // Known by nobody: take it, in place of the host most others know too, so that host stays known.
             KnownHost best = null;
-            for (KnownHost host : evictable) {
-                if (host.quality().knownBy() >= 2 && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
+            for (KnownHost host : order) {
+                if (evictable(host, keepAmbassadors) && host.quality().knownBy() >= 2
+                    && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
                     best = host;
                 }
             }
@@ -363,15 +379,12 @@ public final class KnownHosts implements Protocol, HostSink {
                 return best;
             }
         }
-        Map<HostClass, Integer> counts = new HashMap<>();
-        for (KnownHost host : hosts.values()) {
-            counts.merge(host.hostClass(), 1, Integer::sum);
-        }
-        int crowded = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        if (counts.getOrDefault(candidateClass, 0) + 1 < crowded) {
+        int crowded = classCounts.mostCrowded();
+        if (classCounts.count(candidateClass) + 1 < crowded) {
             KnownHost shortestLived = null;
-            for (KnownHost host : evictable) {
-                if (counts.get(host.hostClass()) == crowded
+            for (int i = 0; i < order.size(); i++) {
+                KnownHost host = order.get(i);
+                if (classCounts.count(classes.get(i)) == crowded && evictable(host, keepAmbassadors)
                     && (shortestLived == null || host.quality().uptimeMs() < shortestLived.quality().uptimeMs())) {
                     shortestLived = host;
                 }
@@ -381,21 +394,37 @@ public final class KnownHosts implements Protocol, HostSink {
             }
         }
         if (config.randomAcceptance() > 0 && context.random().nextDouble() < config.randomAcceptance()) {
-            return evictable.get(context.random().nextInt(evictable.size()));
+            int skip = context.random().nextInt(evictable);
+            for (KnownHost host : order) {
+                if (evictable(host, keepAmbassadors) && skip-- == 0) {
+                    return host;
+                }
+            }
         }
         return null;
+    }
+
+    private static boolean evictable(KnownHost host, boolean keepAmbassadors) {
+        return !(keepAmbassadors && host.quality().ambassador());
     }
 
     private void admit(PeerAddress address, HostQuality quality, String subnet, boolean introduce) {
         long now = context.loop().nowMillis();
         KnownHost host = new KnownHost(address, quality, subnet, now, now);
         hosts.put(address.id(), host);
+        order.add(host);
+        HostClass hostClass = host.hostClass();
+        classes.add(hostClass);
+        classCounts.add(hostClass);
+        ambassadors += quality.ambassador() ? 1 : 0;
         admitted++;
         publish();
         for (Consumer<KnownHost> listener : admissionListeners) {
             listener.accept(host);
         }
-        log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
+        if (log.isDebugEnabled()) {
+            log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
+        }
         if (introduce) {
             introduce(address);
         }
@@ -404,16 +433,50 @@ public final class KnownHosts implements Protocol, HostSink {
         }
     }
 
-    private void evict(PeerId id, String reason) {
-        if (hosts.remove(id) != null) {
+    /** Forgets a host; {@code reason} is only spelled out when debug logging is on (ids in text cost an encoding). */
+    private void evict(PeerId id, Supplier<String> reason) {
+        KnownHost gone = hosts.remove(id);
+        if (gone != null) {
+            int at = indexOf(gone);
+            order.remove(at);
+            classCounts.remove(classes.remove(at));
+            ambassadors -= gone.quality().ambassador() ? 1 : 0;
             evicted++;
             publish();
-            log.debug("{} forgot {}: {}", context.self().id().shortForm(), id.shortForm(), reason);
+            if (log.isDebugEnabled()) {
+                log.debug("{} forgot {}: {}", context.self().id().shortForm(), id.shortForm(), reason.get());
+            }
         }
     }
 
+    /** Puts {@code updated} in the place of {@code current}, a listed host with the same id, and publishes. */
+    private void replace(KnownHost current, KnownHost updated) {
+        hosts.put(updated.address().id(), updated);
+        int at = indexOf(current);
+        order.set(at, updated);
+        HostClass before = classes.get(at);
+        HostClass after = updated.hostClass();
+        if (!after.equals(before)) {
+            classes.set(at, after);
+            classCounts.remove(before);
+            classCounts.add(after);
+        }
+        ambassadors += (updated.quality().ambassador() ? 1 : 0) - (current.quality().ambassador() ? 1 : 0);
+        publish();
+    }
+
+    /** Where a listed host stands in {@link #order}: compared by reference, so no id is read. */
+    private int indexOf(KnownHost listed) {
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i) == listed) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("a listed host is missing from the admission order");
+    }
+
     private void publish() {
-        snapshot = List.copyOf(hosts.values());
+        snapshot = List.copyOf(order);
     }
 
     /**
@@ -422,7 +485,7 @@ public final class KnownHosts implements Protocol, HostSink {
      */
     public void announceSelf() {
         if (!stopped && context != null) {
-            List.copyOf(hosts.values()).forEach(this::pollKnown);
+            snapshot.forEach(this::pollKnown);
         }
     }
 
@@ -473,10 +536,11 @@ public final class KnownHosts implements Protocol, HostSink {
         }
         long now = context.loop().nowMillis();
         polledBy.values().removeIf(at -> now - at > 2 * config.pollIntervalMs());
-        List.copyOf(hosts.values()).forEach(this::pollKnown);
-        if (!hosts.isEmpty() && hosts.size() < config.capacity()) {
-            List<KnownHost> all = new ArrayList<>(hosts.values());
-            exchangeWith(all.get(context.random().nextInt(all.size())).address());
+        for (KnownHost host : snapshot) {
+            pollKnown(host);
+        }
+        if (!order.isEmpty() && order.size() < config.capacity()) {
+            exchangeWith(order.get(context.random().nextInt(order.size())).address());
         }
         ticker = context.loop().schedule(config.pollIntervalMs(), this::tick);
     }
@@ -485,11 +549,10 @@ public final class KnownHosts implements Protocol, HostSink {
         poll(host.address(), LISTED, quality -> {
             KnownHost current = hosts.get(host.address().id());
             if (current != null) {
-                hosts.put(host.address().id(), new KnownHost(current.address(), quality, current.subnet(),
+                replace(current, new KnownHost(current.address(), quality, current.subnet(),
                     current.admittedAtMs(), context.loop().nowMillis()));
-                publish();
             }
-        }, reason -> evict(host.address().id(), "missed a poll: " + reason));
+        }, reason -> evict(host.address().id(), () -> "missed a poll: " + reason));
     }
 
     private void poll(PeerAddress peer, byte[] kind, Consumer<HostQuality> onQuality, Consumer<String> onFailure) {
@@ -526,21 +589,28 @@ public final class KnownHosts implements Protocol, HostSink {
      * subnets than the requester's first.
      */
     private List<PeerAddress> sample(PeerAddress requester) {
-        List<KnownHost> candidates = new ArrayList<>();
-        for (KnownHost host : hosts.values()) {
+        KnownHost[] candidates = new KnownHost[order.size()];
+        int count = 0;
+        for (int i = 0; i < order.size(); i++) {
+            KnownHost host = order.get(i);
             if (!host.address().id().equals(requester.id())) {
-                candidates.add(host);
+                candidates[count++] = host;
             }
         }
-        for (int i = candidates.size() - 1; i > 0; i--) {
+        for (int i = count - 1; i > 0; i--) {
             int j = context.random().nextInt(i + 1);
-            candidates.set(i, candidates.set(j, candidates.get(i)));
+            KnownHost swapped = candidates[i];
+            candidates[i] = candidates[j];
+            candidates[j] = swapped;
         }
         if (ambassador.getAsBoolean()) {
             String subnet = HostClass.subnetOf(requester.host());
-            candidates.sort(Comparator.comparing(host -> host.subnet().equals(subnet)));
+            Arrays.sort(candidates, 0, count, Comparator.comparing(host -> host.subnet().equals(subnet)));
         }
-        return candidates.subList(0, Math.min(config.sampleSize(), candidates.size())).stream()
-            .map(KnownHost::address).toList();
+        PeerAddress[] chosen = new PeerAddress[Math.min(config.sampleSize(), count)];
+        for (int i = 0; i < chosen.length; i++) {
+            chosen[i] = candidates[i].address();
+        }
+        return List.of(chosen);
     }
 }

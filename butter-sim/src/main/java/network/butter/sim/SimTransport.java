@@ -219,9 +219,11 @@ final class SimTransport implements Transport, WiderTransport {
      */
     private Link open(SimNode peer, PathKind kind, HostPort local, HostPort remote, Circuit circuit) {
         SimTransport theirs = peer.transport();
-        Link mine = new Link(peer, peer.incarnation(), kind, local, remote, circuit);
+        boolean plain = kind == PathKind.DIRECT && local == null && remote == null && circuit == null;
+        Link mine = plain ? peer.directLink() : new Link(peer, peer.incarnation(), kind, local, remote, circuit);
         replace(mine);
-        theirs.replace(new Link(node, incarnation, kind, remote, local, circuit));
+        theirs.replace(plain && node.incarnation() == incarnation ? node.directLink()
+            : new Link(node, incarnation, kind, remote, local, circuit));
         simulation.countConnection(kind);
         return mine;
     }
