@@ -171,6 +171,26 @@ class HostilePeersSimTest {
     }
 
     @Test
+    void shouldAnswerNotHeldNotDroppedToATrimOfABlockTheNodeHoldsNoCopyOf() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            nodes.add(honest(sim));
+        }
+        Attacker attacker = attacker(sim);
+        sim.runFor(Duration.ofSeconds(5));
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("held elsewhere")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        List<SimNode> holders = holders(sim, id);
+        SimNode outsider = nodes.stream().filter(n -> !holders.contains(n)).findFirst().orElseThrow();
+
+        byte[] trim = new PayloadWriter(64).raw(id.toBytes()).addresses(List.of(attacker.node.address())).toByteArray();
+        Reply reply = send(sim, attacker, outsider, PeerContentGroups.TRIM_ROUTE, trim);
+
+        assertThat(reply.payload()).as("the answer of a node in no group of the block (2 = not held, 1 = dropped)").containsExactly(2);
+    }
+
+    @Test
     void shouldNotAdmitAStrangerThatClaimsAGroupInItsHeartbeat() {
         Simulation sim = sims.create();
         List<SimNode> nodes = new ArrayList<>();
