@@ -204,13 +204,14 @@ final class PcgRoutes {
     /**
      * A leader asks this member to leave a hot group. It leaves only if its own view agrees: the sender is a live
      * member that leads the group as this node ranks it, and the group is hot in this node's own view (see
-     * {@link #mayLeave}). A trim from anyone else, or of a group that is not hot, changes nothing.
+     * {@link #mayLeave}). A trim from anyone else, or of a group that is not hot, changes nothing. A trim of a block this
+     * node holds no copy of is answered "not held", never "dropped".
      */
     private Reply onTrim(Request request) throws WireFormatException {
         Trim trim = Trim.decode(request.payload());
         Group group = table.get(trim.block());
         if (group == null) {
-            return Reply.of(new byte[] {PcgMessages.DROPPED});
+            return Reply.of(new byte[] {PcgMessages.NOT_HELD});
         }
         long now = node.now();
         PeerId sender = request.from().id();

@@ -189,7 +189,8 @@ final class Repair {
         byte[] payload = new Trim(group.block(), table.addressesOf(group.view.liveMembers(node.now()))).encode();
         node.request(address, PeerContentGroups.TRIM_ROUTE, payload).whenComplete((reply, error) -> {
             group.trimming.remove(surplus);
-            if (error == null && reply.payload().length == 1 && reply.payload()[0] == PcgMessages.DROPPED) {
+            if (error == null && reply.payload().length == 1
+                && (reply.payload()[0] == PcgMessages.DROPPED || reply.payload()[0] == PcgMessages.NOT_HELD)) {
                 group.view.forget(surplus);
                 group.dirty = true;
                 maintain(group);
