@@ -77,6 +77,9 @@ final class TestbedCommand implements Callable<Integer> {
             + "churn kills in " + SPARES_COVER_SECONDS + " s, at least 1.")
     private Integer spareProcesses;
 
+    /** Nodes per host from which a host JVM compiles with C2 too (fewer: the quick compiler only). */
+    static final int OPTIMISING_HOST_NODES = 10;
+
     /** Seconds of churn the default number of spare processes covers: about a host's boot on a busy machine. */
     static final int SPARES_COVER_SECONDS = 10;
 
@@ -353,15 +356,19 @@ final class TestbedCommand implements Callable<Integer> {
     }
 
     /**
-     * The command of one host process: small heap, serial GC and the quick compiler only (50 JVMs booting with C2 as
-     * well on two busy cores took over 5 minutes to start their first node; with C1 alone, under 4), and an exit on
-     * {@link OutOfMemoryError} rather than a limping process.
+     * The command of one host process: small heap, serial GC, and an exit on {@link OutOfMemoryError} rather than a
+     * limping process. A host of one or a few nodes uses the quick compiler only (50 JVMs booting with C2 as well on
+     * two busy cores took over 5 minutes to start their first node; with C1 alone, under 4); a host of many nodes
+     * lives long and spends its CPU on their TLS handshakes and frames, where C2's code pays for its compiling.
      */
     private List<String> hostLauncher(int heapMb, int networkSize) {
         String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError",
+        List<String> compiler = nodesPerProcess >= OPTIMISING_HOST_NODES ? List.of("-XX:CICompilerCount=2")
+            : List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-Xss512k", "-XX:+UseSerialGC"));
+        command.addAll(compiler);
+        command.addAll(List.of("-XX:+ExitOnOutOfMemoryError",
             "-cp", System.getProperty("java.class.path"), ButterCli.class.getName(), "node-host",
             "--memory", Long.toString(nodeMemory.bytes() >> 20) + "m", "--network-size", Integer.toString(networkSize),
             "--replication", Integer.toString(replication), "--heartbeat", heartbeat.toMillis() + "ms"));

@@ -83,6 +83,11 @@ final class HostProcess {
         return gone || !process.isAlive();
     }
 
+    /** Whether the process has really ended, so the locks and descriptors it held are free (not only killed). */
+    boolean exited() {
+        return !process.isAlive();
+    }
+
     /** Asks the host to start a node with its data in {@code dataDirectory}; completes once it serves. */
     CompletableFuture<Started> spawn(int slot, Path dataDirectory) {
         slots.add(slot);

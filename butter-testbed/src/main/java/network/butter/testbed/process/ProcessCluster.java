@@ -71,7 +71,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     private final long startNanos = System.nanoTime();
     private final List<HostProcess> hosts = new ArrayList<>();
     private final Map<ClusterNode<DataPeer>, Placement> alive = new LinkedHashMap<>();
-    private final List<Path> restartable = new ArrayList<>();
+    private final List<Restartable> restartable = new ArrayList<>();
     private final java.util.ArrayDeque<Pending> starting = new java.util.ArrayDeque<>();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread killOnExit = new Thread(() -> {
@@ -95,6 +95,14 @@ public final class ProcessCluster implements Cluster<DataPeer> {
 
     /** Where a node runs: its host, its slot there, and its data directory. */
     private record Placement(HostProcess host, int slot, Path dataDirectory) {
+    }
+
+    /**
+     * A dead node's data directory, and the process it died in: the directory may come back only once that process
+     * has exited, since until then it still holds the directory's lock (a {@code SIGKILL}ed JVM can take seconds to
+     * be gone on a busy machine).
+     */
+    private record Restartable(Path dataDirectory, HostProcess diedIn) {
     }
 
     /**
@@ -144,9 +152,12 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     @Override
     public ClusterNode<DataPeer> spawn() {
         Pending pending;
-        if (!restartable.isEmpty() && random.nextDouble() < config.restartFraction()) {
+        List<Restartable> ready = restartable.stream().filter(dead -> dead.diedIn().exited()).toList();
+        if (!ready.isEmpty() && random.nextDouble() < config.restartFraction()) {
             restarts++;
-            pending = start(hostWithRoom(), restartable.remove(random.nextInt(restartable.size())));
+            Restartable chosen = ready.get(random.nextInt(ready.size()));
+            restartable.remove(chosen);
+            pending = start(hostWithRoom(), chosen.dataDirectory());
         } else {
             if (starting.isEmpty()) {
                 startAhead();
@@ -227,7 +238,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
             Map.Entry<ClusterNode<DataPeer>, Placement> entry = it.next();
             if (entry.getValue().host() == host) {
                 entry.getKey().died(entry.getKey().stats());
-                restartable.add(entry.getValue().dataDirectory());
+                restartable.add(new Restartable(entry.getValue().dataDirectory(), host));
                 it.remove();
             }
         }
@@ -415,7 +426,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
                     Map.Entry<ClusterNode<DataPeer>, Placement> entry = it.next();
                     if (entry.getValue().host() == host) {
                         entry.getKey().died(entry.getKey().stats());
-                        restartable.add(entry.getValue().dataDirectory());
+                        restartable.add(new Restartable(entry.getValue().dataDirectory(), host));
                         it.remove();
                         lost++;
                     }
