@@ -18,6 +18,7 @@ import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
 import network.butter.testbed.Testbed;
 import network.butter.testbed.TestbedReport;
+import network.butter.testbed.process.KillScope;
 import network.butter.testbed.process.ProcessConfig;
 import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.attack.Attack;
@@ -62,8 +63,16 @@ final class TestbedCommand implements Callable<Integer> {
     @Option(names = "--nodes-per-process", defaultValue = "1", paramLabel = "N",
         description = "Processes mode: nodes one process (one JVM) runs. 1 makes every node its own process; more "
             + "fit a large network on one machine (e.g. 1,000 nodes in 20 JVMs), and then a death SIGKILLs the "
-            + "process with all its nodes, like a machine crash. Default: ${DEFAULT-VALUE}.")
+            + "process with all its nodes, like a machine crash (see --kill-scope). Default: ${DEFAULT-VALUE}.")
     private int nodesPerProcess;
+
+    @Option(names = "--kill-scope", converter = KillScopeConverter.class, defaultValue = "process",
+        paramLabel = "process|node",
+        description = "Processes mode: what a death takes down: 'process' SIGKILLs the node's host with every node "
+            + "in it; 'node' closes the chosen node alone, at once and without grace (as real mode's deaths), its "
+            + "host running on, so each node's chance to die stays --chance-to-die however many share a JVM. "
+            + "Default: ${DEFAULT-VALUE}.")
+    private KillScope killScope;
 
     @Option(names = "--restart-fraction", converter = ProbabilityConverter.class, defaultValue = "0", paramLabel = "F",
         description = "Processes mode: share of the replacements that are dead nodes started again from their data "
@@ -241,9 +250,10 @@ final class TestbedCommand implements Callable<Integer> {
      */
     ChurnConfig checkedConfig() {
         ChurnConfig config = config();
-        if (mode != Mode.PROCESSES && (nodesPerProcess != 1 || restartFraction != 0 || spareProcesses != null)) {
+        if (mode != Mode.PROCESSES && (nodesPerProcess != 1 || restartFraction != 0 || spareProcesses != null
+            || killScope != KillScope.PROCESS)) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: --nodes-per-process, "
-                + "--restart-fraction and --spare-processes need --mode processes");
+                + "--restart-fraction, --spare-processes and --kill-scope need --mode processes");
         }
         return config;
     }
@@ -338,13 +348,14 @@ final class TestbedCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: processes mode runs the nodes' "
                 + "own storage (pcg, fixed replication, no failure detector)");
         }
-        int spares = spareProcesses != null ? spareProcesses
+        // Node deaths free room in the running hosts: one spare covers the odd host that fills up.
+        int spares = spareProcesses != null ? spareProcesses : killScope == KillScope.NODE ? 1
             : ProcessConfig.sparesFor(config.nodes(), nodesPerProcess, chanceToDie, SPARES_COVER_SECONDS);
         List<String> launcher = hostLauncher(ProcessConfig.heapMb(nodesPerProcess), config.nodes() + 1);
         ProcessConfig processes;
         try {
             processes = new ProcessConfig(launcher, nodesPerProcess, restartFraction, nodeMemory.bytes(),
-                Path.of(System.getProperty("java.io.tmpdir")), seed, protocolName, spares);
+                Path.of(System.getProperty("java.io.tmpdir")), seed, protocolName, spares, killScope);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
         }
@@ -381,6 +392,18 @@ final class TestbedCommand implements Callable<Integer> {
         public Mode convert(String text) {
             try {
                 return Mode.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** For {@code --kill-scope}: {@code process} or {@code node}, in any case. */
+    static final class KillScopeConverter implements ITypeConverter<KillScope> {
+        @Override
+        public KillScope convert(String text) {
+            try {
+                return KillScope.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

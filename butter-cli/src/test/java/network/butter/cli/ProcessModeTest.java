@@ -67,6 +67,32 @@ class ProcessModeTest {
     }
 
     @Test
+    @Timeout(120)
+    void shouldEndOnlyTheChosenNodesWithNodeKillScopeAndRestartThemInTheRoomTheyFreed(@TempDir Path out) {
+        Result result = butter("testbed", "--mode", "processes", "--nodes", "4", "--nodes-per-process", "4",
+            "--kill-scope", "node", "--items", "4", "--item-bytes", "256", "--chance-to-die", "1/4", "--grace", "0s",
+            "--form", "0s", "--churn", "4s", "--settle", "0s", "--restart-fraction", "1", "--bootstrap-peers", "3",
+            "--seed", "5", "--out", out.toString());
+
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
+        String summary = result.out().strip();
+        assertThat(summary).contains(" nodesPerProcess=4 ", " killScope=node ").doesNotContain("stopped=");
+        Matcher figures = FIGURE.matcher(summary);
+        java.util.Map<String, Integer> found = new java.util.HashMap<>();
+        while (figures.find()) {
+            found.put(figures.group(1), Integer.parseInt(figures.group(2)));
+        }
+        assertThat(found.get("deaths")).as("nodes ended during churn (seed 5): %s", summary).isGreaterThan(3);
+        assertThat(found.get("restarts")).as("dead nodes back from their directories once closed: %s", summary)
+            .isPositive();
+        // A SIGKILL per death would have needed a new host per death; here the host, its spare and at most one
+        // more spare (booted when a replacement took the first spare's room before a stop had freed the host's).
+        assertThat(found.get("processes")).as("a node's death kills no process: %s", summary)
+            .isLessThanOrEqualTo(3);
+        assertThat(hosts()).as("host processes left running").isEmpty();
+    }
+
+    @Test
     void shouldRefuseMoreProcessesThanTheMachineHoldsAndSayWhatItNeeds(@TempDir Path out) {
         Result result = butter("testbed", "--mode", "processes", "--nodes", "2000", "--out", out.toString());
 
@@ -83,7 +109,7 @@ class ProcessModeTest {
             "--out", out.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("--nodes-per-process, --restart-fraction and --spare-processes need --mode "
-            + "processes");
+        assertThat(result.err()).contains("--nodes-per-process, --restart-fraction, --spare-processes and --kill-scope "
+            + "need --mode processes");
     }
 }

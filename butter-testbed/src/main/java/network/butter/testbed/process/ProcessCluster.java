@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import network.butter.api.NodeStats;
 import network.butter.identity.HostPort;
@@ -41,7 +42,8 @@ import network.butter.testbed.protocol.DataPeer;
  * ({@link HostLines}), never by reading its memory.
  *
  * <p>Killing a node is {@code SIGKILL} of its process: with several nodes per process all of them die at once
- * (the scenario counts them as deaths too). A replacement is, with {@link ProcessConfig#restartFraction()}, a dead
+ * (the scenario counts them as deaths too); with {@link KillScope#NODE} the node alone is closed at once inside its
+ * host, whose room it frees. A replacement is, with {@link ProcessConfig#restartFraction()}, a dead
  * node started again from its data directory (same peer id, the chunks it held), else a fresh node.
  * {@link ProcessConfig#spareProcesses()} host processes' worth of room is always kept booted with no node in it,
  * so a replacement starts in a JVM that is already up instead of waiting seconds for one to boot.
@@ -98,11 +100,11 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     }
 
     /**
-     * A dead node's data directory, and the process it died in: the directory may come back only once that process
-     * has exited, since until then it still holds the directory's lock (a {@code SIGKILL}ed JVM can take seconds to
-     * be gone on a busy machine).
+     * A dead node's data directory, and when it is free: the directory may come back only once the node's process
+     * has exited ({@code SIGKILL}) or the node has closed ({@link KillScope#NODE}), since until then it still holds
+     * the directory's lock (a {@code SIGKILL}ed JVM can take seconds to be gone on a busy machine).
      */
-    private record Restartable(Path dataDirectory, HostProcess diedIn) {
+    private record Restartable(Path dataDirectory, BooleanSupplier free) {
     }
 
     /**
@@ -152,7 +154,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     @Override
     public ClusterNode<DataPeer> spawn() {
         Pending pending;
-        List<Restartable> ready = restartable.stream().filter(dead -> dead.diedIn().exited()).toList();
+        List<Restartable> ready = restartable.stream().filter(dead -> dead.free().getAsBoolean()).toList();
         if (!ready.isEmpty() && random.nextDouble() < config.restartFraction()) {
             restarts++;
             Restartable chosen = ready.get(random.nextInt(ready.size()));
@@ -231,6 +233,13 @@ public final class ProcessCluster implements Cluster<DataPeer> {
             return;
         }
         HostProcess host = placement.host();
+        if (config.killScope() == KillScope.NODE) {
+            alive.remove(node);
+            node.died(node.stats());
+            CompletableFuture<Void> stopped = placement.host().stop(placement.slot());
+            restartable.add(new Restartable(placement.dataDirectory(), stopped::isDone));
+            return;
+        }
         host.kill();
         hosts.remove(host);
         starting.removeIf(pending -> pending.host() == host);
@@ -238,7 +247,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
             Map.Entry<ClusterNode<DataPeer>, Placement> entry = it.next();
             if (entry.getValue().host() == host) {
                 entry.getKey().died(entry.getKey().stats());
-                restartable.add(new Restartable(entry.getValue().dataDirectory(), host));
+                restartable.add(new Restartable(entry.getValue().dataDirectory(), host::exited));
                 it.remove();
             }
         }
@@ -302,6 +311,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         measure();
         Map<String, String> figures = new LinkedHashMap<>();
         figures.put("nodesPerProcess", Integer.toString(config.nodesPerProcess()));
+        figures.put("killScope", config.killScope().word());
         figures.put("processes", Integer.toString(launched));
         figures.put("restarts", Integer.toString(restarts));
         figures.put("peakRssMiB", Long.toString(peakResidentBytes >> 20));
@@ -426,7 +436,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
                     Map.Entry<ClusterNode<DataPeer>, Placement> entry = it.next();
                     if (entry.getValue().host() == host) {
                         entry.getKey().died(entry.getKey().stats());
-                        restartable.add(new Restartable(entry.getValue().dataDirectory(), host));
+                        restartable.add(new Restartable(entry.getValue().dataDirectory(), host::exited));
                         it.remove();
                         lost++;
                     }
