@@ -125,7 +125,7 @@ final class NodeHostCommand implements Callable<Integer> {
                     .withHeartbeatIntervalMs(heartbeat.toMillis()))
                 .portMapping(false).build();
             node = Butter.node(config);
-            Joiner joiner = new Joiner();
+            Joiner joiner = Joiner.knockingWhileLonely();
             node.install(joiner);
             api = ControlServer.bind(node, new ControlConfig(RealCluster.HOST, 0, null));
             node.start();

@@ -58,6 +58,9 @@ public final class ChurnScenario {
     /** Attempts to store each item, each from a random live node. */
     static final int STORE_ATTEMPTS = 3;
 
+    /** Nodes of a real network that join together, bootstrapping from those before them. */
+    static final int REAL_JOIN_WAVE = 100;
+
     /** Puts in flight at once in a real network (the simulator stores one at a time, for its traces). */
     static final int REAL_STORE_WINDOW = 16;
 
@@ -188,12 +191,19 @@ public final class ChurnScenario {
         if (!malicious.isEmpty()) {
             progress.accept(malicious.size() + " of them malicious, running the " + adversary.attack().label() + " attack");
         }
-        List<CompletableFuture<Void>> joins = new ArrayList<>();
-        for (ClusterNode<DataPeer> node : spawned) {
-            joins.add(join(node, spawned));
-        }
         long start = cluster.nowMs();
-        awaitJoined(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])));
+        // A real network joins in waves, each bootstrapping from the nodes before it: a thousand TLS nodes all
+        // handshaking at once on a few cores time their handshakes out and start lonely. The simulator joins all
+        // at once, as its traces were recorded.
+        int wave = config.mode() == Mode.SIM ? spawned.size() : REAL_JOIN_WAVE;
+        for (int first = 0; first < spawned.size(); first += wave) {
+            List<ClusterNode<DataPeer>> joinedSoFar = spawned.subList(0, Math.min(spawned.size(), first + wave));
+            List<CompletableFuture<Void>> joins = new ArrayList<>();
+            for (ClusterNode<DataPeer> node : joinedSoFar.subList(first, joinedSoFar.size())) {
+                joins.add(join(node, joinedSoFar));
+            }
+            awaitJoined(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])));
+        }
         progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time ("
             + wallSeconds(wallStart) + " s of wall time since spawning began" + eventsRun() + ")");
         sample();
