@@ -186,7 +186,7 @@ final class TestbedCommand implements Callable<Integer> {
     @Option(names = "--max-replication", defaultValue = "5", paramLabel = "R",
         description = "pcg: let the group size grow up to R under the churn nodes observe (adaptive replication; "
             + "a node that has watched no churn yet assumes it); 0 keeps it fixed at --replication. Processes mode "
-            + "runs the nodes' own fixed replication unless this is given. Default: ${DEFAULT-VALUE}.")
+            + "keeps the nodes' own fixed replication (and refuses this option). Default: ${DEFAULT-VALUE}.")
     private int maxReplication;
 
     @Option(names = "--malicious", converter = ProbabilityConverter.class, defaultValue = "0", paramLabel = "FRACTION",
@@ -252,6 +252,15 @@ final class TestbedCommand implements Callable<Integer> {
     }
 
     /**
+     * Whether the groups adapt their size: by default in sim and real mode; in processes mode, whose nodes run their
+     * own fixed replication, only when {@code --max-replication} is given (and then refused).
+     */
+    private boolean adaptiveReplication() {
+        return maxReplication > replication && (mode != Mode.PROCESSES
+            || spec.commandLine().getParseResult().hasMatchedOption("--max-replication"));
+    }
+
+    /**
      * The data protocol the options describe.
      *
      * @throws ParameterException naming the option at fault
@@ -268,7 +277,7 @@ final class TestbedCommand implements Callable<Integer> {
                 case "pcg" -> {
                     PcgConfig pcg = PcgConfig.defaults().withReplication(replication)
                         .withHeartbeatIntervalMs(heartbeat.toMillis());
-                    PcgStorage storage = new PcgStorage(maxReplication > replication
+                    PcgStorage storage = new PcgStorage(adaptiveReplication()
                         ? pcg.withAdaptiveReplication(maxReplication, pcg.targetLossPerDay()) : pcg);
                     yield failureDetector ? storage.withFailureDetector(HealthConfig.defaults()) : storage;
                 }
@@ -337,9 +346,7 @@ final class TestbedCommand implements Callable<Integer> {
      */
     private ChurnResult runProcesses(ChurnConfig config, String protocolName, Consumer<String> progress)
         throws IOException {
-        boolean adaptiveAsked = spec.commandLine().getParseResult().hasMatchedOption("--max-replication")
-            && maxReplication > replication;
-        if ("local-only".equalsIgnoreCase(protocol) || failureDetector || adaptiveAsked) {
+        if ("local-only".equalsIgnoreCase(protocol) || failureDetector || adaptiveReplication()) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: processes mode runs the nodes' "
                 + "own storage (pcg, fixed replication, no failure detector)");
         }
