@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 11's whole "Show" table in the simulator: the seed's retention experiment (250 nodes, 100 items, 30 s churn)
 # at each churn rate, seeds 1-5, under silent deaths (with and without 5 % loss), 10 % and 20 % malicious nodes for
-# every attack and `all`, and 1/10 silent deaths with adaptive replication (--max-replication 6). One JVM at a time
+# every attack and `all`, and 1/10 silent deaths with adaptive replication up to 6 (--max-replication 6; every other
+# row runs the testbed's default, adaptive up to 5, since the fifth session). One JVM at a time
 # (-Xmx4g, nice -n 10), each run bounded by RUN_TIMEOUT; prints a markdown table at the end.
 #   scripts/hostile-experiments.sh                     every row (~140 runs; ~10 s each on a quiet machine)
 #   SEEDS="1 2" RATES="1/50" scripts/hostile-experiments.sh
