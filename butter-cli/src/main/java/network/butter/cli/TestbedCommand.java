@@ -190,15 +190,9 @@ final class TestbedCommand implements Callable<Integer> {
         description = "pcg: heartbeat interval. Default: ${DEFAULT-VALUE}.")
     private Duration heartbeat;
 
-    /**
-     * Adaptive replication is on by default: at r = 3 fixed, two members of a group dying silently at once and the
-     * third a second later lose the block before any beat finds the first two (one item in about five runs of the
-     * seed's experiment at 1/50); see docs/EXPERIMENTS.md "Fifth session".
-     */
-    @Option(names = "--max-replication", defaultValue = "5", paramLabel = "R",
-        description = "pcg: let the group size grow up to R under the churn nodes observe (adaptive replication; "
-            + "a node that has watched no churn yet assumes it); 0 keeps it fixed at --replication. Processes mode "
-            + "keeps the nodes' own fixed replication (and refuses this option). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-replication", defaultValue = "0", paramLabel = "R",
+        description = "pcg: let the group size grow up to R under the churn nodes observe (adaptive replication); "
+            + "0 keeps it fixed. Default: ${DEFAULT-VALUE}.")
     private int maxReplication;
 
     @Option(names = "--malicious", converter = ProbabilityConverter.class, defaultValue = "0", paramLabel = "FRACTION",
@@ -265,15 +259,6 @@ final class TestbedCommand implements Callable<Integer> {
     }
 
     /**
-     * Whether the groups adapt their size: by default in sim and real mode; in processes mode, whose nodes run their
-     * own fixed replication, only when {@code --max-replication} is given (and then refused).
-     */
-    private boolean adaptiveReplication() {
-        return maxReplication > replication && (mode != Mode.PROCESSES
-            || spec.commandLine().getParseResult().hasMatchedOption("--max-replication"));
-    }
-
-    /**
      * The data protocol the options describe.
      *
      * @throws ParameterException naming the option at fault
@@ -290,7 +275,7 @@ final class TestbedCommand implements Callable<Integer> {
                 case "pcg" -> {
                     PcgConfig pcg = PcgConfig.defaults().withReplication(replication)
                         .withHeartbeatIntervalMs(heartbeat.toMillis());
-                    PcgStorage storage = new PcgStorage(adaptiveReplication()
+                    PcgStorage storage = new PcgStorage(maxReplication > replication
                         ? pcg.withAdaptiveReplication(maxReplication, pcg.targetLossPerDay()) : pcg);
                     yield failureDetector ? storage.withFailureDetector(HealthConfig.defaults()) : storage;
                 }
@@ -359,7 +344,7 @@ final class TestbedCommand implements Callable<Integer> {
      */
     private ChurnResult runProcesses(ChurnConfig config, String protocolName, Consumer<String> progress)
         throws IOException {
-        if ("local-only".equalsIgnoreCase(protocol) || failureDetector || adaptiveReplication()) {
+        if ("local-only".equalsIgnoreCase(protocol) || failureDetector || maxReplication > replication) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: processes mode runs the nodes' "
                 + "own storage (pcg, fixed replication, no failure detector)");
         }
