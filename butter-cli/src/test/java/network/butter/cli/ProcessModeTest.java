@@ -37,6 +37,16 @@ class ProcessModeTest {
             .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("node-host")).toList();
     }
 
+    /** The summary's deaths, restarts, processes and items. */
+    private static java.util.Map<String, Integer> figures(String summary) {
+        Matcher figures = FIGURE.matcher(summary);
+        java.util.Map<String, Integer> found = new java.util.HashMap<>();
+        while (figures.find()) {
+            found.put(figures.group(1), Integer.parseInt(figures.group(2)));
+        }
+        return found;
+    }
+
     @Test
     @Timeout(120)
     void shouldRunNodesInSeparateProcessesThroughTheirApiAndLeaveNoProcessBehind(@TempDir Path out) {
@@ -49,11 +59,7 @@ class ProcessModeTest {
         String summary = result.out().strip();
         assertThat(summary).startsWith("SUMMARY testbed mode=processes protocol=pcg-r3 n=4 items=")
             .contains(" nodesPerProcess=2 ", " peakRssMiB=", " peakFds=").doesNotContain("stopped=");
-        Matcher figures = FIGURE.matcher(summary);
-        java.util.Map<String, Integer> found = new java.util.HashMap<>();
-        while (figures.find()) {
-            found.put(figures.group(1), Integer.parseInt(figures.group(2)));
-        }
+        java.util.Map<String, Integer> found = figures(summary);
         assertThat(found.get("items")).as("items stored through the nodes' API").isPositive();
         assertThat(found.get("restarts")).as("every replacement is a dead node back from its data directory")
             .isLessThanOrEqualTo(found.get("deaths"));
@@ -77,11 +83,7 @@ class ProcessModeTest {
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
         String summary = result.out().strip();
         assertThat(summary).contains(" nodesPerProcess=4 ", " killScope=node ").doesNotContain("stopped=");
-        Matcher figures = FIGURE.matcher(summary);
-        java.util.Map<String, Integer> found = new java.util.HashMap<>();
-        while (figures.find()) {
-            found.put(figures.group(1), Integer.parseInt(figures.group(2)));
-        }
+        java.util.Map<String, Integer> found = figures(summary);
         assertThat(found.get("deaths")).as("nodes ended during churn (seed 5): %s", summary).isGreaterThan(3);
         assertThat(found.get("restarts")).as("dead nodes back from their directories once closed: %s", summary)
             .isPositive();
