@@ -104,10 +104,8 @@ public final class RealCluster<A> implements Cluster<A> {
      * ask for thousands of handshakes at once (500 nodes on two cores: every wave timed out).
      */
     public static KnownHostsConfig testbedKnownHosts(Limits limits) {
-        KnownHostsConfig base = KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES,
-            limits.maxConnections()).withCapacity(16).withPolling(10_000, 10_000);
-        return new KnownHostsConfig(base.capacity(), base.pollIntervalMs(), base.pollTimeoutMs(),
-            base.randomAcceptance(), TESTBED_SAMPLE_SIZE, base.keptAmbassadors(), base.geoTag());
+        return KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, limits.maxConnections())
+            .withCapacity(16).withPolling(10_000, 10_000).withSampleSize(TESTBED_SAMPLE_SIZE);
     }
 
     /** Hosts in a testbed node's peer-exchange sample. */

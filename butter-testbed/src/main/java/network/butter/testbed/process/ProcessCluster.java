@@ -236,7 +236,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         if (config.killScope() == KillScope.NODE) {
             alive.remove(node);
             node.died(node.stats());
-            CompletableFuture<Void> stopped = placement.host().stop(placement.slot());
+            CompletableFuture<Void> stopped = host.stop(placement.slot());
             restartable.add(new Restartable(placement.dataDirectory(), stopped::isDone));
             return;
         }
