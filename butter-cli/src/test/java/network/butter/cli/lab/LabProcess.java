@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A process running in a lab host: its stdout lines as they come, each stamped with when it arrived, so tests can
@@ -87,6 +89,11 @@ public final class LabProcess {
         return lines.stream().filter(line -> line.text().startsWith(prefix)).findFirst();
     }
 
+    /** The process itself, for tests of this class. */
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** Whether it is still running. */
     public boolean alive() {
         return process.isAlive();
@@ -119,28 +126,47 @@ public final class LabProcess {
     }
 
     /**
-     * Stops it: SIGTERM, so a node shuts down gracefully, then SIGKILL if it has not exited within ten seconds.
+     * Stops it: SIGTERM, so a node shuts down gracefully, then SIGKILL if it has not exited within ten seconds. The
+     * node runs as a child of {@code timeout}, which passes SIGTERM on but dies alone of SIGKILL: every SIGKILL goes
+     * to the descendants too, or the node would outlive the test (it did, after a test timed out).
      *
      * @throws IllegalStateException if it survives even that
      */
     public void stop() {
+        List<ProcessHandle> descendants = process.descendants().toList();
         try {
             if (process.isAlive()) {
                 process.destroy();
                 if (!process.waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    descendants.forEach(ProcessHandle::destroyForcibly);
                     process.destroyForcibly().waitFor(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
                 }
             }
             reader.join(STOP_TIMEOUT_MS);
         } catch (InterruptedException e) {
-            // Interrupted (a test timed out): kill without waiting, and let the caller see the interrupt.
-            Thread.currentThread().interrupt();
+            // Interrupted (a test timed out): kill everything at once, wait for it without heeding the interrupt
+            // (the next test must not meet this node), then let the caller see the interrupt.
+            descendants.forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
+            awaitExitIgnoringInterrupts(descendants);
+            Thread.currentThread().interrupt();
             return;
         }
         if (process.isAlive()) {
             throw new IllegalStateException(label + " (pid " + process.pid() + ") survived SIGKILL");
+        }
+    }
+
+    private void awaitExitIgnoringInterrupts(List<ProcessHandle> descendants) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STOP_TIMEOUT_MS);
+        for (ProcessHandle handle : descendants) {
+            while (handle.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    handle.onExit().get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException | ExecutionException | TimeoutException ignored) {
+                    // checked again by the loop, within the deadline
+                }
+            }
         }
     }
 }
