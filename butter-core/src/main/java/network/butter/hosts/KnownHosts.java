@@ -88,7 +88,6 @@ public final class KnownHosts implements Protocol, HostSink {
     private long admitted;
     private long evicted;
     private long rejected;
-    private long pollsSent;
     private long sampleIntervalMs;
     private long nextSampleAtMs;
 
@@ -206,10 +205,6 @@ public final class KnownHosts implements Protocol, HostSink {
         return new long[] {admitted, evicted, rejected};
     }
 
-    /** Polls this node has sent since start (to known hosts and to candidates), to measure what upkeep costs. */
-    public long pollsSent() {
-        return pollsSent;
-    }
 
     /** What this node reports about itself when polled. */
     public HostQuality quality() {
@@ -425,7 +420,6 @@ public final class KnownHosts implements Protocol, HostSink {
     }
 
     private void poll(PeerAddress peer, boolean listed, Consumer<HostQuality> onQuality, Consumer<String> onFailure) {
-        pollsSent++;
         byte[] request = new PollRequest(listed, quality()).encode();
         context.request(peer, POLL_ROUTE, request, Duration.ofMillis(config.pollTimeoutMs())).whenComplete((reply, error) -> {
             if (error != null) {
