@@ -23,11 +23,13 @@ import network.butter.wire.WireFormatException;
 /**
  * Keeps content summaries flowing between a node and its known hosts, on the node loop.
  *
- * <p>A node subscribes to each of its known hosts (and renews every {@code summaryRefreshMs}); a host pushes its
- * summary to its subscribers when it changed, at most once per {@code summaryIntervalMs} when what it holds
- * changed, and at most once per {@link #NEIGHBOURHOOD_PUSH_INTERVALS} intervals when only its neighbourhood did. So summaries reach the
- * nodes that route by them (whose known host the sender is), unchanged summaries cost one small renewal per host
- * and refresh period, and a restarted or lost peer is repaired by the next renewal. Each node's summary is its own
+ * <p>A node subscribes to each of its known hosts (and renews every {@code summaryRefreshMs}, which brings the
+ * host's current summary if the subscriber's copy is older); a host pushes its summary to its subscribers when what
+ * it holds changed, at most once per {@code summaryIntervalMs}. A change of its neighbourhood alone is not pushed:
+ * it changes with every neighbour's content and every change of its known hosts, and it only steers second hops,
+ * so it travels with the next renewal. So what a node holds reaches the nodes that route by it (whose known host it
+ * is) at once, unchanged summaries cost one small renewal per host and refresh period, and a restarted or lost peer
+ * is repaired by the next renewal. Each node's summary is its own
  * filter plus its neighbourhood filter, the union of its known hosts' own filters: two hops of view.
  *
  * <p>Summaries are claims, so they are bounded and checked before they steer anything: only known hosts' summaries
@@ -38,8 +40,6 @@ import network.butter.wire.WireFormatException;
  */
 final class SummaryExchange {
 
-    /** A change of the neighbourhood filter alone is pushed at most once per this many summary intervals. */
-    static final int NEIGHBOURHOOD_PUSH_INTERVALS = 4;
     /** The largest share of set bits a received filter may have and still steer queries. */
     static final double MAX_USABLE_FILL = 0.5;
 
@@ -55,9 +55,7 @@ final class SummaryExchange {
     private Summary mine;
     private long contentVersion;
     private boolean neighbourhoodChanged = true;
-    private long pushedVersion;
     private boolean ownChangedSincePush;
-    private long pushedAtMs;
 
     /** A summary as received, with whether each of its filters is sparse enough to route by. */
     private record Received(Summary summary, long heardAtMs, boolean ownUsable, boolean neighbourhoodUsable) {
@@ -91,8 +89,6 @@ final class SummaryExchange {
         BloomFilter empty = BloomFilter.empty(config.summaryBits());
         mine = new Summary(version, empty, empty);
         contentVersion = content.version() - 1;
-        pushedVersion = version;
-        pushedAtMs = ctx.loop().nowMillis() - NEIGHBOURHOOD_PUSH_INTERVALS * config.summaryIntervalMs();
         rebuild();
     }
 
@@ -230,16 +226,11 @@ final class SummaryExchange {
 
     private void push(long now) {
         expireSubscribers(now);
-        if (mine.version() == pushedVersion) {
+        // What this node holds is news at once; its neighbourhood changes with every neighbour's: it waits for renewals.
+        if (!ownChangedSincePush) {
             return;
         }
-        // What this node holds is news at once; its neighbourhood changes with every neighbour's, so it waits.
-        if (!ownChangedSincePush && now - pushedAtMs < NEIGHBOURHOOD_PUSH_INTERVALS * config.summaryIntervalMs()) {
-            return;
-        }
-        pushedVersion = mine.version();
         ownChangedSincePush = false;
-        pushedAtMs = now;
         byte[] payload = mine.encode();
         for (Subscriber subscriber : List.copyOf(subscribers.values())) {
             context.request(subscriber.address, Retrieval.SUMMARY_ROUTE, payload,

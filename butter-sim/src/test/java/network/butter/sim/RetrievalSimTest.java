@@ -287,6 +287,27 @@ class RetrievalSimTest {
         }
     }
 
+    @Test
+    void shouldPushWhatANodeHoldsAtOnceAndLeaveNeighbourhoodChangesToRenewals() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 12);
+        SimNode holder = nodes.get(4);
+        List<SimNode> others = nodes.stream().filter(node -> node != holder).toList();
+        long holderBefore = requestsSent(holder, Retrieval.SUMMARY_ROUTE);
+        long othersBefore = others.stream().mapToLong(node -> requestsSent(node, Retrieval.SUMMARY_ROUTE)).sum();
+
+        held.get(holder).add(block("new here"));
+        sim.runFor(Duration.ofSeconds(4)); // 8 summary intervals, under one refresh period (5 s)
+
+        assertThat(requestsSent(holder, Retrieval.SUMMARY_ROUTE) - holderBefore).as("the holder's pushes").isPositive();
+        assertThat(others.stream().mapToLong(node -> requestsSent(node, Retrieval.SUMMARY_ROUTE)).sum() - othersBefore)
+            .as("pushes of nodes whose neighbourhood alone changed").isZero();
+    }
+
+    private static long requestsSent(SimNode node, String route) {
+        return node.node().stats().requestsSentByRoute().getOrDefault(route, 0L);
+    }
+
     private boolean knows(Simulation sim, SimNode node, SimNode other) {
         CompletableFuture<Boolean> known = new CompletableFuture<>();
         ProtocolContext context = loops.get(node).context;
