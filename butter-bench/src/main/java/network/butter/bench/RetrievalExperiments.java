@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -311,6 +313,12 @@ public final class RetrievalExperiments implements Callable<Integer> {
             return new Peer(node, storage, joiner);
         }
 
+        /**
+         * What each stored id must read back as: an id names the stored block (owner stamp included), not the raw
+         * bytes, so a read is checked against the bytes put.
+         */
+        private final Map<ContentId, byte[]> contents = new HashMap<>();
+
         private List<ContentId> store(Cluster<Peer> cluster, List<ClusterNode<Peer>> all) {
             List<ContentId> stored = new ArrayList<>();
             for (int i = 0; i < items; i++) {
@@ -319,7 +327,9 @@ public final class RetrievalExperiments implements Callable<Integer> {
                 for (int attempt = 1; attempt <= STORE_ATTEMPTS; attempt++) {
                     ClusterNode<Peer> storer = all.get(random.nextInt(all.size()));
                     try {
-                        stored.add(cluster.await(storer.app().storage().put(item), READ_LIMIT));
+                        ContentId id = cluster.await(storer.app().storage().put(item), READ_LIMIT);
+                        stored.add(id);
+                        contents.put(id, item);
                         break;
                     } catch (RuntimeException failed) {
                         System.out.printf(Locale.ROOT, "  item %d not stored (attempt %d): %s%n", i, attempt,
@@ -348,7 +358,7 @@ public final class RetrievalExperiments implements Callable<Integer> {
                     pending.add(reader.app().storage().get(id, GetOptions.defaults().withStrategy(strategy))
                         .handle((bytes, error) -> {
                             finished[slot] = cluster.nowMs();
-                            return error == null && id.matches(bytes) ? Optional.of(bytes) : Optional.<byte[]>empty();
+                            return error == null && Arrays.equals(contents.get(id), bytes) ? Optional.of(bytes) : Optional.<byte[]>empty();
                         }));
                 }
                 for (int i = from; i < to; i++) {
