@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  *       the polled node refreshes a known poller's quality from it, and considers an unknown one from it without
  *       polling back. A known host heard from at a new address (one it advertised) is listed
  *       under that address from then on.</li>
- *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list holds fewer
- *       than a sample's worth of hosts, and a random host is asked at poll rounds while the list has room, so a
- *       node that found one peer soon knows many; a sample that brings no host this node did not know already
- *       doubles the time to the next one (up to {@link KnownHostsConfig#maxPollIntervalMs()}), so a node that
+ *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list has room
+ *       (a young node needs many hosts soon: storage places copies on them), and a random host is asked at poll
+ *       rounds while the list has room; a round's sample that brings no host this node did not know already
+ *       doubles the time to the next round's (up to {@link KnownHostsConfig#maxPollIntervalMs()}), so a node that
  *       knows most of a small network stops asking. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
  *       other.</li>
@@ -369,7 +369,7 @@ public final class KnownHosts implements Protocol, HostSink {
             listener.accept(host);
         }
         log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
-        if (hosts.size() < Math.min(config.capacity(), config.sampleSize())) {
+        if (hosts.size() < config.capacity()) {
             exchangeWith(address);
         }
     }
