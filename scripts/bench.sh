@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the request/response benchmark: Butter vs a raw Netty echo baseline on loopback over TLS 1.3.
-#   scripts/bench.sh              full run (3 s warm-up + 10 s measure per run, 2 rounds, c=1 and c=64)
+#   scripts/bench.sh              full run (3 s warm-up + 10 s measure per run, 2 rounds, c=1 and c=64), every CPU
+#                                 kept busy by a background loop at nice 19 for the whole run (--busy-cpus 0: none)
 #   scripts/bench.sh --quick      smoke run (1 s + 1 s per run)
 #   scripts/bench.sh --help       all options
 # Builds butter-bench/target/butter-bench.jar first if it is missing (see bench-jar.sh).

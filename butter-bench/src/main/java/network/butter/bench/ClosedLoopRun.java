@@ -60,10 +60,21 @@ final class ClosedLoopRun {
         for (int slot = 0; slot < concurrency; slot++) {
             run.new Slot(slot).issue();
         }
-        return run.awaitResult();
+        run.waitUntil(run.measureStartNanos);
+        long cpuAtStart = target.cpuNanos();
+        run.waitUntil(run.measureEndNanos);
+        long cpuInWindow = target.cpuNanos() - cpuAtStart;
+        return run.awaitResult(cpuInWindow);
     }
 
-    private RunResult awaitResult() throws InterruptedException {
+    /** Sleeps until {@code System.nanoTime()} reaches {@code deadlineNanos}. */
+    private void waitUntil(long deadlineNanos) throws InterruptedException {
+        for (long left = deadlineNanos - System.nanoTime(); left > 0; left = deadlineNanos - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    private RunResult awaitResult(long cpuNanosInWindow) throws InterruptedException {
         long waitNanos = Math.max(0, measureEndNanos - System.nanoTime())
             + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
         if (!slotsStopped.await(waitNanos, TimeUnit.NANOSECONDS)) {
@@ -76,7 +87,7 @@ final class ClosedLoopRun {
         double perSecond = requests * 1e9 / measureNanos;
         return new RunResult(target.name(), concurrency, round, requests, errors.sum(), perSecond,
             latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(99),
-            error == null ? null : error.toString());
+            requests == 0 ? 0 : cpuNanosInWindow / 1e3 / requests, error == null ? null : error.toString());
     }
 
     /** One of the concurrent request chains: at most one request outstanding, the next sent when it is done. */

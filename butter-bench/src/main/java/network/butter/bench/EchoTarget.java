@@ -21,6 +21,12 @@ interface EchoTarget extends AutoCloseable {
      */
     void call(int slot, byte[] payload, Completion done);
 
+    /**
+     * CPU time used so far by the threads that serve this system, client and server (see {@link ThreadCpu}), in
+     * nanoseconds; differences between two calls are what counts.
+     */
+    long cpuNanos();
+
     /** Stops the system and frees its threads and sockets. */
     @Override
     void close();

@@ -40,6 +40,8 @@ final class NettyEchoTarget implements EchoTarget {
 
     private static final int LENGTH_FIELD_BYTES = 4;
     private static final long START_TIMEOUT_MS = 10_000;
+    /** Name prefix of the baseline's event loop threads. */
+    private static final String THREAD_PREFIX = "netty-baseline";
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
@@ -64,7 +66,7 @@ final class NettyEchoTarget implements EchoTarget {
         NodeTls serverTls = NodeTls.create(NodeIdentity.generate(new SecureRandom()), new SecureRandom(), Instant.now());
         NodeTls clientTls = NodeTls.create(NodeIdentity.generate(new SecureRandom()), new SecureRandom(), Instant.now());
         int maxFrameBytes = Limits.defaults().maxFrameBytes();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("netty-baseline", true),
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(THREAD_PREFIX, true),
             NioIoHandler.newFactory());
         try {
             EventLoop serverLoop = group.next();
@@ -124,6 +126,11 @@ final class NettyEchoTarget implements EchoTarget {
     @Override
     public String name() {
         return "netty";
+    }
+
+    @Override
+    public long cpuNanos() {
+        return ThreadCpu.nanos(THREAD_PREFIX);
     }
 
     @Override

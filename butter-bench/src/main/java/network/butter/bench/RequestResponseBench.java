@@ -17,6 +17,10 @@ import picocli.CommandLine.Option;
  * back to back, the one going first alternating between rounds, and the report gives the median per
  * system and concurrency over the rounds plus a one-line {@code SUMMARY}.
  *
+ * <p>By default every CPU is kept busy for the whole run by a background loop at the lowest priority
+ * ({@link BusyBackground}), the same for both systems: no CPU ever sleeps, so the figures do not depend on how fast
+ * an idle CPU wakes, and whatever the systems under test want of the CPU they still get first.
+ *
  * <p>Run it with {@code scripts/bench.sh} ({@code --help} lists the options, {@code --quick} is a smoke run).
  */
 @Command(name = "bench.sh", sortOptions = false,
@@ -43,6 +47,16 @@ public final class RequestResponseBench implements Callable<Integer> {
         description = "Outstanding requests to measure, comma-separated (default ${DEFAULT-VALUE}).")
     private List<Integer> concurrencies;
 
+    @Option(names = "--busy-cpus", paramLabel = "N",
+        description = "Busy loops at the lowest priority (nice 19) kept running in the background for the whole run, so"
+            + " that no CPU ever idles; the same for both systems (default: one per CPU; 0 for none).")
+    private Integer busyCpus;
+
+    @Option(names = "--virtual-threads",
+        description = "Butter serves and calls through its default API (handler and callbacks on virtual threads)"
+            + " instead of the event-loop opt-ins handleOnLoop and requestOnLoop.")
+    private boolean virtualThreads;
+
     @Option(names = "--quick",
         description = "Smoke run: 1000 ms warm-up and 1000 ms measurement per run, overriding the two options above.")
     private boolean quick;
@@ -61,9 +75,10 @@ public final class RequestResponseBench implements Callable<Integer> {
     /** Runs with the parsed options, printing to standard output; called by picocli. */
     @Override
     public Integer call() throws InterruptedException {
+        int busy = busyCpus != null ? busyCpus : Runtime.getRuntime().availableProcessors();
         BenchOptions options = quick
-            ? new BenchOptions(1_000, 1_000, rounds, payloadBytes, concurrencies)
-            : new BenchOptions(warmupMs, measureMs, rounds, payloadBytes, concurrencies);
+            ? new BenchOptions(1_000, 1_000, rounds, payloadBytes, concurrencies, busy, virtualThreads)
+            : new BenchOptions(warmupMs, measureMs, rounds, payloadBytes, concurrencies, busy, virtualThreads);
         run(options, System.out);
         return 0;
     }
@@ -83,8 +98,10 @@ public final class RequestResponseBench implements Callable<Integer> {
         out.println(report.header());
         out.println();
         out.println(BenchReport.runHeader());
-        try (EchoTarget baseline = NettyEchoTarget.start(options.maxConcurrency());
-             EchoTarget butter = ButterEchoTarget.start(options.maxConcurrency())) {
+        try (BusyBackground busy = BusyBackground.start(options.busyCpus(),
+                options.plannedSeconds() + BusyBackground.MARGIN_SECONDS);
+             EchoTarget baseline = NettyEchoTarget.start(options.maxConcurrency());
+             EchoTarget butter = ButterEchoTarget.start(options.maxConcurrency(), options.virtualThreads())) {
             for (int round = 1; round <= options.rounds(); round++) {
                 // Alternate which system goes first, so neither always runs on a cooler or warmer machine.
                 List<EchoTarget> order = round % 2 == 1 ? List.of(baseline, butter) : List.of(butter, baseline);

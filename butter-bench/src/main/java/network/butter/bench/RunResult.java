@@ -11,8 +11,10 @@ package network.butter.bench;
  * @param requestsPerSecond {@code requests} divided by the window's length
  * @param p50Micros         median latency in microseconds
  * @param p99Micros         99th-percentile latency in microseconds
+ * @param cpuMicrosPerRequest CPU time of the system's threads in the measured window per request completed in it, in
+ *                          microseconds (see {@link ThreadCpu})
  * @param firstFailure      the first failure, described, or null if none failed
  */
 record RunResult(String system, int concurrency, int round, long requests, long errors, double requestsPerSecond,
-                 long p50Micros, long p99Micros, String firstFailure) {
+                 long p50Micros, long p99Micros, double cpuMicrosPerRequest, String firstFailure) {
 }

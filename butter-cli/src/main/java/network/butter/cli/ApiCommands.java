@@ -157,9 +157,14 @@ final class ApiCommands {
 
         @Override
         void run(ControlClient client, PrintWriter out) throws ControlException, IOException {
-            byte[] content = read(file);
-            String next = client.update(id, content);
-            print(out, next, fields("id", next, "previous", id, "bytes", content.length));
+            boolean stdin = file.equals("-");
+            long size = stdin ? -1 : Files.size(Path.of(file));
+            try (InputStream raw = stdin ? System.in : Files.newInputStream(Path.of(file));
+                 Progress progress = Progress.of(options.json, "update", size)) {
+                CountingInputStream in = new CountingInputStream(raw, progress::advance);
+                String next = client.update(id, in);
+                print(out, next, fields("id", next, "previous", id, "bytes", in.count()));
+            }
         }
     }
 
@@ -175,15 +180,6 @@ final class ApiCommands {
             client.delete(id);
             print(out, "deleted " + id, fields("id", id, "deleted", true));
         }
-    }
-
-    private static byte[] read(String file) throws IOException {
-        if (file.equals("-")) {
-            try (InputStream in = System.in) {
-                return in.readAllBytes();
-            }
-        }
-        return Files.readAllBytes(Path.of(file));
     }
 
     private static Map<String, Object> fields(Object... keysAndValues) {

@@ -28,7 +28,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     showDefaultValues = true,
     description = "Butter: decentralised applications on an unstructured peer-to-peer network.",
     subcommands = {NodeCommand.class, ApiCommands.Status.class, ApiCommands.Put.class, ApiCommands.Get.class,
-        ApiCommands.Update.class, ApiCommands.Delete.class, ChatCommand.class, WikiCommand.class, OhceCommand.class, TestbedCommand.class, HelpCommand.class})
+        ApiCommands.Update.class, ApiCommands.Delete.class, ChatCommand.class, WikiCommand.class, OhceCommand.class, TestbedCommand.class, NodeHostCommand.class,
+        HelpCommand.class})
 public final class ButterCli {
 
     /** Exit code of a command that was invoked correctly but failed. */

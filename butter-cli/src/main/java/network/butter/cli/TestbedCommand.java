@@ -5,7 +5,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +18,7 @@ import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
 import network.butter.testbed.Testbed;
 import network.butter.testbed.TestbedReport;
+import network.butter.testbed.process.ProcessConfig;
 import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.attack.Attack;
 import network.butter.health.HealthConfig;
@@ -48,10 +52,29 @@ final class TestbedCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--mode", converter = ModeConverter.class, defaultValue = "sim", paramLabel = "sim|real",
+    @Option(names = "--mode", converter = ModeConverter.class, defaultValue = "sim", paramLabel = "sim|real|processes",
         description = "sim: simulated nodes in virtual time; real: real nodes on 127.0.0.1 in this JVM "
-            + "(at most " + ChurnConfig.MAX_REAL_NODES + " nodes, phases of at most 5 minutes).")
+            + "(at most " + ChurnConfig.MAX_REAL_NODES + " nodes, phases of at most 5 minutes); processes: every node "
+            + "a separate butter process on 127.0.0.1 (or --nodes-per-process to a process), its own data directory "
+            + "and control API, killed with SIGKILL; refused with the numbers when the machine cannot hold it.")
     private Mode mode;
+
+    @Option(names = "--nodes-per-process", defaultValue = "1", paramLabel = "N",
+        description = "Processes mode: nodes one process (one JVM) runs. 1 makes every node its own process; more "
+            + "fit a large network on one machine (e.g. 1,000 nodes in 20 JVMs), and then a death SIGKILLs the "
+            + "process with all its nodes, like a machine crash. Default: ${DEFAULT-VALUE}.")
+    private int nodesPerProcess;
+
+    @Option(names = "--restart-fraction", converter = ProbabilityConverter.class, defaultValue = "0", paramLabel = "F",
+        description = "Processes mode: share of the replacements that are dead nodes started again from their data "
+            + "directories (same peer id, the chunks they held), 0 to 1; the others are fresh nodes. "
+            + "Default: ${DEFAULT-VALUE}.")
+    private double restartFraction;
+
+    @Option(names = "--node-memory", converter = Converters.MemoryBudget.class, defaultValue = "64m", paramLabel = "SIZE",
+        description = "Processes mode: memory budget of each node; its JVM's heap is sized from the nodes it runs. "
+            + "Default: ${DEFAULT-VALUE}.")
+    private DataSize nodeMemory;
 
     @Option(names = {"-n", "--nodes"}, defaultValue = "250", paramLabel = "N",
         description = "Nodes alive at any time; dead ones are replaced.")
@@ -200,6 +223,20 @@ final class TestbedCommand implements Callable<Integer> {
     }
 
     /**
+     * The experiment the options describe, checked for options of process mode given to another mode.
+     *
+     * @throws ParameterException naming the option at fault
+     */
+    ChurnConfig checkedConfig() {
+        ChurnConfig config = config();
+        if (mode != Mode.PROCESSES && (nodesPerProcess != 1 || restartFraction != 0)) {
+            throw new ParameterException(spec.commandLine(), "Invalid testbed options: --nodes-per-process and "
+                + "--restart-fraction need --mode processes");
+        }
+        return config;
+    }
+
+    /**
      * The data protocol the options describe.
      *
      * @throws ParameterException naming the option at fault
@@ -255,14 +292,18 @@ final class TestbedCommand implements Callable<Integer> {
     /** Runs the experiment, writes the files, then prints the summary line. */
     @Override
     public Integer call() throws IOException {
-        ChurnConfig config = config();
+        ChurnConfig config = checkedConfig();
         DataProtocol dataProtocol = dataProtocol();
         Adversary adversary = adversary();
         PrintWriter err = spec.commandLine().getErr();
-        ChurnResult result = Testbed.runChurn(config, adversary, dataProtocol, phase -> {
-            err.println("testbed: " + phase);
-            err.flush();
-        });
+        Consumer<String> progress = phase -> {
+            synchronized (err) {
+                err.println("testbed: " + phase);
+                err.flush();
+            }
+        };
+        ChurnResult result = mode == Mode.PROCESSES ? runProcesses(config, dataProtocol.name(), progress)
+            : Testbed.runChurn(config, adversary, dataProtocol, progress);
         TestbedReport.Outputs files = TestbedReport.write(result, outDirectory());
         err.println("csv:   " + files.csv());
         err.println("chart: " + files.chart());
@@ -273,7 +314,50 @@ final class TestbedCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** For {@code --mode}: {@code sim} or {@code real}, in any case. */
+    /**
+     * A process run: the host processes are this JVM's {@code java} on this JVM's class path running
+     * {@code butter node-host}, with a heap sized for their nodes.
+     *
+     * @throws ParameterException if the machine cannot hold the run (with the numbers) or the options do not fit
+     */
+    private ChurnResult runProcesses(ChurnConfig config, String protocolName, Consumer<String> progress)
+        throws IOException {
+        if ("local-only".equalsIgnoreCase(protocol) || failureDetector || maxReplication > replication) {
+            throw new ParameterException(spec.commandLine(), "Invalid testbed options: processes mode runs the nodes' "
+                + "own storage (pcg, fixed replication, no failure detector)");
+        }
+        List<String> launcher = hostLauncher(ProcessConfig.heapMb(nodesPerProcess), config.nodes() + 1);
+        ProcessConfig processes;
+        try {
+            processes = new ProcessConfig(launcher, nodesPerProcess, restartFraction, nodeMemory.bytes(),
+                Path.of(System.getProperty("java.io.tmpdir")), seed, protocolName);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
+        }
+        try {
+            return Testbed.runProcesses(config, processes, progress);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Cannot run: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The command of one host process: small heap, serial GC and the quick compiler only (50 JVMs booting with C2 as
+     * well on two busy cores took over 5 minutes to start their first node; with C1 alone, under 4), and an exit on
+     * {@link OutOfMemoryError} rather than a limping process.
+     */
+    private List<String> hostLauncher(int heapMb, int networkSize) {
+        String java = ProcessHandle.current().info().command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-Xss512k", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError",
+            "-cp", System.getProperty("java.class.path"), ButterCli.class.getName(), "node-host",
+            "--memory", Long.toString(nodeMemory.bytes() >> 20) + "m", "--network-size", Integer.toString(networkSize),
+            "--replication", Integer.toString(replication), "--heartbeat", heartbeat.toMillis() + "ms"));
+        return command;
+    }
+
+    /** For {@code --mode}: {@code sim}, {@code real} or {@code processes}, in any case. */
     static final class ModeConverter implements ITypeConverter<Mode> {
         @Override
         public Mode convert(String text) {

@@ -130,7 +130,7 @@ class TestbedCommandTest {
         Result result = butter("testbed", "--mode", "cloud");
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("unknown mode 'cloud': use sim or real");
+        assertThat(result.err()).contains("unknown mode 'cloud': use sim, real or processes");
     }
 
     @Test

@@ -77,9 +77,16 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
-    /** Stores {@code content} as the next version of {@code id}; returns the new content id. */
-    public String update(String id, byte[] content) throws ControlException {
-        return json(call("PUT", "content/" + id, content)).get("id").asString();
+    /**
+     * Stores what {@code content} yields to its end as the next version of {@code id}, streamed as {@link #put(InputStream)}
+     * is; returns the new content id.
+     */
+    public String update(String id, InputStream content) throws ControlException {
+        // No request timeout: the node answers only once the whole stream is stored, however long that takes.
+        HttpRequest request = builder("PUT", "content/" + id, null)
+            .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> content)).build();
+        HttpResponse<byte[]> response = send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return json(checked(response, response.body())).get("id").asString();
     }
 
     /** Deletes content this node owns. */

@@ -44,7 +44,7 @@ import tools.jackson.databind.json.JsonMapper;
  *   <tr><td>{@code POST content}</td><td>stores the request body, streamed (any size storage takes, a few chunks in
  *       memory); answers {@code {"id": …, "bytes": …}}</td></tr>
  *   <tr><td>{@code GET content/ID}</td><td>the content's bytes, streamed</td></tr>
- *   <tr><td>{@code PUT content/ID}</td><td>stores the body as the next version of ID; answers the new id</td></tr>
+ *   <tr><td>{@code PUT content/ID}</td><td>stores the body, streamed, as the next version of ID; answers the new id</td></tr>
  *   <tr><td>{@code DELETE content/ID}</td><td>deletes content this node owns</td></tr>
  *   <tr><td>{@code GET events}</td><td>server-sent events: a {@code tick} each second (status and traffic), a
  *       {@code host} for each host admitted</td></tr>
@@ -324,13 +324,8 @@ public final class ControlServer implements AutoCloseable {
         }
         CountingInputStream body = new CountingInputStream(exchange.getRequestBody());
         try {
-            ContentId id = previous == null ? node.storage().putStream(body) : await(node.storage().update(previous,
-                readBounded(body, maxUpdateBytes())));
+            ContentId id = previous == null ? node.storage().putStream(body) : node.storage().updateStream(previous, body);
             answer(exchange, previous == null ? 201 : 200, Map.of("id", id.toString(), "bytes", body.count()));
-        } catch (StorageFailure failure) {
-            answer(exchange, failure.status, error(failure.getMessage()));
-        } catch (TooLarge e) {
-            answer(exchange, 413, error(e.getMessage()));
         } catch (RuntimeException e) {
             StorageFailure failure = StorageFailure.of(e);
             answer(exchange, failure.status, error(failure.getMessage()));
@@ -349,11 +344,6 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
-    /** An update still goes through memory (the storage API updates byte arrays): a quarter of the budget at most. */
-    private long maxUpdateBytes() {
-        return GetOptions.forMemoryBudget(node.config().memoryBudgetBytes()).maxContentBytes();
-    }
-
     private boolean noStorage(HttpExchange exchange) throws IOException {
         if (node.config().storage() == null) {
             answer(exchange, 503, error("this node runs without storage (--no-storage)"));
@@ -362,22 +352,6 @@ public final class ControlServer implements AutoCloseable {
         return false;
     }
 
-    /** Reads at most {@code max} bytes. */
-    private static byte[] readBounded(InputStream in, long max) throws IOException, TooLarge {
-        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-        if (bytes.length > max) {
-            throw new TooLarge("an update of more than " + max + " bytes, the most this node takes in memory (a quarter of"
-                + " its memory budget); new content (POST) has no such limit");
-        }
-        return bytes;
-    }
-
-    /** A request body too large to take. */
-    private static final class TooLarge extends Exception {
-        TooLarge(String message) {
-            super(message);
-        }
-    }
 
     private static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws StorageFailure {
         try {

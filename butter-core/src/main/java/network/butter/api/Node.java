@@ -20,7 +20,9 @@ import network.butter.identity.PeerId;
  *
  * <p>All methods are thread-safe. The callbacks of returned futures (also those added with the plain,
  * non-{@code Async} methods such as {@code thenApply}) run on a virtual thread, never on the node's event loop,
- * so they may block. Failures are {@link ButterException}s, one subclass per cause.
+ * so they may block. Failures are {@link ButterException}s, one subclass per cause. Route handlers, likewise, run
+ * on virtual threads; code that can never block may opt in to running on the loop instead, per route
+ * ({@link #handleOnLoop}) or per request ({@link #requestOnLoop}), and saves the thread hop.
  */
 public interface Node extends AutoCloseable {
 
@@ -45,6 +47,24 @@ public interface Node extends AutoCloseable {
     Node handle(String route, RequestHandler handler);
 
     /**
+     * Serves {@code route} with a handler that runs on the node's event loop itself, replacing any handler the route
+     * had. An explicit opt-in, per route, for handlers that can never block: one that only computes its reply from the
+     * request (an echo, a lookup in memory) saves the hop to a virtual thread and back, which on a busy machine is most
+     * of what serving a small request costs.
+     *
+     * <p>The handler must not block (no I/O, no locks, no waiting for another request) and must be quick: while it
+     * runs, the node and every node sharing its loop serve nobody, and it cannot be interrupted, so
+     * {@link Limits#maxHandlerTime()} does not bound it. Everything else is as for {@link #handle}: the caller's
+     * per-peer in-flight limit applies, a {@link PublicException}'s message reaches the caller and anything else
+     * thrown becomes an internal error with an incident id, a reply larger than a frame becomes
+     * {@code PAYLOAD_TOO_LARGE}.
+     *
+     * @throws IllegalArgumentException if the route is invalid (see {@link network.butter.wire.Route})
+     * @return this node, for chaining
+     */
+    Node handleOnLoop(String route, RequestHandler handler);
+
+    /**
      * Installs a protocol (discovery, known hosts, storage, search, or one of your own) on this node. Each is a
      * module: install the ones you want, leave out or replace the others.
      *
@@ -61,6 +81,21 @@ public interface Node extends AutoCloseable {
      *         {@link OverloadedException} or {@link NodeClosedException}
      */
     CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload, Duration timeout);
+
+    /**
+     * Calls {@code route} on {@code peer} like {@link #request(PeerAddress, String, byte[], Duration)}, but tells
+     * {@code listener} the answer on the node's event loop instead of completing a future: no future, no callback
+     * thread. An explicit opt-in for callers whose reaction to an answer never blocks (see {@link ReplyListener});
+     * called from the loop itself (from a listener, say), the request is sent at once, without a task for the loop.
+     *
+     * <p>The listener is called exactly once, with the reply or with one of the failures {@code request} reports;
+     * only if the node's loop has already stopped is it called on the calling thread, with
+     * {@link NodeClosedException}.
+     *
+     * @throws IllegalArgumentException if the route is invalid, the timeout is not positive, or {@code peer} is this
+     *                                  node
+     */
+    void requestOnLoop(PeerAddress peer, String route, byte[] payload, Duration timeout, ReplyListener listener);
 
     /** {@link #request(PeerAddress, String, byte[], Duration)} with the default timeout of {@link #limits()}. */
     default CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload) {

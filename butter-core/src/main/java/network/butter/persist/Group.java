@@ -16,8 +16,14 @@ final class Group {
     final OwnerStamp stamp;
     final int sizeBytes;
     final GroupView view;
-    /** The replication factor the group was created with; peers cannot change it later. */
+    /**
+     * The replication factor the group was created with; peers cannot change it later. Under adaptive replication it
+     * is a floor only for {@link Repair#FLOOR_HOLD_MS} after this node joined: a recruit takes the raised {@code r} of
+     * the leader that recruited it during churn, then follows its own estimate, so a group comes back down when calm.
+     */
     final int replication;
+    /** When this node joined the group (loop clock). */
+    final long joinedMs;
     /** Candidates asked to join and not answered yet, with when they were asked (loop clock). */
     final Map<PeerId, Long> recruiting = new HashMap<>();
     /** Surplus members asked to leave and not answered yet. */
@@ -48,6 +54,7 @@ final class Group {
         this.stamp = stamp;
         this.sizeBytes = sizeBytes;
         this.replication = replication;
+        this.joinedMs = nowMs;
         this.view = new GroupView(stamp.block(), self, replication, config.memberTimeoutMs(),
             config.maxMembersPerGroup(), nowMs);
     }

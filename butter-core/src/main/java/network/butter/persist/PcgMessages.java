@@ -84,6 +84,18 @@ final class PcgMessages {
     /** A challenge to prove possession of a shared block: answer with {@code SHA-256(nonce | block bytes)}. */
     record Challenge(ContentId block, byte[] nonce) {
         static final int NONCE_BYTES = 16;
+
+        /** As a prove request: {@code block (32) | nonce (16)}. */
+        byte[] encode() {
+            return new PayloadWriter(ContentId.LENGTH_BYTES + NONCE_BYTES).raw(block.toBytes()).raw(nonce).toByteArray();
+        }
+
+        static Challenge decode(byte[] payload) throws WireFormatException {
+            PayloadReader in = new PayloadReader(payload, "prove request");
+            Challenge challenge = new Challenge(ContentId.fromBytes(in.raw(ContentId.LENGTH_BYTES)), in.raw(NONCE_BYTES));
+            in.end();
+            return challenge;
+        }
     }
 
     /** The answer to a {@link Challenge}: the block, the challenge's nonce and the digest. */

@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The storage protocol's routes: what this node does when a peer asks it to hold, beat, fetch, trim or delete.
- * Every request is checked against what this node knows itself; a peer's claims change only that peer's own
+ * The storage protocol's routes: what this node does when a peer asks it to hold, beat, fetch, trim, delete or prove
+ * it holds a block. Every request is checked against what this node knows itself; a peer's claims change only that peer's own
  * membership, and nothing a peer sends makes this node keep more than the bounds of {@link GroupTable} and
  * {@link Tombstones}.
  */
@@ -38,13 +38,15 @@ final class PcgRoutes {
     private final Tombstones tombstones;
     private final Repair repair;
     private final Upkeep upkeep;
+    private final Proofs proofs;
 
-    PcgRoutes(PcgNode node, GroupTable table, Tombstones tombstones, Repair repair, Upkeep upkeep) {
+    PcgRoutes(PcgNode node, GroupTable table, Tombstones tombstones, Repair repair, Upkeep upkeep, Proofs proofs) {
         this.node = node;
         this.table = table;
         this.tombstones = tombstones;
         this.repair = repair;
         this.upkeep = upkeep;
+        this.proofs = proofs;
     }
 
     void install(ProtocolContext ctx) {
@@ -53,6 +55,7 @@ final class PcgRoutes {
         ctx.handle(PeerContentGroups.FETCH_ROUTE, this::onFetch);
         ctx.handle(PeerContentGroups.TRIM_ROUTE, this::onTrim);
         ctx.handle(PeerContentGroups.DELETE_ROUTE, this::onDelete);
+        ctx.handle(PeerContentGroups.PROVE_ROUTE, request -> Reply.of(proofs.answer(PcgMessages.Challenge.decode(request.payload()))));
     }
 
     /**
@@ -80,8 +83,10 @@ final class PcgRoutes {
         }
         PeerId sender = request.from().id();
         Group group = table.get(block);
-        if (group != null && group.isStoreBarred(sender, node.now())) {
+        if (group != null && group.isStoreBarred(sender, node.now()) && !sender.equals(message.stamp().owner())) {
             // A peer that keeps storing the block without ever proving it holds it stays barred while it keeps at it.
+            // Not the block's owner: one busy enough to miss a proof (a large put under way) must still be able to put
+            // its own block again, and it gains nothing it could not do as the owner anyway.
             group.bar(sender, node.now() + Upkeep.BAR_TIMEOUTS * node.config.memberTimeoutMs(), group.isBarred(sender, node.now()));
             return Reply.of(new StoreReply(StoreStatus.INVALID, null,
                 "this node saw you fail to prove you hold " + block + " lately; you are not counted as a member").encode());
@@ -165,7 +170,7 @@ final class PcgRoutes {
             return Reply.of(new byte[] {PcgMessages.KEPT});
         }
         group.view.heard(sender, now);
-        int target = Math.max(group.replication, repair.targetReplication());
+        int target = repair.targetFor(group, now);
         if (!mayLeave(group, now, target)) {
             return Reply.of(new byte[] {PcgMessages.KEPT});
         }

@@ -62,6 +62,8 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
     public static final String TRIM_ROUTE = "butter/pcg/trim";
     /** Route: apply a signed tombstone. */
     public static final String DELETE_ROUTE = "butter/pcg/delete";
+    /** Route: prove holding a block: {@code SHA-256(nonce | block bytes)} for the nonce asked (see {@link Proofs}). */
+    public static final String PROVE_ROUTE = "butter/pcg/prove";
 
     private static final Logger log = LoggerFactory.getLogger(PeerContentGroups.class);
     /** Blocks of one read, or of one put, in flight at once. */
@@ -90,12 +92,13 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
         placement.use(table);
         this.tombstones = new Tombstones(node, table);
         this.reads = new BlockReads(node, table, tombstones);
-        this.repair = new Repair(node, table, placement, tombstones, reads);
+        Proofs proofs = new Proofs(node, table);
+        this.repair = new Repair(node, table, placement, tombstones, reads, proofs);
         this.upkeep = new Upkeep(node, table, tombstones, repair, placement);
         placement.useHeard(upkeep::heardLately);
-        this.puts = new Puts(node, table, placement, repair, tombstones);
+        this.puts = new Puts(node, table, placement, repair, tombstones, proofs);
         this.streams = new Streams(node, puts, reads);
-        this.routes = new PcgRoutes(node, table, tombstones, repair, upkeep);
+        this.routes = new PcgRoutes(node, table, tombstones, repair, upkeep, proofs);
     }
 
     @Override
@@ -203,6 +206,15 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
                 : deleteOnLoop(previous, found, next).thenApply(v -> next));
         }).whenComplete((id, error) -> complete(result, id, error)));
         return result;
+    }
+
+    /** Streams: a few chunks in memory at a time, however large the new content (see {@link Streams}). */
+    @Override
+    public ContentId updateStream(ContentId previous, InputStream content) throws IOException {
+        Objects.requireNonNull(previous, "previous");
+        Objects.requireNonNull(content, "content");
+        return streams.update(previous, content, found -> requireOwned(previous, found.stamp()),
+            (found, next) -> deleteOnLoop(previous, found, next));
     }
 
     /**

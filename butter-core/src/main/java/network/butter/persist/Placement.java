@@ -14,7 +14,7 @@ import network.butter.identity.PeerId;
 
 /**
  * Placement: which known hosts to ask to hold a block. Candidates are known hosts outside the group with room for
- * the block that neither failed nor declined lately. Score: uptime (saturating at an hour), a partner already
+ * the block that neither failed nor declined lately, nor are barred from the group (a failed proof or audit). Score: uptime (saturating at an hour), a partner already
  * beating with this node and heard from within the last heartbeat interval (no new exchange, and not one that may
  * have died silently since its last beat), and a subnet no member is on; a small random term breaks ties.
  */
@@ -82,6 +82,7 @@ final class Placement {
         for (KnownHost host : node.knownHosts.hosts()) {
             PeerId id = host.address().id();
             if (id.equals(node.self) || group.view.knows(id) || group.recruiting.containsKey(id) || failedAtMs.containsKey(id)
+                || group.isStoreBarred(id, node.now())
                 || declinedAtMs.containsKey(id) || host.quality().storageAvailableBytes() < group.sizeBytes) {
                 continue;
             }

@@ -31,20 +31,27 @@ final class Repair {
     private static final int HEARSAY_GRACE_BEATS = 2;
     /** How long a recruit that has not answered holds its vacancy. */
     static final long RECRUIT_PATIENCE_MS = 500;
+    /**
+     * How long a group keeps the replication it was created with as a floor, under adaptive replication: two half-lives
+     * of the churn estimate, long enough for a recruit to have seen the churn that raised it for itself.
+     */
+    static final long FLOOR_HOLD_MS = 2 * ChurnEstimate.HALF_LIFE_MS;
 
     private final PcgNode node;
     private final GroupTable table;
     private final Placement placement;
     private final Tombstones tombstones;
     private final BlockReads reads;
+    private final Proofs proofs;
     private final ChurnEstimate churn = new ChurnEstimate();
 
-    Repair(PcgNode node, GroupTable table, Placement placement, Tombstones tombstones, BlockReads reads) {
+    Repair(PcgNode node, GroupTable table, Placement placement, Tombstones tombstones, BlockReads reads, Proofs proofs) {
         this.node = node;
         this.table = table;
         this.placement = placement;
         this.tombstones = tombstones;
         this.reads = reads;
+        this.proofs = proofs;
     }
 
     /** Records that {@code members} of this node's groups were lost, for adaptive replication. */
@@ -65,7 +72,7 @@ final class Repair {
         table.saveRecord(group);
         long now = node.now();
         List<PeerId> live = group.view.liveMembers(now);
-        int target = Math.max(group.replication, targetReplication());
+        int target = targetFor(group, now);
         if (live.size() >= target) {
             group.coldSinceMs = -1;
         } else if (group.coldSinceMs < 0) {
@@ -128,21 +135,25 @@ final class Repair {
         }
         List<PeerAddress> members = new ArrayList<>(table.addressesOf(group.view.liveMembers(node.now())));
         members.addAll(recruits);
-        byte[] payload = new Store(group.stamp, target, members, data.get()).encode();
+        // Under adaptive replication a recruit takes this node's own estimate as its floor, not the floor this node
+        // inherited: a floor passed on from recruit to recruit would keep a group raised long after the churn ended.
+        int offered = node.config.adaptive() ? targetReplication() : target;
+        byte[] payload = new Store(group.stamp, offered, members, data.get()).encode();
         for (PeerAddress recruit : recruits) {
             table.learn(recruit);
             group.recruiting.put(recruit.id(), node.now());
             node.request(recruit, PeerContentGroups.STORE_ROUTE, payload).whenComplete((reply, error) -> {
-                group.recruiting.remove(recruit.id());
                 StoreReply answer = error == null ? decodeStoreReply(recruit, reply) : null;
                 if (answer != null && answer.status() == StoreStatus.STORED && tombstones.tellIfDeleted(group, recruit)) {
+                    group.recruiting.remove(recruit.id());
                     return;
                 }
                 if (answer != null && answer.status() == StoreStatus.STORED) {
-                    group.view.heard(recruit.id(), node.now());
-                    group.dirty = true;
-                    log.debug("{}: recruited {} into the group of {}", node.self.shortForm(), recruit.id().shortForm(), group.block());
-                } else if (answer != null && answer.status() == StoreStatus.DELETED && answer.tombstone() != null) {
+                    proofs.check(recruit, group.block(), data.get()).thenAccept(proved -> joined(group, recruit, proved));
+                    return;
+                }
+                group.recruiting.remove(recruit.id());
+                if (answer != null && answer.status() == StoreStatus.DELETED && answer.tombstone() != null) {
                     tombstones.apply(answer.tombstone(), null);
                     return;
                 } else if (answer != null && answer.status() == StoreStatus.FULL) {
@@ -153,6 +164,20 @@ final class Repair {
                 maintain(group);
             });
         }
+    }
+
+    /** A recruit said it stored the block: it counts as a member only if it also {@code proved} it kept it. */
+    private void joined(Group group, PeerAddress recruit, boolean proved) {
+        group.recruiting.remove(recruit.id());
+        if (proved) {
+            group.view.heard(recruit.id(), node.now());
+            group.dirty = true;
+            log.debug("{}: recruited {} into the group of {}", node.self.shortForm(), recruit.id().shortForm(), group.block());
+        } else {
+            log.debug("{}: {} said it stored {} but did not prove it", node.self.shortForm(), recruit.id().shortForm(), group.block());
+            placement.failed(recruit.id());
+        }
+        maintain(group);
     }
 
     private void trim(Group group, PeerId surplus) {
@@ -179,6 +204,16 @@ final class Repair {
                 node.store.put(group.block(), found.data());
             }
         });
+    }
+
+    /**
+     * The replication {@code group} aims at: this node's {@link #targetReplication()}, and at least the {@code r} the
+     * group was created with while that holds ({@link #FLOOR_HOLD_MS} after joining; for good if not adaptive), so that
+     * a group raised under churn comes back down to {@code r} once its members see calm.
+     */
+    int targetFor(Group group, long nowMs) {
+        boolean floorHolds = !node.config.adaptive() || nowMs - group.joinedMs < FLOOR_HOLD_MS;
+        return Math.max(floorHolds ? group.replication : node.config.replication(), targetReplication());
     }
 
     /** The replication factor for new and repaired groups: {@code r}, raised under observed churn if adaptive. */
@@ -216,7 +251,7 @@ final class Repair {
      * few minutes, for adaptive replication.
      */
     private static final class ChurnEstimate {
-        private static final double HALF_LIFE_MS = 60_000;
+        static final long HALF_LIFE_MS = 60_000;
         private double losses;
         private double memberMs;
         private long lastMs = -1;
@@ -228,7 +263,7 @@ final class Repair {
         void observe(long nowMs, int members) {
             if (lastMs >= 0) {
                 long elapsed = nowMs - lastMs;
-                double decay = Math.pow(0.5, elapsed / HALF_LIFE_MS);
+                double decay = Math.pow(0.5, (double) elapsed / HALF_LIFE_MS);
                 losses *= decay;
                 memberMs = memberMs * decay + (double) members * elapsed;
             }

@@ -79,6 +79,22 @@ public interface Storage {
     }
 
     /**
+     * Replaces content this node owns with what a stream yields, to its end, as {@link #update} does: for content
+     * larger than memory, an implementation that streams (Peer Content Groups does) holds only a few chunks at a
+     * time. The new id is the one {@link #put(byte[])} gives the same bytes. Blocks the calling thread, which must
+     * not be a node loop.
+     *
+     * <p>The default reads the whole stream into memory and calls {@link #update}.
+     *
+     * @return the new content's id
+     * @throws IOException      if reading {@code content} fails
+     * @throws StorageException as {@link #update} fails
+     */
+    default ContentId updateStream(ContentId previous, InputStream content) throws IOException {
+        return Streamed.await(update(previous, content.readAllBytes()));
+    }
+
+    /**
      * Reads content into a stream, in order, every chunk verified against its id before it is written; follows
      * updates. An implementation that streams (Peer Content Groups does) holds only a few chunks at a time, so
      * {@code options.maxContentBytes()} may exceed memory. Blocks the calling thread, which must not be a node loop.

@@ -25,12 +25,33 @@ public class StorageException extends RuntimeException {
     public static final class InsufficientReplicasException extends StorageException {
         private final int stored;
         private final int required;
+        private final boolean noRoom;
 
         /** @param stored members that hold the block; @param required the write quorum */
         public InsufficientReplicasException(ContentId block, int stored, int required, String why) {
+            this(block, stored, required, why, false);
+        }
+
+        /**
+         * @param stored members that hold the block
+         * @param required the write quorum
+         * @param noRoom whether every peer asked that did not take the block said it had no room (trying again soon
+         *               is useless)
+         */
+        public InsufficientReplicasException(ContentId block, int stored, int required, String why, boolean noRoom) {
             super(block, "only " + stored + " of the " + required + " required members took block " + block + ": " + why);
             this.stored = stored;
             this.required = required;
+            this.noRoom = noRoom;
+        }
+
+        /**
+         * Whether every peer asked that did not take the block said it had no room (its store full, or the owner's
+         * share of it): the network cannot take more of this owner's content until room is made, so trying again at
+         * once is useless.
+         */
+        public boolean noRoom() {
+            return noRoom;
         }
 
         /** Members that did take the block (it may still persist there). */

@@ -6,9 +6,15 @@ import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import network.butter.identity.PeerAddress;
+import network.butter.identity.PeerId;
 import network.butter.store.Chunker;
 import network.butter.store.ContentId;
 import network.butter.store.Manifest;
@@ -25,9 +31,6 @@ import network.butter.wire.WireFormatException;
  */
 final class Streams {
 
-    /** Tries of one block of a streamed put before the put fails. */
-    static final int BLOCK_ATTEMPTS = 3;
-
     private final PcgNode node;
     private final Puts puts;
     private final BlockReads reads;
@@ -43,7 +46,7 @@ final class Streams {
         requireOffLoop();
         int chunkBytes = node.config.chunkBytes();
         byte[] owner = node.self.toBytes();
-        Puts.StreamPut stream = onLoop(() -> CompletableFuture.completedFuture(puts.startStream()));
+        Puts.ContentPut stream = onLoop(() -> CompletableFuture.completedFuture(puts.startStream()));
         byte[] first = in.readNBytes(chunkBytes);
         byte[] second = in.readNBytes(chunkBytes);
         if (second.length == 0 && !Manifest.looksLikeManifest(first)) {
@@ -82,33 +85,32 @@ final class Streams {
     }
 
     /**
-     * One block of a streamed put in flight. A block the network could not take enough copies of is tried again with
-     * candidates chosen afresh, up to {@link #BLOCK_ATTEMPTS} times in all: one unlucky block (a member slow to answer)
-     * should not fail a put of thousands.
+     * Stores {@code in} as the next version of {@code previous}: reads the current version's root block, lets
+     * {@code requireOwned} refuse it (only the owner may update), streams the new content in as {@link #put} does,
+     * then has {@code supersede} leave the signed pointer from the old id to the new one (on the loop).
      */
-    private final class BlockPut {
-        private final ContentId id;
-        private final byte[] block;
-        private CompletableFuture<Void> attempt;
+    ContentId update(ContentId previous, InputStream in, Consumer<BlockReads.Found> requireOwned,
+                     BiFunction<BlockReads.Found, ContentId, CompletableFuture<Void>> supersede) throws IOException {
+        requireOffLoop();
+        BlockReads.Found found = onLoop(() -> reads.fetchBlock(previous, List.of(), null));
+        requireOwned.accept(found);
+        ContentId next = put(in);
+        if (!next.equals(previous)) {
+            onLoop(() -> supersede.apply(found, next));
+        }
+        return next;
+    }
 
-        BlockPut(ContentId id, byte[] block, Puts.StreamPut stream) {
-            this.id = id;
-            this.block = block;
+    /** One block of a streamed put in flight (tried again on the loop as {@link Puts.ContentPut} says). */
+    private final class BlockPut {
+        private final CompletableFuture<Void> attempt;
+
+        BlockPut(ContentId id, byte[] block, Puts.ContentPut stream) {
             this.attempt = submit(() -> stream.putBlock(id, block));
         }
 
         void await() {
-            for (int tried = 1; ; tried++) {
-                try {
-                    Streams.await(attempt);
-                    return;
-                } catch (StorageException.InsufficientReplicasException e) {
-                    if (tried >= BLOCK_ATTEMPTS) {
-                        throw e;
-                    }
-                    attempt = submit(() -> puts.startStream().putBlock(id, block));
-                }
-            }
+            Streams.await(attempt);
         }
     }
 
@@ -141,12 +143,16 @@ final class Streams {
         Deque<CompletableFuture<BlockReads.Found>> inFlight = new ArrayDeque<>();
         int next = 0;
         long written = 0;
+        List<PeerAddress> hints = top.members();
         for (int i = 0; i < chunks.size(); i++) {
             while (next < chunks.size() && inFlight.size() < PeerContentGroups.BLOCKS_IN_FLIGHT) {
                 ContentId chunk = chunks.get(next++);
-                inFlight.add(submit(() -> reads.fetchBlock(chunk, top.members(), options.strategy())));
+                List<PeerAddress> preferred = hints;
+                inFlight.add(submit(() -> reads.fetchBlock(chunk, preferred, options.strategy())));
             }
-            byte[] part = Chunker.body(await(inFlight.poll()).data());
+            BlockReads.Found found = await(inFlight.poll());
+            hints = holdersFirst(found, top.members());
+            byte[] part = Chunker.body(found.data());
             long expected = Math.min(manifest.chunkBytes(), manifest.totalBytes() - written);
             if (part.length != expected) {
                 throw new StorageException(chunks.get(i), "chunk " + chunks.get(i) + " of " + id + " has " + part.length
@@ -156,6 +162,19 @@ final class Streams {
             written += part.length;
         }
         return written;
+    }
+
+    /**
+     * Whom to ask first for the next chunks: the holder and members of the chunk just read, then the manifest's
+     * members. A large content's stripes lie with different members ({@link Puts.ContentPut}); the chunks of a
+     * stripe lie with the same ones, so only a stripe's first chunk is looked for beyond them.
+     */
+    private static List<PeerAddress> holdersFirst(BlockReads.Found found, List<PeerAddress> manifestMembers) {
+        Map<PeerId, PeerAddress> peers = new LinkedHashMap<>();
+        peers.put(found.holder().id(), found.holder());
+        found.members().forEach(peer -> peers.putIfAbsent(peer.id(), peer));
+        manifestMembers.forEach(peer -> peers.putIfAbsent(peer.id(), peer));
+        return List.copyOf(peers.values());
     }
 
     /** The block {@code id} names, or the latest version its owner updated it to. */

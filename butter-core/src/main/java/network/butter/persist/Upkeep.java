@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * member that died silently around the same time would otherwise be found only a round or two later, when the
  * group may have no copy left. The check is one batched exchange per partner, bounded by the group's members.
  *
+ * <p>Each round also starts a few audit reads of partners ({@link Audits}): a member that proves it holds a block but
+ * refuses to serve it stops counting.
+ *
  * <p>A round never dies of an error: whatever one round throws is logged and the next round is scheduled anyway.
  */
 final class Upkeep {
@@ -57,6 +60,7 @@ final class Upkeep {
     private final Placement placement;
     private final Claims claims;
     private final Possession possession;
+    private final Audits audits;
     private final Map<PeerId, Long> lastExchangeMs = new HashMap<>();
     private final Map<PeerId, Long> lastHeardMs = new HashMap<>();
     private final Map<PeerId, Set<ContentId>> owedNotHeld = new TreeMap<>();
@@ -74,6 +78,7 @@ final class Upkeep {
         this.placement = placement;
         this.claims = new Claims(node, table, repair);
         this.possession = new Possession(node, table);
+        this.audits = new Audits(node, table, tombstones, repair);
         this.roundTrips = new RoundTrips(node.config.requestTimeoutMs());
     }
 
@@ -137,10 +142,14 @@ final class Upkeep {
     private void round() {
         long now = node.now();
         for (Group group : table.groups.values()) {
+            Set<PeerId> heard = new TreeSet<>();
+            group.view.knownMembers().stream().filter(group.view::hasHeard).forEach(heard::add);
             Map<PeerId, Long> expired = group.view.expire(now);
             if (!expired.isEmpty()) {
                 group.dirty = true;
-                repair.lost(expired.size());
+                // Only members heard from count as lost for adaptive replication: hearsay that never showed up
+                // (a dead peer other members still name) is no death seen, and would keep r raised in calm.
+                repair.lost((int) expired.keySet().stream().filter(heard::contains).count());
                 expired.forEach((member, seniority) -> group.remember(member, now, seniority));
                 checkMembers(group);
             }
@@ -157,6 +166,7 @@ final class Upkeep {
         lastHeardMs.keySet().retainAll(partners.keySet());
         beating.retainAll(partners.keySet());
         possession.retain(partners.keySet());
+        audits.round(partners);
         owedNotHeld.keySet().removeIf(peer -> table.address(peer) == null && !partners.containsKey(peer));
         Set<PeerId> targets = new TreeSet<>(partners.keySet());
         targets.addAll(owedNotHeld.keySet());
@@ -249,7 +259,6 @@ final class Upkeep {
                     group.bar(from.id(), now + BAR_TIMEOUTS * node.config.memberTimeoutMs(), lapse.lied());
                 }
                 group.dirty = true;
-                repair.lost(1);
                 repair.maintain(group);
                 checkMembers(group);
             }

@@ -41,7 +41,7 @@ final class IncomingCalls {
     private final Environment env;
     private final Limits limits;
     private final FrameCodec codec;
-    private final Map<String, RequestHandler> routes;
+    private final Map<String, ServedRoute> routes;
     private final Map<String, AsyncLoopHandler> loopRoutes;
     private final Runnable onDrained;
     private final TrafficCounters counters;
@@ -53,7 +53,7 @@ final class IncomingCalls {
     private int incidentStacks;
 
     IncomingCalls(Environment env, Limits limits, RouteRateLimiter rateLimiter, FrameCodec codec,
-                  Map<String, RequestHandler> routes, Map<String, AsyncLoopHandler> loopRoutes, TrafficCounters counters,
+                  Map<String, ServedRoute> routes, Map<String, AsyncLoopHandler> loopRoutes, TrafficCounters counters,
                   Runnable onDrained) {
         this.rateLimiter = rateLimiter;
         this.loopRoutes = loopRoutes;
@@ -81,12 +81,19 @@ final class IncomingCalls {
             }
             return;
         }
-        Key key = new Key(from.id(), request.requestId());
-        RequestHandler handler = routes.get(request.route());
-        if (handler == null) {
+        ServedRoute served = routes.get(request.route());
+        if (served == null) {
             fail(from, request.requestId(), NodeStats.UNKNOWN_ROUTE, ErrorCode.UNKNOWN_ROUTE, "no handler for route '" + request.route() + "'");
             return;
         }
+        if (served.onLoop()) {
+            if (withinPeerLimit(from, request)) {
+                answerNow(from, request, served.handler());
+            }
+            return;
+        }
+        RequestHandler handler = served.handler();
+        Key key = new Key(from.id(), request.requestId());
         if (calls.containsKey(key)) {
             log.warn("peer {} reused request id {} while it is still in flight; ignoring the duplicate",
                 from.id().shortForm(), request.requestId());
@@ -201,6 +208,24 @@ final class IncomingCalls {
             }
             answer(from, request.requestId(), request.route(), reply, failure);
         });
+    }
+
+    /**
+     * An application route opted in to run on the loop ({@link network.butter.api.Node#handleOnLoop}): the handler
+     * answers here and now, holding no handler slot and no timer.
+     */
+    private void answerNow(PeerAddress from, Frame.Request request, RequestHandler handler) {
+        Reply reply = null;
+        Throwable failure = null;
+        try {
+            reply = handler.handle(new Request(from, request.route(), request.payload()));
+            if (reply == null) {
+                failure = new IllegalStateException("handler returned null instead of a Reply");
+            }
+        } catch (Exception | StackOverflowError e) {
+            failure = e;
+        }
+        answer(from, request.requestId(), request.route(), reply, failure);
     }
 
     /** Sends exactly one answer for a handled request: the reply, or a failure saying what went wrong. */

@@ -24,6 +24,7 @@ import network.butter.api.NodeStats;
 import network.butter.api.PayloadTooLargeException;
 import network.butter.api.PeerBudget;
 import network.butter.api.Reply;
+import network.butter.api.ReplyListener;
 import network.butter.api.RequestHandler;
 import network.butter.api.RequestTimeoutException;
 import network.butter.env.Cancellable;
@@ -65,7 +66,7 @@ public final class NodeRuntime implements Node, TransportListener {
     private final NodeLoop loop;
     private final Limits limits;
     private final FrameCodec codec;
-    private final Map<String, RequestHandler> routes = new ConcurrentHashMap<>();
+    private final Map<String, ServedRoute> routes = new ConcurrentHashMap<>();
     private final Map<String, AsyncLoopHandler> loopRoutes = new HashMap<>();
     private final List<Protocol> protocols = new ArrayList<>();
     private final List<BiConsumer<PeerId, ButterException>> peerFailureListeners = new ArrayList<>();
@@ -139,7 +140,14 @@ public final class NodeRuntime implements Node, TransportListener {
     @Override
     public Node handle(String route, RequestHandler handler) {
         Route.validate(route);
-        routes.put(route, Objects.requireNonNull(handler, "handler"));
+        routes.put(route, new ServedRoute(Objects.requireNonNull(handler, "handler"), false));
+        return this;
+    }
+
+    @Override
+    public Node handleOnLoop(String route, RequestHandler handler) {
+        Route.validate(route);
+        routes.put(route, new ServedRoute(Objects.requireNonNull(handler, "handler"), true));
         return this;
     }
 
@@ -168,6 +176,40 @@ public final class NodeRuntime implements Node, TransportListener {
             }
         });
         return result;
+    }
+
+    @Override
+    public void requestOnLoop(PeerAddress peer, String route, byte[] payload, Duration timeout, ReplyListener listener) {
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(payload, "payload");
+        Objects.requireNonNull(listener, "listener");
+        Route.validate(route);
+        long timeoutMs = OutgoingCalls.timeoutMillis(timeout);
+        if (peer.id().equals(id())) {
+            throw new IllegalArgumentException("a node cannot send a request to itself (" + peer + ")");
+        }
+        if (loop.inLoop()) {
+            submitOnLoop(peer, route, payload, timeoutMs, listener);
+            return;
+        }
+        try {
+            loop.execute(() -> submitOnLoop(peer, route, payload, timeoutMs, listener));
+        } catch (RejectedExecutionException e) {
+            listener.onAnswer(null, new NodeClosedException("node is closed"));
+        }
+    }
+
+    /** Sends an application's request, or tells its listener why not; on the loop. */
+    private void submitOnLoop(PeerAddress peer, String route, byte[] payload, long timeoutMs, ReplyListener listener) {
+        PayloadTooLargeException tooLarge = checkPayload(route, payload);
+        if (tooLarge != null) {
+            outgoing.submitFailed(listener, tooLarge);
+        } else if (state != State.RUNNING || leaving) {
+            outgoing.submitFailed(listener, new NodeClosedException("node " + id().shortForm()
+                + " is shutting down and sends no new requests"));
+        } else {
+            outgoing.submit(peer, route, payload, timeoutMs, listener);
+        }
     }
 
     @Override
@@ -217,38 +259,37 @@ public final class NodeRuntime implements Node, TransportListener {
 
     @Override
     public void onFrame(PeerAddress from, Frame frame) {
-        if (!heardListeners.isEmpty()
-            && (frame instanceof Frame.Request || frame instanceof Frame.Response || frame instanceof Frame.Failure)) {
-            for (Consumer<PeerId> listener : heardListeners) {
-                listener.accept(from.id());
+        // Tested with instanceof, most frequent first: nearly every frame is a request or a response.
+        if (frame instanceof Frame.Response r) {
+            heard(from);
+            counters.replyReceived();
+            outgoing.onResponse(from.id(), r);
+        } else if (frame instanceof Frame.Request r) {
+            heard(from);
+            counters.requestReceived();
+            if (state == State.RUNNING) {
+                incoming.accept(from, r);
+            } else {
+                incoming.refuseShuttingDown(from, r, id());
             }
+        } else if (frame instanceof Frame.Failure f) {
+            heard(from);
+            counters.replyReceived();
+            outgoing.onFailure(from.id(), f);
+        } else if (frame instanceof Frame.Cancel c) {
+            incoming.cancel(from.id(), c.requestId());
+        } else {
+            log.debug("{}: ignoring {} from {} passed up by the transport", id().shortForm(), frame, from);
         }
-        if (!heardAtListeners.isEmpty()
-            && (frame instanceof Frame.Request || frame instanceof Frame.Response || frame instanceof Frame.Failure)) {
-            for (Consumer<PeerAddress> listener : heardAtListeners) {
-                listener.accept(from);
-            }
+    }
+
+    /** Tells the protocols that listen for it that {@code from} was heard (a request or an answer arrived). */
+    private void heard(PeerAddress from) {
+        for (int i = 0; i < heardListeners.size(); i++) {
+            heardListeners.get(i).accept(from.id());
         }
-        switch (frame) {
-            case Frame.Request r -> {
-                counters.requestReceived();
-                if (state == State.RUNNING) {
-                    incoming.accept(from, r);
-                } else {
-                    incoming.refuseShuttingDown(from, r, id());
-                }
-            }
-            case Frame.Response r -> {
-                counters.replyReceived();
-                outgoing.onResponse(from.id(), r);
-            }
-            case Frame.Failure f -> {
-                counters.replyReceived();
-                outgoing.onFailure(from.id(), f);
-            }
-            case Frame.Cancel c -> incoming.cancel(from.id(), c.requestId());
-            case Frame.Hello h -> log.debug("{}: ignoring HELLO from {} passed up by the transport", id().shortForm(), from);
-            case Frame.GoAway g -> log.debug("{}: ignoring GOAWAY from {} passed up by the transport", id().shortForm(), from);
+        for (int i = 0; i < heardAtListeners.size(); i++) {
+            heardAtListeners.get(i).accept(from);
         }
     }
 

@@ -3,18 +3,16 @@ package network.butter.runtime;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 import network.butter.api.ButterException;
 import network.butter.api.Limits;
 import network.butter.api.OverloadedException;
 import network.butter.api.Reply;
+import network.butter.api.ReplyListener;
 import network.butter.api.RequestTimeoutException;
-import network.butter.env.Cancellable;
 import network.butter.env.Environment;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -40,8 +38,9 @@ final class OutgoingCalls {
     private final BiConsumer<PeerAddress, RequestTimeoutException> onTimeout;
     private final TrafficCounters counters;
     private final FrameCodec codec;
-    private final Map<Integer, Call> inFlight = new HashMap<>();
+    private final IntTable<Call> inFlight = new IntTable<>();
     private final Map<PeerId, PeerCalls> byPeer = new HashMap<>();
+    private final DeadlineLists<Call> deadlines;
     private int nextRequestId = 1;
     private int waitingCount;
 
@@ -53,6 +52,7 @@ final class OutgoingCalls {
         this.codec = codec;
         this.counters = counters;
         this.onDrained = onDrained;
+        this.deadlines = new DeadlineLists<>(env.loop(), this::expire);
     }
 
     /** A positive duration in whole milliseconds that fits the wire's 32-bit timeout field. */
@@ -76,19 +76,32 @@ final class OutgoingCalls {
         return byPeer.containsKey(peer);
     }
 
+    /** Sends (or queues) a request whose outcome completes {@code result}. */
     void submit(PeerAddress peer, String route, byte[] payload, long timeoutMs, CompletableFuture<Reply> result) {
-        PeerCalls calls = byPeer.computeIfAbsent(peer.id(), id -> new PeerCalls());
-        Call call = new Call(peer, route, payload, env.loop().nowMillis() + timeoutMs, timeoutMs, result);
-        if (calls.ids.size() < limits.maxInFlightPerPeer()) {
-            call.timer = env.loop().schedule(timeoutMs, () -> expire(call));
+        submit(peer, route, payload, timeoutMs, (reply, failure) -> deliver(result, reply, failure));
+    }
+
+    /**
+     * Sends (or queues) a request whose outcome goes to {@code answer}, on the loop, exactly once; what it throws is
+     * logged and otherwise ignored.
+     */
+    void submit(PeerAddress peer, String route, byte[] payload, long timeoutMs, ReplyListener answer) {
+        PeerCalls calls = byPeer.get(peer.id());
+        if (calls == null) {
+            calls = new PeerCalls();
+            byPeer.put(peer.id(), calls);
+        }
+        Call call = new Call(peer, route, payload, timeoutMs, answer);
+        if (calls.inFlightCount < limits.maxInFlightPerPeer()) {
+            deadlines.add(call, timeoutMs);
             dispatch(call, calls);
         } else if (calls.waiting.size() < limits.maxQueuedPerPeer()) {
-            call.timer = env.loop().schedule(timeoutMs, () -> expire(call));
+            deadlines.add(call, timeoutMs);
             calls.waiting.add(call);
             waitingCount++;
         } else {
             forget(peer.id(), calls);
-            deliver(result, null, new OverloadedException(calls.ids.size() + " requests to " + peer
+            tell(answer, null, new OverloadedException(calls.inFlightCount + " requests to " + peer
                 + " are in flight and " + calls.waiting.size() + " wait (limits "
                 + limits.maxInFlightPerPeer() + " and " + limits.maxQueuedPerPeer() + ")"));
         }
@@ -98,7 +111,7 @@ final class OutgoingCalls {
         int id = allocateId();
         call.requestId = id;
         inFlight.put(id, call);
-        calls.ids.add(id);
+        calls.add(call);
         long remainingMs = Math.max(1, call.deadlineMs - env.loop().nowMillis());
         Frame.Request frame = new Frame.Request(id, remainingMs, call.route, call.payload);
         counters.requestSent(call.route, FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(frame));
@@ -116,14 +129,14 @@ final class OutgoingCalls {
     void onResponse(PeerId from, Frame.Response response) {
         Call call = settle(from, response.requestId());
         if (call != null) {
-            deliver(call.result, new Reply(response.payload()), null);
+            tell(call.answer, new Reply(response.payload()), null);
         }
     }
 
     void onFailure(PeerId from, Frame.Failure failure) {
         Call call = settle(from, failure.requestId());
         if (call != null) {
-            deliver(call.result, null,
+            tell(call.answer, null,
                 ButterException.fromRemote(call.peer, call.route, failure.code(), failure.message()));
         }
     }
@@ -136,9 +149,9 @@ final class OutgoingCalls {
             return null;
         }
         inFlight.remove(requestId);
-        call.timer.cancel();
+        deadlines.remove(call);
         PeerCalls calls = byPeer.get(from);
-        calls.ids.remove(requestId);
+        calls.remove(call);
         pump(from, calls);
         onDrained.run();
         return call;
@@ -151,7 +164,7 @@ final class OutgoingCalls {
             if (inFlight.remove(call.requestId) != call) {
                 return;
             }
-            calls.ids.remove(call.requestId);
+            calls.remove(call);
             env.transport().send(call.peer, new Frame.Cancel(call.requestId));
         } else {
             if (calls == null || !calls.waiting.remove(call)) {
@@ -160,14 +173,14 @@ final class OutgoingCalls {
             waitingCount--;
         }
         RequestTimeoutException timeout = new RequestTimeoutException(call.peer, call.route, call.timeoutMs);
-        deliver(call.result, null, timeout);
+        tell(call.answer, null, timeout);
         pump(peer, calls);
         onDrained.run();
         onTimeout.accept(call.peer, timeout);
     }
 
     private void pump(PeerId peer, PeerCalls calls) {
-        while (calls.ids.size() < limits.maxInFlightPerPeer() && !calls.waiting.isEmpty()) {
+        while (calls.inFlightCount < limits.maxInFlightPerPeer() && !calls.waiting.isEmpty()) {
             waitingCount--;
             dispatch(calls.waiting.poll(), calls);
         }
@@ -175,7 +188,7 @@ final class OutgoingCalls {
     }
 
     private void forget(PeerId peer, PeerCalls calls) {
-        if (calls.ids.isEmpty() && calls.waiting.isEmpty()) {
+        if (calls.inFlightCount == 0 && calls.waiting.isEmpty()) {
             byPeer.remove(peer);
         }
     }
@@ -186,15 +199,15 @@ final class OutgoingCalls {
         if (calls == null) {
             return;
         }
-        for (int id : calls.ids) {
-            Call call = inFlight.remove(id);
-            call.timer.cancel();
-            deliver(call.result, null, cause);
+        for (Call call = calls.first; call != null; call = call.nextOfPeer) {
+            inFlight.remove(call.requestId);
+            deadlines.remove(call);
+            tell(call.answer, null, cause);
         }
         for (Call call : calls.waiting) {
             waitingCount--;
-            call.timer.cancel();
-            deliver(call.result, null, cause);
+            deadlines.remove(call);
+            tell(call.answer, null, cause);
         }
         onDrained.run();
     }
@@ -203,6 +216,20 @@ final class OutgoingCalls {
     void failAll(ButterException cause) {
         for (PeerId peer : List.copyOf(byPeer.keySet())) {
             failPeer(peer, cause);
+        }
+    }
+
+    /** Tells {@code answer} that its request was refused before it was sent. */
+    void submitFailed(ReplyListener answer, ButterException failure) {
+        tell(answer, null, failure);
+    }
+
+    /** Tells a call's outcome; an application listener that throws is logged, and the loop goes on. */
+    private static void tell(ReplyListener answer, Reply reply, ButterException failure) {
+        try {
+            answer.onAnswer(reply, failure);
+        } catch (RuntimeException | StackOverflowError e) {
+            log.warn("a reply listener failed on the node loop", e);
         }
     }
 
@@ -218,29 +245,63 @@ final class OutgoingCalls {
         }
     }
 
+    /**
+     * One peer's calls: those in flight as an intrusive list in the order they were sent (no allocation, O(1) removal),
+     * and those waiting for a slot.
+     */
     private static final class PeerCalls {
-        final Set<Integer> ids = new LinkedHashSet<>();
         final ArrayDeque<Call> waiting = new ArrayDeque<>();
+        Call first;
+        Call last;
+        int inFlightCount;
+
+        void add(Call call) {
+            call.previousOfPeer = last;
+            call.nextOfPeer = null;
+            if (last == null) {
+                first = call;
+            } else {
+                last.nextOfPeer = call;
+            }
+            last = call;
+            inFlightCount++;
+        }
+
+        void remove(Call call) {
+            if (call.previousOfPeer == null) {
+                first = call.nextOfPeer;
+            } else {
+                call.previousOfPeer.nextOfPeer = call.nextOfPeer;
+            }
+            if (call.nextOfPeer == null) {
+                last = call.previousOfPeer;
+            } else {
+                call.nextOfPeer.previousOfPeer = call.previousOfPeer;
+            }
+            call.previousOfPeer = null;
+            call.nextOfPeer = null;
+            inFlightCount--;
+        }
     }
 
-    private static final class Call {
+    /** A request in flight or waiting; its deadline and place in the deadline order are in {@link DeadlineLists}. */
+    private static final class Call extends DeadlineLists.Entry {
         final PeerAddress peer;
         final String route;
         final byte[] payload;
-        final long deadlineMs;
         final long timeoutMs;
-        final CompletableFuture<Reply> result;
+        final ReplyListener answer;
         int requestId;
-        Cancellable timer = Cancellable.NONE;
+        /** Neighbours in its peer's list of calls in flight. */
+        Call previousOfPeer;
+        Call nextOfPeer;
 
-        Call(PeerAddress peer, String route, byte[] payload, long deadlineMs, long timeoutMs,
-             CompletableFuture<Reply> result) {
+        Call(PeerAddress peer, String route, byte[] payload, long timeoutMs, ReplyListener answer) {
             this.peer = peer;
             this.route = route;
             this.payload = payload;
-            this.deadlineMs = deadlineMs;
             this.timeoutMs = timeoutMs;
-            this.result = result;
+            this.answer = answer;
         }
     }
 }

@@ -1,7 +1,5 @@
 package network.butter.wire;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * The rules for route names, such as {@code ohce/reverse} or {@code butter/hosts/sample}.
  *
@@ -15,6 +13,16 @@ public final class Route {
     public static final int MAX_BYTES = 255;
     /** Prefix reserved for Butter's built-in protocols. */
     public static final String RESERVED_PREFIX = "butter/";
+
+    /** Which ASCII characters a route may contain, indexed by character: one array read per character checked. */
+    private static final boolean[] ALLOWED = new boolean[128];
+
+    static {
+        for (char c = 0; c < ALLOWED.length; c++) {
+            ALLOWED[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                || c == '.' || c == '_' || c == '-' || c == '/' || c == ':';
+        }
+    }
 
     private Route() {
     }
@@ -31,9 +39,7 @@ public final class Route {
         }
         for (int i = 0; i < route.length(); i++) {
             char c = route.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-                || c == '.' || c == '_' || c == '-' || c == '/' || c == ':';
-            if (!ok) {
+            if (c >= ALLOWED.length || !ALLOWED[c]) {
                 return "character '" + c + "' at index " + i + " is not allowed in a route (use A-Z a-z 0-9 . _ - / :)";
             }
         }
@@ -54,8 +60,10 @@ public final class Route {
         return route;
     }
 
-    /** The route's wire bytes (ASCII). */
-    static byte[] bytes(String route) {
-        return route.getBytes(StandardCharsets.US_ASCII);
+    /** Writes the route's wire bytes (ASCII; a valid route has nothing else) without an intermediate array. */
+    static void put(String route, java.nio.ByteBuffer out) {
+        for (int i = 0; i < route.length(); i++) {
+            out.put((byte) route.charAt(i));
+        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.util.function.Function;
 import network.butter.persist.PcgMessages.Beat;
+import network.butter.persist.PcgMessages.Challenge;
 import network.butter.persist.PcgMessages.FetchReply;
 import network.butter.persist.PcgMessages.Store;
 import network.butter.persist.PcgMessages.StoreReply;
@@ -47,6 +48,11 @@ class PcgMessagesFuzzTest {
     @FuzzTest
     void shouldDecodeAnyTrimRequestOrRefuseIt(byte[] bytes) {
         check(bytes, Trim::decode, Trim::encode);
+    }
+
+    @FuzzTest
+    void shouldDecodeAnyProveRequestOrRefuseIt(byte[] bytes) {
+        check(bytes, Challenge::decode, Challenge::encode);
     }
 
     @FuzzTest

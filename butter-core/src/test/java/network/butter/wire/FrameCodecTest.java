@@ -57,6 +57,28 @@ class FrameCodecTest {
     }
 
     @Test
+    void shouldHandEveryRequestOnARouteTheSameRouteStringSoNodesKeepOneCopyPerRoute() throws Exception {
+        Frame.Request first = (Frame.Request) decodeWhole(codec.encode(new Frame.Request(1, 5, "butter/hosts/poll", new byte[0])));
+        for (int other = 0; other < 20; other++) {
+            decodeWhole(codec.encode(new Frame.Request(2, 5, "other/route-" + other, new byte[] {1})));
+            Frame.Request again = (Frame.Request) decodeWhole(codec.encode(new Frame.Request(3, 5, "butter/hosts/poll", new byte[] {2})));
+            assertThat(again.route()).isEqualTo("butter/hosts/poll");
+            if (other < 8) {
+                assertThat(again.route()).as("while few other routes were seen").isSameAs(first.route());
+            }
+            assertThat(again.payload()).containsExactly(2);
+        }
+    }
+
+    @Test
+    void shouldRefuseAnInvalidRouteOfTheSameLengthAsARecentValidOne() throws Exception {
+        decodeWhole(codec.encode(new Frame.Request(1, 5, "ab", new byte[0])));
+        byte[] bad = codec.encode(new Frame.Request(2, 5, "ab", new byte[0]));
+        bad[bad.length - 2] = ' ';
+        assertThatThrownBy(() -> decodeWhole(bad)).isInstanceOf(WireFormatException.class);
+    }
+
+    @Test
     void shouldCutOverlongMessagesAtACharacterBoundary() throws Exception {
         String message = "é".repeat(Frame.MAX_MESSAGE_BYTES);
         Frame.GoAway decoded = (Frame.GoAway) decodeWhole(codec.encode(new Frame.GoAway(ErrorCode.PROTOCOL_ERROR, message)));

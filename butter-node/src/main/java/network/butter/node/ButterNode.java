@@ -23,6 +23,7 @@ import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.api.NodeStats;
 import network.butter.api.Reply;
+import network.butter.api.ReplyListener;
 import network.butter.api.RequestHandler;
 import network.butter.discover.Bootstrap;
 import network.butter.discover.LanDiscovery;
@@ -75,7 +76,8 @@ public final class ButterNode implements Node {
     private static final long PROTOCOLS_START_LIMIT_MS = 10_000;
 
     private final NodeConfig config;
-    private final Map<String, RequestHandler> earlyRoutes = new LinkedHashMap<>();
+    /** Routes registered before start, each as the call that registers it on the runtime. */
+    private final Map<String, java.util.function.Consumer<NodeRuntime>> earlyRoutes = new LinkedHashMap<>();
     private final List<Protocol> earlyProtocols = new ArrayList<>();
     private volatile NodeRuntime runtime;
     private volatile KnownHosts knownHosts;
@@ -139,7 +141,7 @@ public final class ButterNode implements Node {
         NettyMulticast multicast = config.discovery() == null ? null
             : NettyMulticast.open(loop, config.discovery(), config.host());
         NodeRuntime started = new NodeRuntime(env, config.limits(), config.peerBudget());
-        earlyRoutes.forEach(started::handle);
+        earlyRoutes.values().forEach(register -> register.accept(started));
         try {
             transport.bind();
         } catch (RuntimeException e) {
@@ -384,7 +386,20 @@ public final class ButterNode implements Node {
             runtime.handle(route, handler);
         } else {
             Route.validate(route);
-            earlyRoutes.put(route, java.util.Objects.requireNonNull(handler, "handler"));
+            java.util.Objects.requireNonNull(handler, "handler");
+            earlyRoutes.put(route, started -> started.handle(route, handler));
+        }
+        return this;
+    }
+
+    @Override
+    public synchronized ButterNode handleOnLoop(String route, RequestHandler handler) {
+        if (runtime != null) {
+            runtime.handleOnLoop(route, handler);
+        } else {
+            Route.validate(route);
+            java.util.Objects.requireNonNull(handler, "handler");
+            earlyRoutes.put(route, started -> started.handleOnLoop(route, handler));
         }
         return this;
     }
@@ -402,6 +417,11 @@ public final class ButterNode implements Node {
     @Override
     public CompletableFuture<Reply> request(PeerAddress peer, String route, byte[] payload, Duration timeout) {
         return runtime().request(peer, route, payload, timeout);
+    }
+
+    @Override
+    public void requestOnLoop(PeerAddress peer, String route, byte[] payload, Duration timeout, ReplyListener listener) {
+        runtime().requestOnLoop(peer, route, payload, timeout, listener);
     }
 
     @Override

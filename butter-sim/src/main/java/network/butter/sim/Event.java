@@ -2,20 +2,19 @@ package network.butter.sim;
 
 /**
  * One entry of the simulator's queue: an action due at a virtual time. Events that belong to a node carry the
- * node's incarnation, so a crash silently drops everything the dead incarnation had pending.
+ * node's incarnation, so a crash silently drops everything the dead incarnation had pending. Events due at the same
+ * time run in the order they were scheduled ({@link EventQueue}).
  */
-final class Event implements Comparable<Event> {
+final class Event {
 
     final long dueMs;
-    final long sequence;
     final SimNode owner;
     final int incarnation;
-    final Runnable action;
-    boolean cancelled;
+    /** What to do; null once cancelled, so a cancelled timer (most request timeouts) frees what it captured. */
+    private Runnable action;
 
-    Event(long dueMs, long sequence, SimNode owner, int incarnation, Runnable action) {
+    Event(long dueMs, SimNode owner, int incarnation, Runnable action) {
         this.dueMs = dueMs;
-        this.sequence = sequence;
         this.owner = owner;
         this.incarnation = incarnation;
         this.action = action;
@@ -23,12 +22,19 @@ final class Event implements Comparable<Event> {
 
     /** Whether the event should still run: not cancelled, and its node incarnation still alive. */
     boolean live() {
-        return !cancelled && (owner == null || owner.isIncarnation(incarnation));
+        return action != null && (owner == null || owner.isIncarnation(incarnation));
     }
 
-    @Override
-    public int compareTo(Event other) {
-        int byTime = Long.compare(dueMs, other.dueMs);
-        return byTime != 0 ? byTime : Long.compare(sequence, other.sequence);
+    /** Runs the action; only for a {@link #live()} event. */
+    void run() {
+        action.run();
+    }
+
+    /**
+     * Cancels the event. It stays queued until its due time (taking it out of its bucket would cost a scan) but lets
+     * go of its action and everything that captured: a request's payload, its future, its callbacks.
+     */
+    void cancel() {
+        action = null;
     }
 }

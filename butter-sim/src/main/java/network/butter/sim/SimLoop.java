@@ -30,7 +30,7 @@ final class SimLoop implements NodeLoop, Worker {
     @Override
     public Cancellable schedule(long delayMs, Runnable task) {
         Event event = simulation.schedule(node, incarnation, delayMs, task);
-        return () -> event.cancelled = true;
+        return event::cancel;
     }
 
     @Override

@@ -41,6 +41,8 @@ public final class SimNode {
     private final Set<Integer> silentIncarnations = new HashSet<>();
     private NodeRuntime runtime;
     private SimTransport transport;
+    /** Died in a simulation that forgets dead nodes: its state is gone, it cannot restart. */
+    private boolean forgotten;
 
     /** Sets a node up at each boot: routes, behaviours, protocols. */
     @FunctionalInterface
@@ -77,7 +79,7 @@ public final class SimNode {
         setup.setUp(this, runtime);
     }
 
-    /** The node's API, as an application on it sees it. */
+    /** The node's API, as an application on it sees it; null once dead if the simulation forgets dead nodes. */
     public Node node() {
         return runtime;
     }
@@ -173,6 +175,7 @@ public final class SimNode {
             transport.disconnectAll("connection reset");
             incarnation++;
             simulation.recordLifecycle(this, "crash");
+            forgetIfAsked();
         }
     }
 
@@ -189,6 +192,17 @@ public final class SimNode {
             silentIncarnations.add(incarnation);
             incarnation++;
             simulation.recordLifecycle(this, "vanish");
+            forgetIfAsked();
+        }
+    }
+
+    /** Drops the dead incarnation's state when the simulation forgets dead nodes: nothing reaches it any more. */
+    private void forgetIfAsked() {
+        if (simulation.forgetsDeadNodes()) {
+            transport.forget();
+            runtime = null;
+            multicast = null;
+            forgotten = true;
         }
     }
 
@@ -205,6 +219,9 @@ public final class SimNode {
     public void restart() {
         if (running) {
             throw new IllegalStateException(this + " is running; crash or shut it down first");
+        }
+        if (forgotten) {
+            throw new IllegalStateException(this + " died in a simulation that forgets dead nodes; it cannot restart");
         }
         simulation.recordLifecycle(this, "restart");
         boot(simulation.nextSeed());

@@ -320,6 +320,19 @@ final class SimTransport implements Transport, WiderTransport {
         }
     }
 
+    /**
+     * Lets go of the dead incarnation's runtime and pending dials ({@link Simulation.Builder#forgetDeadNodes}): it is
+     * closed, so what still arrives for it is dropped, as it would be for any dead incarnation.
+     */
+    void forget() {
+        closed = true;
+        listener = null;
+        dialing.clear();
+        punching.clear();
+        punchDials.clear();
+        circuits.clear();
+    }
+
     private void afterRoundTrip(Runnable action) {
         simulation.schedule(node, incarnation, 2 * simulation.latency(), action);
     }

@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -63,12 +62,15 @@ public final class Simulation {
     /** Mixed into the seed for the NAT plan's random stream. */
     private static final long NAT_STREAM = 0x4E41_5450_4C41_4E53L;
     private static final int FIRST_EPHEMERAL_PORT = 49_152;
+    /** Entries of the link clock below which it is never swept. */
+    private static final int MIN_LINK_CLOCK_SWEEP = 1 << 16;
 
     private final long seed;
     private final SplittableRandom random;
     private final Limits defaultLimits;
     private final int hostsPerSubnet;
     private final NatPlan natPlan;
+    private final boolean forgetDeadNodes;
     /** The NAT plan's own draws, apart from the main stream so that a plan without NATs changes nothing. */
     private final SplittableRandom natRandom;
     private final List<HomeLan> homeLans = new ArrayList<>();
@@ -77,16 +79,21 @@ public final class Simulation {
     private final EnumMap<PathKind, Long> connectionsOpened = new EnumMap<>(PathKind.class);
     private long relayedBytes;
     private int nextEphemeralPort = FIRST_EPHEMERAL_PORT;
-    private final PriorityQueue<Event> queue = new PriorityQueue<>();
+    private final EventQueue queue = new EventQueue();
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<PeerId, SimNode> byId = new HashMap<>();
     private final Map<HostPort, SimNode> byAddress = new HashMap<>();
+    /**
+     * When the last frame on each link with frames in flight arrives, so frames on a link keep their order. An entry
+     * due no later than now says nothing (a new frame arrives after now anyway), so such entries are dropped whenever
+     * the map has doubled since the last sweep: it holds the links busy now, not every pair that ever talked.
+     */
     private final Map<Long, Long> linkClock = new HashMap<>();
+    private int linkClockSweepAt = MIN_LINK_CLOCK_SWEEP;
     private final Set<Long> blockedLinks = new HashSet<>();
     private final Map<SimNode, Integer> partitionGroup = new HashMap<>();
     private Faults faults;
     private long nowMs;
-    private long sequence;
     private long eventsRun;
     private long trace = FNV_OFFSET;
     private long sent;
@@ -97,8 +104,10 @@ public final class Simulation {
     private long refused;
     private long vanished;
 
-    private Simulation(long seed, Faults faults, Limits defaultLimits, int hostsPerSubnet, NatPlan natPlan) {
+    private Simulation(long seed, Faults faults, Limits defaultLimits, int hostsPerSubnet, NatPlan natPlan,
+                       boolean forgetDeadNodes) {
         this.seed = seed;
+        this.forgetDeadNodes = forgetDeadNodes;
         this.hostsPerSubnet = hostsPerSubnet;
         this.natPlan = natPlan;
         this.natRandom = new SplittableRandom(seed ^ NAT_STREAM);
@@ -120,6 +129,11 @@ public final class Simulation {
     /** The current virtual time, in milliseconds since the start. */
     public long nowMs() {
         return nowMs;
+    }
+
+    /** Whether a node that crashes or vanishes lets go of its runtime at once and can never restart. */
+    boolean forgetsDeadNodes() {
+        return forgetDeadNodes;
     }
 
     /** Events run so far. */
@@ -361,7 +375,7 @@ public final class Simulation {
 
     /** Runs every event due up to virtual time {@code targetMs}, then sets the clock to it. */
     public void runUntil(long targetMs) {
-        while (!queue.isEmpty() && queue.peek().dueMs <= targetMs) {
+        while (!queue.isEmpty() && queue.peekDueMs() <= targetMs) {
             runNext();
         }
         nowMs = Math.max(nowMs, targetMs);
@@ -375,7 +389,7 @@ public final class Simulation {
     public boolean runUntil(BooleanSupplier condition, Duration limit) {
         long deadline = nowMs + limit.toMillis();
         while (!condition.getAsBoolean()) {
-            if (queue.isEmpty() || queue.peek().dueMs > deadline) {
+            if (queue.isEmpty() || queue.peekDueMs() > deadline) {
                 nowMs = Math.max(nowMs, deadline);
                 return condition.getAsBoolean();
             }
@@ -403,12 +417,12 @@ public final class Simulation {
         nowMs = Math.max(nowMs, event.dueMs);
         if (event.live()) {
             eventsRun++;
-            event.action.run();
+            event.run();
         }
     }
 
     Event schedule(SimNode owner, int incarnation, long delayMs, Runnable action) {
-        Event event = new Event(nowMs + Math.max(0, delayMs), sequence++, owner, incarnation, action);
+        Event event = new Event(nowMs + Math.max(0, delayMs), owner, incarnation, action);
         queue.add(event);
         return event;
     }
@@ -512,6 +526,7 @@ public final class Simulation {
         for (int copy = 0; copy < copies; copy++) {
             long due = Math.max(nowMs + faults.latency().sample(random), linkClock.getOrDefault(link, 0L));
             linkClock.put(link, due);
+            sweepLinkClock();
             if (copy == 1) {
                 duplicated++;
             }
@@ -522,6 +537,13 @@ public final class Simulation {
                 mixBytes(bytes);
                 deliver.run();
             });
+        }
+    }
+
+    private void sweepLinkClock() {
+        if (linkClock.size() > linkClockSweepAt) {
+            linkClock.values().removeIf(lastDueMs -> lastDueMs <= nowMs);
+            linkClockSweepAt = Math.max(MIN_LINK_CLOCK_SWEEP, 2 * linkClock.size());
         }
     }
 
@@ -558,8 +580,21 @@ public final class Simulation {
         private Limits limits = Limits.defaults();
         private int hostsPerSubnet = 254;
         private NatPlan nat = NatPlan.none();
+        private boolean forgetDeadNodes;
 
         Builder() {
+        }
+
+        /**
+         * Whether a node that crashes or vanishes drops its runtime (protocol state, stores, routes) at once, so the
+         * simulation holds the live nodes only (default false). Such a node can never {@link SimNode#restart()}, and
+         * its {@link SimNode#node()} and {@link SimNode#multicast()} are null from then on: for churn runs that
+         * replace the dead with fresh nodes, where 100,000 nodes dying at 1/50 per second would otherwise keep
+         * more dead nodes than live ones in memory.
+         */
+        public Builder forgetDeadNodes(boolean value) {
+            this.forgetDeadNodes = value;
+            return this;
         }
 
         /**
@@ -603,7 +638,7 @@ public final class Simulation {
 
         /** The simulation, at virtual time 0 with no nodes. */
         public Simulation build() {
-            return new Simulation(seed, faults, limits, hostsPerSubnet, nat);
+            return new Simulation(seed, faults, limits, hostsPerSubnet, nat, forgetDeadNodes);
         }
     }
 }

@@ -28,6 +28,7 @@ import network.butter.store.ContentId;
 import network.butter.store.MemoryChunkStore;
 import network.butter.store.OwnedBlock;
 import network.butter.wire.PayloadReader;
+import network.butter.wire.WireFormatException;
 import network.butter.wire.PayloadWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -93,9 +94,15 @@ class HostilePeersSimTest {
     }
 
     private Attacker attacker(Simulation sim) {
+        return attacker(sim, 0);
+    }
+
+    /** An attacker whose known-host polls report {@code storageBytes} free, so that placement picks it. */
+    private Attacker attacker(Simulation sim, long storageBytes) {
         Attacker attacker = new Attacker();
         attacker.node = sim.spawn(Limits.defaults(), (self, api) -> {
             KnownHosts hosts = new KnownHosts(FAST_HOSTS, () -> 0L);
+            hosts.reportStorage(() -> storageBytes);
             api.install(hosts);
             api.install(new LanDiscovery(self.multicast(), hosts, LanDiscoveryConfig.defaults()));
             api.install(attacker);
@@ -197,11 +204,7 @@ class HostilePeersSimTest {
 
         // The block's bytes and stamp, fetched once: all a store needs, though the attacker keeps no copy to serve.
         Reply fetched = send(sim, sybil, member, PeerContentGroups.FETCH_ROUTE, id.toBytes());
-        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
-        in.u8();
-        byte[] stamp = in.raw(32 + 32 + 64);
-        byte[] data = in.bytes();
-        byte[] store = new PayloadWriter(data.length + 200).raw(stamp).u8(3).addresses(List.of()).bytes(data).toByteArray();
+        byte[] store = replayedStore(fetched, 3);
         send(sim, sybil, member, PeerContentGroups.STORE_ROUTE, store);
 
         assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("live members right after the store")
@@ -209,6 +212,27 @@ class HostilePeersSimTest {
         sim.runFor(Duration.ofSeconds(3));
         assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("once its claim was checked")
             .doesNotContain(sybil.node.id());
+    }
+
+    @Test
+    void shouldNotCountTowardAPutsWriteQuorumARecruitThatAnswersStoredButCannotProveItKeptTheBlock() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            nodes.add(honest(sim));
+        }
+        for (int i = 0; i < 8; i++) {
+            Attacker liar = attacker(sim, 1 << 20);
+            // Says "stored" to every store and keeps nothing.
+            liar.node.node().handle(PeerContentGroups.STORE_ROUTE, request -> Reply.of(new PayloadWriter(8).u8(0).text("").toByteArray()));
+        }
+        sim.runFor(Duration.ofSeconds(5));
+        SimNode owner = nodes.getFirst();
+        for (int item = 0; item < 8; item++) {
+            ContentId id = sim.await(storage.get(owner).put(text("kept for real, item " + item)), LIMIT);
+            assertThat(holders(sim, id)).as("nodes holding item " + item + " when its put completed")
+                .hasSizeGreaterThanOrEqualTo(CONFIG.writeQuorum());
+        }
     }
 
     @Test
@@ -225,12 +249,7 @@ class HostilePeersSimTest {
         SimNode member = holders(sim, id).getFirst();
 
         Reply fetched = send(sim, attacker, member, PeerContentGroups.FETCH_ROUTE, id.toBytes());
-        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
-        in.u8();
-        byte[] stamp = in.raw(32 + 32 + 64);
-        byte[] data = in.bytes();
-        byte[] store = new PayloadWriter(data.length + 200).raw(stamp).u8(PcgConfig.MAX_REPLICATION)
-            .addresses(List.of()).bytes(data).toByteArray();
+        byte[] store = replayedStore(fetched, PcgConfig.MAX_REPLICATION);
         send(sim, attacker, member, PeerContentGroups.STORE_ROUTE, store);
         int most = 0;
         for (int second = 0; second < 20; second++) {
@@ -312,11 +331,7 @@ class HostilePeersSimTest {
         List<SimNode> members = holders(sim, id);
 
         Reply fetched = send(sim, sybil, members.getFirst(), PeerContentGroups.FETCH_ROUTE, id.toBytes());
-        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
-        in.u8();
-        byte[] stamp = in.raw(32 + 32 + 64);
-        byte[] data = in.bytes();
-        byte[] store = new PayloadWriter(data.length + 200).raw(stamp).u8(3).addresses(List.of()).bytes(data).toByteArray();
+        byte[] store = replayedStore(fetched, 3);
         // Its beats (and answers) claim the group but never carry a proof.
         byte[] claim = new PayloadWriter(128).addresses(List.of(sybil.node.address()))
             .u16(1).raw(id.toBytes()).u8(1).u16(0).u16(0).u16(0).u8(0).u8(0).toByteArray();
@@ -332,5 +347,14 @@ class HostilePeersSimTest {
             assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("live members at " + member)
                 .doesNotContain(sybil.node.id());
         }
+    }
+
+    /** A STORE of a fetched block (its stamp and bytes, as the fetch reply carried them) naming {@code replication}. */
+    private static byte[] replayedStore(Reply fetched, int replication) throws WireFormatException {
+        PayloadReader in = new PayloadReader(fetched.payload(), "fetch reply");
+        in.u8();
+        byte[] stamp = in.raw(32 + 32 + 64);
+        byte[] data = in.bytes();
+        return new PayloadWriter(data.length + 200).raw(stamp).u8(replication).addresses(List.of()).bytes(data).toByteArray();
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.SplittableRandom;
 import network.butter.api.Limits;
 import network.butter.api.Reply;
@@ -28,6 +29,7 @@ import network.butter.store.ContentId;
 import network.butter.store.MemoryChunkStore;
 import network.butter.store.OwnedBlock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Peer Content Groups on the simulator: puts, repair, leadership, trimming, deletes, updates, corruption. */
@@ -86,6 +88,35 @@ class PeerContentGroupsSimTest {
         sim.runFor(Duration.ofSeconds(10));
         assertThat(holders(sim, id)).as("stays at r").hasSize(3);
         assertThat(sim.await(storage.get(nodes.get(7)).get(id), LIMIT)).isEqualTo(text("hello groups"));
+    }
+
+    /** Longer than the global per-test limit: 25 minutes of simulated calm. */
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void shouldRaiseGroupsUnderSilentDeathsAndBringThemBackToRWhenCalm() {
+        config = CONFIG.withAdaptiveReplication(5, 1e-6);
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 12);
+        SimNode owner = nodes.getFirst();
+        List<ContentId> items = new ArrayList<>();
+        for (int item = 0; item < 4; item++) {
+            items.add(sim.await(storage.get(owner).put(text("up and down, item " + item)), LIMIT));
+        }
+        sim.runFor(Duration.ofSeconds(5));
+        // A death every two seconds for 40 s, each replaced by a newcomer; the owner stays.
+        for (int death = 0; death < 20; death++) {
+            List<SimNode> others = sim.running().stream().filter(n -> n != owner && !n.dark()).toList();
+            others.get(death * 7 % others.size()).vanish();
+            node(sim, 1 << 20);
+            sim.runFor(Duration.ofSeconds(2));
+        }
+        int raised = items.stream().mapToInt(item -> holders(sim, item).size()).max().orElse(0);
+        assertThat(raised).as("most holders of an item at the end of the churn").isGreaterThan(CONFIG.replication());
+
+        sim.runFor(Duration.ofMinutes(25));
+        for (ContentId item : items) {
+            assertThat(holders(sim, item)).as("holders of " + item + " after 25 minutes of calm").hasSize(CONFIG.replication());
+        }
     }
 
     @Test
@@ -325,13 +356,12 @@ class PeerContentGroupsSimTest {
         Simulation sim = sims.create();
         SimNode honest = node(sim, 1 << 20);
         List<FaultyStore> liars = List.of(new FaultyStore(1 << 20), new FaultyStore(1 << 20));
-        liars.forEach(liar -> {
-            liar.corruptReads(true);
-            node(sim, liar);
-        });
+        liars.forEach(liar -> node(sim, liar));
         sim.runFor(Duration.ofSeconds(5));
         ContentId id = sim.await(storage.get(honest).put(text("verify me")), LIMIT);
         sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        // The copies go bad after the put: a recruit must prove its copy before the put counts it.
+        liars.forEach(liar -> liar.corruptReads(true));
         // A reader asks one holder at a time, in random order: fresh readers until one has met a liar first.
         int servedBefore = liars.stream().mapToInt(FaultyStore::corruptReadCount).sum();
         int readers = 0;
@@ -343,6 +373,19 @@ class PeerContentGroupsSimTest {
         } while (readers < 10 && liars.stream().mapToInt(FaultyStore::corruptReadCount).sum() == servedBefore);
         assertThat(liars.stream().mapToInt(FaultyStore::corruptReadCount).sum()).as("corrupt copies served to readers")
             .isGreaterThan(servedBefore);
+    }
+
+    @Test
+    void shouldWaitForCandidatesWhenAPutStartsBeforeTheNodeKnowsAnyHost() {
+        Simulation sim = sims.create();
+        SimNode early = node(sim, 1 << 20);
+        sim.runFor(Duration.ofMillis(100));
+        var put = storage.get(early).put(text("stored by a node that knows nobody yet"));
+        for (int i = 0; i < 3; i++) {
+            node(sim, 1 << 20);
+        }
+        ContentId id = sim.await(put, LIMIT);
+        assertThat(holders(sim, id)).hasSizeGreaterThanOrEqualTo(config.writeQuorum());
     }
 
     @Test

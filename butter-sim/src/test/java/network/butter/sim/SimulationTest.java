@@ -70,6 +70,46 @@ class SimulationTest {
         return sim.traceHash();
     }
 
+    /** Requests in all directions, one node crashing and one vanishing; the trace, and the two dead nodes. */
+    private record ChurnedRun(long trace, SimNode crashed, SimNode vanished) {
+    }
+
+    private ChurnedRun churnedRun(long seed, boolean forgetDeadNodes) {
+        Simulation sim = Simulation.builder().seed(seed).forgetDeadNodes(forgetDeadNodes).build();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            nodes.add(echoNode(sim));
+        }
+        for (SimNode node : nodes) {
+            node.node().every(Duration.ofMillis(200), self -> {
+                SimNode peer = nodes.get((node.index() * 7 + (int) (sim.nowMs() / 200)) % nodes.size());
+                if (peer != node) {
+                    self.request(peer.address(), "echo", new byte[] {(byte) node.index()}, SECOND);
+                }
+            });
+        }
+        sim.runFor(Duration.ofSeconds(2));
+        nodes.get(3).crash();
+        nodes.get(5).vanish();
+        sim.runFor(Duration.ofSeconds(4));
+        return new ChurnedRun(sim.traceHash(), nodes.get(3), nodes.get(5));
+    }
+
+    @Test
+    void shouldRunTheSameTraceWhenForgettingDeadNodesAndDropTheirRuntimesAndRefuseToRestartThem() {
+        long seed = sims.seed();
+        ChurnedRun kept = churnedRun(seed, false);
+        ChurnedRun forgotten = churnedRun(seed, true);
+
+        assertThat(forgotten.trace()).as("seed " + seed).isEqualTo(kept.trace());
+        assertThat(kept.crashed().node()).isNotNull();
+        assertThat(forgotten.crashed().node()).isNull();
+        assertThat(forgotten.vanished().node()).isNull();
+        assertThat(forgotten.vanished().multicast()).isNull();
+        assertThatThrownBy(() -> forgotten.crashed().restart()).isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("cannot restart");
+    }
+
     @Test
     void shouldProduceTheSameTraceFromTheSameSeedAndAnotherFromAnotherSeed() {
         long seed = sims.seed();

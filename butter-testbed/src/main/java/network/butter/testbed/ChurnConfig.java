@@ -43,6 +43,12 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
     /** Most nodes of a real run: each is a listening socket, connections and threads in this one JVM. */
     public static final int MAX_REAL_NODES = 300;
 
+    /**
+     * Most nodes of a run in separate processes: the machine's own limits (memory, descriptors, cores) are checked
+     * when the processes are planned, and usually bind first.
+     */
+    public static final int MAX_PROCESS_NODES = 2_000;
+
     /** Longest phase of a simulated run, in virtual time. */
     public static final Duration MAX_SIM_PHASE = Duration.ofHours(1);
 
@@ -66,7 +72,11 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(deaths, "deaths");
         Objects.requireNonNull(nat, "nat");
-        int maxNodes = mode == Mode.SIM ? MAX_SIM_NODES : MAX_REAL_NODES;
+        int maxNodes = switch (mode) {
+            case SIM -> MAX_SIM_NODES;
+            case REAL -> MAX_REAL_NODES;
+            case PROCESSES -> MAX_PROCESS_NODES;
+        };
         if (nodes < 2 || nodes > maxNodes) {
             throw new IllegalArgumentException("nodes must be 2.." + maxNodes + " in " + mode.label() + " mode, got " + nodes);
         }
@@ -99,15 +109,15 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
             throw new IllegalArgumentException("loss probability must be within 0 (none) and 1 (excluded), got "
                 + lossProbability);
         }
-        if (mode == Mode.REAL && (partitionGroups != 0 || lossProbability != 0)) {
+        if (mode != Mode.SIM && (partitionGroups != 0 || lossProbability != 0)) {
             throw new IllegalArgumentException("partition and loss phases need the simulator (mode sim): real "
                 + "nodes on loopback cannot be split or made lossy");
         }
-        if (mode == Mode.REAL && nat.active()) {
+        if (mode != Mode.SIM && nat.active()) {
             throw new IllegalArgumentException("nodes behind NATs need the simulator (mode sim): the NAT lab with real "
                 + "routers is a test of its own");
         }
-        if (mode == Mode.REAL && deaths != Deaths.CRASH) {
+        if (mode != Mode.SIM && deaths != Deaths.CRASH) {
             throw new IllegalArgumentException("silent deaths need the simulator (mode sim): a real node killed in "
                 + "this JVM closes its sockets, and the kernel resets them; only crash deaths run in real mode");
         }

@@ -2,6 +2,7 @@ package network.butter.testbed;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
 import network.butter.sim.NatPlan;
 
@@ -29,16 +30,23 @@ import network.butter.sim.NatPlan;
  * @param attack            what malicious nodes did and what reads came back wrong (see {@link AttackOutcome})
  * @param paths             connections opened over the run by path (direct, punched, relayed) and relayed bytes;
  *                          reported when nodes sit behind NATs
+ * @param clusterFigures    figures of the cluster itself for the summary, in order (e.g. processes started,
+ *                          restarts, peak memory and descriptors of a process run); empty for most clusters
+ * @param stoppedBy         why the run stopped before its end (a resource limit of the machine), so the figures are
+ *                          those so far; empty for a run that completed
  */
 public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, int storeFailures, int retrieved,
                           int retrievalErrors,
                           long deaths, long silentDeaths, long requestsSent, long repliesSent, long bytesSent, long retrievalRequests,
                           long maintenanceRequests, long wallMs,
-                          OptionalLong traceHash, List<Sample> samples, AttackOutcome attack, PathCounts paths) {
+                          OptionalLong traceHash, List<Sample> samples, AttackOutcome attack, PathCounts paths,
+                          Map<String, String> clusterFigures, String stoppedBy) {
 
-    /** Copies the samples. */
+    /** Copies the samples and the figures. */
     public ChurnResult {
         samples = List.copyOf(samples);
+        clusterFigures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(clusterFigures));
+        java.util.Objects.requireNonNull(stoppedBy, "stoppedBy");
         java.util.Objects.requireNonNull(attack, "attack");
         java.util.Objects.requireNonNull(paths, "paths");
     }
@@ -140,6 +148,10 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
         }
         if (attack.active() || attack.wrongReads() > 0) {
             appendAttack(line);
+        }
+        clusterFigures.forEach((name, value) -> line.append(' ').append(name).append('=').append(value));
+        if (!stoppedBy.isEmpty()) {
+            line.append(" stopped=\"").append(stoppedBy.replace('"', '\'')).append('"');
         }
         line.append(String.format(Locale.ROOT, " wall=%.1fs", wallMs / 1000.0))
             .append(" seed=").append(config.seed());

@@ -138,15 +138,24 @@ public final class ChurnScenario {
         }
         started = true;
         long wallStart = System.nanoTime();
-        spawnAll();
-        phase("form", config.form(), () -> { });
-        storeItems();
-        startFaults();
-        phase("churn", config.churn(), this::churnOnce);
-        endPartition();
-        phase("settle", config.settle(), () -> { });
-        Retrieval retrieval = retrieveAll();
-        endLoss();
+        Retrieval retrieval = new Retrieval();
+        String stoppedBy = "";
+        try {
+            spawnAll();
+            phase("form", config.form(), () -> { });
+            awaitReady();
+            storeItems();
+            startFaults();
+            phase("churn", config.churn(), this::churnOnce);
+            endPartition();
+            phase("settle", config.settle(), () -> { });
+            retrieval = retrieveAll();
+            endLoss();
+        } catch (ClusterLimitException limit) {
+            stoppedBy = "in the " + currentPhase + " phase: " + limit.getMessage();
+            progress.accept("stopped " + stoppedBy + "; the figures below are those so far");
+            sample();
+        }
         long wallMs = (System.nanoTime() - wallStart) / 1_000_000;
         Traffic total = traffic();
         long maintenance = 0;
@@ -161,13 +170,14 @@ public final class ChurnScenario {
             intel.counters());
         return new ChurnResult(config, protocol.name(), keys.size(), storeFailures, retrieval.retrieved, retrieval.errors, deaths,
             silentDeaths, total.requests, total.replies, total.bytes, retrieval.requests, maintenance, wallMs,
-            cluster.traceHash(), samples, attack, cluster.paths());
+            cluster.traceHash(), samples, attack, cluster.paths(), cluster.figures(), stoppedBy);
     }
 
     // ---- phases ----
 
     private void spawnAll() {
         progress.accept("spawning " + config.nodes() + " " + config.mode().label() + " nodes");
+        long wallStart = System.nanoTime();
         List<ClusterNode<DataPeer>> spawned = new ArrayList<>();
         for (int i = 0; i < config.nodes(); i++) {
             spawned.add(maliciousIndices.contains(i) ? spawnMalicious() : cluster.spawn());
@@ -181,7 +191,8 @@ public final class ChurnScenario {
         }
         long start = cluster.nowMs();
         awaitJoined(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])));
-        progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time");
+        progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time ("
+            + wallSeconds(wallStart) + " s of wall time since spawning began" + eventsRun() + ")");
         sample();
     }
 
@@ -203,6 +214,36 @@ public final class ChurnScenario {
         }
     }
 
+    /**
+     * Waits, bounded by {@link Readiness#limit()}, until the known-host lists have filled ({@link Readiness}), for
+     * protocols that store on known hosts on clusters that report them (real nodes); a network that does not get
+     * there is measured as it is, not failed.
+     */
+    private void awaitReady() {
+        List<ClusterNode<DataPeer>> alive = cluster.alive();
+        if (!protocol.storesOnKnownHosts() || alive.isEmpty() || cluster.knownHosts(alive.getFirst()).isEmpty()) {
+            return;
+        }
+        currentPhase = "ready";
+        Readiness readiness = Readiness.forNodes(config.nodes());
+        long start = cluster.nowMs();
+        while (true) {
+            int[] known = cluster.alive().stream().mapToInt(node -> cluster.knownHosts(node).orElse(0)).toArray();
+            long waitedMs = cluster.nowMs() - start;
+            if (readiness.met(known)) {
+                progress.accept("ready to store after " + waitedMs + " ms more: " + readiness.describe(known));
+                return;
+            }
+            if (waitedMs >= readiness.limit().toMillis()) {
+                progress.accept("not ready within " + ChurnConfig.seconds(readiness.limit()) + ", storing anyway: "
+                    + readiness.describe(known));
+                return;
+            }
+            cluster.advanceTo(cluster.nowMs() + TICK_MS);
+            sample();
+        }
+    }
+
     /** Runs a phase of {@code duration} in one-second ticks, doing {@code eachTick} and sampling after each. */
     private void phase(String name, Duration duration, Runnable eachTick) {
         currentPhase = name;
@@ -211,22 +252,43 @@ public final class ChurnScenario {
         }
         progress.accept(name + " " + ChurnConfig.seconds(duration));
         long start = cluster.nowMs();
+        long wallStart = System.nanoTime();
         long ticks = duration.toMillis() / TICK_MS;
         for (long tick = 1; tick <= ticks; tick++) {
             cluster.advanceTo(start + tick * TICK_MS);
             eachTick.run();
             sample();
         }
+        progress.accept(name + " done in " + wallSeconds(wallStart) + " s of wall time; heap after the last GC "
+            + HeapGauge.afterLastGcMib() + " MiB, " + cluster.alive().size() + " nodes alive" + eventsRun());
+    }
+
+    /** For a simulated cluster, the events run so far: with the wall times, the simulator's speed. */
+    private String eventsRun() {
+        return cluster instanceof SimCluster<?> sim ? ", " + sim.simulation().eventsRun() + " events run so far" : "";
+    }
+
+    private static String wallSeconds(long wallStartNanos) {
+        return ChurnConfig.decimal((System.nanoTime() - wallStartNanos) / 100_000_000 / 10.0);
     }
 
     private void storeItems() {
         currentPhase = "store";
         progress.accept("storing " + config.items() + " items of " + config.itemBytes() + " bytes");
+        long wallStart = System.nanoTime();
+        long start = cluster.nowMs();
+        List<ClusterNode<DataPeer>> storers = honest(cluster.alive()); // nobody dies before churn
         for (int i = 0; i < config.items(); i++) {
-            ClusterNode<DataPeer> storer = randomHonestAlive();
+            if (config.mode() != Mode.SIM && cluster.nowMs() - start > ChurnConfig.MAX_REAL_PHASE.toMillis()) {
+                progress.accept("storing took longer than " + ChurnConfig.seconds(ChurnConfig.MAX_REAL_PHASE) + ": "
+                    + (config.items() - i) + " items not tried, counted as store failures");
+                storeFailures += config.items() - i;
+                break;
+            }
+            ClusterNode<DataPeer> storer = storers.get(random.nextInt(storers.size()));
             byte[] item = new byte[config.itemBytes()];
             random.nextBytes(item);
-            Optional<ItemKey> key = store(storer, item);
+            Optional<ItemKey> key = store(storer, item, storers);
             if (key.isEmpty()) {
                 storeFailures++;
             } else if (contents.putIfAbsent(key.get(), item) == null) {
@@ -234,13 +296,15 @@ public final class ChurnScenario {
             }
         }
         sample();
+        progress.accept("stored " + keys.size() + " items in " + wallSeconds(wallStart) + " s of wall time" + eventsRun());
     }
 
     /**
      * Stores one item, trying again from other nodes if the network does not acknowledge it: an unacknowledged put
      * is the application's to retry, and it is not counted as stored (nor as lost) if every attempt fails.
      */
-    private Optional<ItemKey> store(ClusterNode<DataPeer> firstStorer, byte[] item) {
+    private Optional<ItemKey> store(ClusterNode<DataPeer> firstStorer, byte[] item,
+                                    List<ClusterNode<DataPeer>> storers) {
         ClusterNode<DataPeer> storer = firstStorer;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -251,15 +315,9 @@ public final class ChurnScenario {
                         + failedOrLate.getMessage());
                     return Optional.empty();
                 }
-                storer = randomHonestAlive();
+                storer = storers.get(random.nextInt(storers.size()));
             }
         }
-    }
-
-    /** A random live honest node: the scenario's items are the honest owners'. */
-    private ClusterNode<DataPeer> randomHonestAlive() {
-        List<ClusterNode<DataPeer>> alive = honest(cluster.alive());
-        return alive.get(random.nextInt(alive.size()));
     }
 
     private List<ClusterNode<DataPeer>> honest(List<ClusterNode<DataPeer>> nodes) {
@@ -312,21 +370,35 @@ public final class ChurnScenario {
 
     /**
      * One second of churn: every node past its grace period dies with the configured chance, then is replaced.
-     * Malicious nodes draw their chance like the others but survive it: an attacker keeps its nodes up.
+     * Malicious nodes draw their chance like the others but survive it: an attacker keeps its nodes up. Nodes that
+     * died with a killed one (another node of the same process) count as deaths too, and are replaced as well.
      */
     private void churnOnce() {
         long now = cluster.nowMs();
-        int died = 0;
-        for (ClusterNode<DataPeer> node : cluster.alive()) {
+        List<ClusterNode<DataPeer>> before = cluster.alive();
+        Set<ClusterNode<DataPeer>> killed = new HashSet<>();
+        for (ClusterNode<DataPeer> node : before) {
             boolean pastGrace = now - node.spawnedAtMs() >= config.grace().toMillis();
-            if (pastGrace && random.nextDouble() < config.chanceToDie() && !malicious.contains(node)) {
+            if (pastGrace && random.nextDouble() < config.chanceToDie() && !malicious.contains(node) && node.alive()) {
                 kill(node);
-                died++;
+                killed.add(node);
             }
         }
+        int died = killed.size();
+        if (died > 0) {
+            Set<ClusterNode<DataPeer>> stillAlive = new HashSet<>(cluster.alive());
+            for (ClusterNode<DataPeer> node : before) {
+                if (!killed.contains(node) && !stillAlive.contains(node)) {
+                    retire(node);
+                    died++;
+                }
+            }
+        }
+        List<ClusterNode<DataPeer>> alive = died == 0 ? List.of() : new ArrayList<>(cluster.alive());
         for (int i = 0; i < died; i++) {
             ClusterNode<DataPeer> fresh = cluster.spawn();
-            join(fresh, cluster.alive());
+            alive.add(fresh); // as cluster.alive() would list it now, without copying every live node per newcomer
+            join(fresh, alive);
         }
     }
 
@@ -378,7 +450,7 @@ public final class ChurnScenario {
     }
 
     /**
-     * Tells {@code node} about a random sample of the other nodes of {@code candidates}. With nodes behind NATs the
+     * Tells {@code node} about a random sample of the other nodes of {@code all}, which includes it. With nodes behind NATs the
      * sample comes from the public nodes (if any), at the addresses they give now, as a bootstrap list of a real
      * network would: a private address handed out would only time out.
      */
@@ -388,7 +460,7 @@ public final class ChurnScenario {
             List<ClusterNode<DataPeer>> reachable = all.stream().filter(c -> !cluster.behindNat(c)).toList();
             candidates = reachable.size() > (reachable.contains(node) ? 1 : 0) ? reachable : all;
         }
-        int others = candidates.size() - (candidates.contains(node) ? 1 : 0);
+        int others = candidates.size() - (candidates == all || candidates.contains(node) ? 1 : 0);
         int wanted = Math.min(config.bootstrapPeers(), others);
         Set<Integer> chosen = new LinkedHashSet<>();
         List<PeerAddress> peers = new ArrayList<>(wanted);
@@ -415,6 +487,11 @@ public final class ChurnScenario {
         } else {
             cluster.kill(node);
         }
+        retire(node);
+    }
+
+    /** Adds a dead node's last counters to the run's totals and counts its death. */
+    private void retire(ClusterNode<DataPeer> node) {
         NodeStats last = node.stats();
         retiredRequests += last.requestsSent();
         retiredReplies += last.repliesSent();
@@ -436,13 +513,8 @@ public final class ChurnScenario {
         for (ClusterNode<DataPeer> node : alive) {
             aliveIds.add(node.id());
         }
-        int available = 0;
-        for (ItemKey key : keys) {
-            if (protocol.holders(key).stream().anyMatch(aliveIds::contains)) {
-                available++;
-            }
-        }
-        double availability = keys.isEmpty() ? Double.NaN : (double) available / keys.size();
+        int available = keys.isEmpty() ? 0 : protocol.available(keys, aliveIds);
+        double availability = keys.isEmpty() || !protocol.observesHolders() ? Double.NaN : (double) available / keys.size();
         Traffic total = traffic(alive);
         sampleHonestState(alive);
         samples.add(new Sample(cluster.nowMs(), currentPhase, alive.size(), deaths, availability, total.requests,

@@ -3,6 +3,7 @@ package network.butter.testbed;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -82,6 +83,23 @@ public interface Cluster<A> extends AutoCloseable {
      */
     default int reachable() {
         return -1;
+    }
+
+    /**
+     * How many hosts {@code node} has on its known-host list now, or empty if the cluster does not say (simulated
+     * runs, which form in virtual time and need no readiness wait). Real runs wait for these lists to fill before
+     * storing ({@link Readiness}).
+     */
+    default OptionalInt knownHosts(ClusterNode<A> node) {
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Figures of the cluster itself for the run's summary, by name in the order to print them (e.g. processes
+     * started and restarts of a process run); none by default.
+     */
+    default java.util.Map<String, String> figures() {
+        return java.util.Map.of();
     }
 
     /** Stops every node still alive. Closing twice is harmless. */

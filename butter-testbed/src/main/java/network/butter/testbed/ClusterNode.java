@@ -1,6 +1,7 @@
 package network.butter.testbed;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 import network.butter.api.Node;
 import network.butter.api.NodeStats;
 import network.butter.identity.PeerAddress;
@@ -17,14 +18,31 @@ public final class ClusterNode<A> {
 
     private final int index;
     private final Node node;
+    private final Supplier<NodeStats> liveStats;
     private final A app;
     private final PeerAddress address;
     private final long spawnedAtMs;
     private volatile NodeStats finalStats;
 
     ClusterNode(int index, Node node, A app, PeerAddress address, long spawnedAtMs) {
+        this(index, Objects.requireNonNull(node, "node"), node::stats, app, address, spawnedAtMs);
+    }
+
+    /**
+     * A node in another process: no {@link Node} here, only its application handle and the traffic counters it
+     * last reported.
+     *
+     * @param liveStats its latest counters, read whenever {@link #stats()} is asked while it runs
+     */
+    public ClusterNode(int index, Supplier<NodeStats> liveStats, A app, PeerAddress address, long spawnedAtMs) {
+        this(index, null, liveStats, app, address, spawnedAtMs);
+    }
+
+    private ClusterNode(int index, Node node, Supplier<NodeStats> liveStats, A app, PeerAddress address,
+                        long spawnedAtMs) {
         this.index = index;
-        this.node = Objects.requireNonNull(node, "node");
+        this.node = node;
+        this.liveStats = Objects.requireNonNull(liveStats, "liveStats");
         this.app = app;
         this.address = Objects.requireNonNull(address, "address");
         this.spawnedAtMs = spawnedAtMs;
@@ -35,8 +53,15 @@ public final class ClusterNode<A> {
         return index;
     }
 
-    /** The node's API, as the application on it sees it. */
+    /**
+     * The node's API, as the application on it sees it.
+     *
+     * @throws IllegalStateException if the node runs in another process, where only {@link #app()} reaches it
+     */
     public Node node() {
+        if (node == null) {
+            throw new IllegalStateException(this + " runs in another process: reach it through its app");
+        }
         return node;
     }
 
@@ -68,11 +93,11 @@ public final class ClusterNode<A> {
     /** Its traffic counters: live while it runs, frozen at the moment it was killed. */
     public NodeStats stats() {
         NodeStats frozen = finalStats;
-        return frozen != null ? frozen : node.stats();
+        return frozen != null ? frozen : liveStats.get();
     }
 
-    /** Marks it dead, keeping its last counters. */
-    void died(NodeStats last) {
+    /** Marks it dead, keeping its last counters; clusters in other packages (processes) call it too. */
+    public void died(NodeStats last) {
         finalStats = Objects.requireNonNull(last, "last");
     }
 

@@ -3,7 +3,7 @@ package network.butter.testbed;
 import java.util.Locale;
 
 /**
- * Where a scenario's nodes run. The scenario code is the same in both; only the {@link Cluster} differs.
+ * Where a scenario's nodes run. The scenario code is the same in every mode; only the {@link Cluster} differs.
  */
 public enum Mode {
 
@@ -11,9 +11,16 @@ public enum Mode {
     SIM,
 
     /** Real nodes with real sockets on 127.0.0.1 in this JVM ({@link RealCluster}): wall-clock time. */
-    REAL;
+    REAL,
 
-    /** The name as typed on a command line and printed in summaries: {@code sim} or {@code real}. */
+    /**
+     * Real nodes in separate {@code butter} processes on 127.0.0.1 ({@link network.butter.testbed.process.ProcessCluster}),
+     * reached only through their control API; deaths are {@code SIGKILL}, and a share of the dead restart from their
+     * data directories. Wall-clock time.
+     */
+    PROCESSES;
+
+    /** The name as typed on a command line and printed in summaries: {@code sim}, {@code real} or {@code processes}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -29,6 +36,6 @@ public enum Mode {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("unknown mode '" + text + "': use sim or real");
+        throw new IllegalArgumentException("unknown mode '" + text + "': use sim, real or processes");
     }
 }

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -72,7 +72,15 @@ public final class RealCluster<A> implements Cluster<A> {
      * budget, and handshakes get {@link #TESTBED_HANDSHAKE_TIMEOUT}.
      */
     public static Limits testbedLimits(int nodes) {
-        Limits defaults = Limits.defaults();
+        return testbedLimits(Limits.defaults(), nodes);
+    }
+
+    /**
+     * {@link #testbedLimits(int)} on top of {@code base} instead of the defaults: for nodes of a smaller memory
+     * budget, as in process runs.
+     */
+    public static Limits testbedLimits(Limits base, int nodes) {
+        Limits defaults = base;
         int connections = Math.max(defaults.maxConnections(), 2 * nodes + 16);
         int handshakes = Math.max(defaults.maxUnauthenticatedConnections(), connections);
         return defaults.withMaxConnections(connections)
@@ -104,7 +112,16 @@ public final class RealCluster<A> implements Cluster<A> {
         ButterNode butterNode = Butter.node(cfg -> cfg.host(HOST).port(0).limits(limits)
             .knownHosts(testbedKnownHosts(limits)).storage(false));
         A app = installer.apply(butterNode);
-        butterNode.start();
+        try {
+            butterNode.start();
+        } catch (RuntimeException failed) {
+            if (ClusterLimitException.isResourceLimit(failed)) {
+                throw new ClusterLimitException("node " + spawned + " cannot start, this JVM has run out of a resource ("
+                    + failed.getMessage() + ") with " + alive.size() + " nodes alive: run fewer nodes, or spread them "
+                    + "over processes (--mode processes --nodes-per-process N)", failed);
+            }
+            throw failed;
+        }
         ClusterNode<A> node = new ClusterNode<>(spawned++, butterNode, app, butterNode.address(), nowMs());
         alive.put(node, butterNode);
         return node;
@@ -137,30 +154,19 @@ public final class RealCluster<A> implements Cluster<A> {
     /** Sleeps until the wall clock reaches {@code targetMs}; an interrupt ends the wait with an exception. */
     @Override
     public void advanceTo(long targetMs) {
-        long waitMs = targetMs - nowMs();
-        if (waitMs <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(waitMs);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the cluster was running", e);
-        }
+        WallTime.sleep(targetMs - nowMs());
     }
 
     @Override
     public <T> T await(CompletableFuture<T> future, Duration limit) {
-        try {
-            return future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new CompletionException(e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("not done within " + limit, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting", e);
-        }
+        return WallTime.await(future, limit);
+    }
+
+    /** The node's known-host list, read from its snapshot (safe from any thread); empty once it is dead. */
+    @Override
+    public OptionalInt knownHosts(ClusterNode<A> node) {
+        ButterNode butterNode = alive.get(node);
+        return butterNode == null ? OptionalInt.empty() : OptionalInt.of(butterNode.knownHosts().hosts().size());
     }
 
     /** Real loopback links cannot be split or degraded from here. */

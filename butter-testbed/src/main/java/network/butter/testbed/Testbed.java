@@ -10,6 +10,10 @@ import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.protocol.DataPeer;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.LocalOnlyStorage;
+import network.butter.testbed.process.MachineBudget;
+import network.butter.testbed.process.NodeStorage;
+import network.butter.testbed.process.ProcessCluster;
+import network.butter.testbed.process.ProcessConfig;
 import network.butter.wider.Wider;
 import network.butter.wider.WiderConfig;
 
@@ -53,10 +57,34 @@ public final class Testbed {
         }
     }
 
+    /**
+     * Runs the churn experiment on nodes in separate processes ({@link ProcessCluster}): the nodes run Butter's own
+     * storage (as {@code butter node} does), and the scenario stores and reads through their control API. Checks
+     * first that the machine holds the run ({@link MachineBudget}).
+     *
+     * @param processes how to start the host processes
+     * @param progress  told about each phase as it starts
+     * @throws IllegalArgumentException if the config is not for process mode, or the machine cannot hold the run
+     */
+    public static ChurnResult runProcesses(ChurnConfig config, ProcessConfig processes, Consumer<String> progress) {
+        Objects.requireNonNull(processes, "processes");
+        if (config.mode() != Mode.PROCESSES) {
+            throw new IllegalArgumentException("the config is for " + config.mode().label() + " mode, not processes");
+        }
+        MachineBudget.Needs needs = MachineBudget.ofThisMachine().check(config.nodes() + 1, processes.nodesPerProcess());
+        progress.accept(needs.describe());
+        DataProtocol nodesOwn = new NodeStorage(processes.protocol());
+        try (Cluster<DataPeer> cluster = new ProcessCluster(processes, config.nodes() + 1, progress)) {
+            return new ChurnScenario(config, cluster, nodesOwn, progress).run();
+        }
+    }
+
     private static Cluster<DataPeer> cluster(ChurnConfig config, DataProtocol protocol) {
         return switch (config.mode()) {
             case SIM -> simCluster(config, protocol);
             case REAL -> new RealCluster<>(RealCluster.testbedLimits(config.nodes() + 1), protocol::install);
+            case PROCESSES -> throw new IllegalArgumentException("process mode starts its nodes with a command: use "
+                + "runProcesses");
         };
     }
 
@@ -66,7 +94,9 @@ public final class Testbed {
      * so such runs stay as they were.
      */
     private static Cluster<DataPeer> simCluster(ChurnConfig config, DataProtocol protocol) {
-        Simulation simulation = Simulation.builder().seed(config.seed()).faults(Faults.lan()).nat(config.nat()).build();
+        // The scenario never restarts a node: the dead are replaced, and only their frozen counters are read again.
+        Simulation simulation = Simulation.builder().seed(config.seed()).faults(Faults.lan()).nat(config.nat())
+            .forgetDeadNodes(true).build();
         if (!config.nat().active()) {
             return new SimCluster<>(simulation, protocol::install);
         }

@@ -74,6 +74,6 @@ class ChurnConfigTest {
     void shouldParseModesIgnoringCase() {
         assertThat(Mode.parse("SIM")).isEqualTo(Mode.SIM);
         assertThat(Mode.parse("real")).isEqualTo(Mode.REAL);
-        assertThatThrownBy(() -> Mode.parse("cloud")).hasMessage("unknown mode 'cloud': use sim or real");
+        assertThatThrownBy(() -> Mode.parse("cloud")).hasMessage("unknown mode 'cloud': use sim, real or processes");
     }
 }

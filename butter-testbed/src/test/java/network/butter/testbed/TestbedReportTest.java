@@ -31,7 +31,7 @@ class TestbedReportTest {
     private static ChurnResult result(ChurnConfig config) {
         return new ChurnResult(config, "test", 2, 0, 1, 0, 1, 0, 9, 8, 900, 2, 0,
             1234, OptionalLong.of(0xabcL), SAMPLES,
-            new AttackOutcome(Adversary.none(), 0, 0, NodeState.EMPTY, List.of(), Map.of()), new PathCounts(8, 2, 3, 900));
+            new AttackOutcome(Adversary.none(), 0, 0, NodeState.EMPTY, List.of(), Map.of()), new PathCounts(8, 2, 3, 900), Map.of(), "");
     }
 
     @Test

@@ -100,7 +100,7 @@ class WikiServerTest {
 
     private String exchange(String request) throws IOException {
         try (Socket socket = new Socket(server.address().getAddress(), server.address().getPort())) {
-            socket.setSoTimeout(10_000);
+            socket.setSoTimeout(30_000); // a save on a node alone waits for candidates up to 10 s before it fails
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.UTF_8));
             out.flush();

@@ -395,18 +395,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
     }
 
     private void onReadyFrame(Frame frame) {
-        switch (frame) {
-            case Frame.Hello h -> goAway(ErrorCode.PROTOCOL_ERROR, "a second HELLO");
-            case Frame.GoAway g -> {
-                ButterException reason = new PeerUnreachableException(peerAddress,
-                    "it closed the connection (" + g.code() + ": " + g.message() + ")", null);
-                closeWithoutGoAway(reason, isRoutine(g.code()));
-            }
-            case Frame.Request r -> {
-                carriedRequest = true;
-                transport.onFrame(this, frame);
-            }
-            default -> transport.onFrame(this, frame);
+        // Tested with instanceof rather than a pattern switch: this runs for every frame.
+        if (frame instanceof Frame.Request) {
+            carriedRequest = true;
+            transport.onFrame(this, frame);
+        } else if (frame instanceof Frame.GoAway g) {
+            ButterException reason = new PeerUnreachableException(peerAddress,
+                "it closed the connection (" + g.code() + ": " + g.message() + ")", null);
+            closeWithoutGoAway(reason, isRoutine(g.code()));
+        } else if (frame instanceof Frame.Hello) {
+            goAway(ErrorCode.PROTOCOL_ERROR, "a second HELLO");
+        } else {
+            transport.onFrame(this, frame);
         }
     }
 

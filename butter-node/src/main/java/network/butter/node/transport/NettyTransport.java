@@ -85,6 +85,12 @@ public final class NettyTransport implements Transport, WiderTransport {
     static final long EVICTABLE_AFTER_SILENT_MS = 1_000;
     /** How often WARN summarises the bad inbound connections, in milliseconds. */
     static final long BAD_CONNECTION_SUMMARY_MS = 60_000;
+    /**
+     * Tries at binding "any port" (port 0): between checking a port free and binding it with {@code SO_REUSEPORT},
+     * another process's outgoing connection may take it (seen with 50 node processes on one loopback).
+     */
+    static final int ANY_PORT_BIND_ATTEMPTS = 5;
+
     /** How long dialling may take before the peer counts as unreachable, in milliseconds. */
     static final int CONNECT_TIMEOUT_MS = 5_000;
     /** A circuit silent this long while a connection of its own carries the peer's frames is closed, in milliseconds. */
@@ -149,26 +155,32 @@ public final class NettyTransport implements Transport, WiderTransport {
      * @throws IllegalStateException naming the address if binding fails
      */
     public void bind() {
-        int port = freePort();
-        ServerBootstrap bootstrap = new ServerBootstrap()
-            .group(loop, loop)
-            .channel(NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, 128)
-            .option(NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
-            .childHandler(new ChannelInitializer<SocketChannel>() {
-                @Override
-                protected void initChannel(SocketChannel ch) {
-                    accepted(ch);
-                }
-            });
-        ChannelFuture bound = bootstrap.bind(bindHost, port).awaitUninterruptibly();
-        if (!bound.isSuccess()) {
-            throw new IllegalStateException("cannot listen on " + bindHost + ":" + port + ": "
-                + bound.cause().getMessage(), bound.cause());
+        for (int attempt = 1; ; attempt++) {
+            int port = freePort();
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loop, loop)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 128)
+                .option(NioChannelOption.of(java.net.StandardSocketOptions.SO_REUSEPORT), true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        accepted(ch);
+                    }
+                });
+            ChannelFuture bound = bootstrap.bind(bindHost, port).awaitUninterruptibly();
+            if (bound.isSuccess()) {
+                server = bound.channel();
+                break;
+            }
+            // Any port: the one found free can be taken (as another process's ephemeral port) before it is bound.
+            if (requestedPort != 0 || attempt == ANY_PORT_BIND_ATTEMPTS) {
+                throw new IllegalStateException("cannot listen on " + bindHost + ":" + port + ": "
+                    + bound.cause().getMessage(), bound.cause());
+            }
         }
-        server = bound.channel();
         listenPort = ((InetSocketAddress) server.localAddress()).getPort();
         localAddress = new PeerAddress(localId, advertisedHost != null ? advertisedHost : advertise(bindHost), listenPort);
     }

@@ -17,7 +17,8 @@ import network.butter.store.ContentId;
  * heartbeats naming the group), hoping the members count it live, take it for their leader and stop repairing. It
  * never recruits, and it trims the honest members with {@code TRIM(block, live = itself)}. Its own heartbeat answers
  * keep claiming every group it joined. When recruited, it answers "stored" but keeps only the claim (stamp, data,
- * members), never a copy its honest storage would serve or repair.
+ * members), never a copy its honest storage would serve or repair; its honest storage then answers the recruiter's
+ * proof challenge ({@code butter/pcg/prove}) with nothing, so its "stored" never counts toward a put's quorum.
  *
  * <p>What the owned-block storage leaves possible, and what it does not: a store must carry a stamp valid for the
  * data, so the attacker can only claim blocks it fetched (stamp and data from a FOUND fetch reply) or was sent; a

@@ -1,5 +1,6 @@
 package network.butter.testbed.protocol;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import network.butter.api.Node;
@@ -31,6 +32,37 @@ public interface DataProtocol {
      * something a node could know.
      */
     Set<PeerId> holders(ItemKey key);
+
+    /**
+     * How many of {@code keys} have at least one holder among {@code alive}: the scenario's availability, counted
+     * once a second. By default {@link #holders} per key; a protocol that can count faster than keys x holders (a
+     * network of 100,000 nodes keeps 1,000 items) says so here.
+     */
+    default int available(Collection<ItemKey> keys, Set<PeerId> alive) {
+        int available = 0;
+        for (ItemKey key : keys) {
+            if (holders(key).stream().anyMatch(alive::contains)) {
+                available++;
+            }
+        }
+        return available;
+    }
+
+    /**
+     * Whether storing needs the known-host lists filled (the protocol recruits its copies from them): real runs then
+     * wait for that before storing ({@code Readiness}). False by default, e.g. for a protocol that stores locally.
+     */
+    default boolean storesOnKnownHosts() {
+        return false;
+    }
+
+    /**
+     * Whether {@link #holders} is the experimenter's view of where items are; false for nodes in other processes,
+     * which are not looked into: their time series then has no availability figure.
+     */
+    default boolean observesHolders() {
+        return true;
+    }
 
     /**
      * The routes whose requests count as maintenance (keeping data alive, not reading it), for the summary's

@@ -1,10 +1,15 @@
 package network.butter.testbed.protocol;
 
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import network.butter.api.Limits;
 import network.butter.api.Node;
 import network.butter.health.FailureDetector;
@@ -37,7 +42,8 @@ public final class PcgStorage implements DataProtocol {
     private final KnownHostsConfig hostsConfig;
     private final long storeBytes;
     private final Optional<HealthConfig> detector;
-    private final List<PcgPeer> peers = new CopyOnWriteArrayList<>();
+    /** Every peer installed, dead or alive: appended from any thread, read by the scenario. */
+    private final Queue<PcgPeer> peers = new ConcurrentLinkedQueue<>();
 
     /** The defaults: {@link PcgConfig#defaults()}, default known hosts, 64 MiB of store per node. */
     public PcgStorage() {
@@ -118,16 +124,55 @@ public final class PcgStorage implements DataProtocol {
         return peer;
     }
 
+    /** Groups recruit their members from the known hosts. */
+    @Override
+    public boolean storesOnKnownHosts() {
+        return true;
+    }
+
+    /** The peers holding the item now, dead or alive, except the dead ones {@link #available} forgot already. */
     @Override
     public Set<PeerId> holders(ItemKey key) {
-        ContentId id = ContentId.fromBytes(java.util.HexFormat.of().parseHex(key.hex()));
-        Set<PeerId> holders = new java.util.HashSet<>();
+        ContentId id = contentId(key);
+        Set<PeerId> holders = new HashSet<>();
         for (PcgPeer peer : peers) {
             if (peer.groups().holds(id)) {
                 holders.add(peer.node().id());
             }
         }
         return holders;
+    }
+
+    /**
+     * Counts from the live peers' held blocks, not per key over every peer that ever ran: the cost follows the
+     * copies held, so a sample of a 100,000-node network stays cheap. Peers not in {@code alive} are dead for good
+     * (the scenario replaces the dead, it never restarts them) and are forgotten here, with their stores, so a long
+     * churn run does not keep every node that ever ran: {@link #holders} no longer names them.
+     */
+    @Override
+    public int available(Collection<ItemKey> keys, Set<PeerId> alive) {
+        Set<ContentId> wanted = new HashSet<>();
+        for (ItemKey key : keys) {
+            wanted.add(contentId(key));
+        }
+        Set<ContentId> found = new HashSet<>();
+        for (Iterator<PcgPeer> it = peers.iterator(); it.hasNext(); ) {
+            PcgPeer peer = it.next();
+            if (!alive.contains(peer.node().id())) {
+                it.remove();
+            } else if (found.size() < wanted.size()) {
+                for (ContentId block : peer.groups().heldBlocks()) {
+                    if (wanted.contains(block)) {
+                        found.add(block);
+                    }
+                }
+            }
+        }
+        return found.size();
+    }
+
+    private static ContentId contentId(ItemKey key) {
+        return ContentId.fromBytes(HexFormat.of().parseHex(key.hex()));
     }
 
     /** Routes whose requests keep the data alive: everything of the protocol but reads. */

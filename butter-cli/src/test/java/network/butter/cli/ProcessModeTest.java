@@ -1,0 +1,86 @@
+package network.butter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code butter testbed --mode processes}: nodes as separate {@code butter node-host} processes on this JVM's class
+ * path, reached through their control API, killed with SIGKILL and brought back from their data directories.
+ */
+class ProcessModeTest {
+
+    private static final Pattern FIGURE = Pattern.compile(" (deaths|restarts|processes|items)=(\\d+)");
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result butter(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = ButterCli.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+            .execute(args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    private static List<ProcessHandle> hosts() {
+        return ProcessHandle.current().descendants()
+            .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("node-host")).toList();
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldRunNodesInSeparateProcessesThroughTheirApiAndLeaveNoProcessBehind(@TempDir Path out) {
+        Result result = butter("testbed", "--mode", "processes", "--nodes", "4", "--nodes-per-process", "2",
+            "--items", "4", "--item-bytes", "256", "--chance-to-die", "1/8", "--grace", "0s", "--form", "0s",
+            "--churn", "3s", "--settle", "0s", "--restart-fraction", "1", "--bootstrap-peers", "3", "--seed", "5",
+            "--out", out.toString());
+
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
+        String summary = result.out().strip();
+        assertThat(summary).startsWith("SUMMARY testbed mode=processes protocol=pcg-r3 n=4 items=")
+            .contains(" nodesPerProcess=2 ", " peakRssMiB=", " peakFds=").doesNotContain("stopped=");
+        Matcher figures = FIGURE.matcher(summary);
+        java.util.Map<String, Integer> found = new java.util.HashMap<>();
+        while (figures.find()) {
+            found.put(figures.group(1), Integer.parseInt(figures.group(2)));
+        }
+        assertThat(found.get("items")).as("items stored through the nodes' API").isPositive();
+        assertThat(found.get("restarts")).as("every replacement is a dead node back from its data directory")
+            .isLessThanOrEqualTo(found.get("deaths"));
+        assertThat(found.get("processes")).as("two nodes a process, a spare, one more per kill").isGreaterThanOrEqualTo(3);
+        assertThat(result.err()).contains("testbed: ready to store after", "churn-processes.csv");
+        assertThat(out.resolve("churn-processes.csv")).exists();
+        assertThat(hosts()).as("host processes left running").isEmpty();
+        assertThat(Files.exists(out.resolve("churn-processes.png"))).isTrue();
+    }
+
+    @Test
+    void shouldRefuseMoreProcessesThanTheMachineHoldsAndSayWhatItNeeds(@TempDir Path out) {
+        Result result = butter("testbed", "--mode", "processes", "--nodes", "2000", "--out", out.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Cannot run: 2001 nodes in 2002 processes need", "GiB of memory",
+            "this machine has", "--nodes-per-process");
+        assertThat(result.out()).doesNotContain("SUMMARY");
+        assertThat(hosts()).isEmpty();
+    }
+
+    @Test
+    void shouldRefuseOptionsOfProcessModeInAnotherMode(@TempDir Path out) {
+        Result result = butter("testbed", "--mode", "real", "--nodes", "10", "--restart-fraction", "0.5",
+            "--out", out.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--nodes-per-process and --restart-fraction need --mode processes");
+    }
+}

@@ -1,0 +1,65 @@
+package network.butter.testbed.process;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a process run starts its nodes.
+ *
+ * @param launcher         the whole command that starts one host process, e.g. {@code java -Xmx100m -cp butter.jar
+ *                         network.butter.cli.ButterCli node-host --memory 32m ...}, its heap sized by
+ *                         {@link #heapMb()}
+ * @param nodesPerProcess  nodes one host process runs; 1 makes every node its own process (its own JVM); more
+ *                         spread a large network over fewer JVMs, and then a {@code SIGKILL} takes all of a
+ *                         process's nodes down together, like a machine crash
+ * @param restartFraction  share of the replacements that are dead nodes brought back from their data directory
+ *                         (same key, same chunks) rather than fresh nodes, 0 to 1
+ * @param nodeMemoryBytes  each node's memory budget ({@code --memory} of {@code butter node}); its limits follow
+ * @param workDirectory    where each run makes its directory ({@code butter-testbed-*}) for the nodes' data
+ *                         directories and the hosts' logs, removed after the run
+ * @param seed             seed of the cluster's own choices (which dead node comes back)
+ * @param protocol         how summaries name the nodes' storage settings, e.g. {@code pcg-r3}
+ */
+public record ProcessConfig(List<String> launcher, int nodesPerProcess, double restartFraction, long nodeMemoryBytes,
+                            Path workDirectory, long seed, String protocol) {
+
+    /** Most nodes one host process runs. */
+    public static final int MAX_NODES_PER_PROCESS = 500;
+
+    /** Smallest node memory budget a host accepts (that of {@code butter node --memory}). */
+    public static final long MIN_NODE_MEMORY_BYTES = 16L << 20;
+
+    /** Checks the values, naming the one at fault. */
+    public ProcessConfig {
+        launcher = List.copyOf(launcher);
+        if (launcher.isEmpty()) {
+            throw new IllegalArgumentException("the launcher command is empty");
+        }
+        if (nodesPerProcess < 1 || nodesPerProcess > MAX_NODES_PER_PROCESS) {
+            throw new IllegalArgumentException("nodes per process must be 1.." + MAX_NODES_PER_PROCESS + ", got "
+                + nodesPerProcess);
+        }
+        if (!(restartFraction >= 0 && restartFraction <= 1)) {
+            throw new IllegalArgumentException("the restart fraction must be within 0..1, got " + restartFraction);
+        }
+        if (nodeMemoryBytes < MIN_NODE_MEMORY_BYTES) {
+            throw new IllegalArgumentException("a node's memory budget must be at least 16 MiB, got " + nodeMemoryBytes);
+        }
+        Objects.requireNonNull(workDirectory, "workDirectory");
+        Objects.requireNonNull(protocol, "protocol");
+    }
+
+    /**
+     * The heap each host JVM gets, in MiB: a base for the JVM and the node's libraries, plus a share per node, so
+     * a process's memory is bounded and known before it starts ({@link MachineBudget} adds it up).
+     */
+    public int heapMb() {
+        return heapMb(nodesPerProcess);
+    }
+
+    /** The heap of a host JVM running {@code nodesPerProcess} nodes, in MiB: what to give its {@code -Xmx}. */
+    public static int heapMb(int nodesPerProcess) {
+        return MachineBudget.heapMb(nodesPerProcess);
+    }
+}
