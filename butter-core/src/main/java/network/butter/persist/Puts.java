@@ -204,7 +204,7 @@ final class Puts {
         OwnerStamp stamp = OwnerStamp.sign(id, node.self, node.context::sign);
         Group local = table.get(id);
         if (local == null && table.refusal(node.self, bytes.length).isEmpty() && node.store.put(id, bytes)) {
-            local = table.join(stamp, bytes.length, target, List.of());
+            local = table.join(stamp, bytes.length, target, List.of(), null);
         }
         new PutAttempt(id, local == null ? stamp : local.stamp, bytes, target, local, done, candidates, candidateWaitMs)
             .start(order);
