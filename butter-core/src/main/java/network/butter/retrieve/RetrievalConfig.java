@@ -36,7 +36,7 @@ public record RetrievalConfig(SearchStrategy defaultStrategy, int summaryBits, l
 
     /** The defaults. */
     public static RetrievalConfig defaults() {
-        return new RetrievalConfig(SearchStrategy.informed(10, 2), 1 << 16, 15_000, 120_000, 3_000, 16_384, 1_024, 512,
+        return new RetrievalConfig(SearchStrategy.informed(10, 2), 1 << 16, 10_000, 120_000, 3_000, 16_384, 1_024, 512,
             QueryLimits.defaults());
     }
 

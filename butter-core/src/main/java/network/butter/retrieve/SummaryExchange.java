@@ -40,6 +40,12 @@ import network.butter.wire.WireFormatException;
  */
 final class SummaryExchange {
 
+    /**
+     * A change of the neighbourhood filter alone is pushed at most once per this many summary intervals (20 s by
+     * default): left to the renewals (2 min), a node with few known hosts would route blind to content stored
+     * since, and searches for it would wait out their timeout.
+     */
+    static final int NEIGHBOURHOOD_PUSH_INTERVALS = 2;
     /** The largest share of set bits a received filter may have and still steer queries. */
     static final double MAX_USABLE_FILL = 0.5;
 
@@ -56,6 +62,8 @@ final class SummaryExchange {
     private long contentVersion;
     private boolean neighbourhoodChanged = true;
     private boolean ownChangedSincePush;
+    private long pushedVersion;
+    private long pushedAtMs;
 
     /** A summary as received, with whether each of its filters is sparse enough to route by. */
     private record Received(Summary summary, long heardAtMs, boolean ownUsable, boolean neighbourhoodUsable) {
@@ -89,6 +97,8 @@ final class SummaryExchange {
         BloomFilter empty = BloomFilter.empty(config.summaryBits());
         mine = new Summary(version, empty, empty);
         contentVersion = content.version() - 1;
+        pushedVersion = version;
+        pushedAtMs = ctx.loop().nowMillis() - NEIGHBOURHOOD_PUSH_INTERVALS * config.summaryIntervalMs();
         rebuild();
     }
 
@@ -226,11 +236,16 @@ final class SummaryExchange {
 
     private void push(long now) {
         expireSubscribers(now);
-        // What this node holds is news at once; its neighbourhood changes with every neighbour's: it waits for renewals.
-        if (!ownChangedSincePush) {
+        if (mine.version() == pushedVersion) {
             return;
         }
+        // What this node holds is news at once; its neighbourhood changes with every neighbour's, so it waits.
+        if (!ownChangedSincePush && now - pushedAtMs < NEIGHBOURHOOD_PUSH_INTERVALS * config.summaryIntervalMs()) {
+            return;
+        }
+        pushedVersion = mine.version();
         ownChangedSincePush = false;
+        pushedAtMs = now;
         byte[] payload = mine.encode();
         for (Subscriber subscriber : List.copyOf(subscribers.values())) {
             context.request(subscriber.address, Retrieval.SUMMARY_ROUTE, payload,
