@@ -162,7 +162,6 @@ final class Upkeep {
         placement.expire(now);
         repair.observe(now);
         long skipWithinMs = Math.round(node.config.heartbeatIntervalMs() * (1 - node.config.palpitation()) * 0.9);
-        long latestRoundMs = Math.round(node.config.heartbeatIntervalMs() * (1 + node.config.palpitation()));
         Map<PeerId, Set<ContentId>> partners = table.partners();
         lastExchangeMs.keySet().retainAll(partners.keySet());
         lastHeardMs.keySet().retainAll(partners.keySet());
@@ -176,7 +175,7 @@ final class Upkeep {
             Long last = lastExchangeMs.get(peer);
             boolean owes = owedNotHeld.containsKey(peer);
             if (!owes && last != null && now - last < skipWithinMs) {
-                beatUnlessExchanged(peer, last, last + latestRoundMs - now);
+                beatUnlessExchanged(peer, last, last + node.config.heartbeatIntervalMs() - now);
                 continue;
             }
             beat(peer);
@@ -189,10 +188,9 @@ final class Upkeep {
     }
 
     /**
-     * A partner skipped this round (an exchange lately) is beaten once the partner's own next round is overdue (an
-     * interval and its palpitation after the exchange), unless another exchange with it happened meanwhile: skipped
-     * until this node's next round, a partner that died just after the exchange would be found up to two intervals
-     * after it was last heard; beaten after only an interval, most pairs would exchange twice per interval.
+     * A partner skipped this round (an exchange {@code delayMs} short of an interval ago) is beaten once that
+     * interval is up, unless another exchange with it happened meanwhile: skipped until the next round, a partner
+     * that died just after the exchange would be found up to two intervals after it was last heard.
      */
     private void beatUnlessExchanged(PeerId peer, long exchangedAtMs, long delayMs) {
         node.context.loop().schedule(Math.max(1, delayMs), () -> {
