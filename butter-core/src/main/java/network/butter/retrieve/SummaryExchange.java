@@ -25,10 +25,10 @@ import network.butter.wire.WireFormatException;
  *
  * <p>A node subscribes to each of its known hosts (and renews every {@code summaryRefreshMs}, which brings the
  * host's current summary if the subscriber's copy is older); a host pushes its summary to its subscribers when what
- * it holds changed, at most once per {@code summaryIntervalMs}. A change of its neighbourhood alone is not pushed:
- * it changes with every neighbour's content and every change of its known hosts, and it only steers second hops,
- * so it travels with the next renewal. So what a node holds reaches the nodes that route by it (whose known host it
- * is) at once, unchanged summaries cost one small renewal per host and refresh period, and a restarted or lost peer
+ * it holds changed, at most once per {@code summaryIntervalMs}. A change of its neighbourhood alone is pushed at
+ * most once per {@link #NEIGHBOURHOOD_PUSH_INTERVALS} intervals: it changes with every neighbour's content and every
+ * change of its known hosts, and it only steers second hops. So what a node holds reaches the nodes that route by it
+ * (whose known host it is) soon, unchanged summaries cost one small renewal per host and refresh period, and a restarted or lost peer
  * is repaired by the next renewal. Each node's summary is its own
  * filter plus its neighbourhood filter, the union of its known hosts' own filters: two hops of view.
  *
