@@ -2,7 +2,8 @@
 # Issue 15's NAT-pair experiment with real `butter node` processes in the NAT lab (network namespaces):
 # for every pair of PUBLIC / UPNP (miniupnpd) / PLAIN (masquerade) / SYMMETRIC (masquerade fully-random) nodes,
 # how they first connect (mapped, direct, relayed, failed) and how soon, over RUNS fresh labs.
-#   sudo scripts/nat-lab-experiments.sh [RUNS] [OUT]     default 20 runs, table in butter-cli/target/nat-lab-experiments.md
+#   sudo BOUND_SECONDS=90 scripts/nat-lab-experiments.sh [RUNS] [OUT]
+# default 20 runs, table in butter-cli/target/nat-lab-experiments.md; a run waits up to BOUND_SECONDS for every pair.
 # Root only (it creates namespaces butter-nat*; each lab removes them when done, also on failure, and a later run
 # removes those of a JVM that died). Needs iproute2, nftables, miniupnpd (nftables backend).
 set -euo pipefail
@@ -15,5 +16,6 @@ if [[ "$(id -u)" != 0 ]]; then
 fi
 cd "$root"
 ./build -q test -pl butter-cli -am -Dtest=WiderLabExperiment -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dbutter.natLab.runs="$runs" -Dbutter.natLab.out="$out" -Dbutter.testForkTimeoutSeconds=$((runs * 120 + 300))
+    -Dbutter.natLab.runs="$runs" -Dbutter.natLab.out="$out" -Dbutter.natLab.boundSeconds="${BOUND_SECONDS:-90}" \
+    -Dbutter.testForkTimeoutSeconds=$((runs * (${BOUND_SECONDS:-90} + 90) + 300))
 cat "$out"

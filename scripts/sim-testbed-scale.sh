@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
 # Runs the churn experiment in the simulator at one network size and measures what the issue-13 scale table needs:
-# wall time of every phase (from the testbed's own progress lines), the live heap after forming and after churn
-# (a full GC through jcmd when the phase ends, so the figure is live data, not garbage), and the SUMMARY line.
+# wall time, CPU time and events of every phase (from the testbed's own progress lines and /proc), the live heap
+# after forming and after churn (a full GC through jcmd when the phase ends, so the figure is live data, not
+# garbage), the SUMMARY line, and at the end one row of the scaling table (retention, retrieval, messages per
+# query, upkeep messages per node per second) computed from the run's CSV.
 #   scripts/sim-testbed-scale.sh NODES [JAR] [extra testbed options...]
 #   SIM_XMX=16g scripts/sim-testbed-scale.sh 100000 /tmp/butter.jar --items 1000 --churn 60s
 # Defaults: the worktree's butter-cli/target/butter.jar, -Xmx8g, --items 1000 --churn 60s --seed 1.
-# Output: the testbed's lines, each "heap:" line (live MiB and bytes per node), and "/usr/bin/time" figures.
+# SIM_JAVA_OPTS adds JVM options (a JFR recording, say); SIM_OUT names the output directory.
+# Output: the testbed's lines, a "cpu:" line at each phase end (CPU seconds of the JVM so far and events per CPU
+# second), each "heap:" line (live MiB and bytes per node), "/usr/bin/time" figures, then "SCALE ..." and
+# "| ... |" (a markdown row of the table in docs/EXPERIMENTS.md, "Scaling curves").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/find-java.sh"
@@ -19,12 +24,18 @@ options=("$@")
 if [ ${#options[@]} -eq 0 ]; then
   options=(--items 1000 --churn 60s --seed 1)
 fi
+ticks=$(getconf CLK_TCK)
+# CPU seconds (user + system) the process has used so far, from /proc.
+cpu_seconds() {
+  awk -v t="$ticks" '{ printf "%.1f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo "?"
+}
 /usr/bin/time -f "time: %e s wall, %U s user, %M KiB peak RSS" \
-  "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
+  "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" ${SIM_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
   --nodes "$nodes" --out "$out" "${options[@]}" >"$log" 2>&1 &
 time_pid=$!
 java_pid=""
 seen=0
+heap_after_form=""
 while kill -0 "$time_pid" 2>/dev/null; do
   sleep 2
   [ -n "$java_pid" ] || java_pid=$(pgrep -P "$time_pid" java || true)
@@ -33,14 +44,50 @@ while kill -0 "$time_pid" 2>/dev/null; do
     new=$(tail -n +"$((seen + 1))" "$log" | head -n "$((lines - seen))")
     seen=$lines
     printf '%s\n' "$new"
+    if [ -n "$java_pid" ] && grep -qE '^testbed: [a-z]+ done' <<<"$new"; then
+      cpu=$(cpu_seconds "$java_pid")
+      events=$(grep -oE '[0-9]+ events run so far' <<<"$new" | tail -1 | cut -d' ' -f1)
+      echo "cpu: $cpu CPU s so far, ${events:-?} events$( [ -n "$events" ] && [ "$cpu" != "?" ] \
+        && awk -v e="$events" -v c="$cpu" 'BEGIN { if (c > 0) printf ", %.0f events per CPU second", e / c }')"
+    fi
     if [ -n "$java_pid" ] && grep -qE '^testbed: (form|churn) done' <<<"$new"; then
       live=$("$JAVA_HOME/bin/jcmd" "$java_pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}')
       if [ -n "$live" ]; then
         echo "heap: $((live / 1048576)) MiB live after a full GC, $((live / nodes)) bytes per node"
+        if grep -qE '^testbed: form done' <<<"$new"; then heap_after_form=$((live / nodes)); fi
       fi
     fi
   fi
 done
 wait "$time_pid" || true
 tail -n +"$((seen + 1))" "$log"
+csv=$(ls "$out"/churn-*.csv 2>/dev/null | head -1 || true)
+summary=$(grep -E '^SUMMARY' "$log" | tail -1 || true)
+if [ -n "$csv" ] && [ -n "$summary" ]; then
+  items=$(grep -oE ' items=[0-9]+' <<<"$summary" | cut -d= -f2)
+  retrieved=$(grep -oE 'retrieved=[0-9]+/[0-9]+ \([0-9.]+%\)' <<<"$summary")
+  # Retention: availability when settling ends. Messages per query: search messages of the retrieve phase (queries
+  # forwarded and hits) per item. Upkeep: every request sent from the end of storing to the end of settling but the
+  # search ones, per node per second, and the known hosts' share of it.
+  awk -F, -v nodes="$nodes" -v items="$items" -v retrieved="$retrieved" -v heap="${heap_after_form:-?}" '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    { phase = $col["phase"] }
+    function search(f) { return f[col["requests:butter/retrieve/query"]] + f[col["requests:butter/retrieve/hit"]] }
+    phase == "store" { split($0, store, ","); next }
+    phase == "churn" || phase == "settle" { split($0, settled, ","); next }
+    phase == "retrieve" { split($0, end, ",") }
+    END {
+      seconds = settled[col["t_s"]] - store[col["t_s"]]
+      upkeep = (settled[col["requests_sent"]] - store[col["requests_sent"]]) - (search(settled) - search(store))
+      hosts = (settled[col["requests:butter/hosts/poll"]] + settled[col["requests:butter/hosts/sample"]]) \
+        - (store[col["requests:butter/hosts/poll"]] + store[col["requests:butter/hosts/sample"]])
+      perQuery = (search(end) - search(settled)) / items
+      perNodeSecond = upkeep / nodes / seconds
+      printf "SCALE nodes=%d retention=%.4f %s msgs/query=%.1f upkeep msgs/node/s=%.1f (known hosts %.1f) heap/node=%s B\n",
+        nodes, settled[col["availability"]], retrieved, perQuery, perNodeSecond, hosts / nodes / seconds, heap
+      sub(/^retrieved=/, "", retrieved)
+      printf "| %d | %.1f %% | %s | %.1f | %.1f (known hosts %.1f) |\n", nodes, 100 * settled[col["availability"]],
+        retrieved, perQuery, perNodeSecond, hosts / nodes / seconds
+    }' "$csv"
+fi
 echo "output: $out"

@@ -63,7 +63,7 @@ start=$(date +%s.%N)
 id=$(timeout 3600 "${java[@]}" -jar "$jar" put --api "$api" "$work/in.bin")
 put_s=$(echo "$(date +%s.%N) - $start" | bc)
 start=$(date +%s.%N)
-timeout 3600 "${java[@]}" -jar "$jar" get --api "$api" "$id" -o "$work/out.bin" >/dev/null
+timeout 3600 "${java[@]}" -jar "$jar" get --api "$api" -o "$work/out.bin" -- "$id" >/dev/null
 get_s=$(echo "$(date +%s.%N) - $start" | bc)
 peak_kib=$(awk '/VmHWM/ {print $2}' "/proc/$api_pid/status")
 match=$(cmp -s "$work/in.bin" "$work/out.bin" && echo yes || echo no)

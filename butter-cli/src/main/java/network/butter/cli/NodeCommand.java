@@ -4,9 +4,16 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import network.butter.env.PathKind;
+import network.butter.identity.PeerId;
 import network.butter.identity.HostPort;
 import network.butter.identity.IdentityStore;
 import network.butter.control.ControlConfig;
@@ -35,9 +42,11 @@ import picocli.CommandLine.TypeConversionException;
  * {@code address: <id>@<host>:<port>} line for each address other machines can dial, best first (a node on
  * {@code 0.0.0.0} names its interfaces' addresses, never a wildcard or loopback one when it has others), on stdout
  * (logs go to stderr), so scripts can read where it is, then
+ * {@code path to <id>: direct|punched|relayed} whenever the way to a known host changes, and
  * {@code known peer <id>@<host>:<port> after <ms> ms (…)} for each peer admitted to its known-host list (found by
  * LAN discovery, bootstrap or peer exchange, and checked over TLS), counted from the moment the node listens, so
- * scripts can measure how soon a node knows its first peer. Discovery is on unless the node listens on loopback.
+ * scripts can measure how soon a node knows its first peer, and {@code peer <id> moved to <id>@<host>:<port>} when a
+ * known peer is listed under a new address (it advertised one that works from outside its LAN, or a relayed one). Discovery is on unless the node listens on loopback.
  * Unless {@code --no-port-mapping} (or on loopback) it asks the home router to forward its port and prints
  * {@code port mapping: <host:port> via PCP|NAT-PMP|UPnP}, or {@code port mapping: none (<why>)}.
  * Unless on loopback it has peers dial it back and prints {@code reachability: public <host:port>} or
@@ -57,6 +66,10 @@ import picocli.CommandLine.TypeConversionException;
             + "'known peer ID@HOST:PORT after MS ms (...)' for each peer it comes to know: found on the local "
             + "network, through --bootstrap, or from the peers it knows."})
 final class NodeCommand implements Callable<Integer> {
+
+    /** How long the path printer waits for the node loop to list the paths before it skips a round. */
+    private static final long PATHS_WAIT_SECONDS = 2;
+
 
     /** The port a node listens on unless told otherwise: fixed, so that it can be forwarded and shared. */
     static final int DEFAULT_PORT = 7000;
@@ -269,6 +282,7 @@ final class NodeCommand implements Callable<Integer> {
             out.flush();
             printPortMapping(node, out);
             node.wider().ifPresent(wider -> printReachability(node, wider, out));
+            node.wider().ifPresent(wider -> printPaths(node, wider, out));
             printKnownPeers(node.knownHosts(), out);
             PrintWriter err = spec.commandLine().getErr();
             err.println(dataDirectory == null
@@ -334,10 +348,32 @@ final class NodeCommand implements Callable<Integer> {
     }
 
     /**
+     * {@code path to <id>: direct|punched|relayed} whenever the way frames to a known host travel changes (looked at
+     * every second): how a user, and the NAT lab, see which peers were reached through a relay and which ones hole
+     * punching upgraded to a direct connection.
+     */
+    private static void printPaths(ButterNode node, Wider wider, PrintWriter out) {
+        Map<PeerId, PathKind> shown = new HashMap<>();
+        node.every(Duration.ofSeconds(1), ignored -> {
+            Map<PeerId, PathKind> now = wider.paths().get(PATHS_WAIT_SECONDS, TimeUnit.SECONDS);
+            synchronized (out) {
+                now.forEach((peer, path) -> {
+                    if (shown.put(peer, path) != path) {
+                        out.println("path to " + peer + ": " + path.name().toLowerCase(Locale.ROOT));
+                    }
+                });
+                shown.keySet().retainAll(now.keySet());
+                out.flush();
+            }
+        });
+    }
+
+    /**
      * One line per peer admitted to the known-host list (found by discovery, bootstrap or peer exchange and
      * checked over TLS), with the time since the node started listening and what the peer reported about itself:
-     * {@code known peer <id@host:port> after <ms> ms (up …, offers …, knows …, known by …, subnet …)}. Printed on
-     * the node loop, hence quick and flushed at once.
+     * {@code known peer <id@host:port> after <ms> ms (up …, offers …, knows …, known by …, subnet …)}, and
+     * {@code peer <id> moved to <id@host:port>} when a known peer is listed under a new address. Printed on the node
+     * loop, hence quick and flushed at once.
      */
     private static void printKnownPeers(KnownHosts hosts, PrintWriter out) {
         hosts.onAdmitted(host -> {
@@ -346,6 +382,10 @@ final class NodeCommand implements Callable<Integer> {
                 + " ms (up " + quality.uptimeMs() / 1000 + " s, offers " + quality.storageAvailableBytes()
                 + " bytes, knows " + quality.knownHosts() + ", known by " + quality.knownBy()
                 + (quality.ambassador() ? ", ambassador" : "") + ", subnet " + host.subnet() + ")");
+            out.flush();
+        });
+        hosts.onMoved(host -> {
+            out.println("peer " + host.address().id() + " moved to " + host.address());
             out.flush();
         });
     }

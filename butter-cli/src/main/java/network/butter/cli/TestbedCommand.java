@@ -71,6 +71,15 @@ final class TestbedCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     private double restartFraction;
 
+    @Option(names = "--spare-processes", paramLabel = "N",
+        description = "Processes mode: host processes kept booted with no node in them, so that a replacement starts "
+            + "in a JVM that is already up (1.." + ProcessConfig.MAX_SPARE_PROCESSES + "). Default: the processes "
+            + "churn kills in " + SPARES_COVER_SECONDS + " s, at least 1.")
+    private Integer spareProcesses;
+
+    /** Seconds of churn the default number of spare processes covers: about a host's boot on a busy machine. */
+    static final int SPARES_COVER_SECONDS = 10;
+
     @Option(names = "--node-memory", converter = Converters.MemoryBudget.class, defaultValue = "64m", paramLabel = "SIZE",
         description = "Processes mode: memory budget of each node; its JVM's heap is sized from the nodes it runs. "
             + "Default: ${DEFAULT-VALUE}.")
@@ -229,9 +238,9 @@ final class TestbedCommand implements Callable<Integer> {
      */
     ChurnConfig checkedConfig() {
         ChurnConfig config = config();
-        if (mode != Mode.PROCESSES && (nodesPerProcess != 1 || restartFraction != 0)) {
-            throw new ParameterException(spec.commandLine(), "Invalid testbed options: --nodes-per-process and "
-                + "--restart-fraction need --mode processes");
+        if (mode != Mode.PROCESSES && (nodesPerProcess != 1 || restartFraction != 0 || spareProcesses != null)) {
+            throw new ParameterException(spec.commandLine(), "Invalid testbed options: --nodes-per-process, "
+                + "--restart-fraction and --spare-processes need --mode processes");
         }
         return config;
     }
@@ -326,11 +335,13 @@ final class TestbedCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: processes mode runs the nodes' "
                 + "own storage (pcg, fixed replication, no failure detector)");
         }
+        int spares = spareProcesses != null ? spareProcesses
+            : ProcessConfig.sparesFor(config.nodes(), nodesPerProcess, chanceToDie, SPARES_COVER_SECONDS);
         List<String> launcher = hostLauncher(ProcessConfig.heapMb(nodesPerProcess), config.nodes() + 1);
         ProcessConfig processes;
         try {
             processes = new ProcessConfig(launcher, nodesPerProcess, restartFraction, nodeMemory.bytes(),
-                Path.of(System.getProperty("java.io.tmpdir")), seed, protocolName);
+                Path.of(System.getProperty("java.io.tmpdir")), seed, protocolName, spares);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
         }

@@ -65,16 +65,16 @@ class ApiCommandsTest {
             Result put = butter("put", "--api", apiAddress, file.toString());
             assertThat(put.exitCode()).as(put.err()).isZero();
             String id = put.out().strip();
-            Result get = butter("get", "--api", apiAddress, id, "-o", dir.resolve("out.bin").toString());
+            Result get = butter("get", "--api", apiAddress, "-o", dir.resolve("out.bin").toString(), "--", id);
             assertThat(get.exitCode()).as(get.err()).isZero();
             assertThat(Files.readAllBytes(dir.resolve("out.bin"))).isEqualTo(content);
-            Result update = butter("update", "--api", apiAddress, "--json", id, file.toString());
+            Result update = butter("update", "--api", apiAddress, "--json", "--", id, file.toString());
             assertThat(update.exitCode()).as(update.err()).isZero();
             assertThat(update.out()).contains("\"previous\":\"" + id + "\"");
             String next = update.out().replaceAll(".*\"id\":\"([^\"]+)\".*\\s*", "$1");
 
-            assertThat(butter("delete", "--api", apiAddress, next).exitCode()).isZero();
-            Result gone = butter("get", "--api", apiAddress, next);
+            assertThat(butter("delete", "--api", apiAddress, "--", next).exitCode()).isZero();
+            Result gone = butter("get", "--api", apiAddress, "--", next);
             assertThat(gone.exitCode()).isEqualTo(ApiCommands.EXIT_NOT_FOUND);
             assertThat(gone.err()).startsWith("error: ");
         } finally {

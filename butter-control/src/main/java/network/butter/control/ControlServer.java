@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -17,7 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import network.butter.api.RouteTraffic;
+import network.butter.env.PathKind;
 import network.butter.hosts.KnownHost;
+import network.butter.identity.PeerId;
 import network.butter.node.ButterNode;
 import network.butter.persist.GetOptions;
 import network.butter.persist.GroupSummary;
@@ -39,7 +42,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <tr><td>{@code GET status}</td><td>identity, addresses (best first), reachability ({@code public host:port},
  *       {@code private, relayed via id@host:port}, {@code unknown}, or {@code off} without a wider layer), uptime, memory budget, storage (groups by state, bytes
  *       held), counts</td></tr>
- *   <tr><td>{@code GET hosts}</td><td>known hosts with what they said about themselves</td></tr>
+ *   <tr><td>{@code GET hosts}</td><td>known hosts with what they said about themselves, and the path frames to each take now
+ *       ({@code direct}, {@code punched}, {@code relayed}, or {@code none} without an open connection)</td></tr>
  *   <tr><td>{@code GET traffic}</td><td>messages and bytes this node sent, per route</td></tr>
  *   <tr><td>{@code POST content}</td><td>stores the request body, streamed (any size storage takes, a few chunks in
  *       memory); answers {@code {"id": …, "bytes": …}}</td></tr>
@@ -70,6 +74,8 @@ public final class ControlServer implements AutoCloseable {
 
     private static final String TOKEN_PARAMETER = "access_token=";
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+    /** How long the hosts list waits for the node loop to report the paths before it shows none. */
+    private static final long PATHS_WAIT_MS = 2_000;
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
     private final ButterNode node;
@@ -257,9 +263,12 @@ public final class ControlServer implements AutoCloseable {
     private Object hosts() {
         long now = node.knownHosts().quality().uptimeMs() + node.knownHosts().startedAtMs();
         List<KnownHost> hosts = node.knownHosts().hosts();
+        Map<PeerId, PathKind> paths = paths();
         return hosts.stream().map(host -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("address", host.address().toString());
+            PathKind path = paths.get(host.address().id());
+            entry.put("path", path == null ? "none" : path.name().toLowerCase(Locale.ROOT));
             entry.put("subnet", host.subnet());
             entry.put("uptimeMs", host.quality().uptimeMs());
             entry.put("storageAvailableBytes", host.quality().storageAvailableBytes());
@@ -270,6 +279,19 @@ public final class ControlServer implements AutoCloseable {
             entry.put("lastSeenAgoMs", Math.max(0, now - host.lastSeenMs()));
             return entry;
         }).toList();
+    }
+
+    /** How frames to each known host travel now; empty without the wider layer or if the node loop is slow. */
+    private Map<PeerId, PathKind> paths() {
+        try {
+            return node.wider().isPresent()
+                ? node.wider().get().paths().get(PATHS_WAIT_MS, TimeUnit.MILLISECONDS) : Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        } catch (ExecutionException | TimeoutException e) {
+            return Map.of();
+        }
     }
 
     private Object traffic() {

@@ -194,6 +194,22 @@ class ControlServerTest {
         assertThat(unknown.get("reachability").asString()).as("no peer has dialled it back yet").isEqualTo("unknown");
     }
 
+    @Test
+    void shouldGiveThePathToEachKnownHostInTheHostsList() throws Exception {
+        ButterNode first = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).wider(true)).start();
+        nodes.add(first);
+        ButterNode second = Butter.node(cfg -> cfg.host("127.0.0.1").port(0).wider(true)
+            .bootstrap(first.address().hostPort())).start();
+        nodes.add(second);
+        await().atMost(FORMING).until(() -> second.knownHosts().hosts().size() == 1);
+
+        JsonNode hosts = JSON.readTree(send(serve(second, new ControlConfig("127.0.0.1", 0, null)), "GET", "hosts", null,
+            null).body());
+
+        assertThat(hosts).hasSize(1);
+        assertThat(hosts.get(0).get("path").asString()).as("dialled on loopback: %s", hosts).isEqualTo("direct");
+    }
+
     private List<ButterNode> network(int size) {
         List<ButterNode> network = new ArrayList<>();
         for (int i = 0; i < size; i++) {

@@ -22,6 +22,15 @@ public interface TransportListener {
     void onPeerFailed(PeerId peer, ButterException cause);
 
     /**
+     * A connected, authenticated peer advertised a new address for itself (it found out how others can reach it):
+     * its frames come from {@code address} from now on. Reported at once, so that whoever keeps its address follows
+     * now rather than at its next frame, which may never come if the old address stops working first. The default
+     * does nothing: a transport whose frames carry the sender's address needs no separate report.
+     */
+    default void onPeerAdvertised(PeerAddress address) {
+    }
+
+    /**
      * Whether any request to or from {@code peer} is in flight. The transport closes an idle connection only
      * when this is false, so a slow handler never loses its connection.
      */

@@ -25,7 +25,7 @@ public record HostClass(String subnet, int uptimeBracket, int storageBracket) {
     /** The prefix of an address used for {@link #subnet()}: /24 for IPv4, /48 for IPv6, the name otherwise. */
     public static String subnetOf(String host) {
         int lastDot = host.lastIndexOf('.');
-        if (host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9') && lastDot > 0) {
+        if (dotsAndDigitsOnly(host) && lastDot > 0) {
             return host.substring(0, lastDot) + ".0/24";
         }
         if (host.indexOf(':') >= 0) {
@@ -35,5 +35,16 @@ public record HostClass(String subnet, int uptimeBracket, int storageBracket) {
             }
         }
         return host;
+    }
+
+    /** Whether the text is only dots and decimal digits: a loop, as this runs for every candidate considered. */
+    private static boolean dotsAndDigitsOnly(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != '.' && (c < '0' || c > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

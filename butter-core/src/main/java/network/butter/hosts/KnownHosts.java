@@ -2,6 +2,7 @@ package network.butter.hosts;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -14,6 +15,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import network.butter.api.Reply;
 import network.butter.discover.HostSink;
 import network.butter.env.Cancellable;
@@ -51,6 +53,13 @@ import org.slf4j.LoggerFactory;
  *       knows most of a small network stops asking. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
  *       other.</li>
+ *   <li><b>Introductions.</b> An ambassador that admits a host that called it, or hears a known host at a new
+ *       address (a relayed one, say), introduces it ({@link #INTRODUCE_ROUTE}) to up to {@value #INTRODUCTION_FANOUT} random known
+ *       hosts within half a second, batched; they consider it as any candidate (a poll first). A node whose own
+ *       address changed polls its known hosts at once ({@link #announceSelf()}), so they, and the ambassadors
+ *       among them, know the new address within a round trip. A candidate that failed its poll is not polled again
+ *       at the same address for a poll interval, but at a new one at once (one offered while the first was being
+ *       polled is tried as soon as that poll fails).</li>
  *   <li><b>Ambassadors kept.</b> While the list holds no more than {@link KnownHostsConfig#keptAmbassadors()}
  *       ambassadors, none of them makes way for a newcomer (a dead one is still evicted).</li>
  * </ul>
@@ -64,6 +73,15 @@ public final class KnownHosts implements Protocol, HostSink {
     public static final String POLL_ROUTE = "butter/hosts/poll";
     /** Route answering with a {@link HostSample} of known hosts. */
     public static final String SAMPLE_ROUTE = "butter/hosts/sample";
+    /**
+     * Route carrying a {@link HostSample} of hosts an ambassador introduces; answered with an empty reply. Taken only
+     * from a known host, and each introduced host is only a candidate.
+     */
+    public static final String INTRODUCE_ROUTE = "butter/hosts/introduce";
+    /** Most known hosts one batch of introductions goes to. */
+    static final int INTRODUCTION_FANOUT = 8;
+    /** How long an ambassador collects hosts to introduce before sending them in one batch, in milliseconds. */
+    static final long INTRODUCTION_DELAY_MS = 500;
 
     private static final Logger log = LoggerFactory.getLogger(KnownHosts.class);
     private static final int MAX_PROBATION = 32;
@@ -74,17 +92,33 @@ public final class KnownHosts implements Protocol, HostSink {
     private final KnownHostsConfig config;
     private volatile LongSupplier storageAvailableBytes;
     private volatile BooleanSupplier ambassador = () -> false;
-    private final Map<PeerId, KnownHost> hosts = new LinkedHashMap<>();
+    private final Map<PeerId, KnownHost> hosts = new HashMap<>();
+    /** The hosts in admission order, and beside each its diversity class: scanned without hashing or copying. */
+    private final List<KnownHost> order = new ArrayList<>();
+    private final List<HostClass> classes = new ArrayList<>();
+    private final ClassCounts classCounts = new ClassCounts();
+    /** How many listed hosts said in their last poll that they are ambassadors. */
+    private int ambassadors;
     private final Set<PeerId> probation = new HashSet<>();
-    private final Map<PeerId, Long> rejectedAt = new LinkedHashMap<>();
+    /** Another address offered for a host on probation: tried if the poll at the first one fails. */
+    private final Map<PeerId, PeerAddress> offeredMeanwhile = new HashMap<>();
+    /**
+     * Where a host on probation was heard from while its poll was on its way (it advertised another address, or the
+     * poll reached it over a connection it opened itself): it is admitted there, not at the older address offered.
+     */
+    private final Map<PeerId, PeerAddress> heardMeanwhile = new HashMap<>();
+    private final Map<PeerId, Rejection> rejectedAt = new LinkedHashMap<>();
+    private final Map<PeerId, PeerAddress> toIntroduce = new LinkedHashMap<>();
     private final Map<PeerId, Long> polledBy = new HashMap<>();
     private final Map<PeerId, PollSchedule> schedules = new HashMap<>();
     private volatile List<KnownHost> snapshot = List.of();
     private final List<Consumer<KnownHost>> admissionListeners = new ArrayList<>();
+    private final List<Consumer<KnownHost>> moveListeners = new ArrayList<>();
     private ProtocolContext context;
     private long startedAtMs;
     private boolean stopped;
     private Cancellable ticker = Cancellable.NONE;
+    private Cancellable introductions = Cancellable.NONE;
     private long admitted;
     private long evicted;
     private long rejected;
@@ -141,9 +175,16 @@ public final class KnownHosts implements Protocol, HostSink {
             return Reply.of(mine.encode());
         });
         ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from()))));
+        ctx.handle(INTRODUCE_ROUTE, request -> {
+            List<PeerAddress> introduced = HostSample.decode(request.payload());
+            if (hosts.containsKey(request.from().id())) {
+                introduced.stream().limit(config.sampleSize()).forEach(this::offer);
+            }
+            return Reply.of(EMPTY);
+        });
         ctx.onPeerHeardAt(this::follow);
         ctx.onPeerHeard(this::heard);
-        ctx.onPeerFailed((peer, cause) -> evict(peer, cause.getMessage()));
+        ctx.onPeerFailed((peer, cause) -> evict(peer, cause::getMessage));
         ticker = ctx.loop().schedule(1 + ctx.random().nextLong(config.pollIntervalMs()), this::tick);
     }
 
@@ -151,6 +192,7 @@ public final class KnownHosts implements Protocol, HostSink {
     public void stop() {
         stopped = true;
         ticker.cancel();
+        introductions.cancel();
     }
 
     /** The known hosts now, in admission order; safe to read from any thread. */
@@ -174,9 +216,23 @@ public final class KnownHosts implements Protocol, HostSink {
             return;
         }
         context.loop().execute(() -> {
-            hosts.values().forEach(listener);
+            order.forEach(listener);
             admissionListeners.add(listener);
         });
+    }
+
+    /**
+     * Calls {@code listener} on the node loop whenever a known host is listed under a new address from now on (it
+     * advertised another one): the CLI prints it, so a user and the NAT lab see where each peer is known now, not
+     * only where it was admitted. The listener must be quick.
+     */
+    public void onMoved(Consumer<KnownHost> listener) {
+        Objects.requireNonNull(listener, "listener");
+        if (context == null) {
+            moveListeners.add(listener);
+        } else {
+            context.loop().execute(() -> moveListeners.add(listener));
+        }
     }
 
     /**
@@ -219,32 +275,65 @@ public final class KnownHosts implements Protocol, HostSink {
 
     @Override
     public void offer(PeerAddress candidate) {
+        offer(candidate, false);
+    }
+
+    /**
+     * Considers {@code candidate}; {@code fromItself} when it called this node itself (a poll), so that an
+     * ambassador introduces it once admitted. Hosts heard of from others (samples, introductions) are not introduced
+     * again, so an introduction reaches one ring of hosts rather than spreading through every ambassador.
+     */
+    private void offer(PeerAddress candidate, boolean fromItself) {
         PeerId id = candidate.id();
-        if (stopped || id.equals(context.self().id()) || hosts.containsKey(id) || probation.contains(id)
-            || probation.size() >= MAX_PROBATION || recentlyRejected(id)) {
+        if (stopped || id.equals(context.self().id()) || hosts.containsKey(id) || recentlyRejected(candidate)) {
+            return;
+        }
+        if (probation.contains(id)) {
+            if (offeredMeanwhile.size() < MAX_PROBATION || offeredMeanwhile.containsKey(id)) {
+                offeredMeanwhile.put(id, candidate);
+            }
+            return;
+        }
+        if (probation.size() >= MAX_PROBATION) {
             return;
         }
         probation.add(id);
         poll(candidate, false, quality -> {
             probation.remove(id);
-            consider(candidate, quality);
+            offeredMeanwhile.remove(id);
+            PeerAddress heard = heardMeanwhile.remove(id);
+            consider(heard != null ? heard : candidate, quality, fromItself);
         }, reason -> {
             probation.remove(id);
-            remember(id);
+            heardMeanwhile.remove(id);
+            remember(candidate);
+            PeerAddress other = offeredMeanwhile.remove(id);
+            if (other != null && !other.equals(candidate)) {
+                offer(other, fromItself); // e.g. its relayed address, introduced while its LAN address was tried
+            }
         });
     }
 
     /**
      * A known host heard from at another address than the one on the list has changed it (the wider layer
      * advertised one that works from outside its LAN, or a relayed one): the list follows, so samples pass on the
-     * address that works. The sender's id is authenticated and it can only advertise addresses with its own id.
+     * address that works. A host on probation is admitted at the address it was last heard from. The sender's id is
+     * authenticated and it can only advertise addresses with its own id.
      */
     private void follow(PeerAddress caller) {
+        if (probation.contains(caller.id())) {
+            heardMeanwhile.put(caller.id(), caller); // bounded: only hosts on probation, at most MAX_PROBATION
+            return;
+        }
         KnownHost known = hosts.get(caller.id());
         if (known != null && !known.address().equals(caller)) {
-            hosts.put(caller.id(), new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
-                known.admittedAtMs(), known.lastSeenMs()));
-            publish();
+            KnownHost moved = new KnownHost(caller, known.quality(), HostClass.subnetOf(caller.host()),
+                known.admittedAtMs(), known.lastSeenMs());
+            replace(known, moved);
+            for (Consumer<KnownHost> listener : moveListeners) {
+                listener.accept(moved);
+            }
+            introduce(caller);
         }
     }
 
@@ -257,15 +346,14 @@ public final class KnownHosts implements Protocol, HostSink {
         PeerId id = poller.id();
         KnownHost known = hosts.get(id);
         if (known != null) {
-            hosts.put(id, new KnownHost(known.address(), quality, known.subnet(), known.admittedAtMs(),
+            replace(known, new KnownHost(known.address(), quality, known.subnet(), known.admittedAtMs(),
                 context.loop().nowMillis()));
-            publish();
             return;
         }
-        if (stopped || id.equals(context.self().id()) || probation.contains(id) || recentlyRejected(id)) {
+        if (stopped || id.equals(context.self().id()) || probation.contains(id) || recentlyRejected(poller)) {
             return;
         }
-        consider(poller, quality);
+        consider(poller, quality, true);
     }
 
     /** Any frame from a known host proves it alive: its liveness poll can wait. */
@@ -276,14 +364,29 @@ public final class KnownHosts implements Protocol, HostSink {
         }
     }
 
-    private boolean recentlyRejected(PeerId id) {
-        Long at = rejectedAt.get(id);
-        return at != null && context.loop().nowMillis() - at < config.pollIntervalMs();
+    /** A candidate turned away at an address, and when. */
+    private record Rejection(PeerAddress address, long atMs) {
     }
 
-    private void remember(PeerId id) {
-        rejectedAt.remove(id);
-        rejectedAt.put(id, context.loop().nowMillis());
+    private boolean recentlyRejected(PeerAddress candidate) {
+        Rejection rejection = rejectedAt.get(candidate.id());
+        return rejection != null && rejection.address().equals(candidate)
+            && context.loop().nowMillis() - rejection.atMs() < config.pollIntervalMs();
+    }
+
+    /**
+     * Notes a rejection. Entries are in time order (a repeat goes to the end), so those too old to matter to
+     * {@link #recentlyRejected} are dropped from the head first: the map holds the last poll interval's
+     * rejections, not always the last {@value #MAX_REMEMBERED_REJECTIONS} (most of a simulated node's heap once).
+     */
+    private void remember(PeerAddress candidate) {
+        long now = context.loop().nowMillis();
+        Iterator<Rejection> expired = rejectedAt.values().iterator();
+        while (expired.hasNext() && now - expired.next().atMs() >= config.pollIntervalMs()) {
+            expired.remove();
+        }
+        rejectedAt.remove(candidate.id());
+        rejectedAt.put(candidate.id(), new Rejection(candidate, now));
         if (rejectedAt.size() > MAX_REMEMBERED_REJECTIONS) {
             Iterator<PeerId> oldest = rejectedAt.keySet().iterator();
             oldest.next();
@@ -291,43 +394,42 @@ public final class KnownHosts implements Protocol, HostSink {
         }
     }
 
-    private void consider(PeerAddress candidate, HostQuality quality) {
+    private void consider(PeerAddress candidate, HostQuality quality, boolean fromItself) {
         if (stopped || hosts.containsKey(candidate.id())) {
             return;
         }
         String subnet = HostClass.subnetOf(candidate.host());
         if (hosts.size() < config.capacity()) {
-            admit(candidate, quality, subnet);
+            admit(candidate, quality, subnet, fromItself);
             return;
         }
         KnownHost victim = victimFor(HostClass.of(subnet, quality), quality);
         if (victim == null) {
             rejected++;
-            remember(candidate.id());
+            remember(candidate);
             return;
         }
-        evict(victim.address().id(), "making way for " + candidate.id().shortForm());
-        admit(candidate, quality, subnet);
+        evict(victim.address().id(), () -> "making way for " + candidate.id().shortForm());
+        admit(candidate, quality, subnet, fromItself);
     }
 
-    /** Who makes way for a candidate to a full list, or null if the candidate is not worth a place. */
+    /**
+     * Who makes way for a candidate to a full list, or null if the candidate is not worth a place. The usual
+     * answer (a candidate of a common class, not taken by chance) reads only counters kept up to date; the list
+     * is scanned only when someone is to make way.
+     */
     private KnownHost victimFor(HostClass candidateClass, HostQuality quality) {
-        long ambassadors = hosts.values().stream().filter(host -> host.quality().ambassador()).count();
         boolean keepAmbassadors = ambassadors <= config.keptAmbassadors();
-        List<KnownHost> evictable = new ArrayList<>();
-        for (KnownHost host : hosts.values()) {
-            if (!(keepAmbassadors && host.quality().ambassador())) {
-                evictable.add(host);
-            }
-        }
-        if (evictable.isEmpty()) {
+        int evictable = keepAmbassadors ? order.size() - ambassadors : order.size();
+        if (evictable == 0) {
             return null;
         }
         if (quality.knownBy() == 0) {
             // Known by nobody: take it, in place of the host most others know too, so that host stays known.
             KnownHost best = null;
-            for (KnownHost host : evictable) {
-                if (host.quality().knownBy() >= 2 && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
+            for (KnownHost host : order) {
+                if (evictable(host, keepAmbassadors) && host.quality().knownBy() >= 2
+                    && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
                     best = host;
                 }
             }
@@ -335,15 +437,12 @@ public final class KnownHosts implements Protocol, HostSink {
                 return best;
             }
         }
-        Map<HostClass, Integer> counts = new HashMap<>();
-        for (KnownHost host : hosts.values()) {
-            counts.merge(host.hostClass(), 1, Integer::sum);
-        }
-        int crowded = counts.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        if (counts.getOrDefault(candidateClass, 0) + 1 < crowded) {
+        int crowded = classCounts.mostCrowded();
+        if (classCounts.count(candidateClass) + 1 < crowded) {
             KnownHost shortestLived = null;
-            for (KnownHost host : evictable) {
-                if (counts.get(host.hostClass()) == crowded
+            for (int i = 0; i < order.size(); i++) {
+                KnownHost host = order.get(i);
+                if (classCounts.count(classes.get(i)) == crowded && evictable(host, keepAmbassadors)
                     && (shortestLived == null || host.quality().uptimeMs() < shortestLived.quality().uptimeMs())) {
                     shortestLived = host;
                 }
@@ -353,38 +452,142 @@ public final class KnownHosts implements Protocol, HostSink {
             }
         }
         if (config.randomAcceptance() > 0 && context.random().nextDouble() < config.randomAcceptance()) {
-            return evictable.get(context.random().nextInt(evictable.size()));
+            int skip = context.random().nextInt(evictable);
+            for (KnownHost host : order) {
+                if (evictable(host, keepAmbassadors) && skip-- == 0) {
+                    return host;
+                }
+            }
         }
         return null;
     }
 
-    private void admit(PeerAddress address, HostQuality quality, String subnet) {
+    private static boolean evictable(KnownHost host, boolean keepAmbassadors) {
+        return !(keepAmbassadors && host.quality().ambassador());
+    }
+
+    private void admit(PeerAddress address, HostQuality quality, String subnet, boolean introduce) {
         long now = context.loop().nowMillis();
         KnownHost host = new KnownHost(address, quality, subnet, now, now);
         hosts.put(address.id(), host);
         schedules.put(address.id(), new PollSchedule(config.pollIntervalMs(), now));
+        order.add(host);
+        HostClass hostClass = host.hostClass();
+        classes.add(hostClass);
+        classCounts.add(hostClass);
+        ambassadors += quality.ambassador() ? 1 : 0;
         admitted++;
         publish();
         for (Consumer<KnownHost> listener : admissionListeners) {
             listener.accept(host);
         }
-        log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
+        if (log.isDebugEnabled()) {
+            log.debug("{} knows {} ({} hosts)", context.self().id().shortForm(), address, hosts.size());
+        }
+        if (introduce) {
+            introduce(address);
+        }
         if (hosts.size() < config.capacity()) {
             exchangeWith(address);
         }
     }
 
-    private void evict(PeerId id, String reason) {
-        if (hosts.remove(id) != null) {
+    /** Forgets a host; {@code reason} is only spelled out when debug logging is on (ids in text cost an encoding). */
+    private void evict(PeerId id, Supplier<String> reason) {
+        KnownHost gone = hosts.remove(id);
+        if (gone != null) {
             schedules.remove(id);
+            int at = indexOf(gone);
+            order.remove(at);
+            classCounts.remove(classes.remove(at));
+            ambassadors -= gone.quality().ambassador() ? 1 : 0;
             evicted++;
             publish();
-            log.debug("{} forgot {}: {}", context.self().id().shortForm(), id.shortForm(), reason);
+            if (log.isDebugEnabled()) {
+                log.debug("{} forgot {}: {}", context.self().id().shortForm(), id.shortForm(), reason.get());
+            }
         }
     }
 
+    /** Puts {@code updated} in the place of {@code current}, a listed host with the same id, and publishes. */
+    private void replace(KnownHost current, KnownHost updated) {
+        hosts.put(updated.address().id(), updated);
+        int at = indexOf(current);
+        order.set(at, updated);
+        HostClass before = classes.get(at);
+        HostClass after = updated.hostClass();
+        if (!after.equals(before)) {
+            classes.set(at, after);
+            classCounts.remove(before);
+            classCounts.add(after);
+        }
+        ambassadors += (updated.quality().ambassador() ? 1 : 0) - (current.quality().ambassador() ? 1 : 0);
+        publish();
+    }
+
+    /** Where a listed host stands in {@link #order}: compared by reference, so no id is read. */
+    private int indexOf(KnownHost listed) {
+        for (int i = 0; i < order.size(); i++) {
+            if (order.get(i) == listed) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("a listed host is missing from the admission order");
+    }
+
     private void publish() {
-        snapshot = List.copyOf(hosts.values());
+        snapshot = List.copyOf(order);
+    }
+
+    /**
+     * This node's own address changed (the wider layer advertised one that works from outside): polls every known
+     * host now, so each hears this node at the new address at once. Call on the node loop.
+     */
+    public void announceSelf() {
+        if (!stopped && context != null) {
+            snapshot.forEach(this::pollKnown);
+        }
+    }
+
+    /** As an ambassador, queues {@code address} to be introduced to other known hosts in the next batch. */
+    private void introduce(PeerAddress address) {
+        if (!ambassador.getAsBoolean()) {
+            return;
+        }
+        toIntroduce.remove(address.id());
+        toIntroduce.put(address.id(), address);
+        if (toIntroduce.size() > config.sampleSize()) {
+            toIntroduce.remove(toIntroduce.keySet().iterator().next());
+        }
+        if (toIntroduce.size() == 1) {
+            introductions = context.loop().schedule(INTRODUCTION_DELAY_MS, this::sendIntroductions);
+        }
+    }
+
+    private void sendIntroductions() {
+        List<PeerAddress> batch = List.copyOf(toIntroduce.values());
+        toIntroduce.clear();
+        if (stopped) {
+            return;
+        }
+        List<KnownHost> recipients = new ArrayList<>(hosts.values());
+        for (int i = recipients.size() - 1; i > 0; i--) {
+            int j = context.random().nextInt(i + 1);
+            recipients.set(i, recipients.set(j, recipients.get(i)));
+        }
+        int sent = 0;
+        for (KnownHost recipient : recipients) {
+            if (sent >= INTRODUCTION_FANOUT) {
+                return;
+            }
+            List<PeerAddress> forRecipient = batch.stream()
+                .filter(address -> !address.id().equals(recipient.address().id())).toList();
+            if (!forRecipient.isEmpty()) {
+                sent++;
+                context.request(recipient.address(), INTRODUCE_ROUTE, HostSample.encode(forRecipient),
+                    Duration.ofMillis(config.pollTimeoutMs()));
+            }
+        }
     }
 
     private void tick() {
@@ -393,30 +596,31 @@ public final class KnownHosts implements Protocol, HostSink {
         }
         long now = context.loop().nowMillis();
         polledBy.values().removeIf(at -> now - at > 2 * config.maxPollIntervalMs());
-        for (KnownHost host : List.copyOf(hosts.values())) {
-            PeerId id = host.address().id();
-            if (!schedules.get(id).due(now, config.maxPollIntervalMs())) {
-                continue;
+        for (KnownHost host : snapshot) {
+            if (schedules.get(host.address().id()).due(now, config.maxPollIntervalMs())) {
+                pollKnown(host);
             }
-            poll(host.address(), true, quality -> {
-                KnownHost current = hosts.get(id);
-                if (current != null) {
-                    long answeredAt = context.loop().nowMillis();
-                    hosts.put(id, new KnownHost(current.address(), quality, current.subnet(), current.admittedAtMs(), answeredAt));
-                    PollSchedule schedule = schedules.get(id);
-                    schedule.intervalMs = Math.min(2 * schedule.intervalMs, config.maxPollIntervalMs());
-                    schedule.heardAtMs = answeredAt;
-                    schedule.polledAtMs = answeredAt;
-                    publish();
-                }
-            }, reason -> evict(id, "missed a poll: " + reason));
         }
-        if (!hosts.isEmpty() && hosts.size() < config.capacity() && now >= nextSampleAtMs) {
+        if (!order.isEmpty() && order.size() < config.capacity() && now >= nextSampleAtMs) {
             nextSampleAtMs = now + sampleIntervalMs;
-            List<KnownHost> all = new ArrayList<>(hosts.values());
-            exchangeWith(all.get(context.random().nextInt(all.size())).address());
+            exchangeWith(order.get(context.random().nextInt(order.size())).address());
         }
         ticker = context.loop().schedule(config.pollIntervalMs(), this::tick);
+    }
+
+    private void pollKnown(KnownHost host) {
+        PeerId id = host.address().id();
+        poll(host.address(), true, quality -> {
+            KnownHost current = hosts.get(id);
+            if (current != null) {
+                long answeredAt = context.loop().nowMillis();
+                replace(current, new KnownHost(current.address(), quality, current.subnet(), current.admittedAtMs(), answeredAt));
+                PollSchedule schedule = schedules.get(id);
+                schedule.intervalMs = Math.min(2 * schedule.intervalMs, config.maxPollIntervalMs());
+                schedule.heardAtMs = answeredAt;
+                schedule.polledAtMs = answeredAt;
+            }
+        }, reason -> evict(id, () -> "missed a poll: " + reason));
     }
 
     private void poll(PeerAddress peer, boolean listed, Consumer<HostQuality> onQuality, Consumer<String> onFailure) {
@@ -459,21 +663,28 @@ public final class KnownHosts implements Protocol, HostSink {
      * subnets than the requester's first.
      */
     private List<PeerAddress> sample(PeerAddress requester) {
-        List<KnownHost> candidates = new ArrayList<>();
-        for (KnownHost host : hosts.values()) {
+        KnownHost[] candidates = new KnownHost[order.size()];
+        int count = 0;
+        for (int i = 0; i < order.size(); i++) {
+            KnownHost host = order.get(i);
             if (!host.address().id().equals(requester.id())) {
-                candidates.add(host);
+                candidates[count++] = host;
             }
         }
-        for (int i = candidates.size() - 1; i > 0; i--) {
+        for (int i = count - 1; i > 0; i--) {
             int j = context.random().nextInt(i + 1);
-            candidates.set(i, candidates.set(j, candidates.get(i)));
+            KnownHost swapped = candidates[i];
+            candidates[i] = candidates[j];
+            candidates[j] = swapped;
         }
         if (ambassador.getAsBoolean()) {
             String subnet = HostClass.subnetOf(requester.host());
-            candidates.sort(Comparator.comparing(host -> host.subnet().equals(subnet)));
+            Arrays.sort(candidates, 0, count, Comparator.comparing(host -> host.subnet().equals(subnet)));
         }
-        return candidates.subList(0, Math.min(config.sampleSize(), candidates.size())).stream()
-            .map(KnownHost::address).toList();
+        PeerAddress[] chosen = new PeerAddress[Math.min(config.sampleSize(), count)];
+        for (int i = 0; i < chosen.length; i++) {
+            chosen[i] = candidates[i].address();
+        }
+        return List.of(chosen);
     }
 }

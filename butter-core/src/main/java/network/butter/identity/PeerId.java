@@ -124,7 +124,7 @@ public final class PeerId implements Comparable<PeerId> {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PeerId other && Arrays.equals(key, other.key);
+        return this == o || o instanceof PeerId other && hash == other.hash && Arrays.equals(key, other.key);
     }
 
     @Override

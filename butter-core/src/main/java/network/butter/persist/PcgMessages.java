@@ -53,7 +53,7 @@ final class PcgMessages {
     }
 
     /** How a peer answered a {@link Store}. */
-    enum StoreStatus { STORED, FULL, DELETED, INVALID }
+    enum StoreStatus { STORED, FULL, DELETED, INVALID, BUSY }
 
     /** The answer to a {@link Store}: the status, the tombstone if deleted, and a reason. */
     record StoreReply(StoreStatus status, Tombstone tombstone, String reason) {
@@ -273,10 +273,15 @@ final class PcgMessages {
         }
     }
 
-    /** Reply byte: the copy was dropped (or was not there). */
+    /** Reply byte: the copy was dropped. */
     static final byte DROPPED = 1;
     /** Reply byte: the receiver keeps its copy (its view disagrees). */
     static final byte KEPT = 0;
+    /**
+     * Reply byte: the receiver holds no copy of the block (it is in no group of it), so there was nothing to drop. Not
+     * "dropped": a trimmer must not learn it erased a copy it never reached.
+     */
+    static final byte NOT_HELD = 2;
 
     /** Reply byte to a delete: applied (or already gone). */
     static final byte APPLIED = 1;

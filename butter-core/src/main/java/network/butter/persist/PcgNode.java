@@ -10,7 +10,9 @@ import network.butter.hosts.KnownHosts;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
 import network.butter.protocol.ProtocolContext;
+import network.butter.store.AsyncChunkStore;
 import network.butter.store.ChunkStore;
+import network.butter.store.DiskWork;
 
 /**
  * What every part of the storage protocol shares: its settings, the chunk store, the node it runs on and the
@@ -19,19 +21,21 @@ import network.butter.store.ChunkStore;
 final class PcgNode {
 
     final PcgConfig config;
-    final ChunkStore store;
+    /** The chunk store; its writes run through the node's {@link DiskWork} and complete on the node loop. */
+    final AsyncChunkStore store;
     ProtocolContext context;
     KnownHosts knownHosts;
     PeerId self;
     boolean stopped;
 
-    PcgNode(PcgConfig config, ChunkStore store) {
+    PcgNode(PcgConfig config, ChunkStore store, DiskWork disk) {
         this.config = Objects.requireNonNull(config, "config");
-        this.store = Objects.requireNonNull(store, "store");
+        this.store = new AsyncChunkStore(store, disk);
     }
 
     void start(ProtocolContext ctx) {
         this.context = ctx;
+        store.completeOn(ctx.loop());
         this.self = ctx.self().id();
         this.knownHosts = ctx.protocol(KnownHosts.class).orElseThrow(() -> new IllegalStateException(
             "Peer Content Groups recruit from the known hosts: install KnownHosts on the node first"));

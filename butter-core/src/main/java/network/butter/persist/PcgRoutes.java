@@ -3,6 +3,7 @@ package network.butter.persist;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import network.butter.api.Reply;
 import network.butter.api.Request;
 import network.butter.hosts.KnownHost;
@@ -16,6 +17,7 @@ import network.butter.persist.PcgMessages.StoreStatus;
 import network.butter.persist.PcgMessages.Trim;
 import network.butter.protocol.ProtocolContext;
 import network.butter.store.ContentId;
+import network.butter.store.StoreBusyException;
 import network.butter.wire.ErrorCode;
 import network.butter.wire.PayloadWriter;
 import network.butter.wire.WireFormatException;
@@ -50,7 +52,7 @@ final class PcgRoutes {
     }
 
     void install(ProtocolContext ctx) {
-        ctx.handle(PeerContentGroups.STORE_ROUTE, this::onStore);
+        ctx.handleAsync(PeerContentGroups.STORE_ROUTE, this::onStore);
         ctx.handle(PeerContentGroups.BEAT_ROUTE, this::onBeat);
         ctx.handle(PeerContentGroups.FETCH_ROUTE, this::onFetch);
         ctx.handle(PeerContentGroups.TRIM_ROUTE, this::onTrim);
@@ -67,19 +69,19 @@ final class PcgRoutes {
      * and replayed in stores every second would otherwise make a peer that keeps no copy a live member, fill the
      * group's places and, where it ranks first, lead it.
      */
-    private Reply onStore(Request request) throws WireFormatException {
+    private CompletableFuture<Reply> onStore(Request request) throws WireFormatException {
         Store message = Store.decode(request.payload());
         ContentId block = message.stamp().block();
         Tombstone tombstone = tombstones.get(block);
         if (tombstone != null && tombstone.covers(message.stamp())) {
-            return Reply.of(new StoreReply(StoreStatus.DELETED, tombstone, "").encode());
+            return answer(new StoreReply(StoreStatus.DELETED, tombstone, ""));
         }
         if (!block.matches(message.data())) {
-            return Reply.of(new StoreReply(StoreStatus.INVALID, null, "the data does not hash to " + block).encode());
+            return answer(new StoreReply(StoreStatus.INVALID, null, "the data does not hash to " + block));
         }
         if (!message.stamp().validFor(message.data())) {
-            return Reply.of(new StoreReply(StoreStatus.INVALID, null,
-                "the block does not name the stamp's owner, or the stamp is not the owner's signature").encode());
+            return answer(new StoreReply(StoreStatus.INVALID, null,
+                "the block does not name the stamp's owner, or the stamp is not the owner's signature"));
         }
         PeerId sender = request.from().id();
         Group group = table.get(block);
@@ -88,14 +90,56 @@ final class PcgRoutes {
             // Not the block's owner: one busy enough to miss a proof (a large put under way) must still be able to put
             // its own block again, and it gains nothing it could not do as the owner anyway.
             group.bar(sender, node.now() + Upkeep.BAR_TIMEOUTS * node.config.memberTimeoutMs(), group.isBarred(sender, node.now()));
-            return Reply.of(new StoreReply(StoreStatus.INVALID, null,
-                "this node saw you fail to prove you hold " + block + " lately; you are not counted as a member").encode());
+            return answer(new StoreReply(StoreStatus.INVALID, null,
+                "this node saw you fail to prove you hold " + block + " lately; you are not counted as a member"));
         }
-        if (group == null) {
-            Optional<String> refusal = table.refusal(message.stamp().owner(), message.data().length);
-            if (refusal.isPresent() || !node.store.put(block, message.data())) {
-                return Reply.of(new StoreReply(StoreStatus.FULL, null, refusal.orElse("the store refused the block")).encode());
+        if (group != null) {
+            return CompletableFuture.completedFuture(stored(request, message));
+        }
+        Optional<String> refusal = table.refusal(message.stamp().owner(), message.data().length);
+        if (refusal.isPresent()) {
+            return answer(new StoreReply(StoreStatus.FULL, null, refusal.get()));
+        }
+        // "Stored" promises a durable copy and a durable membership (a restart rejoins the group): the reply waits for
+        // the chunk's write, which runs off the node loop, and then for the group's record, written behind it.
+        return node.store.put(block, message.data())
+            .handle((taken, error) -> written(request, message, taken, error))
+            .thenCompose(reply -> node.store.afterEarlierWrites().handle((durable, error) -> reply));
+    }
+
+    /** The copy of a store's block is written (or not): answers, joining the group if nothing changed meanwhile. */
+    private Reply written(Request request, Store message, Boolean taken, Throwable error) {
+        ContentId block = message.stamp().block();
+        if (error != null) {
+            Throwable cause = PcgNode.unwrap(error);
+            if (cause instanceof StoreBusyException) {
+                return Reply.of(new StoreReply(StoreStatus.BUSY, null, cause.getMessage()).encode());
             }
+            log.warn("{}: could not write block {}: {}", node.self.shortForm(), block, cause.toString());
+            return Reply.of(new StoreReply(StoreStatus.FULL, null, "the disk failed to write the block: " + cause).encode());
+        }
+        if (!taken) {
+            return Reply.of(new StoreReply(StoreStatus.FULL, null, "the store refused the block").encode());
+        }
+        if (node.stopped) {
+            return Reply.of(new StoreReply(StoreStatus.FULL, null, "the node stopped while the block was written").encode());
+        }
+        Tombstone tombstone = tombstones.get(block);
+        if (tombstone != null && tombstone.covers(message.stamp())) {
+            if (table.get(block) == null) {
+                node.store.remove(block); // deleted while the copy was being written
+            }
+            return Reply.of(new StoreReply(StoreStatus.DELETED, tombstone, "").encode());
+        }
+        return stored(request, message);
+    }
+
+    /** The block is on disk here: joins its group, or counts the sender in the group this node is already in. */
+    private Reply stored(Request request, Store message) {
+        ContentId block = message.stamp().block();
+        PeerId sender = request.from().id();
+        Group group = table.get(block);
+        if (group == null) {
             int replication = Math.min(message.replication(), node.config.maxReplication());
             group = table.join(message.stamp(), message.data().length, replication, message.members(), sender);
             upkeep.announce(group, sender);
@@ -110,6 +154,10 @@ final class PcgRoutes {
         }
         repair.maintain(group);
         return Reply.of(new StoreReply(StoreStatus.STORED, null, "").encode());
+    }
+
+    private static CompletableFuture<Reply> answer(StoreReply reply) {
+        return CompletableFuture.completedFuture(Reply.of(reply.encode()));
     }
 
     private Reply onBeat(Request request) throws WireFormatException {
@@ -156,13 +204,14 @@ final class PcgRoutes {
     /**
      * A leader asks this member to leave a hot group. It leaves only if its own view agrees: the sender is a live
      * member that leads the group as this node ranks it, and the group is hot in this node's own view (see
-     * {@link #mayLeave}). A trim from anyone else, or of a group that is not hot, changes nothing.
+     * {@link #mayLeave}). A trim from anyone else, or of a group that is not hot, changes nothing. A trim of a block this
+     * node holds no copy of is answered "not held", never "dropped".
      */
     private Reply onTrim(Request request) throws WireFormatException {
         Trim trim = Trim.decode(request.payload());
         Group group = table.get(trim.block());
         if (group == null) {
-            return Reply.of(new byte[] {PcgMessages.DROPPED});
+            return Reply.of(new byte[] {PcgMessages.NOT_HELD});
         }
         long now = node.now();
         PeerId sender = request.from().id();

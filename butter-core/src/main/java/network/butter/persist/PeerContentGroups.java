@@ -19,6 +19,7 @@ import network.butter.protocol.ProtocolContext;
 import network.butter.retrieve.HeldContent;
 import network.butter.store.ChunkStore;
 import network.butter.store.Chunker;
+import network.butter.store.DiskWork;
 import network.butter.store.ContentId;
 import network.butter.store.Manifest;
 import network.butter.wire.WireFormatException;
@@ -86,7 +87,21 @@ public final class PeerContentGroups implements Protocol, Storage, HeldContent {
      *               used on the node loop only from now on
      */
     public PeerContentGroups(PcgConfig config, ChunkStore store) {
-        this.node = new PcgNode(config, store);
+        this(config, store, DiskWork.inline());
+    }
+
+    /**
+     * A node whose chunk-store writes run through {@code disk}: a real node with a disk store passes a bounded queue
+     * off the event loop, so a slow disk never stalls the networking of the nodes sharing the loop; replies that
+     * promise durability ("stored", a put's acknowledgement) wait for the write.
+     *
+     * @param config settings
+     * @param store  where this node keeps its copies; written only through {@code disk} from now on, read on the
+     *               node loop (so it must allow reads while a write runs, as {@code FileChunkStore} does)
+     * @param disk   where writes run ({@link DiskWork#inline()} for memory stores and the simulator)
+     */
+    public PeerContentGroups(PcgConfig config, ChunkStore store, DiskWork disk) {
+        this.node = new PcgNode(config, store, disk);
         this.placement = new Placement(node);
         this.table = new GroupTable(node, placement::failedLately);
         placement.use(table);

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * its own copy. A wrong proof, or {@link #MAX_MISSES} messages in a row without one, and the partner no longer
  * counts as a member of that group, which the leader then repairs.
  *
- * <p>Cost: at most one challenge outstanding per partner, one block hashed per challenge on each side, 48 bytes
- * in one beat and 80 in the next; no extra messages. Messages that cross on the wire may miss a proof once,
- * which is why a few misses in a row are needed.
+ * <p>Cost: at most one challenge outstanding per partner, one block hashed per challenge and message that carries its
+ * proof, 48 bytes in one beat and 80 in each of the next few (a proof is repeated, see {@link #attach}); no extra
+ * messages. Messages that cross on the wire may miss a proof once, which is why a few misses in a row are needed.
  */
 final class Possession {
 
@@ -38,9 +38,13 @@ final class Possession {
     private final PcgNode node;
     private final GroupTable table;
     private final Map<PeerId, Outstanding> outstanding = new HashMap<>();
-    private final Map<PeerId, Challenge> askedBy = new HashMap<>();
+    private final Map<PeerId, Asked> askedBy = new HashMap<>();
 
     private record Outstanding(ContentId block, byte[] nonce, int misses) {
+    }
+
+    /** A challenge {@code peer} sent this node, to be answered in this node's next {@code sendsLeft} messages to it. */
+    private record Asked(Challenge challenge, int sendsLeft) {
     }
 
     /**
@@ -58,14 +62,28 @@ final class Possession {
 
     /**
      * Adds to a beat for {@code peer} the proof it last asked for (if this node holds that block) and, now and then,
-     * a new challenge for one of the blocks the beat names.
+     * a new challenge for one of the blocks the beat names. Both ride on more than one message, since the first may be
+     * a reply its receiver gave up waiting for (the sender was busy, or the network slow), and a proof or challenge lost
+     * that way must not cost an honest partner its place — slow is not absent: the proof on the next
+     * {@link #MAX_MISSES} messages to {@code peer}, the challenge on every message until its proof comes.
      */
     Beat attach(PeerId peer, Beat beat) {
-        Challenge asked = askedBy.remove(peer);
-        Proof proof = asked == null ? null : proofOf(asked).orElse(null);
+        Asked asked = askedBy.get(peer);
+        Proof proof = null;
+        if (asked != null) {
+            proof = proofOf(asked.challenge()).orElse(null);
+            if (asked.sendsLeft() > 1) {
+                askedBy.put(peer, new Asked(asked.challenge(), asked.sendsLeft() - 1));
+            } else {
+                askedBy.remove(peer);
+            }
+        }
         Challenge challenge = null;
         List<Entry> shared = beat.held();
-        if (!outstanding.containsKey(peer) && !shared.isEmpty() && node.context.random().nextInt(CHALLENGE_EVERY) == 0) {
+        Outstanding unanswered = outstanding.get(peer);
+        if (unanswered != null) {
+            challenge = new Challenge(unanswered.block(), unanswered.nonce());
+        } else if (!shared.isEmpty() && node.context.random().nextInt(CHALLENGE_EVERY) == 0) {
             ContentId block = shared.get(node.context.random().nextInt(shared.size())).block();
             byte[] nonce = new byte[Challenge.NONCE_BYTES];
             node.context.random().nextBytes(nonce);
@@ -94,7 +112,7 @@ final class Possession {
         if (challenge != null) {
             Group shared = table.get(challenge.block());
             if (shared != null && shared.view.knows(peer)) {
-                askedBy.put(peer, challenge);
+                askedBy.put(peer, new Asked(challenge, MAX_MISSES));
             }
         }
         return check(peer, beat);

@@ -203,11 +203,30 @@ final class Puts {
         }
         OwnerStamp stamp = OwnerStamp.sign(id, node.self, node.context::sign);
         Group local = table.get(id);
-        if (local == null && table.refusal(node.self, bytes.length).isEmpty() && node.store.put(id, bytes)) {
-            local = table.join(stamp, bytes.length, target, List.of(), null);
+        if (local != null || table.refusal(node.self, bytes.length).isPresent()) {
+            new PutAttempt(id, local == null ? stamp : local.stamp, bytes, target, local, done, candidates, candidateWaitMs)
+                .start(order);
+            return done;
         }
-        new PutAttempt(id, local == null ? stamp : local.stamp, bytes, target, local, done, candidates, candidateWaitMs)
-            .start(order);
+        // The own copy counts toward the write quorum only once it is durable: the put asks the others after the write.
+        node.store.put(id, bytes).whenComplete((taken, error) -> {
+            Group group = table.get(id);
+            if (tombstones.get(id) != null) {
+                if (group == null) {
+                    node.store.remove(id);
+                }
+                done.completeExceptionally(new MutationRejectedException(id, "it was deleted by its owner and cannot be stored again"));
+                return;
+            }
+            if (error != null) {
+                log.debug("{}: block {}: this node's own copy was not written ({}); asking others only",
+                    node.self.shortForm(), id, PcgNode.unwrap(error).toString());
+            } else if (group == null && taken && !node.stopped) {
+                group = table.join(stamp, bytes.length, target, List.of(), null);
+            }
+            new PutAttempt(id, group == null ? stamp : group.stamp, bytes, target, group, done, candidates, candidateWaitMs)
+                .start(order);
+        });
         return done;
     }
 

@@ -189,7 +189,8 @@ final class Repair {
         byte[] payload = new Trim(group.block(), table.addressesOf(group.view.liveMembers(node.now()))).encode();
         node.request(address, PeerContentGroups.TRIM_ROUTE, payload).whenComplete((reply, error) -> {
             group.trimming.remove(surplus);
-            if (error == null && reply.payload().length == 1 && reply.payload()[0] == PcgMessages.DROPPED) {
+            if (error == null && reply.payload().length == 1
+                && (reply.payload()[0] == PcgMessages.DROPPED || reply.payload()[0] == PcgMessages.NOT_HELD)) {
                 group.view.forget(surplus);
                 group.dirty = true;
                 maintain(group);
@@ -201,7 +202,12 @@ final class Repair {
     void restoreCopy(Group group) {
         reads.lookup(group.block(), group).whenComplete((found, error) -> {
             if (found != null && table.get(group.block()) == group) {
-                node.store.put(group.block(), found.data());
+                node.store.put(group.block(), found.data()).whenComplete((taken, failure) -> {
+                    if (failure != null || !taken) {
+                        log.warn("{}: could not write the copy of {} fetched again: {}", node.self.shortForm(), group.block(),
+                            failure == null ? "no room" : PcgNode.unwrap(failure).toString());
+                    }
+                });
             }
         });
     }

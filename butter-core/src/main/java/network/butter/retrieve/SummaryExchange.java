@@ -258,12 +258,15 @@ final class SummaryExchange {
         }
     }
 
+    /**
+     * Drops the subscriptions that ran out. A (re)subscription goes to the end of the map with an expiry a fixed
+     * time from now, so the map is in expiry order and the scan stops at the first live one: O(expired), not
+     * O(subscribers), for every subscription received.
+     */
     private void expireSubscribers(long now) {
         Iterator<Subscriber> it = subscribers.values().iterator();
-        while (it.hasNext()) {
-            if (it.next().expiresAtMs <= now) {
-                it.remove();
-            }
+        while (it.hasNext() && it.next().expiresAtMs <= now) {
+            it.remove();
         }
     }
 }

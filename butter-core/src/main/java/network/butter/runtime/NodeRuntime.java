@@ -283,6 +283,13 @@ public final class NodeRuntime implements Node, TransportListener {
         }
     }
 
+    @Override
+    public void onPeerAdvertised(PeerAddress address) {
+        for (int i = 0; i < heardAtListeners.size(); i++) {
+            heardAtListeners.get(i).accept(address);
+        }
+    }
+
     /** Tells the protocols that listen for it that {@code from} was heard (a request or an answer arrived). */
     private void heard(PeerAddress from) {
         for (int i = 0; i < heardListeners.size(); i++) {

@@ -20,7 +20,8 @@ import network.butter.wider.WiderMessages.DialbackAnswer;
  *
  * <p>Amplification guard: a candidate is dialled only if its IP is the one the request came from, so nobody can
  * make this node dial a third party; a request that came over a relay (no direct connection) gets no dial-back at
- * all. Bounds: one request per peer every {@link WiderConfig#dialbackPerPeerMs()}, {@link WiderConfig#dialbacksPerSecond()}
+ * all. A request with no candidates only asks how the requester is seen (nothing is dialled) and is exempt from the
+ * per-peer limit. Bounds: one dialling request per peer every {@link WiderConfig#dialbackPerPeerMs()}, {@link WiderConfig#dialbacksPerSecond()}
  * requests a second from all peers, {@link WiderConfig#maxConcurrentProbes()} probes at once (candidates beyond
  * that are answered "not tried"), and {@link WiderConfig#maxCandidates()} candidates tried per request; a probe
  * still unanswered after three quarters of {@link WiderConfig#requestTimeoutMs()} counts as unreached, so the
@@ -50,7 +51,8 @@ final class DialbackService {
         PeerId from = request.from().id();
         long now = ctx.loop().nowMillis();
         Long last = lastAskedMs.get(from);
-        if (last != null && now - last < config.dialbackPerPeerMs()) {
+        boolean dials = !candidates.isEmpty();
+        if (dials && last != null && now - last < config.dialbackPerPeerMs()) {
             throw new OverloadedException("dial-back asked again within " + config.dialbackPerPeerMs()
                 + " ms, retry after " + (last + config.dialbackPerPeerMs() - now) + " ms");
         }
@@ -58,7 +60,9 @@ final class DialbackService {
             throw new OverloadedException("dial-back busy (" + config.dialbacksPerSecond()
                 + " per second), retry after " + global.retryAfterMs() + " ms");
         }
-        lastAskedMs.put(from, now);
+        if (dials) {
+            lastAskedMs.put(from, now);
+        }
         Optional<HostPort> observed = wider.observedAddress(from);
         List<CompletableFuture<DialbackOutcome>> outcomes = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {

@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  * allows, subnets other than this node's own first (a peer on the same LAN says nothing about the router), in random
  * order within those.
  *
+ * <p><b>Observation first</b>: while no peer has said how it sees this node (and the router gave no mapping), a
+ * round asks the direct known hosts not asked so before, however few (one bootstrap ambassador is enough), for the
+ * observed address alone: a dial-back request with no candidates, which the serving side answers without dialling
+ * and without counting it against its per-peer limit. An observed IP other than the listening one says the node is
+ * behind a NAT ({@link #behindNat()}) long before a verdict, and the first real check then asks about the router's
+ * address at once instead of wasting its peers' per-peer limits on the listening address alone.
+ *
  * <p><b>When</b>: shortly after start; again a second after something changed (a new observed or mapped address, or
  * a new known host while the verdict is still unknown), so a node learns how it is seen from some peers and has its
  * addresses dialled back by others at once; otherwise after an interval that starts at
@@ -57,8 +64,10 @@ final class ReachabilityCheck {
     private final Supplier<List<KnownHost>> hosts;
     private final HostPort listen;
     private final Consumer<Verdict> onVerdict;
+    private final Runnable onLearnt;
     private final LinkedHashSet<HostPort> observed = new LinkedHashSet<>();
     private final Map<PeerId, Long> askedAtMs = new Bounded<>(REMEMBERED_PEERS);
+    private final Map<PeerId, Boolean> askedToObserve = new Bounded<>(REMEMBERED_PEERS);
     private HostPort mapped;
     private Reachability last = Reachability.UNKNOWN;
     private long intervalMs;
@@ -70,12 +79,13 @@ final class ReachabilityCheck {
     private long checks;
 
     ReachabilityCheck(WiderConfig config, ProtocolContext ctx, Supplier<List<KnownHost>> hosts, HostPort listen,
-                      Consumer<Verdict> onVerdict) {
+                      Consumer<Verdict> onVerdict, Runnable onLearnt) {
         this.config = config;
         this.ctx = ctx;
         this.hosts = hosts;
         this.listen = listen;
         this.onVerdict = onVerdict;
+        this.onLearnt = onLearnt;
         this.intervalMs = config.minCheckIntervalMs();
     }
 
@@ -104,7 +114,17 @@ final class ReachabilityCheck {
         if (!Objects.equals(address, mapped)) {
             mapped = address;
             changed();
+            onLearnt.run();
         }
+    }
+
+    /**
+     * Whether a peer saw this node's connections come from another IP than the one it listens on while its router
+     * gave no port mapping: then it sits behind a NAT that nobody outside can dial through, as far as anyone knows
+     * before a verdict (a 1:1 NAT that forwards everything is the exception a later public verdict corrects).
+     */
+    boolean behindNat() {
+        return mapped == null && observed.stream().anyMatch(seen -> !seen.host().equals(listen.host()));
     }
 
     /** A known host was admitted: while nothing is known yet, that may be the peer a verdict was waiting for. */
@@ -154,6 +174,10 @@ final class ReachabilityCheck {
         long now = ctx.loop().nowMillis();
         List<KnownHost> direct = new ArrayList<>(hosts.get());
         direct.removeIf(host -> host.address().isRelayed());
+        if (observed.isEmpty() && mapped == null && observe(direct)) {
+            scheduleAt(now + intervalMs); // an answer calls sooner
+            return;
+        }
         if (direct.size() < config.minAnswers()) {
             scheduleAt(now + intervalMs); // too few peers to conclude anything: wait for more (an admission calls sooner)
             return;
@@ -198,6 +222,23 @@ final class ReachabilityCheck {
         });
     }
 
+    /**
+     * Asks the hosts of {@code direct} not asked so before how they see this node (no candidates to dial).
+     *
+     * @return whether any was asked
+     */
+    private boolean observe(List<KnownHost> direct) {
+        List<KnownHost> fresh = new ArrayList<>(direct);
+        fresh.removeIf(host -> askedToObserve.containsKey(host.address().id()));
+        List<PeerAddress> peers = choosePeers(fresh, HostClass.subnetOf(listen.host()), config.peersPerCheck(),
+            ctx.random());
+        peers.forEach(peer -> {
+            askedToObserve.put(peer.id(), Boolean.TRUE);
+            ask(peer, List.of());
+        });
+        return !peers.isEmpty();
+    }
+
     private CompletableFuture<List<DialbackOutcome>> ask(PeerAddress peer, List<HostPort> candidates) {
         return ctx.request(peer, Wider.DIALBACK_ROUTE, WiderMessages.encodeHostPorts(candidates),
                 Duration.ofMillis(config.requestTimeoutMs()))
@@ -226,8 +267,8 @@ final class ReachabilityCheck {
             observed.remove(observed.iterator().next());
         }
         observed.add(seen);
-        again = true;
-        intervalMs = config.minCheckIntervalMs();
+        changed();
+        onLearnt.run();
     }
 
     /**

@@ -1,11 +1,15 @@
 package network.butter.wider;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import network.butter.env.PathKind;
 import network.butter.env.WiderTransport;
 import network.butter.hosts.KnownHost;
 import network.butter.hosts.KnownHosts;
@@ -26,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *       candidate addresses back; the rule in {@link Verdict} makes it {@link Reachability#PUBLIC},
  *       {@link Reachability#PRIVATE} or unknown, and it advertises only a dialled-back address
  *       ({@link WiderTransport#advertise}). See {@link ReachabilityCheck} for when it checks and whom it asks, and
- *       {@link DialbackService} for the bounds of the serving side.</li>
+ *       {@link DialbackService} for the bounds of the serving side. A node a peer saw behind a NAT, without a port
+ *       mapping, is presumed private until a verdict: it takes reservations and advertises a relayed address at
+ *       once.</li>
  *   <li><b>Ambassador</b>: by {@link WiderConfig#ambassador()}; automatically while public and the
  *       {@link RelayBudget} allows relaying. Its known-host polls say so, and other nodes keep some ambassadors.</li>
  *   <li><b>Relays</b> ({@link #RESERVE_ROUTE}): an ambassador grants reservations and gates circuits
@@ -60,6 +66,8 @@ public final class Wider implements Protocol {
     private Punching punching;
     private Reachability reachability = Reachability.UNKNOWN;
     private List<HostPort> confirmed = List.of();
+    private PeerAddress advertised;
+    private PeerAddress listening;
     private boolean servingRelay;
     private boolean stopped;
 
@@ -96,8 +104,9 @@ public final class Wider implements Protocol {
         }
         wider = transport.get();
         knownHosts = context.protocol(KnownHosts.class).orElse(null);
-        HostPort listen = context.self().hostPort();
-        check = new ReachabilityCheck(config, context, this::hosts, listen, this::onVerdict);
+        listening = context.self();
+        HostPort listen = listening.hostPort();
+        check = new ReachabilityCheck(config, context, this::hosts, listen, this::onVerdict, this::relayingChanged);
         relay = new RelayService(config.relayBudget(), config.reservationTtlMs(), context.loop()::nowMillis,
             () -> servingRelay);
         reservations = new Reservations(config, context, wider, this::hosts, this::relaysChanged);
@@ -153,6 +162,30 @@ public final class Wider implements Protocol {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * How frames to each known host travel now (direct, punched or relayed), for the control API, the CLI and the NAT
+     * lab: read on the node loop, so it is safe to call from any thread. A known host with no open connection at the
+     * moment is left out; the map is empty while the layer is off.
+     */
+    public CompletableFuture<Map<PeerId, PathKind>> paths() {
+        if (wider == null) {
+            return CompletableFuture.completedFuture(Map.of());
+        }
+        CompletableFuture<Map<PeerId, PathKind>> result = new CompletableFuture<>();
+        try {
+            ctx.loop().execute(() -> {
+                Map<PeerId, PathKind> paths = new LinkedHashMap<>();
+                for (KnownHost host : hosts()) {
+                    wider.path(host.address().id()).ifPresent(path -> paths.put(host.address().id(), path));
+                }
+                result.complete(paths);
+            });
+        } catch (RuntimeException closed) {
+            result.completeExceptionally(closed);
+        }
+        return result;
+    }
+
     /** Whether this node is an ambassador now. */
     public boolean ambassador() {
         return switch (config.ambassador()) {
@@ -201,25 +234,59 @@ public final class Wider implements Protocol {
         if (reachability == Reachability.PUBLIC && !verdict.confirmed().isEmpty()) {
             confirmed = verdict.confirmed();
             HostPort best = confirmed.getFirst();
-            wider.advertise(new PeerAddress(ctx.self().id(), best.host(), best.port()));
+            advertise(new PeerAddress(ctx.self().id(), best.host(), best.port()));
         }
         if (verdict.reachability() == Reachability.UNKNOWN && reachability != Reachability.UNKNOWN) {
             log.debug("{}: peers disagree about reachability, keeping {}", ctx.self().id().shortForm(), reachability);
         }
-        reservations.want(reachability == Reachability.PRIVATE && config.relay());
+        relayingChanged();
+    }
+
+    /**
+     * Whether this node should be reached through relays: concluded private, or presumed so while no verdict is in
+     * (a peer saw it behind a NAT and its router maps no port). The presumption makes a node behind a NAT reachable
+     * seconds after its first peer answered rather than after the three dial-back answers of a verdict; a public
+     * verdict later releases the reservations and advertises the dialled-back address instead.
+     */
+    private boolean relayed() {
+        return reachability == Reachability.PRIVATE || reachability == Reachability.UNKNOWN && check.behindNat();
+    }
+
+    private void relayingChanged() {
+        if (stopped) {
+            return;
+        }
+        reservations.want(relayed() && config.relay());
         updateRole();
+        if (!relayed() && reachability == Reachability.UNKNOWN && advertised != null && advertised.isRelayed()) {
+            // The presumption ended without a verdict (the router granted a port mapping, say): stop sending peers
+            // to relays that no longer hold a reservation until the check confirms an address.
+            advertise(listening);
+        }
         relaysChanged();
     }
 
     private void relaysChanged() {
         List<PeerAddress> relays = reservations.relays();
-        if (reachability == Reachability.PRIVATE && !relays.isEmpty()) {
-            PeerAddress advertised = PeerAddress.relayed(ctx.self().id(), relays.getFirst());
-            if (!advertised.equals(ctx.self())) {
-                wider.advertise(advertised);
-            }
+        if (relayed() && !relays.isEmpty()) {
+            advertise(PeerAddress.relayed(ctx.self().id(), relays.getFirst()));
         }
         publish();
+    }
+
+    /**
+     * Advertises {@code address} and, when it is new, polls the known hosts at once so each hears this node at it
+     * now (and an ambassador among them passes it on) rather than at their next poll.
+     */
+    private void advertise(PeerAddress address) {
+        if (address.equals(advertised)) {
+            return;
+        }
+        advertised = address;
+        wider.advertise(address);
+        if (knownHosts != null) {
+            knownHosts.announceSelf();
+        }
     }
 
     private void updateRole() {
@@ -234,7 +301,7 @@ public final class Wider implements Protocol {
         List<PeerAddress> advertised = new ArrayList<>();
         if (reachability == Reachability.PUBLIC) {
             confirmed.forEach(address -> advertised.add(new PeerAddress(ctx.self().id(), address.host(), address.port())));
-        } else if (reachability == Reachability.PRIVATE) {
+        } else if (relayed()) {
             reservations.relays().forEach(relayAddress -> advertised.add(PeerAddress.relayed(ctx.self().id(), relayAddress)));
         }
         WiderState next = new WiderState(reachability, advertised, ambassador());

@@ -10,7 +10,8 @@ import network.butter.identity.PeerAddress;
  *
  * @param reachability the verdict of the last conclusive check ({@link Reachability#UNKNOWN} until one)
  * @param advertised   the addresses peers should use: the dialled-back direct addresses when public, the relayed
- *                     addresses through the relays holding reservations when private; empty while unknown
+ *                     addresses through the relays holding reservations when private (or presumed private: no
+ *                     verdict yet, but a peer saw this node behind a NAT); otherwise empty while unknown
  * @param ambassador   whether this node serves as an ambassador now
  */
 public record WiderState(Reachability reachability, List<PeerAddress> advertised, boolean ambassador) {
@@ -26,11 +27,13 @@ public record WiderState(Reachability reachability, List<PeerAddress> advertised
 
     /**
      * One line for a user: {@code public 203.0.113.7:7000}, {@code private, relayed via id@host:port},
-     * {@code private, no relay yet} or {@code unknown}.
+     * {@code private, no relay yet}, {@code unknown, behind a NAT, relayed via id@host:port} (presumed private before a
+     * verdict) or {@code unknown}.
      */
     public String describe() {
         return switch (reachability) {
-            case UNKNOWN -> "unknown";
+            case UNKNOWN -> advertised.isEmpty() ? "unknown"
+                : "unknown, behind a NAT, relayed via " + advertised.getFirst().relayAddress();
             case PUBLIC -> advertised.isEmpty() ? "public" : "public " + advertised.getFirst().hostPort();
             case PRIVATE -> advertised.isEmpty() ? "private, no relay yet"
                 : "private, relayed via " + advertised.getFirst().relayAddress();

@@ -24,20 +24,54 @@ class KnownHostsAmbassadorsTest {
 
     private final MemoryNetwork net = new MemoryNetwork(SEED);
 
-    private record Host(PeerAddress address, KnownHosts list) {
+    private record Host(PeerAddress address, KnownHosts list, TestNode node) {
     }
 
     private Host node(boolean ambassador) {
+        return node(ambassador, FULL_AT_TWO);
+    }
+
+    private Host node(boolean ambassador, KnownHostsConfig config) {
         TestNode node = net.node();
-        KnownHosts list = new KnownHosts(FULL_AT_TWO, () -> 0L);
+        KnownHosts list = new KnownHosts(config, () -> 0L);
         list.reportAmbassador(() -> ambassador);
         node.runtime().install(list);
         net.time().runDue();
-        return new Host(node.address(), list);
+        return new Host(node.address(), list, node);
     }
 
     private static List<PeerAddress> known(Host host) {
         return host.list().hosts().stream().map(KnownHost::address).toList();
+    }
+
+    @Test
+    void shouldIntroduceANewcomerToTheHostsAnAmbassadorKnowsWithinASecond() {
+        // Hourly polls: no poll round's peer exchange falls in the second this test watches.
+        KnownHostsConfig roomy = KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120)
+            .withPolling(3_600_000, 3_000);
+        Host ambassador = node(true, roomy);
+        Host old = node(false, roomy);
+        old.list().offer(ambassador.address());
+        net.time().advance(100);
+        ambassador.list().offer(old.address());
+        net.time().advance(2_000); // past the ambassador's first batch, which introduced old to nobody new
+        Host newcomer = node(false, roomy.withCapacity(1)); // full once it knows the ambassador: asks no sample
+        newcomer.list().offer(ambassador.address());
+        net.time().advance(1_000);
+        assertThat(known(old)).as("introduced by the ambassador, well before a poll round's peer exchange")
+            .contains(newcomer.address());
+    }
+
+    @Test
+    void shouldIgnoreIntroductionsFromAHostItDoesNotKnow() {
+        KnownHostsConfig roomy = KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120);
+        Host self = node(false, roomy);
+        Host stranger = node(false, roomy);
+        Host introduced = node(false, roomy);
+        stranger.node().runtime().request(self.address(), KnownHosts.INTRODUCE_ROUTE,
+            HostSample.encode(List.of(introduced.address())), java.time.Duration.ofSeconds(1));
+        net.time().advance(1_000);
+        assertThat(known(self)).doesNotContain(introduced.address());
     }
 
     @Test

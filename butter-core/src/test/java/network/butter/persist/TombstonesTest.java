@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import network.butter.identity.PeerId;
 import network.butter.store.ContentId;
+import network.butter.store.DiskWork;
 import network.butter.store.MemoryChunkStore;
 import network.butter.wire.PayloadWriter;
 import network.butter.wire.WireFormatException;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class TombstonesTest {
 
-    private final PcgNode node = new PcgNode(PcgConfig.defaults(), new MemoryChunkStore(1 << 20));
+    private final PcgNode node = new PcgNode(PcgConfig.defaults(), new MemoryChunkStore(1 << 20), DiskWork.inline());
     private final GroupTable table = new GroupTable(node, peer -> false);
 
     private static PeerId owner(int n) {

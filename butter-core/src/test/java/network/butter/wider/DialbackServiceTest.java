@@ -51,6 +51,21 @@ class DialbackServiceTest {
     }
 
     @Test
+    void shouldAnswerHowTheRequesterIsSeenWithoutDiallingOrCountingItAgainstThePerPeerLimit() throws Exception {
+        Member server = world.publicNode(CONFIG);
+        Member home = world.privateNode(CONFIG);
+        CompletableFuture<Reply> observation = ask(home, server, List.of());
+        world.run(1_000);
+        assertThat(answer(observation, 0).observed().host()).isEqualTo(home.wider().publicIp);
+        HostPort atRouter = new HostPort(home.wider().publicIp, 7000);
+        CompletableFuture<Reply> check = ask(home, server, List.of(atRouter));
+        world.run(10_000);
+        assertThat(answer(check, 1).outcomes()).as("a real check right after the observation is served")
+            .containsExactly(DialbackOutcome.UNREACHED);
+        assertThat(server.wider().probes).containsExactly(atRouter);
+    }
+
+    @Test
     void shouldReportReachedOnlyWhenTheRequesterItselfAnswers() throws Exception {
         Member server = world.publicNode(CONFIG);
         Member home = world.privateNode(CONFIG);

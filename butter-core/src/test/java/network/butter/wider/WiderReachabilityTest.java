@@ -125,6 +125,70 @@ class WiderReachabilityTest {
     }
 
     @Test
+    void shouldPresumePrivateAndAdvertiseARelayedAddressBeforeAnyVerdictWhenAPeerSeesItBehindANat() {
+        WiderConfig forced = CONFIG.withAmbassador(AmbassadorMode.ON);
+        Member first = world.publicNode(forced);
+        Member second = world.publicNode(forced);
+        Member home = world.privateNode(CONFIG);
+        home.hosts().offer(first.node().address());
+        home.hosts().offer(second.node().address());
+        world.run(5_000);
+        WiderState state = home.layer().state();
+        assertThat(state.reachability()).as("two peers cannot give a verdict").isEqualTo(Reachability.UNKNOWN);
+        assertThat(state.advertised()).hasSize(2).allSatisfy(address -> assertThat(address.isRelayed()).isTrue());
+        assertThat(home.wider().advertised).last().isEqualTo(state.advertised().getFirst());
+        assertThat(state.describe()).startsWith("unknown, behind a NAT, relayed via ");
+    }
+
+    @Test
+    void shouldStopAdvertisingTheRelayedAddressWhenAPortMappingEndsThePresumption() {
+        WiderConfig forced = CONFIG.withAmbassador(AmbassadorMode.ON);
+        Member first = world.publicNode(forced);
+        Member second = world.publicNode(forced);
+        List<PortMapping.Listener> listeners = new ArrayList<>();
+        Member home = world.privateNode(CONFIG, new PortMapping() {
+            @Override
+            public Optional<HostPort> mappedAddress() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void onChange(Listener listener) {
+                listeners.add(listener);
+            }
+        });
+        home.hosts().offer(first.node().address());
+        home.hosts().offer(second.node().address());
+        world.run(5_000);
+        assertThat(home.wider().advertised).as("presumed private").last().matches(PeerAddress::isRelayed);
+        HostPort mapped = new HostPort(home.wider().publicIp, 7_000);
+        world.open(mapped, home);
+        listeners.forEach(listener -> listener.mappedAddressChanged(Optional.of(mapped)));
+        world.run(1);
+        assertThat(home.wider().acceptingVia).as("reservations released").isEmpty();
+        assertThat(home.wider().advertised).as("no relay without a reservation is advertised").last()
+            .isEqualTo(home.node().address());
+    }
+
+    @Test
+    void shouldReleaseThePresumedReservationsWhenTheVerdictSaysPublic() {
+        WiderConfig forced = CONFIG.withAmbassador(AmbassadorMode.ON);
+        List<Member> ambassadors = List.of(world.publicNode(forced), world.publicNode(forced));
+        Member home = world.privateNode(CONFIG);
+        HostPort forwarded = new HostPort(home.wider().publicIp, home.node().address().port());
+        world.open(forwarded, home); // a router that forwards everything to it (a 1:1 NAT)
+        ambassadors.forEach(ambassador -> home.hosts().offer(ambassador.node().address()));
+        world.run(5_000);
+        assertThat(home.wider().acceptingVia).as("presumed private at first").hasSize(2);
+        home.hosts().offer(world.publicNode(CONFIG).node().address());
+        world.run(60_000);
+        WiderState state = home.layer().state();
+        assertThat(state.reachability()).isEqualTo(Reachability.PUBLIC);
+        assertThat(state.advertised()).containsExactly(new PeerAddress(home.id(), forwarded.host(), forwarded.port()));
+        assertThat(home.wider().acceptingVia).as("reservations released").isEmpty();
+    }
+
+    @Test
     void shouldRenewReservationsBeforeTheyExpire() {
         publicNodes(4);
         Member home = world.privateNode(CONFIG.withReservationTtl(30_000));

@@ -40,6 +40,7 @@ import network.butter.node.discover.NettyMulticast;
 import network.butter.node.env.EventLoopNodeLoop;
 import network.butter.node.env.VirtualThreadWorker;
 import network.butter.node.portmap.PortMapper;
+import network.butter.node.store.DiskQueue;
 import network.butter.node.store.FileChunkStore;
 import network.butter.node.tls.NodeTls;
 import network.butter.node.transport.NettyTransport;
@@ -51,6 +52,7 @@ import network.butter.persist.Storage;
 import network.butter.protocol.Protocol;
 import network.butter.runtime.NodeRuntime;
 import network.butter.store.ChunkStore;
+import network.butter.store.DiskWork;
 import network.butter.store.MemoryChunkStore;
 import network.butter.wider.Wider;
 import network.butter.wider.WiderState;
@@ -74,6 +76,8 @@ public final class ButterNode implements Node {
     private static final long BOOTSTRAP_RETRY_MS = 1_000;
     /** How long {@link #start()} waits for the node loop to have started the built-in protocols. */
     private static final long PROTOCOLS_START_LIMIT_MS = 10_000;
+    /** How long a closing node waits for its queued chunk-store writes. */
+    private static final long DISK_DRAIN_LIMIT_MS = 10_000;
 
     private final NodeConfig config;
     /** Routes registered before start, each as the call that registers it on the runtime. */
@@ -86,6 +90,7 @@ public final class ButterNode implements Node {
     private volatile PortMapper portMapper;
     private volatile Wider wider;
     private volatile PeerAddress listenAddress;
+    private volatile DiskQueue diskQueue;
     private CompletableFuture<Void> shutdownWithUnmap;
 
     ButterNode(NodeConfig config) {
@@ -164,7 +169,12 @@ public final class ButterNode implements Node {
             wider = layer;
         }
         if (chunks != null) {
-            PeerContentGroups groups = new PeerContentGroups(config.storage().protocol(), chunks);
+            // A disk store writes off the event loop, which other nodes may share; a memory store costs nothing to write.
+            DiskQueue disk = chunks instanceof FileChunkStore
+                ? new DiskQueue("butter-disk-" + identity.peerId().shortForm(), DiskQueue.DEFAULT_QUEUE_LIMIT) : null;
+            diskQueue = disk;
+            PeerContentGroups groups = new PeerContentGroups(config.storage().protocol(), chunks,
+                disk == null ? DiskWork.inline() : disk);
             started.install(new Retrieval(RetrievalConfig.defaults(), groups));
             started.install(groups);
             storage = groups;
@@ -446,7 +456,12 @@ public final class ButterNode implements Node {
             return CompletableFuture.completedFuture(null);
         }
         DataDirectoryLock lock = dataDirectoryLock;
-        CompletableFuture<Void> stopped = withPortMappingRemoved(current.shutdown(grace));
+        DiskQueue disk = diskQueue;
+        CompletableFuture<Void> runtimeStopped = withPortMappingRemoved(current.shutdown(grace));
+        // The protocols' last writes (group records) reach the disk before the data directory is released.
+        CompletableFuture<Void> stopped = disk == null ? runtimeStopped
+            : runtimeStopped.handle((v, e) -> disk.close(DISK_DRAIN_LIMIT_MS)).thenCompose(drained -> drained)
+                .thenCombine(runtimeStopped, (drained, v) -> v);
         return lock == null ? stopped : stopped.whenComplete((v, e) -> lock.close());
     }
 

@@ -43,6 +43,8 @@ public final class SimNode {
     private SimTransport transport;
     /** Died in a simulation that forgets dead nodes: its state is gone, it cannot restart. */
     private boolean forgotten;
+    /** The plain direct link to this node's current incarnation, shared by every node connected to it that way. */
+    private Link directLink;
 
     /** Sets a node up at each boot: routes, behaviours, protocols. */
     @FunctionalInterface
@@ -65,6 +67,18 @@ public final class SimNode {
         this.address = address;
         this.limits = limits;
         this.setup = setup;
+    }
+
+    /**
+     * A plain direct connection to this node's current incarnation (no NAT endpoints, no circuit), as its peers hold
+     * it: one shared record instead of one per connection end, since all of them are equal (10,000 nodes held
+     * 1.7 million of them).
+     */
+    Link directLink() {
+        if (directLink == null || directLink.peerIncarnation() != incarnation) {
+            directLink = new Link(this, incarnation, PathKind.DIRECT, null, null, null);
+        }
+        return directLink;
     }
 
     /** Starts a new incarnation with fresh state and its own random stream. */

@@ -61,8 +61,12 @@ final class SimTransport implements Transport, WiderTransport {
     private final Map<SimNode, Link> connected = new LinkedHashMap<>();
     /** Circuits this node is an end of. */
     private final List<Circuit> circuits = new ArrayList<>();
-    /** Peers being dialled through a NAT or a relay, with the frames waiting for the connection. */
-    private final Map<PeerId, List<Frame>> dialing = new HashMap<>();
+    /**
+     * Addresses of peers being dialled through a NAT or a relay, with the frames waiting for the connection: one dial
+     * per address, so a request to a peer's relayed address does not wait for (and fail with) a dial to its private
+     * one that meets silence.
+     */
+    private final Map<PeerAddress, List<Frame>> dialing = new HashMap<>();
     /** Relays this node accepts circuits from. */
     private final Set<PeerId> relaysAccepted = new HashSet<>();
     /** Punches under way, by peer. */
@@ -215,9 +219,11 @@ final class SimTransport implements Transport, WiderTransport {
      */
     private Link open(SimNode peer, PathKind kind, HostPort local, HostPort remote, Circuit circuit) {
         SimTransport theirs = peer.transport();
-        Link mine = new Link(peer, peer.incarnation(), kind, local, remote, circuit);
+        boolean plain = kind == PathKind.DIRECT && local == null && remote == null && circuit == null;
+        Link mine = plain ? peer.directLink() : new Link(peer, peer.incarnation(), kind, local, remote, circuit);
         replace(mine);
-        theirs.replace(new Link(node, incarnation, kind, remote, local, circuit));
+        theirs.replace(plain && node.incarnation() == incarnation ? node.directLink()
+            : new Link(node, incarnation, kind, remote, local, circuit));
         simulation.countConnection(kind);
         return mine;
     }
@@ -341,7 +347,7 @@ final class SimTransport implements Transport, WiderTransport {
 
     /** Dials {@code peer} (behind a NAT, or through a relay), holding frames until the connection is open. */
     private void dialAndSend(PeerAddress peer, Frame frame) {
-        List<Frame> waiting = dialing.get(peer.id());
+        List<Frame> waiting = dialing.get(peer);
         if (waiting != null) {
             if (waiting.size() < MAX_QUEUED_FRAMES) {
                 waiting.add(frame);
@@ -350,21 +356,49 @@ final class SimTransport implements Transport, WiderTransport {
         }
         waiting = new ArrayList<>();
         waiting.add(frame);
-        dialing.put(peer.id(), waiting);
+        dialing.put(peer, waiting);
         CompletableFuture<Link> dial = peer.isRelayed() ? dialRelayed(peer) : dial(peer.hostPort(), peer.id());
         dial.whenComplete((link, error) -> {
-            List<Frame> frames = dialing.remove(peer.id());
+            List<Frame> frames = dialing.remove(peer);
             if (closed) {
                 return;
             }
-            if (error != null) {
-                listener.onPeerFailed(peer.id(), butterCause(peer, error));
+            if (error != null && !hasLiveLink(peer.id())) {
+                List<Frame> otherDial = otherDialTo(peer);
+                if (otherDial == null) {
+                    listener.onPeerFailed(peer.id(), butterCause(peer, error));
+                    return;
+                }
+                for (Frame waitingFrame : frames) { // a dial to another of its addresses may still get through
+                    if (otherDial.size() < MAX_QUEUED_FRAMES) {
+                        otherDial.add(waitingFrame);
+                    }
+                }
                 return;
             }
+            // Dialled, or the dial failed while another path to the peer opened (it dialled in, a punch, another
+            // address): the frames go over whatever connection there is now, as on the real transport.
             for (Frame waitingFrame : frames) {
                 send(peer, waitingFrame);
             }
         });
+    }
+
+    /** The frames waiting for a dial to another address of {@code peer}'s node, or null if none is under way. */
+    private List<Frame> otherDialTo(PeerAddress peer) {
+        for (Map.Entry<PeerAddress, List<Frame>> entry : dialing.entrySet()) {
+            if (entry.getKey().id().equals(peer.id())) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** Whether an open connection (direct or a circuit) leads to the running incarnation of {@code peer}. */
+    private boolean hasLiveLink(PeerId peer) {
+        SimNode target = simulation.node(peer);
+        Link link = target == null ? null : connected.get(target);
+        return link != null && link.peerIncarnation() == target.incarnation() && target.running();
     }
 
     private static ButterException butterCause(PeerAddress peer, Throwable error) {
@@ -437,6 +471,14 @@ final class SimTransport implements Transport, WiderTransport {
                     if (circuit.closed() || !circuit.to().live() || result.isDone()) {
                         circuit.close("the circuit was no longer wanted", false);
                         result.completeExceptionally(new PeerUnreachableException(peer, "the circuit closed at once", null));
+                        return;
+                    }
+                    Link existing = connected.get(circuit.to().node());
+                    if (existing != null && existing.peerIncarnation() == circuit.to().node().incarnation()) {
+                        // The peer's own circuit (or a direct connection) got there first: use it, and drop this
+                        // one before it carries anything, rather than cut the other with frames in flight.
+                        circuit.close("a connection to the peer is already open", false);
+                        result.complete(existing);
                         return;
                     }
                     result.complete(open(circuit.to().node(), PathKind.RELAYED, null, null, circuit));

@@ -171,6 +171,26 @@ class HostilePeersSimTest {
     }
 
     @Test
+    void shouldAnswerNotHeldNotDroppedToATrimOfABlockTheNodeHoldsNoCopyOf() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            nodes.add(honest(sim));
+        }
+        Attacker attacker = attacker(sim);
+        sim.runFor(Duration.ofSeconds(5));
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("held elsewhere")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        List<SimNode> holders = holders(sim, id);
+        SimNode outsider = nodes.stream().filter(n -> !holders.contains(n)).findFirst().orElseThrow();
+
+        byte[] trim = new PayloadWriter(64).raw(id.toBytes()).addresses(List.of(attacker.node.address())).toByteArray();
+        Reply reply = send(sim, attacker, outsider, PeerContentGroups.TRIM_ROUTE, trim);
+
+        assertThat(reply.payload()).as("the answer of a node in no group of the block (2 = not held, 1 = dropped)").containsExactly(2);
+    }
+
+    @Test
     void shouldNotAdmitAStrangerThatClaimsAGroupInItsHeartbeat() {
         Simulation sim = sims.create();
         List<SimNode> nodes = new ArrayList<>();
@@ -347,6 +367,39 @@ class HostilePeersSimTest {
             assertThat(sim.await(storage.get(member).liveMembers(id), LIMIT)).as("live members at " + member)
                 .doesNotContain(sybil.node.id());
         }
+    }
+
+    @Test
+    void shouldLetABlocksOwnerStoreItAgainAfterItMissedAProofOfHoldingIt() throws Exception {
+        Simulation sim = sims.create();
+        Map<SimNode, FaultyStore> disks = new HashMap<>();
+        List<SimNode> nodes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            FaultyStore disk = new FaultyStore(1 << 20);
+            SimNode node = honest(sim, disk);
+            disks.put(node, disk);
+            nodes.add(node);
+        }
+        sim.runFor(Duration.ofSeconds(5));
+        SimNode owner = nodes.getFirst();
+        ContentId id = sim.await(storage.get(owner).put(text("mine, stored again")), LIMIT);
+        sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT);
+        sim.runFor(Duration.ofSeconds(3));
+        assertThat(holders(sim, id)).contains(owner);
+        SimNode partner = holders(sim, id).stream().filter(n -> n != owner).findFirst().orElseThrow();
+        Reply fetched = sim.await(owner.node().request(partner.address(), PeerContentGroups.FETCH_ROUTE, id.toBytes(),
+            Duration.ofSeconds(2)), LIMIT);
+
+        // The owner's disk loses the block for a while (as a node too busy to read it would): it misses its proofs.
+        disks.get(owner).forgetData(true);
+        assertThat(sim.runUntil(() -> !sim.await(storage.get(partner).liveMembers(id), LIMIT).contains(owner.id()), LIMIT))
+            .as("the partner stops counting the owner that missed its proofs (seed %d)", sim.seed()).isTrue();
+        disks.get(owner).forgetData(false);
+        Reply stored = sim.await(owner.node().request(partner.address(), PeerContentGroups.STORE_ROUTE, replayedStore(fetched, 3),
+            Duration.ofSeconds(2)), LIMIT);
+
+        assertThat(stored.payload()[0]).as("status of the owner's own store of its block (0 = stored; seed %d): %s", sim.seed(),
+            new String(stored.payload(), StandardCharsets.UTF_8)).isEqualTo((byte) 0);
     }
 
     /** A STORE of a fetched block (its stamp and bytes, as the fetch reply carried them) naming {@code replication}. */

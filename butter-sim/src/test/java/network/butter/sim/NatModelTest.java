@@ -13,6 +13,7 @@ import network.butter.api.PeerIdentityMismatchException;
 import network.butter.api.PeerUnreachableException;
 import network.butter.api.Reply;
 import network.butter.env.PathKind;
+import network.butter.env.RelayGate;
 import network.butter.env.WiderTransport;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
@@ -85,6 +86,47 @@ class NatModelTest {
         assertThat(sim.await(echo(bob, alice.address()), MINUTE).text())
             .as("a request back rides the open connection").isEqualTo("hi");
         assertThat(alice.path(bob.id())).contains(PathKind.DIRECT);
+    }
+
+    @Test
+    void shouldSendOnTheConnectionThatOpenedMeanwhileWhenADialToAnotherAddressOfThePeerFails() {
+        Simulation sim = sims.create();
+        WiderHandle aliceSide = new WiderHandle();
+        SimNode alice = echoNode(sim, null, aliceSide);
+        SimNode bob = echoNode(sim, sim.homeLan(RouterKind.fullCone()), new WiderHandle());
+        CompletableFuture<Reply> toPrivateAddress = echo(alice, bob.address()); // silence: times out after 5 s
+        sim.runFor(SECOND);
+
+        assertThat(sim.await(echo(bob, alice.address()), MINUTE).text())
+            .as("bob dials out: a connection alice can use too").isEqualTo("hi");
+        assertThat(sim.await(toPrivateAddress, MINUTE).text())
+            .as("the request waiting for the failed dial goes over bob's connection").isEqualTo("hi");
+        assertThat(aliceSide.failures).as("nothing to bob failed").isEmpty();
+    }
+
+    @Test
+    void shouldNotHoldARequestToAPeersRelayedAddressBehindASilentDialToItsPrivateOne() {
+        Simulation sim = sims.create();
+        SimNode relay = echoNode(sim, null, new WiderHandle());
+        WiderHandle bobSide = new WiderHandle();
+        WiderHandle aliceSide = new WiderHandle();
+        SimNode bob = echoNode(sim, sim.homeLan(RouterKind.symmetric()), bobSide);
+        SimNode alice = echoNode(sim, sim.homeLan(RouterKind.portRestricted()), aliceSide);
+        sim.runFor(Duration.ofMillis(1)); // protocols start on the node loops
+        relay.transport().serveRelay(new RelayAndPunchSimTest.TestGate(new RelayGate.Allowed(1 << 20, 60_000)));
+        bobSide.wider.acceptCircuitsVia(relay.id(), true);
+        sim.await(echo(bob, relay.address()), MINUTE);
+        CompletableFuture<Reply> toPrivateAddress = echo(alice, bob.address()); // silence: times out after 5 s
+        long start = sim.nowMs();
+
+        Reply relayed = sim.await(echo(alice, PeerAddress.relayed(bob.id(), relay.address())), MINUTE);
+
+        assertThat(relayed.text()).isEqualTo("hi");
+        assertThat(sim.nowMs() - start).as("answered through the relay without waiting for the other dial")
+            .isLessThan(SimTransport.DIAL_TIMEOUT_MS);
+        assertThat(sim.await(toPrivateAddress, MINUTE).text())
+            .as("the request to the private address then rides the circuit").isEqualTo("hi");
+        assertThat(aliceSide.failures).isEmpty();
     }
 
     @Test

@@ -19,6 +19,7 @@ import network.butter.hosts.KnownHostsConfig;
 import network.butter.identity.HostPort;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
+import network.butter.wider.AmbassadorMode;
 import network.butter.wider.Reachability;
 import network.butter.wider.Wider;
 import network.butter.wider.WiderConfig;
@@ -43,10 +44,14 @@ class WiderSimTest {
     private final Map<PeerId, KnownHosts> lists = new HashMap<>();
 
     private SimNode.Setup setup(List<HostPort> bootstrap) {
+        return setup(bootstrap, HOSTS, WIDER);
+    }
+
+    private SimNode.Setup setup(List<HostPort> bootstrap, KnownHostsConfig hostsConfig, WiderConfig widerConfig) {
         return (self, node) -> {
-            KnownHosts hosts = new KnownHosts(HOSTS, () -> 0L);
-            Wider wider = self.portMapper().map(mapper -> new Wider(WIDER, SimPortMapping.start(mapper)))
-                .orElseGet(() -> new Wider(WIDER));
+            KnownHosts hosts = new KnownHosts(hostsConfig, () -> 0L);
+            Wider wider = self.portMapper().map(mapper -> new Wider(widerConfig, SimPortMapping.start(mapper)))
+                .orElseGet(() -> new Wider(widerConfig));
             lists.put(self.id(), hosts);
             layers.put(self.id(), wider);
             node.install(hosts);
@@ -154,6 +159,33 @@ class WiderSimTest {
                 assertThat(a.path(b.id())).as("port-restricted to symmetric stays relayed").contains(PathKind.RELAYED);
             }
         }
+    }
+
+    @Test
+    void shouldLetNodesBehindRoutersWithoutPortMappingKnowEachOtherWithinSecondsOfJoiningWithDefaultSettings() {
+        Simulation sim = sims.create();
+        KnownHostsConfig defaults = KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120);
+        List<HostPort> bootstrap = new ArrayList<>();
+        List<SimNode> all = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            SimNode ambassador = sim.spawn(Limits.defaults(),
+                setup(List.copyOf(bootstrap), defaults, WIDER.withAmbassador(AmbassadorMode.ON)));
+            bootstrap.add(ambassador.address().hostPort());
+        }
+        sim.runFor(Duration.ofSeconds(5)); // the ambassadors know each other before the others join
+        long joinedAtMs = sim.nowMs();
+        for (RouterKind kind : List.of(RouterKind.portRestricted(), RouterKind.portRestricted(), RouterKind.symmetric(),
+            RouterKind.symmetric())) {
+            all.add(sim.spawnBehind(sim.homeLan(kind), Limits.defaults(), setup(bootstrap, defaults, WIDER)));
+        }
+
+        boolean allKnown = sim.runUntil(() -> all.stream().allMatch(node -> lists.get(node.id()).hosts().stream()
+            .map(host -> host.address().id()).filter(id -> all.stream().anyMatch(other -> other.id().equals(id)))
+            .count() == all.size() - 1), Duration.ofSeconds(60));
+
+        assertThat(allKnown).as("every node behind a NAT knows every other one within a minute").isTrue();
+        assertThat(sim.nowMs() - joinedAtMs).as("milliseconds from joining until every pair knows each other, where "
+            + "a verdict (three dial-back answers) and a poll round (10 s) each took longer before").isLessThan(10_000);
     }
 
     @Test

@@ -71,7 +71,8 @@ public final class Testbed {
         if (config.mode() != Mode.PROCESSES) {
             throw new IllegalArgumentException("the config is for " + config.mode().label() + " mode, not processes");
         }
-        MachineBudget.Needs needs = MachineBudget.ofThisMachine().check(config.nodes() + 1, processes.nodesPerProcess());
+        MachineBudget.Needs needs = MachineBudget.ofThisMachine().check(config.nodes() + 1, processes.nodesPerProcess(),
+            processes.spareProcesses());
         progress.accept(needs.describe());
         DataProtocol nodesOwn = new NodeStorage(processes.protocol());
         try (Cluster<DataPeer> cluster = new ProcessCluster(processes, config.nodes() + 1, progress)) {

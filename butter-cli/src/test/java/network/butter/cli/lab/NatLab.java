@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import static org.awaitility.Awaitility.await;
 
@@ -26,7 +27,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * bridge in the ISP namespace ({@code 203.0.113.1}, which also runs a tiny STUN server); public hosts sit on it at
  * {@code 203.0.113.<10+i>}. Each home LAN {@code i} (from 1) is a bridge {@code 10.0.i.0/24} inside its router's
  * namespace; the router has {@code 10.0.i.1} there and {@code 203.0.113.<100+i>} on the public segment, forwards
- * with nftables masquerade, lets in only replies (and what miniupnpd opens), and forgets idle connections in minutes
+ * with nftables masquerade, lets in only replies (and what miniupnpd opens; anything else from outside is dropped
+ * silently, never refused), and forgets idle connections in minutes
  * as home routers do; its LAN hosts are {@code 10.0.i.<10+j>} with a default route through it. No namespace has a
  * route, or a link, to anything outside the lab.
  *
@@ -42,6 +44,10 @@ public final class NatLab implements AutoCloseable {
     /** The ISP's address on the public segment, where the STUN server listens. */
     public static final String ISP_ADDRESS = PUBLIC_PREFIX + "1";
     static final int STUN_PORT = 3478;
+    /** System property: a logback file for the lab's Java processes instead of the default, e.g. one at DEBUG. */
+    static final String LOGBACK_PROPERTY = "butter.lab.logback";
+    /** System property: a directory the lab copies its processes' logs and configuration files to when it closes. */
+    static final String KEEP_PROPERTY = "butter.lab.keep";
     /** Idle established TCP connections a router forgets after this, as home routers do within minutes. */
     static final int ROUTER_TCP_IDLE_SECONDS = 300;
     static final int ROUTER_UDP_IDLE_SECONDS = 30;
@@ -228,6 +234,9 @@ public final class NatLab implements AutoCloseable {
     /**
      * The router's nftables rules: forward from the LAN, replies back, and (UPnP kind) whatever miniupnpd adds to its
      * chains of table {@code inet filter}, the names its nftables backend expects; masquerade out of the WAN side.
+     * Whatever else comes in from the WAN side is dropped without an answer, as home routers do: a Linux router
+     * with no rule for it would answer a SYN to a port nothing listens on with a reset, which kills the first dial
+     * of a hole punch that arrives before the other side's dial has opened the way.
      */
     private Path writeRuleset(Host router, RouterKind kind) {
         String miniupnpdForward = kind == RouterKind.UPNP ? "    jump miniupnpd\n" : "";
@@ -235,6 +244,11 @@ public final class NatLab implements AutoCloseable {
         String miniupnpdPostrouting = kind == RouterKind.UPNP ? "    jump postrouting_miniupnpd\n" : "";
         String masquerade = kind == RouterKind.SYMMETRIC ? "masquerade fully-random" : "masquerade";
         String rules = "table inet filter {\n"
+            + "  chain input {\n"
+            + "    type filter hook input priority 0; policy drop;\n"
+            + "    ct state established,related accept\n"
+            + "    iifname { \"lo\", \"lan0\" } accept\n"
+            + "  }\n"
             + "  chain forward {\n"
             + "    type filter hook forward priority 0; policy drop;\n"
             + "    ct state established,related accept\n"
@@ -312,7 +326,8 @@ public final class NatLab implements AutoCloseable {
     public static List<String> javaCommand(String mainClass, String... arguments) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-            "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"), mainClass));
+            "-Dlogback.configurationFile=" + System.getProperty(LOGBACK_PROPERTY, "logback.xml"), "-cp",
+            System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(arguments));
         return command;
     }
@@ -421,6 +436,11 @@ public final class NatLab implements AutoCloseable {
         }
         try (Stream<Path> files = Files.list(outputDirectory)) {
             for (Path file : files.toList()) {
+                String keep = System.getProperty(KEEP_PROPERTY);
+                if (keep != null) {
+                    Files.createDirectories(Path.of(keep));
+                    Files.copy(file, Path.of(keep).resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
                 Files.deleteIfExists(file);
             }
             Files.deleteIfExists(outputDirectory);

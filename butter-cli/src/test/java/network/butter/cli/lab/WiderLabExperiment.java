@@ -28,13 +28,24 @@ import org.junit.jupiter.api.Timeout;
  * masquerade, two behind symmetric NAT), all started at once, and watches, for every pair of nodes of the kinds
  * PUBLIC, UPNP, PLAIN, SYMMETRIC (never an ambassador), when one first knows the other and by which address:
  * through a relay, at a router's port mapping, or directly (a public node's own address, or a router's address
- * without port mapping: a connection the node behind it opened, or a punched hole). Writes a Markdown table to
+ * without port mapping: a connection the node behind it opened, or a punched hole), and whether either node's
+ * {@code path to <id>: punched} line says hole punching upgraded their connection during the run (the run goes on
+ * for {@link #PUNCH_GRACE} after every pair knows each other, so punches under way can finish). Writes a Markdown
+ * table to
  * {@code -Dbutter.natLab.out} (default {@code target/nat-lab-experiments.md}) after every run.
  */
 class WiderLabExperiment {
 
     private static final int NODE_PORT = 7000;
-    private static final Duration RUN_BOUND = Duration.ofSeconds(60);
+    /** A pair that connects later than this after the later of the two launches counts as failed. */
+    private static final long SUCCESS_BOUND_MS = 60_000;
+    /**
+     * How long a run waits for every pair: longer than the success bound, so that on a loaded machine, where JVMs
+     * take most of a minute to start, the time from both nodes being up is still measured
+     * ({@code -Dbutter.natLab.boundSeconds}, default 90).
+     */
+    private static final Duration RUN_BOUND = Duration.ofSeconds(Integer.getInteger("butter.natLab.boundSeconds", 90));
+    private static final Duration PUNCH_GRACE = Duration.ofSeconds(10);
     private static final List<RouterKind> LANS = List.of(RouterKind.UPNP, RouterKind.UPNP, RouterKind.PLAIN,
         RouterKind.PLAIN, RouterKind.SYMMETRIC, RouterKind.SYMMETRIC);
 
@@ -48,10 +59,20 @@ class WiderLabExperiment {
     private static final class Outcomes {
         private final Map<String, Integer> counts = new TreeMap<>();
         private final List<Long> timesMs = new ArrayList<>();
+        private final List<Long> fromUpMs = new ArrayList<>();
         private int runs;
+        private int punched;
 
-        void add(String outcome, long timeMs) {
+        void add(String outcome, long timeMs, long upToConnectedMs, boolean wasPunched) {
             runs++;
+            if (!outcome.equals("failed")) {
+                fromUpMs.add(upToConnectedMs);
+                // Whether the pair's connection was punched does not depend on how long its JVMs took to start.
+                punched += wasPunched ? 1 : 0;
+            }
+            if (timeMs > SUCCESS_BOUND_MS) {
+                outcome = "failed";
+            }
             counts.merge(outcome, 1, Integer::sum);
             if (!outcome.equals("failed")) {
                 timesMs.add(timeMs);
@@ -62,10 +83,13 @@ class WiderLabExperiment {
             long[] sorted = timesMs.stream().mapToLong(Long::longValue).sorted().toArray();
             String p50 = sorted.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f", percentile(sorted, 50) / 1000.0);
             String p99 = sorted.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f", percentile(sorted, 99) / 1000.0);
+            long[] up = fromUpMs.stream().mapToLong(Long::longValue).sorted().toArray();
+            String upP50 = up.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f", percentile(up, 50) / 1000.0);
+            String upP99 = up.length == 0 ? "-" : String.format(Locale.ROOT, "%.1f", percentile(up, 99) / 1000.0);
             return "| " + pair + " | " + runs + " | " + counts.getOrDefault("mapped", 0) + " | "
-                + counts.getOrDefault("direct", 0) + " | " + counts.getOrDefault("relayed", 0) + " | "
+                + counts.getOrDefault("direct", 0) + " | " + counts.getOrDefault("relayed", 0) + " | " + punched + " | "
                 + counts.getOrDefault("failed", 0) + " | "
-                + String.format(Locale.ROOT, "%.0f %%", 100.0 * timesMs.size() / runs) + " | " + p50 + " | " + p99 + " |";
+                + String.format(Locale.ROOT, "%.0f %%", 100.0 * timesMs.size() / runs) + " | " + p50 + " | " + p99 + " | " + upP50 + " | " + upP99 + " |";
         }
 
         private static long percentile(long[] sorted, int percent) {
@@ -113,7 +137,12 @@ class WiderLabExperiment {
         try {
             await().atMost(RUN_BOUND).pollInterval(Duration.ofMillis(100)).until(() -> allKnown(nodes));
         } catch (ConditionTimeoutException e) {
-            System.out.println("some pairs never connected within " + RUN_BOUND + ": counted as failed");
+            System.out.println("some pairs never connected within " + RUN_BOUND);
+        }
+        try {
+            await().atMost(PUNCH_GRACE).pollInterval(Duration.ofMillis(200)).until(() -> relayedPairsPunched(nodes));
+        } catch (ConditionTimeoutException e) {
+            System.out.println("some relayed pairs were not punched within " + PUNCH_GRACE + " more");
         }
         for (int i = 0; i < nodes.size(); i++) {
             for (int j = i + 1; j < nodes.size(); j++) {
@@ -144,20 +173,42 @@ class WiderLabExperiment {
             target = a;
         }
         if (first == null) {
-            outcomes.add("failed", 0);
+            outcomes.add("failed", 0, 0, false);
             return;
         }
         String address = first.text().split(" ")[2];
         String outcome = address.contains("/via/") ? "relayed"
             : target.kind() == Kind.UPNP && address.contains("@" + target.routerAddress() + ":") ? "mapped"
             : "direct";
-        outcomes.add(outcome, Math.max(0, (first.atNanos() - start) / 1_000_000));
+        long up = Math.max(a.process().firstLineStartingWith("peer id: ").orElseThrow().atNanos(),
+            b.process().firstLineStartingWith("peer id: ").orElseThrow().atNanos());
+        outcomes.add(outcome, Math.max(0, (first.atNanos() - start) / 1_000_000),
+            Math.max(0, (first.atNanos() - up) / 1_000_000), punched(a, b) || punched(b, a));
+    }
+
+    /** Whether {@code observer} printed that frames to {@code peer} went through a punched connection. */
+    private static boolean punched(Node observer, Node peer) {
+        return observer.process().firstLineStartingWith("path to " + id(peer.process()) + ": punched").isPresent();
     }
 
     private static Optional<LabProcess.Line> knownLine(Node observer, Node peer) {
         return observer.process().firstLineStartingWith("peer id: ").isEmpty()
             || peer.process().firstLineStartingWith("peer id: ").isEmpty() ? Optional.empty()
             : observer.process().firstLineStartingWith("known peer " + id(peer.process()) + "@");
+    }
+
+    /** Whether every pair of which a node printed a relayed path also has a punched one. */
+    private static boolean relayedPairsPunched(List<Node> nodes) {
+        for (Node a : nodes) {
+            for (Node b : nodes) {
+                if (a != b && knownLine(a, b).isPresent()
+                    && a.process().firstLineStartingWith("path to " + id(b.process()) + ": relayed").isPresent()
+                    && !punched(a, b) && !punched(b, a)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean allKnown(List<Node> nodes) {
@@ -183,11 +234,16 @@ class WiderLabExperiment {
     }
 
     private static void write(Path out, Map<String, Outcomes> table, int runs) throws IOException {
-        StringBuilder text = new StringBuilder("| NAT pair | connections | mapped | direct | relayed | failed | success "
-            + "| first connection p50 (s) | p99 (s) |\n|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder text = new StringBuilder("| NAT pair | connections | mapped | direct | relayed | punched | failed "
+            + "| success | first connection p50 (s) | p99 (s) | from both up p50 (s) | p99 (s) |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         table.forEach((pair, outcomes) -> text.append(outcomes.row(pair)).append('\n'));
         text.append("\n").append(runs).append(" runs; a row counts each pair of nodes of those kinds once per run (kinds with two nodes each: four pairs a "
-            + "run, two nodes of one kind: one).\n");
+            + "run, two nodes of one kind: one); punched: pairs that connected within the run's "
+            + "bound and whose connection hole punching upgraded during the run (counted within the other columns too, "
+            + "and even when the pair counts as failed for its JVMs' slow start); failed: not connected within 60 s of the later launch; "
+            + "from both up: from the later of the two nodes' 'peer id' lines (JVM started, node listening) to the "
+            + "connection, over every pair that connected within the run's bound (" + RUN_BOUND.toSeconds() + " s).\n");
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, text);
     }

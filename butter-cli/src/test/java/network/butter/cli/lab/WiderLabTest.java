@@ -1,14 +1,17 @@
 package network.butter.cli.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import network.butter.cli.lab.NatLab.Lan;
 import network.butter.cli.lab.NatLab.RouterKind;
 import network.butter.cli.lab.NetnsLab.Host;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,11 @@ class WiderLabTest {
     private static final int NODE_PORT = 7000;
     private static final int API_PORT = 7080;
     private static final Duration STEP_BOUND = Duration.ofSeconds(45);
+    /**
+     * How long the JVMs of a step may take to start: six at once on a loaded 2-core CI machine took over 45 s (load
+     * 44-74); starting is not what this test checks.
+     */
+    private static final Duration START_BOUND = Duration.ofSeconds(120);
 
     private static NatLab lab;
 
@@ -39,7 +47,7 @@ class WiderLabTest {
     }
 
     @Test
-    @Timeout(150)
+    @Timeout(400)
     void shouldLetNodesInThreeHomeLansKnowEachOtherAndReadContentPutInLan1FromLan3AfterItsPutterDied() {
         List<LabProcess> all = new ArrayList<>();
         List<String> bootstrap = new ArrayList<>();
@@ -50,14 +58,14 @@ class WiderLabTest {
         // The ambassadors know each other before anyone joins: a LAN node meets all three by peer exchange.
         Host first = lab.publicHosts().getFirst();
         all.add(startNode(first, "ambassador-" + first.address(), "--ambassador"));
-        awaitOrFail(() -> all.getFirst().firstLineStartingWith("peer id: ").isPresent(), "the first ambassador starts",
-            all);
+        LabSteps.awaitOrFail(() -> all.getFirst().firstLineStartingWith("peer id: ").isPresent(),
+            "the first ambassador starts", all, START_BOUND, Duration.ofMillis(50));
         for (Host host : lab.publicHosts().subList(1, lab.publicHosts().size())) {
             all.add(startNode(host, "ambassador-" + host.address(), "--ambassador", "--bootstrap",
                 first.address() + ":" + NODE_PORT));
         }
-        awaitOrFail(() -> all.stream().allMatch(node -> node.firstLineStartingWith("known peer ").isPresent()),
-            "the ambassadors know each other", all);
+        LabSteps.awaitOrFail(() -> all.stream().allMatch(node -> node.firstLineStartingWith("known peer ").isPresent()),
+            "the ambassadors start and know each other", all, START_BOUND, Duration.ofMillis(50));
         List<List<LabProcess>> lanNodes = new ArrayList<>();
         for (Lan lan : lab.lans()) {
             List<LabProcess> nodes = new ArrayList<>();
@@ -68,8 +76,8 @@ class WiderLabTest {
             lanNodes.add(nodes);
             all.addAll(nodes);
         }
-        awaitOrFail(() -> all.stream().allMatch(node -> node.firstLineStartingWith("peer id: ").isPresent()),
-            "every node starts", all);
+        LabSteps.awaitOrFail(() -> all.stream().allMatch(node -> node.firstLineStartingWith("peer id: ").isPresent()),
+            "every node starts", all, START_BOUND, Duration.ofMillis(50));
 
         awaitOrFail(() -> lanNodes.get(0).stream().allMatch(node -> reachability(node).startsWith("public "))
                 && lanNodes.subList(1, 3).stream().flatMap(List::stream)
@@ -82,6 +90,14 @@ class WiderLabTest {
 
         awaitOrFail(() -> everyLanNodeKnowsANodeOfEveryOtherLan(lanNodes),
             "every LAN node knows a node of every other LAN", all);
+        // A peer that met a miniupnpd node before its mapping was granted knew it at a relayed address: it follows
+        // the address the node advertised since, whichever connection it heard it on.
+        try {
+            await().atMost(STEP_BOUND).pollInterval(Duration.ofMillis(50)).until(() -> paths(lanNodes).stream()
+                .filter(path -> path.contains("-> lan1-")).allMatch(path -> path.endsWith(": mapped")));
+        } catch (ConditionTimeoutException e) {
+            // The assertion below names the peers that still know a miniupnpd node elsewhere.
+        }
         List<String> paths = paths(lanNodes);
         System.out.println("paths between LANs (observer -> node: how it knows it):\n  " + String.join("\n  ", paths));
         assertThat(paths).as("nodes of the miniupnpd LAN are known at their mapped addresses")
@@ -104,7 +120,8 @@ class WiderLabTest {
         killHard(putterHost);
         putter.stop();
         Host reader = lab.lans().get(2).hosts().getFirst();
-        String read = lab.exec(reader, butterCommand("get", "--api", "127.0.0.1:" + API_PORT, id).split(" "));
+        // "--" ends the options: a content id may begin with '-' (one in 64 does), which picocli would read as one.
+        String read = lab.exec(reader, butterCommand("get", "--api", "127.0.0.1:" + API_PORT, "--", id).split(" "));
         assertThat(read).as("content %s read in LAN 3 once its putter in LAN 1 is gone", id).isEqualTo(content);
     }
 
@@ -124,8 +141,7 @@ class WiderLabTest {
                         continue;
                     }
                     for (LabProcess observer : lanNodes.get(other)) {
-                        observer.firstLineStartingWith("known peer " + LabSteps.id(node) + "@").ifPresent(line -> {
-                            String address = line.text().split(" ")[2];
+                        currentAddress(observer, LabSteps.id(node)).ifPresent(address -> {
                             String how = address.contains("/via/") ? "relayed"
                                 : !address.contains("@" + home.publicAddress() + ":") ? "other " + address
                                 : home.kind() == RouterKind.UPNP ? "mapped" : "direct";
@@ -136,6 +152,18 @@ class WiderLabTest {
             }
         }
         return paths;
+    }
+
+    /**
+     * Where {@code observer} knows peer {@code id} now: the address of its latest {@code known peer} (admitted) or
+     * {@code peer … moved to} line.
+     */
+    private static Optional<String> currentAddress(LabProcess observer, String id) {
+        String admitted = "known peer " + id + "@";
+        String moved = "peer " + id + " moved to ";
+        return observer.lines().reversed().stream().map(LabProcess.Line::text)
+            .filter(text -> text.startsWith(admitted) || text.startsWith(moved)).findFirst()
+            .map(text -> text.startsWith(admitted) ? text.split(" ")[2] : text.substring(moved.length()));
     }
 
     /** SIGKILL to every process in the host's namespace (all started by this lab): no goodbye, no hand-over. */

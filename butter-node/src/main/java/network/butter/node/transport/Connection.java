@@ -343,9 +343,10 @@ final class Connection extends ChannelInboundHandlerAdapter {
             return;
         }
         advertised = address;
-        if (phase == Phase.READY) {
+        if (phase == Phase.READY && !address.equals(peerAddress)) {
             log.debug("{} now advertises {}", label(), address);
             peerAddress = address;
+            transport.onAdvertised(this);
         }
     }
 

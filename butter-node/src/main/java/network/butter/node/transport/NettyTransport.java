@@ -755,6 +755,11 @@ public final class NettyTransport implements Transport, WiderTransport {
         return candidateOpener.compareTo(existingOpener) < 0;
     }
 
+    /** The peer of {@code connection} advertised a new address: the node follows it at once. */
+    void onAdvertised(Connection connection) {
+        listener.onPeerAdvertised(connection.peerAddress());
+    }
+
     void onFrame(Connection connection, Frame frame) {
         listener.onFrame(connection.peerAddress(), frame);
     }

@@ -12,7 +12,8 @@ import network.butter.store.ContentId;
  * leader, and finds the members again now and then as the group recruits. It withholds its own copies: fetches of a
  * block it holds are answered "absent". A trim no longer names a replication factor (the format dropped it): the
  * member decides from its own view whether the sender leads, the group is hot and it is among the newest, so a
- * trim from a non-leader should be answered "kept" ({@code trim.dropped} counts the ones answered "dropped";
+ * trim from a non-leader should be answered "kept", or "not held" by a node that holds no copy ({@code trim.notHeld});
+ * {@code trim.dropped} counts the ones answered "dropped";
  * {@code trim.droppedByLowerRank} those from a member that outranks the attacker, which the leader rule forbids;
  * {@code trim.droppedWhileNotHolding} those while the attacker held no copy of the block). An attacker recruited
  * into a group is a member like any other, holds the copy and answers possession challenges; where it also ranks
@@ -64,6 +65,9 @@ public final class TrimAttack implements AttackBehaviour {
                     if (!attacker.storage().holds(block)) {
                         attacker.intel().count("trim.droppedWhileNotHolding", 1);
                     }
+                    attacker.intel().forgetMember(block, member.id());
+                } else if (answer.payload().length == 1 && answer.payload()[0] == 2) {
+                    attacker.intel().count("trim.notHeld", 1);
                     attacker.intel().forgetMember(block, member.id());
                 } else {
                     attacker.intel().count("trim.kept", 1);

@@ -121,12 +121,28 @@ final class HostProcess {
         failPending("host process " + number + " was killed");
     }
 
-    /** Waits, bounded, for the killed process to be gone, so its descriptors and memory are free again. */
-    void awaitExit(long timeoutMs) {
+    /** Closes the host's stdin: it exits by itself, as when the testbed is gone. */
+    void closeInput() {
+        synchronized (stdin) {
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                // the process is gone already
+            }
+        }
+    }
+
+    /**
+     * Waits, bounded, for the process to be gone, so its descriptors and memory are free again.
+     *
+     * @return whether it is gone
+     */
+    boolean awaitExit(long timeoutMs) {
         try {
-            process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
+            return process.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

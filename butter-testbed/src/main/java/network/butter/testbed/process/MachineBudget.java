@@ -65,11 +65,11 @@ public record MachineBudget(long availableMemoryBytes, long fileDescriptorLimit,
     }
 
     /**
-     * What a run needs: one process per {@code nodesPerProcess} nodes, plus one spare started ahead for the
-     * replacements, each with {@link ProcessConfig#heapMb()} of heap and {@link #NON_HEAP_MB} beside it.
+     * What a run needs: one process per {@code nodesPerProcess} nodes, plus {@code spareProcesses} booted ahead for
+     * the replacements, each with {@link ProcessConfig#heapMb()} of heap and {@link #NON_HEAP_MB} beside it.
      */
-    public static Needs needs(int nodes, int nodesPerProcess) {
-        int processes = (nodes + nodesPerProcess - 1) / nodesPerProcess + 1;
+    public static Needs needs(int nodes, int nodesPerProcess, int spareProcesses) {
+        int processes = (nodes + nodesPerProcess - 1) / nodesPerProcess + spareProcesses;
         long perProcessBytes = (long) (heapMb(nodesPerProcess) + NON_HEAP_MB) << 20;
         long descriptors = BASE_DESCRIPTORS + (long) DESCRIPTORS_PER_NODE * nodesPerProcess;
         long supervisor = BASE_DESCRIPTORS + (long) SUPERVISOR_DESCRIPTORS_PER_HOST * processes + 2L * nodes;
@@ -82,15 +82,16 @@ public record MachineBudget(long availableMemoryBytes, long fileDescriptorLimit,
      * @return the needs, for the progress stream
      * @throws IllegalArgumentException saying what is short, with the numbers and what to change
      */
-    public Needs check(int nodes, int nodesPerProcess) {
-        Needs needs = needs(nodes, nodesPerProcess);
+    public Needs check(int nodes, int nodesPerProcess, int spareProcesses) {
+        Needs needs = needs(nodes, nodesPerProcess, spareProcesses);
         long usableMemory = (long) (availableMemoryBytes * MEMORY_SHARE);
         String machine = String.format(Locale.ROOT, "this machine has %.1f GiB of memory available (a run may plan "
                 + "%.0f %% of it), %d file descriptors per process and %d cores", availableMemoryBytes / (double) (1L << 30),
             MEMORY_SHARE * 100, fileDescriptorLimit, cores);
         if (needs.memoryBytes() > usableMemory) {
             throw new IllegalArgumentException(needs.describe() + ", but " + machine + ": run fewer nodes, or more "
-                + "nodes per process (--nodes-per-process), which share a JVM");
+                + "nodes per process (--nodes-per-process), which share a JVM"
+                + (spareProcesses > 1 ? ", or fewer spare processes (--spare-processes)" : ""));
         }
         if (needs.descriptorsPerProcess() > fileDescriptorLimit || needs.supervisorDescriptors() > fileDescriptorLimit) {
             throw new IllegalArgumentException(needs.describe() + ", but " + machine + ": run fewer nodes per "

@@ -1,6 +1,7 @@
 package network.butter.testbed.process;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -40,8 +42,9 @@ import network.butter.testbed.protocol.DataPeer;
  *
  * <p>Killing a node is {@code SIGKILL} of its process: with several nodes per process all of them die at once
  * (the scenario counts them as deaths too). A replacement is, with {@link ProcessConfig#restartFraction()}, a dead
- * node started again from its data directory (same peer id, the chunks it held), else a fresh node. One host
- * process more than needed is always started ahead, so a replacement rarely waits for a JVM to boot.
+ * node started again from its data directory (same peer id, the chunks it held), else a fresh node.
+ * {@link ProcessConfig#spareProcesses()} host processes' worth of room is always kept booted with no node in it,
+ * so a replacement starts in a JVM that is already up instead of waiting seconds for one to boot.
  *
  * <p>No process outlives the cluster: {@link #close()} kills them all, a shutdown hook does the same if this JVM
  * is stopped, and a host whose stdin closes (this JVM killed with {@code SIGKILL}) exits by itself. Every wait is
@@ -55,11 +58,14 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     static final long EXIT_WAIT_MS = 5_000;
     /** Most nodes started ahead of the scenario's asking, in parallel. */
     static final int STARTS_AHEAD = 32;
+    /** The longest training a class archive may take, JVM boot included, on a loaded machine. */
+    static final Duration CLASS_ARCHIVE_LIMIT = Duration.ofSeconds(120);
     /** How often the cluster reads its processes' memory and descriptors from {@code /proc}. */
     static final long MEASURE_EVERY_MS = 5_000;
 
     private final ProcessConfig config;
     private final Path work;
+    private final List<String> launcher;
     private final Consumer<String> progress;
     private final SplittableRandom random;
     private final long startNanos = System.nanoTime();
@@ -93,7 +99,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
 
     /**
      * Starts the host processes for {@code nodes} nodes at once, so their JVMs boot together while the scenario
-     * spawns, plus one spare.
+     * spawns, plus the spares.
      *
      * @param progress told about processes that die on their own
      * @throws ClusterLimitException if the machine refuses a process
@@ -110,8 +116,10 @@ public final class ProcessCluster implements Cluster<DataPeer> {
                 + e.getMessage(), e);
         }
         Runtime.getRuntime().addShutdownHook(killOnExit);
+        this.launcher = sharingClasses(config.launcher());
         try {
-            int processes = (nodes + config.nodesPerProcess() - 1) / config.nodesPerProcess() + 1;
+            int processes = (nodes + config.nodesPerProcess() - 1) / config.nodesPerProcess()
+                + config.spareProcesses();
             for (int i = 0; i < processes; i++) {
                 launch();
             }
@@ -128,7 +136,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     }
 
     /**
-     * Places a node on the fullest host that has room (starting another spare when that was the last room), as a
+     * Places a node on the fullest host that has room (then boots more spares if the spare room fell short), as a
      * dead node restarted from its data directory with {@link ProcessConfig#restartFraction()}, else fresh.
      *
      * @throws ClusterLimitException if the node does not start within {@link #SPAWN_LIMIT} or its host dies
@@ -158,9 +166,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a node started", e);
         }
-        if (roomLeft() == 0) {
-            launch();
-        }
+        keepSpareRoom();
         HostProcess host = pending.host();
         int slot = pending.slot();
         ProcessPeer peer = new ProcessPeer(host, slot, new HostPort(RealCluster.HOST, started.apiPort()), calls);
@@ -178,9 +184,9 @@ public final class ProcessCluster implements Cluster<DataPeer> {
 
     /**
      * Starts fresh nodes ahead, one per free slot of the live hosts (round robin over the hosts), at most
-     * {@link #STARTS_AHEAD}: nodes then start in parallel, each JVM's first node included, instead of one after the
-     * other, which on a loaded machine also gets the run its share of the cores. Nodes started ahead but never
-     * handed out stay idle (they know no peer) until the cluster closes.
+     * {@link #STARTS_AHEAD} and leaving the spare room free: nodes then start in parallel, each JVM's first node
+     * included, instead of one after the other, which on a loaded machine also gets the run its share of the cores.
+     * Nodes started ahead but never handed out stay idle (they know no peer) until the cluster closes.
      */
     private void startAhead() {
         noticeDeadHosts();
@@ -188,13 +194,15 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         for (HostProcess host : hosts) {
             free.put(host, config.nodesPerProcess() - host.slots().size());
         }
+        int startable = roomLeft() - spareRoom();
         boolean added = true;
-        while (starting.size() < STARTS_AHEAD && added) {
+        while (starting.size() < STARTS_AHEAD && startable > 0 && added) {
             added = false;
             for (Map.Entry<HostProcess, Integer> entry : free.entrySet()) {
-                if (entry.getValue() > 0 && starting.size() < STARTS_AHEAD) {
+                if (entry.getValue() > 0 && starting.size() < STARTS_AHEAD && startable > 0) {
                     starting.add(start(entry.getKey(), work.resolve("node-" + nextSlot)));
                     entry.setValue(entry.getValue() - 1);
+                    startable--;
                     added = true;
                 }
             }
@@ -330,13 +338,33 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         int number = launched++;
         HostProcess host;
         try {
-            host = HostProcess.launch(number, config.launcher(), logOf(number));
+            host = HostProcess.launch(number, launcher, logOf(number));
         } catch (RuntimeException e) {
             throw new ClusterLimitException("cannot start host process " + number + " (" + e.getMessage() + ") with "
                 + alive.size() + " nodes alive in " + liveHosts() + " processes", e);
         }
         synchronized (hosts) {
             hosts.add(host);
+        }
+    }
+
+    /**
+     * The launcher mapping a class archive trained on one host ({@link HostClassArchive}), so the run's many JVMs
+     * boot on less CPU; the launcher as it is, with a line on the progress stream, if training fails.
+     */
+    private List<String> sharingClasses(List<String> plain) {
+        long startNanos = System.nanoTime();
+        try {
+            return HostClassArchive.train(plain, work.resolve("host-classes.jsa"), CLASS_ARCHIVE_LIMIT)
+                .map(sharing -> {
+                    progress.accept(String.format(Locale.ROOT, "class archive for the host processes made in %.1f s",
+                        (System.nanoTime() - startNanos) / 1e9));
+                    return sharing;
+                })
+                .orElse(plain);
+        } catch (IllegalStateException | UncheckedIOException e) {
+            progress.accept("no class archive for the host processes (" + e.getMessage() + "): they boot without one");
+            return plain;
         }
     }
 
@@ -354,6 +382,18 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         }
         launch();
         return hosts.getLast();
+    }
+
+    /** Boots hosts until the room no node has been placed in covers the spares. */
+    private void keepSpareRoom() {
+        noticeDeadHosts();
+        while (roomLeft() < spareRoom()) {
+            launch();
+        }
+    }
+
+    private int spareRoom() {
+        return config.spareProcesses() * config.nodesPerProcess();
     }
 
     private int roomLeft() {

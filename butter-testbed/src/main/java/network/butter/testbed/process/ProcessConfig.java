@@ -20,9 +20,15 @@ import java.util.Objects;
  *                         directories and the hosts' logs, removed after the run
  * @param seed             seed of the cluster's own choices (which dead node comes back)
  * @param protocol         how summaries name the nodes' storage settings, e.g. {@code pcg-r3}
+ * @param spareProcesses   host processes kept booted with no node in them, at least 1: a replacement for a killed
+ *                         process then starts in a JVM that is already up instead of waiting for one to boot (on a
+ *                         busy machine a boot takes seconds, while churn kills a process every second)
  */
 public record ProcessConfig(List<String> launcher, int nodesPerProcess, double restartFraction, long nodeMemoryBytes,
-                            Path workDirectory, long seed, String protocol) {
+                            Path workDirectory, long seed, String protocol, int spareProcesses) {
+
+    /** Most spare host processes a run keeps booted. */
+    public static final int MAX_SPARE_PROCESSES = 64;
 
     /** Most nodes one host process runs. */
     public static final int MAX_NODES_PER_PROCESS = 500;
@@ -48,6 +54,24 @@ public record ProcessConfig(List<String> launcher, int nodesPerProcess, double r
         }
         Objects.requireNonNull(workDirectory, "workDirectory");
         Objects.requireNonNull(protocol, "protocol");
+        if (spareProcesses < 1 || spareProcesses > MAX_SPARE_PROCESSES) {
+            throw new IllegalArgumentException("spare processes must be 1.." + MAX_SPARE_PROCESSES + ", got "
+                + spareProcesses);
+        }
+    }
+
+    /**
+     * How many spare host processes cover the replacements of {@code coverSeconds} of churn: the processes expected
+     * to be killed in that time, at least 1 and at most {@link #MAX_SPARE_PROCESSES}.
+     *
+     * @param nodes             the network's size
+     * @param chanceToDiePerSec each node's chance to die per second
+     */
+    public static int sparesFor(int nodes, int nodesPerProcess, double chanceToDiePerSec, double coverSeconds) {
+        double processes = Math.ceil(nodes / (double) nodesPerProcess);
+        double killsPerSecond = processes * (1 - Math.pow(1 - chanceToDiePerSec, nodesPerProcess));
+        // A hair below the product, so that 3.0000000000000004 expected kills ask for 3 spares, not 4.
+        return (int) Math.max(1, Math.min(MAX_SPARE_PROCESSES, Math.ceil(killsPerSecond * coverSeconds - 1e-9)));
     }
 
     /**

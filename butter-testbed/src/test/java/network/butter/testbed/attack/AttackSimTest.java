@@ -71,10 +71,9 @@ class AttackSimTest {
         assertThat(counter(result, "trim.sent:butter/pcg/trim")).as(described(result)).isPositive();
         assertThat(counter(result, "trim.kept")).as(described(result)).isPositive();
         assertThat(counter(result, "trim.droppedByLowerRank")).as(described(result)).isZero();
-        // No "trim.dropped is zero": "dropped" also answers a trim of a block the member no longer holds, and a
-        // recruited attacker that really leads a hot group is obeyed (see TrimAttack); since members audit these
-        // attackers (which withhold their copies from readers) out of their groups, both happen. What the leader rule
-        // forbids is a drop on the word of a member it outranks, checked above.
+        // A member in no group of the block answers "not held" (HostilePeersSimTest), so "dropped" means a real drop:
+        // none, since no attacker leads a hot group in this run.
+        assertThat(counter(result, "trim.dropped")).as(described(result)).isZero();
         assertThat(result.retrieved()).as(described(result)).isEqualTo(result.itemsStored());
     }
 

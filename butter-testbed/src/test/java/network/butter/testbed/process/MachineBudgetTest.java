@@ -14,7 +14,7 @@ class MachineBudgetTest {
 
     @Test
     void shouldPlanOneProcessPerNodeGroupAndASpare() {
-        MachineBudget.Needs needs = MachineBudget.needs(1_001, 50);
+        MachineBudget.Needs needs = MachineBudget.needs(1_001, 50, 1);
 
         assertThat(needs.processes()).isEqualTo(22);
         assertThat(needs.memoryBytes()).isEqualTo(22L * (40 + 6 * 50 + 70) << 20);
@@ -22,13 +22,21 @@ class MachineBudgetTest {
     }
 
     @Test
+    void shouldPlanTheMemoryOfEverySpareProcess() {
+        MachineBudget.Needs needs = MachineBudget.needs(51, 1, 10);
+
+        assertThat(needs.processes()).isEqualTo(61);
+        assertThat(needs.memoryBytes()).isEqualTo(61L * (40 + 6 + 70) << 20);
+    }
+
+    @Test
     void shouldHoldAThousandNodesInFiftyNodeProcessesOnThisMachine() {
-        assertThat(here.check(1_001, 50).processes()).isEqualTo(22);
+        assertThat(here.check(1_001, 50, 1).processes()).isEqualTo(22);
     }
 
     @Test
     void shouldRefuseMoreSingleNodeProcessesThanTheMemoryHoldsAndSayTheNumbers() {
-        assertThatThrownBy(() -> here.check(1_001, 1))
+        assertThatThrownBy(() -> here.check(1_001, 1, 1))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("1001 nodes in 1002 processes need 113.5 GiB of memory")
             .hasMessageContaining("this machine has 23.0 GiB of memory available")
@@ -37,7 +45,7 @@ class MachineBudgetTest {
 
     @Test
     void shouldRefuseMoreNodesPerProcessThanItsDescriptorsHold() {
-        assertThatThrownBy(() -> here.check(500, 250))
+        assertThatThrownBy(() -> here.check(500, 250, 1))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("30064 file descriptors per process")
             .hasMessageContaining("20000 file descriptors per process");
@@ -45,7 +53,7 @@ class MachineBudgetTest {
 
     @Test
     void shouldRefuseMoreNodesThanTheCoresKeepOnTime() {
-        assertThatThrownBy(() -> new MachineBudget(1_000 * GIB, 1_000_000, 2).check(1_500, 50))
+        assertThatThrownBy(() -> new MachineBudget(1_000 * GIB, 1_000_000, 2).check(1_500, 50, 1))
             .isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("at most 600 nodes per core");
     }
