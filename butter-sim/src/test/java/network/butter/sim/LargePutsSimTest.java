@@ -94,9 +94,11 @@ class LargePutsSimTest {
     void shouldWaitForCandidatesRatherThanFailAPutWhileItsNodeHasForgottenItsKnownHosts() {
         Simulation sim = sims.create();
         List<SimNode> nodes = cluster(sim, 8, 1 << 20);
-        sim.faults(Faults.lan().withLatency(Latency.fixed(1_200)));
-        sim.runFor(Duration.ofSeconds(6)); // every poll timed out: each node forgot every host it knew
-        sim.faults(Faults.lan());
+        // Cut off from the others longer than the longest poll interval (6 s) and a timeout: node 0's polls all time
+        // out, it forgets every host it knew, and no poll of theirs reaches it to bring one back.
+        sim.partition(List.of(nodes.get(0)));
+        sim.runFor(Duration.ofSeconds(8));
+        sim.heal();
         assertThat(knownHosts.get(nodes.get(0)).hosts()).as("known hosts when the put starts").isEmpty();
 
         byte[] content = random(sims.seed(), 3_000);
