@@ -23,7 +23,9 @@ import network.butter.wire.WireFormatException;
 /**
  * Keeps content summaries flowing between a node and its known hosts, on the node loop.
  *
- * <p>A node subscribes to each of its known hosts (and renews every {@code summaryRefreshMs}, which brings the
+ * <p>A node subscribes to up to {@code maxSubscriptions} of its known hosts, the longest known first, and keeps them
+ * while they stay known (a place freed by a host it forgot goes to the next), renewing each every
+ * {@code summaryRefreshMs}, which brings the
  * host's current summary if the subscriber's copy is older); a host pushes its summary to its subscribers when what
  * it holds changed, at most once per {@code summaryIntervalMs}. A change of its neighbourhood alone is pushed at
  * most once per {@link #NEIGHBOURHOOD_PUSH_INTERVALS} intervals: it changes with every neighbour's content and every
@@ -147,10 +149,17 @@ final class SummaryExchange {
         trust.retain(hosts);
         rebuild();
         push(now);
+        int sources = received.size() + subscribing.size();
         for (PeerAddress host : knownHosts) {
             Received from = received.get(host.id());
-            if (!subscribing.contains(host.id()) && (from == null || now - from.heardAtMs >= config.summaryRefreshMs())) {
-                subscribe(host, from == null ? -1 : from.summary.version());
+            if (subscribing.contains(host.id())) {
+                continue;
+            }
+            if (from != null && now - from.heardAtMs >= config.summaryRefreshMs()) {
+                subscribe(host, from.summary.version());
+            } else if (from == null && sources < config.maxSubscriptions()) {
+                sources++;
+                subscribe(host, -1);
             }
         }
     }
@@ -170,8 +179,9 @@ final class SummaryExchange {
     }
 
     Reply onSummary(Request request) throws WireFormatException {
-        if (known.contains(request.from().id())) {
-            accept(request.from().id(), Summary.decode(request.payload()));
+        PeerId from = request.from().id();
+        if (known.contains(from) && (received.containsKey(from) || subscribing.contains(from))) {
+            accept(from, Summary.decode(request.payload()));
         }
         return Reply.of(Retrieval.ACK);
     }

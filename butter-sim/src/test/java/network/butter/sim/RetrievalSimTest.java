@@ -304,6 +304,25 @@ class RetrievalSimTest {
             .as("pushes of nodes whose neighbourhood alone changed, before any renewal").isPositive();
     }
 
+    @Test
+    void shouldSubscribeToAtMostMaxSubscriptionsOfItsKnownHostsAndStillFindContent() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 30, FAST_SUMMARIES.withMaxSubscriptions(2));
+        ContentId block = block("two sources are enough");
+        held.get(nodes.get(3)).add(block);
+        sim.runFor(Duration.ofSeconds(12)); // two refresh periods: every renewal and every freed place taken again
+
+        int mostHeld = nodes.stream().mapToInt(node -> summariesHeld(sim, node)).max().orElseThrow();
+        assertThat(mostHeld).as("summaries one node holds, of its 6 known hosts").isEqualTo(2);
+        assertThat(find(sim, nodes.get(20), block, SearchStrategy.informed(10, 2))).isPresent();
+    }
+
+    private int summariesHeld(Simulation sim, SimNode node) {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        loops.get(node).context.loop().execute(() -> count.complete(retrievals.get(node).summariesHeld()));
+        return sim.await(count, LIMIT);
+    }
+
     private static long requestsSent(SimNode node, String route) {
         return node.node().stats().requestsSentByRoute().getOrDefault(route, 0L);
     }
