@@ -10,7 +10,9 @@
 # Each run's SUMMARY line goes to $OUT/<row>-<rate>-<seed>.txt (a run already there is not run again, so an
 # interrupted table can be resumed); the jar is copied first, so a rebuild during the runs changes nothing.
 # Env: SEEDS (1 2 3 4 5), RATES (1/50 1/100), ROWS (all), OUT (hostile-experiments), RUN_TIMEOUT (1800 s),
-#      BUDGET_MINUTES (total wall-clock bound, 0 = none; runs not started by then are left out of the table).
+#      BUDGET_MINUTES (total wall-clock bound, 0 = none; runs not started by then are left out of the table),
+#      EXTRA (testbed options added to every row, e.g. "--max-replication 5" for adaptive replication; a row's own
+#      --max-replication wins), JAR (a butter.jar to run instead of building this tree's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${SEEDS:-1 2 3 4 5}
@@ -46,11 +48,16 @@ file_of() { # name rate seed
 
 mkdir -p "$out"
 if ! $table_only; then
-  ./butter --version >/dev/null   # builds butter-cli/target/butter.jar if it is missing or stale
+  if [ -z "${JAR:-}" ]; then
+    ./butter --version >/dev/null   # builds butter-cli/target/butter.jar if it is missing or stale
+    git rev-parse --short HEAD > "$out/commit.txt" 2>/dev/null || true
+  else
+    echo "jar $JAR" > "$out/commit.txt"
+  fi
   source scripts/find-java.sh
   jar="$out/butter.jar"
-  cp butter-cli/target/butter.jar "$jar"
-  git rev-parse --short HEAD > "$out/commit.txt" 2>/dev/null || true
+  cp "${JAR:-butter-cli/target/butter.jar}" "$jar"
+  echo "EXTRA=${EXTRA:-}" >> "$out/commit.txt"
   started=$(date +%s)
   for row in "${rows[@]}"; do
     IFS='|' read -r name rate_field options <<<"$row"
@@ -64,9 +71,11 @@ if ! $table_only; then
           break 3
         fi
         t0=$(date +%s)
+        extra=${EXTRA:-}
+        [[ "$options" == *--max-replication* ]] && extra=$(sed -E 's/--max-replication [0-9]+//' <<<"$extra")
         # shellcheck disable=SC2086
         line=$(nice -n 10 timeout "$run_timeout" "$JAVA_HOME/bin/java" -Xmx4g -jar "$jar" testbed --mode sim \
-          --nodes 250 --items 100 --churn 30s --chance-to-die "$rate" --seed "$seed" $options \
+          --nodes 250 --items 100 --churn 30s --chance-to-die "$rate" --seed "$seed" $extra $options \
           --out "$out/runs/${file##*/}" 2>/dev/null | grep '^SUMMARY' || true)
         if [ -n "$line" ]; then
           echo "$line" > "$file"
@@ -115,4 +124,4 @@ for row in "${rows[@]}"; do
     echo "| $name | $rate | $(IFS=' '; echo "${per_seed[*]}") | $got/$total = $pct % | $wrong | $mem | $gt | $(awk "BEGIN{printf \"%.1f\", $msgs_sum/$runs}") |"
   done
 done
-echo "commit $(cat "$out/commit.txt" 2>/dev/null || echo '?'), runs in $out"
+echo "commit $(tr '\n' ' ' < "$out/commit.txt" 2>/dev/null || echo '?'), runs in $out"

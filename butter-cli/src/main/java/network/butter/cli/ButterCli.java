@@ -1,6 +1,8 @@
 package network.butter.cli;
 
 import java.io.PrintWriter;
+import java.util.Optional;
+import network.butter.store.ContentId;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -63,6 +65,9 @@ public final class ButterCli {
         PrintWriter err = command.getErr();
         err.println(command.getColorScheme().errorText(error.getMessage()));
         UnmatchedArgumentException.printSuggestions(error, err);
+        dashedId(args).ifPresent(id -> err.println("Content ids beginning with '-' (one in 64) must follow '--', "
+            + "which ends the options: " + command.getCommandSpec().qualifiedName() + " [OPTIONS] -- " + id
+            + (command.getCommandName().equals("update") ? " FILE" : "")));
         if (command.getSubcommands().isEmpty()) {
             err.println("Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
         } else {
@@ -70,6 +75,27 @@ public final class ButterCli {
         }
         err.flush();
         return command.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * A word of the command line before any {@code --} that is a content id beginning with '-', which picocli can
+     * only have read as an option.
+     */
+    static Optional<String> dashedId(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--")) {
+                return Optional.empty();
+            }
+            if (arg.startsWith("-")) {
+                try {
+                    ContentId.parse(arg);
+                    return Optional.of(arg);
+                } catch (IllegalArgumentException notAnId) {
+                    // an option, as it looks
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** A command that failed while running: the user gets the reason, not a stack trace. */

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
  * runs the nodes {@code butter node --host 127.0.0.1 --data-dir DIR --http-port 0} would (storage on disk, control
  * API on loopback), as many as the testbed asks for on its stdin, and reports on its stdout in the line protocol of
  * {@link HostLines}. When its stdin closes (the testbed ended or was killed) it exits at once: a testbed never
- * leaves orphans behind. It is killed with {@code SIGKILL} when churn picks one of its nodes.
+ * leaves orphans behind. It is killed with {@code SIGKILL} when churn picks one of its nodes, or told to stop just
+ * that node ({@code --kill-scope node}).
  */
 @Command(name = "node-host", hidden = true,
     description = "Run nodes for 'butter testbed --mode processes' (commands on stdin, events on stdout).")
@@ -107,6 +108,7 @@ final class NodeHostCommand implements Callable<Integer> {
         switch (words[0]) {
             case HostLines.SPAWN -> spawn(slot, Path.of(line.substring(line.indexOf(' ', HostLines.SPAWN.length() + 1) + 1)), out);
             case HostLines.JOIN -> join(slot, words, out);
+            case HostLines.STOP -> stop(slot, out);
             default -> emit(out, HostLines.failed(slot, "unknown command '" + words[0] + "'"));
         }
     }
@@ -123,7 +125,7 @@ final class NodeHostCommand implements Callable<Integer> {
                     .withHeartbeatIntervalMs(heartbeat.toMillis()))
                 .portMapping(false).build();
             node = Butter.node(config);
-            Joiner joiner = new Joiner();
+            Joiner joiner = Joiner.knockingWhileLonely();
             node.install(joiner);
             api = ControlServer.bind(node, new ControlConfig(RealCluster.HOST, 0, null));
             node.start();
@@ -139,6 +141,17 @@ final class NodeHostCommand implements Callable<Integer> {
             }
             emit(out, HostLines.failed(slot, e.getMessage()));
         }
+    }
+
+    /** Ends a node as real mode's deaths do: no grace, connections dropped; says so once its directory is free. */
+    private void stop(int slot, PrintWriter out) {
+        Hosted hosted = nodes.remove(slot);
+        if (hosted == null) {
+            emit(out, HostLines.STOPPED + " " + slot);
+            return;
+        }
+        hosted.api().close();
+        hosted.node().shutdown(Duration.ZERO).whenComplete((v, e) -> emit(out, HostLines.STOPPED + " " + slot));
     }
 
     private void join(int slot, String[] words, PrintWriter out) {

@@ -18,6 +18,7 @@ import network.butter.testbed.Deaths;
 import network.butter.testbed.Mode;
 import network.butter.testbed.Testbed;
 import network.butter.testbed.TestbedReport;
+import network.butter.testbed.process.KillScope;
 import network.butter.testbed.process.ProcessConfig;
 import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.attack.Attack;
@@ -62,8 +63,16 @@ final class TestbedCommand implements Callable<Integer> {
     @Option(names = "--nodes-per-process", defaultValue = "1", paramLabel = "N",
         description = "Processes mode: nodes one process (one JVM) runs. 1 makes every node its own process; more "
             + "fit a large network on one machine (e.g. 1,000 nodes in 20 JVMs), and then a death SIGKILLs the "
-            + "process with all its nodes, like a machine crash. Default: ${DEFAULT-VALUE}.")
+            + "process with all its nodes, like a machine crash (see --kill-scope). Default: ${DEFAULT-VALUE}.")
     private int nodesPerProcess;
+
+    @Option(names = "--kill-scope", converter = KillScopeConverter.class, defaultValue = "process",
+        paramLabel = "process|node",
+        description = "Processes mode: what a death takes down: 'process' SIGKILLs the node's host with every node "
+            + "in it; 'node' closes the chosen node alone, at once and without grace (as real mode's deaths), its "
+            + "host running on, so each node's chance to die stays --chance-to-die however many share a JVM. "
+            + "Default: ${DEFAULT-VALUE}.")
+    private KillScope killScope;
 
     @Option(names = "--restart-fraction", converter = ProbabilityConverter.class, defaultValue = "0", paramLabel = "F",
         description = "Processes mode: share of the replacements that are dead nodes started again from their data "
@@ -76,6 +85,9 @@ final class TestbedCommand implements Callable<Integer> {
             + "in a JVM that is already up (1.." + ProcessConfig.MAX_SPARE_PROCESSES + "). Default: the processes "
             + "churn kills in " + SPARES_COVER_SECONDS + " s, at least 1.")
     private Integer spareProcesses;
+
+    /** Nodes per host from which a host JVM compiles with C2 too (fewer: the quick compiler only). */
+    static final int OPTIMISING_HOST_NODES = 10;
 
     /** Seconds of churn the default number of spare processes covers: about a host's boot on a busy machine. */
     static final int SPARES_COVER_SECONDS = 10;
@@ -238,9 +250,10 @@ final class TestbedCommand implements Callable<Integer> {
      */
     ChurnConfig checkedConfig() {
         ChurnConfig config = config();
-        if (mode != Mode.PROCESSES && (nodesPerProcess != 1 || restartFraction != 0 || spareProcesses != null)) {
+        if (mode != Mode.PROCESSES && (nodesPerProcess != 1 || restartFraction != 0 || spareProcesses != null
+            || killScope != KillScope.PROCESS)) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: --nodes-per-process, "
-                + "--restart-fraction and --spare-processes need --mode processes");
+                + "--restart-fraction, --spare-processes and --kill-scope need --mode processes");
         }
         return config;
     }
@@ -335,13 +348,14 @@ final class TestbedCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: processes mode runs the nodes' "
                 + "own storage (pcg, fixed replication, no failure detector)");
         }
-        int spares = spareProcesses != null ? spareProcesses
+        // Node deaths free room in the running hosts: one spare covers the odd host that fills up.
+        int spares = spareProcesses != null ? spareProcesses : killScope == KillScope.NODE ? 1
             : ProcessConfig.sparesFor(config.nodes(), nodesPerProcess, chanceToDie, SPARES_COVER_SECONDS);
         List<String> launcher = hostLauncher(ProcessConfig.heapMb(nodesPerProcess), config.nodes() + 1);
         ProcessConfig processes;
         try {
             processes = new ProcessConfig(launcher, nodesPerProcess, restartFraction, nodeMemory.bytes(),
-                Path.of(System.getProperty("java.io.tmpdir")), seed, protocolName, spares);
+                Path.of(System.getProperty("java.io.tmpdir")), seed, protocolName, spares, killScope);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());
         }
@@ -353,15 +367,19 @@ final class TestbedCommand implements Callable<Integer> {
     }
 
     /**
-     * The command of one host process: small heap, serial GC and the quick compiler only (50 JVMs booting with C2 as
-     * well on two busy cores took over 5 minutes to start their first node; with C1 alone, under 4), and an exit on
-     * {@link OutOfMemoryError} rather than a limping process.
+     * The command of one host process: small heap, serial GC, and an exit on {@link OutOfMemoryError} rather than a
+     * limping process. A host of one or a few nodes uses the quick compiler only (50 JVMs booting with C2 as well on
+     * two busy cores took over 5 minutes to start their first node; with C1 alone, under 4); a host of many nodes
+     * lives long and spends its CPU on their TLS handshakes and frames, where C2's code pays for its compiling.
      */
     private List<String> hostLauncher(int heapMb, int networkSize) {
         String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-Xss512k", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError",
+        List<String> compiler = nodesPerProcess >= OPTIMISING_HOST_NODES ? List.of("-XX:CICompilerCount=2")
+            : List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-Xss512k", "-XX:+UseSerialGC"));
+        command.addAll(compiler);
+        command.addAll(List.of("-XX:+ExitOnOutOfMemoryError",
             "-cp", System.getProperty("java.class.path"), ButterCli.class.getName(), "node-host",
             "--memory", Long.toString(nodeMemory.bytes() >> 20) + "m", "--network-size", Integer.toString(networkSize),
             "--replication", Integer.toString(replication), "--heartbeat", heartbeat.toMillis() + "ms"));
@@ -374,6 +392,18 @@ final class TestbedCommand implements Callable<Integer> {
         public Mode convert(String text) {
             try {
                 return Mode.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** For {@code --kill-scope}: {@code process} or {@code node}, in any case. */
+    static final class KillScopeConverter implements ITypeConverter<KillScope> {
+        @Override
+        public KillScope convert(String text) {
+            try {
+                return KillScope.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

@@ -41,6 +41,22 @@ class ApiCommandsTest {
     }
 
     @Test
+    void shouldTellHowToGiveAnIdBeginningWithADash() throws Exception {
+        String id = "-o" + "A".repeat(41);
+        Path file = Files.writeString(dir.resolve("v2.txt"), "v2");
+        Result get = butter("get", id, "--api", "127.0.0.1:1");
+        Result update = butter("update", id, file.toString(), "--api", "127.0.0.1:1");
+
+        assertThat(get.exitCode()).isEqualTo(2);
+        assertThat(get.err()).contains("Content ids beginning with '-' (one in 64) must follow '--', which ends the "
+            + "options: butter get [OPTIONS] -- " + id);
+        assertThat(update.err()).contains("butter update [OPTIONS] -- " + id + " FILE");
+        // No node listens at port 1 of loopback: with '--' the command gets as far as calling it (exit 3).
+        assertThat(butter("get", "--api", "127.0.0.1:1", "--", id).exitCode()).isEqualTo(3);
+        assertThat(butter("get", "--api", "127.0.0.1:1", "-o", "x").err()).doesNotContain("must follow '--'");
+    }
+
+    @Test
     void shouldStoreReadUpdateAndDeleteAFileThroughTheRunningNode() throws Exception {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -37,6 +37,16 @@ class ProcessModeTest {
             .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains("node-host")).toList();
     }
 
+    /** The summary's deaths, restarts, processes and items. */
+    private static java.util.Map<String, Integer> figures(String summary) {
+        Matcher figures = FIGURE.matcher(summary);
+        java.util.Map<String, Integer> found = new java.util.HashMap<>();
+        while (figures.find()) {
+            found.put(figures.group(1), Integer.parseInt(figures.group(2)));
+        }
+        return found;
+    }
+
     @Test
     @Timeout(120)
     void shouldRunNodesInSeparateProcessesThroughTheirApiAndLeaveNoProcessBehind(@TempDir Path out) {
@@ -49,11 +59,7 @@ class ProcessModeTest {
         String summary = result.out().strip();
         assertThat(summary).startsWith("SUMMARY testbed mode=processes protocol=pcg-r3 n=4 items=")
             .contains(" nodesPerProcess=2 ", " peakRssMiB=", " peakFds=").doesNotContain("stopped=");
-        Matcher figures = FIGURE.matcher(summary);
-        java.util.Map<String, Integer> found = new java.util.HashMap<>();
-        while (figures.find()) {
-            found.put(figures.group(1), Integer.parseInt(figures.group(2)));
-        }
+        java.util.Map<String, Integer> found = figures(summary);
         assertThat(found.get("items")).as("items stored through the nodes' API").isPositive();
         assertThat(found.get("restarts")).as("every replacement is a dead node back from its data directory")
             .isLessThanOrEqualTo(found.get("deaths"));
@@ -64,6 +70,28 @@ class ProcessModeTest {
         assertThat(out.resolve("churn-processes.csv")).exists();
         assertThat(hosts()).as("host processes left running").isEmpty();
         assertThat(Files.exists(out.resolve("churn-processes.png"))).isTrue();
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldEndOnlyTheChosenNodesWithNodeKillScopeAndRestartThemInTheRoomTheyFreed(@TempDir Path out) {
+        Result result = butter("testbed", "--mode", "processes", "--nodes", "4", "--nodes-per-process", "4",
+            "--kill-scope", "node", "--items", "4", "--item-bytes", "256", "--chance-to-die", "1/4", "--grace", "0s",
+            "--form", "0s", "--churn", "4s", "--settle", "0s", "--restart-fraction", "1", "--bootstrap-peers", "3",
+            "--seed", "5", "--out", out.toString());
+
+        assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
+        String summary = result.out().strip();
+        assertThat(summary).contains(" nodesPerProcess=4 ", " killScope=node ").doesNotContain("stopped=");
+        java.util.Map<String, Integer> found = figures(summary);
+        assertThat(found.get("deaths")).as("nodes ended during churn (seed 5): %s", summary).isGreaterThan(3);
+        assertThat(found.get("restarts")).as("dead nodes back from their directories once closed: %s", summary)
+            .isPositive();
+        // A SIGKILL per death would have needed a new host per death; here the host, its spare and at most one
+        // more spare (booted when a replacement took the first spare's room before a stop had freed the host's).
+        assertThat(found.get("processes")).as("a node's death kills no process: %s", summary)
+            .isLessThanOrEqualTo(3);
+        assertThat(hosts()).as("host processes left running").isEmpty();
     }
 
     @Test
@@ -83,7 +111,7 @@ class ProcessModeTest {
             "--out", out.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("--nodes-per-process, --restart-fraction and --spare-processes need --mode "
-            + "processes");
+        assertThat(result.err()).contains("--nodes-per-process, --restart-fraction, --spare-processes and --kill-scope "
+            + "need --mode processes");
     }
 }

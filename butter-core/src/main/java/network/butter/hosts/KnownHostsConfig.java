@@ -68,6 +68,11 @@ public record KnownHostsConfig(int capacity, long pollIntervalMs, long maxPollIn
         return new KnownHostsConfig(capacity, pollIntervalMs, maxPollIntervalMs, pollTimeoutMs, randomAcceptance, sampleSize, value, geoTag);
     }
 
+    /** A copy answering peer-exchange requests with at most {@code value} hosts (1 to 255). */
+    public KnownHostsConfig withSampleSize(int value) {
+        return new KnownHostsConfig(capacity, pollIntervalMs, pollTimeoutMs, randomAcceptance, value, keptAmbassadors, geoTag);
+    }
+
     /** A copy with another random-acceptance probability. */
     public KnownHostsConfig withRandomAcceptance(double value) {
         return new KnownHostsConfig(capacity, pollIntervalMs, maxPollIntervalMs, pollTimeoutMs, value, sampleSize, keptAmbassadors, geoTag);

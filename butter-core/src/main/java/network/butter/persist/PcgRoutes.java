@@ -79,12 +79,15 @@ final class PcgRoutes {
         if (!block.matches(message.data())) {
             return answer(new StoreReply(StoreStatus.INVALID, null, "the data does not hash to " + block));
         }
-        if (!message.stamp().validFor(message.data())) {
+        Group group = table.get(block);
+        // A stamp equal to the one this node checked when it took the block needs no second Ed25519 check: repeated
+        // stores of a held block (recruiters, repairs) would otherwise cost a signature verification each.
+        boolean stampChecked = group != null && group.stamp.equals(message.stamp());
+        if (!stampChecked && !message.stamp().validFor(message.data())) {
             return answer(new StoreReply(StoreStatus.INVALID, null,
                 "the block does not name the stamp's owner, or the stamp is not the owner's signature"));
         }
         PeerId sender = request.from().id();
-        Group group = table.get(block);
         if (group != null && group.isStoreBarred(sender, node.now()) && !sender.equals(message.stamp().owner())) {
             // A peer that keeps storing the block without ever proving it holds it stays barred while it keeps at it.
             // Not the block's owner: one busy enough to miss a proof (a large put under way) must still be able to put

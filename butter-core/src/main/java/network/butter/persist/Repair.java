@@ -255,10 +255,20 @@ final class Repair {
     /**
      * How fast members of this node's groups disappear: losses over member-time observed, smoothed over the last
      * few minutes, for adaptive replication.
+     *
+     * <p><b>Unknown is not calm.</b> The estimate starts as if one loss had just been seen ({@link #PRIOR_LOSSES}),
+     * so a node that has watched no members yet aims at the largest group, and comes down to {@code r} only once its
+     * partners stayed up long enough to show calm (about five minutes with a handful of partners). Starting from
+     * zero instead, content stored just before churn began kept {@code r} members until its own members saw a
+     * loss: in the seed's experiment (silent deaths at 1/50, seed 5) two members of a new group died silently at
+     * once 7 s into churn and the third a second later, before any beat could have found the first two, and no node
+     * of that group had yet seen a death to raise it.
      */
     private static final class ChurnEstimate {
         static final long HALF_LIFE_MS = 60_000;
-        private double losses;
+        /** The loss a node assumes before it has watched any member: churn is unknown, not absent. */
+        static final double PRIOR_LOSSES = 1;
+        private double losses = PRIOR_LOSSES;
         private double memberMs;
         private long lastMs = -1;
 
@@ -276,8 +286,12 @@ final class Repair {
             lastMs = nowMs;
         }
 
+        /** Losses per member and millisecond; infinite while a loss is counted but no member time watched yet. */
         double lossRatePerMemberMs() {
-            return memberMs < 1 ? 0 : losses / memberMs;
+            if (memberMs < 1) {
+                return losses > 0 ? Double.POSITIVE_INFINITY : 0;
+            }
+            return losses / memberMs;
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.IntPredicate;
 import network.butter.api.ButterException;
 import network.butter.api.Limits;
 import network.butter.api.OverloadedException;
@@ -41,7 +42,8 @@ final class OutgoingCalls {
     private final IntTable<Call> inFlight = new IntTable<>();
     private final Map<PeerId, PeerCalls> byPeer = new HashMap<>();
     private final DeadlineLists<Call> deadlines;
-    private int nextRequestId = 1;
+    private final RequestIds ids = new RequestIds(1);
+    private final IntPredicate idInFlight = inFlight::containsKey;
     private int waitingCount;
 
     OutgoingCalls(Environment env, Limits limits, FrameCodec codec, TrafficCounters counters, Runnable onDrained,
@@ -108,7 +110,7 @@ final class OutgoingCalls {
     }
 
     private void dispatch(Call call, PeerCalls calls) {
-        int id = allocateId();
+        int id = ids.next(idInFlight);
         call.requestId = id;
         inFlight.put(id, call);
         calls.add(call);
@@ -116,14 +118,6 @@ final class OutgoingCalls {
         Frame.Request frame = new Frame.Request(id, remainingMs, call.route, call.payload);
         counters.requestSent(call.route, FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(frame));
         env.transport().send(call.peer, frame);
-    }
-
-    private int allocateId() {
-        int id;
-        do {
-            id = nextRequestId++;
-        } while (id == 0 || inFlight.containsKey(id));
-        return id;
     }
 
     void onResponse(PeerId from, Frame.Response response) {

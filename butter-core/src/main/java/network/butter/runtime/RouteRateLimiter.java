@@ -61,8 +61,12 @@ final class RouteRateLimiter {
         if (peers.size() >= sweepAtPeers) {
             forgetRefilled(nowMs);
         }
-        Bucket bucket = peers.computeIfAbsent(peer, id -> new HashMap<>())
-            .computeIfAbsent(route, r -> new Bucket(budget.routeBurstRequests() * MILLI, nowMs));
+        Map<String, Bucket> buckets = peers.computeIfAbsent(peer, id -> new HashMap<>());
+        Bucket bucket = buckets.get(route);
+        if (bucket == null) { // not computeIfAbsent: its lambda would capture nowMs, one allocation per request
+            bucket = new Bucket(budget.routeBurstRequests() * MILLI, nowMs);
+            buckets.put(route, bucket);
+        }
         long rate = budget.routeRequestsPerSecond();
         long elapsedMs = Math.max(0, nowMs - bucket.lastMs);
         bucket.milliTokens = Math.min(budget.routeBurstRequests() * MILLI,

@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Encodes and decodes {@link Frame}s. Pure and allocation-bounded: it never reads past the frame it is given
@@ -51,9 +52,9 @@ public final class FrameCodec {
      * Routes decoded lately, so that a node keeps one string per route rather than one per request (the rate
      * limiter's and the traffic counters' keys hold on to them): a handful of routes carry nearly all traffic.
      * Bounded, overwritten round-robin, only ever holding valid routes. Transports share one codec between threads:
-     * a racy read sees an older route or none (strings are immutable), which only costs a fresh string.
+     * a racy read sees an older route or none (entries are immutable), which only costs a fresh string.
      */
-    private final String[] recentRoutes = new String[ROUTE_SLOTS];
+    private final CachedRoute[] recentRoutes = new CachedRoute[ROUTE_SLOTS];
     private int nextRouteSlot;
 
     /**
@@ -247,7 +248,7 @@ public final class FrameCodec {
             throw new WireFormatException(ErrorCode.MALFORMED_FRAME, "REQUEST " + requestId + ": " + Route.problem(route));
         }
         if (!cached) {
-            recentRoutes[nextRouteSlot++ & (ROUTE_SLOTS - 1)] = route;
+            recentRoutes[nextRouteSlot++ & (ROUTE_SLOTS - 1)] = new CachedRoute(route);
         }
         return request;
     }
@@ -256,21 +257,37 @@ public final class FrameCodec {
     private String recentRoute(ByteBuffer in, int length) {
         int start = in.position();
         for (int slot = 0; slot < ROUTE_SLOTS; slot++) {
-            String route = recentRoutes[slot];
-            if (route != null && route.length() == length && spells(in, start, route)) {
-                return route;
+            CachedRoute cached = recentRoutes[slot];
+            if (cached != null && cached.bytes.length == length && cached.spelledBy(in, start)) {
+                return cached.route;
             }
         }
         return null;
     }
 
-    private static boolean spells(ByteBuffer in, int start, String route) {
-        for (int i = 0; i < route.length(); i++) {
-            if ((in.get(start + i) & 0xFF) != route.charAt(i)) {
-                return false;
-            }
+    /** A route decoded lately, with its bytes (ISO-8859-1, as on the wire) to compare the next ones against. */
+    private static final class CachedRoute {
+        final String route;
+        final byte[] bytes;
+
+        CachedRoute(String route) {
+            this.route = route;
+            this.bytes = route.getBytes(StandardCharsets.ISO_8859_1);
         }
-        return true;
+
+        /** Whether the bytes of {@code in} from {@code start} spell this route; compares arrays when it can. */
+        boolean spelledBy(ByteBuffer in, int start) {
+            if (in.hasArray()) {
+                int from = in.arrayOffset() + start;
+                return Arrays.equals(in.array(), from, from + bytes.length, bytes, 0, bytes.length);
+            }
+            for (int i = 0; i < bytes.length; i++) {
+                if (in.get(start + i) != bytes[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private static byte[] remaining(ByteBuffer in) {

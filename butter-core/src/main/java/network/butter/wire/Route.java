@@ -24,6 +24,16 @@ public final class Route {
         }
     }
 
+    /** Slots of {@link #RECENTLY_VALID}; a power of two. */
+    private static final int RECENT_SLOTS = 64;
+    /**
+     * Route strings found valid lately, each in the slot its hash picks: a route is checked once per request on each
+     * side (a caller's, the frame's, a decoded one's), nearly always the very same string instance, so an identity hit
+     * here replaces the character scan. Only valid routes ever enter. Shared by every thread without a lock: a racy
+     * read sees an older string or none (strings are immutable), which only costs a scan.
+     */
+    private static final String[] RECENTLY_VALID = new String[RECENT_SLOTS];
+
     private Route() {
     }
 
@@ -34,6 +44,10 @@ public final class Route {
         if (route == null || route.isEmpty()) {
             return "a route must not be empty";
         }
+        int slot = route.hashCode() & (RECENT_SLOTS - 1);
+        if (RECENTLY_VALID[slot] == route) {
+            return null;
+        }
         if (route.length() > MAX_BYTES) {
             return "a route is at most " + MAX_BYTES + " characters, got " + route.length();
         }
@@ -43,6 +57,7 @@ public final class Route {
                 return "character '" + c + "' at index " + i + " is not allowed in a route (use A-Z a-z 0-9 . _ - / :)";
             }
         }
+        RECENTLY_VALID[slot] = route;
         return null;
     }
 

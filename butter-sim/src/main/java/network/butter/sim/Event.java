@@ -5,12 +5,18 @@ package network.butter.sim;
  * node's incarnation, so a crash silently drops everything the dead incarnation had pending. Events due at the same
  * time run in the order they were scheduled ({@link EventQueue}).
  */
-final class Event {
+class Event {
+
+    /** The action of a cancelled event: it runs nothing and holds nothing. */
+    private static final Runnable CANCELLED = () -> { };
 
     final long dueMs;
     final SimNode owner;
     final int incarnation;
-    /** What to do; null once cancelled, so a cancelled timer (most request timeouts) frees what it captured. */
+    /**
+     * What to do, or null for a subclass that overrides {@link #run()}; {@link #CANCELLED} once cancelled, so a
+     * cancelled timer (most request timeouts) frees what it captured.
+     */
     private Runnable action;
 
     Event(long dueMs, SimNode owner, int incarnation, Runnable action) {
@@ -21,8 +27,8 @@ final class Event {
     }
 
     /** Whether the event should still run: not cancelled, and its node incarnation still alive. */
-    boolean live() {
-        return action != null && (owner == null || owner.isIncarnation(incarnation));
+    final boolean live() {
+        return action != CANCELLED && (owner == null || owner.isIncarnation(incarnation));
     }
 
     /** Runs the action; only for a {@link #live()} event. */
@@ -34,7 +40,7 @@ final class Event {
      * Cancels the event. It stays queued until its due time (taking it out of its bucket would cost a scan) but lets
      * go of its action and everything that captured: a request's payload, its future, its callbacks.
      */
-    void cancel() {
-        action = null;
+    final void cancel() {
+        action = CANCELLED;
     }
 }

@@ -2,8 +2,6 @@ package network.butter.sim;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The simulator's agenda: events in order of due time, then of scheduling. Virtual time moves in whole milliseconds
@@ -12,13 +10,17 @@ import java.util.Map;
  * for the first event of a new time t, where a heap of all events costs O(log n) comparisons for every one.
  *
  * <p>A bucket keeps its events in the order they were added, so the queue yields exactly the order of a heap ordered by
- * (due time, scheduling sequence number), the simulator's total order of events.
+ * (due time, scheduling sequence number), the simulator's total order of events. Buckets are found by due time in a
+ * table of plain {@code long} keys (no boxing per event), and emptied buckets are kept for reuse, a few at a time.
  */
 final class EventQueue {
 
     private static final int INITIAL_TIMES = 64;
+    /** Emptied buckets kept for reuse. */
+    private static final int SPARE_BUCKETS = 64;
 
-    private final Map<Long, ArrayDeque<Event>> buckets = new HashMap<>();
+    private final DueTimeTable<ArrayDeque<Event>> buckets = new DueTimeTable<>();
+    private final ArrayDeque<ArrayDeque<Event>> spareBuckets = new ArrayDeque<>();
     /** Distinct due times with a bucket, as a binary min-heap in {@code times[0..timeCount)}. */
     private long[] times = new long[INITIAL_TIMES];
     private int timeCount;
@@ -42,7 +44,7 @@ final class EventQueue {
         long due = event.dueMs;
         ArrayDeque<Event> bucket = head != null && due == headTime ? head : buckets.get(due);
         if (bucket == null) {
-            bucket = new ArrayDeque<>();
+            bucket = spareBuckets.isEmpty() ? new ArrayDeque<>() : spareBuckets.pollLast();
             buckets.put(due, bucket);
             pushTime(due);
             if (head != null && due < headTime) {
@@ -70,6 +72,9 @@ final class EventQueue {
             buckets.remove(headTime);
             popTime();
             head = null;
+            if (spareBuckets.size() < SPARE_BUCKETS) {
+                spareBuckets.addLast(bucket);
+            }
         }
         return event;
     }

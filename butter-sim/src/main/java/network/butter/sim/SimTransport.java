@@ -185,7 +185,7 @@ final class SimTransport implements Transport, WiderTransport {
         PeerAddress self = localAddress();
         Circuit circuit = link.circuit();
         if (circuit == null) {
-            simulation.transmit(node, target, bytes, () -> theirs.receive(self, bytes));
+            simulation.transmitFrame(node, target, bytes, theirs, self);
             return;
         }
         if (!circuit.carry(bytes.length)) {
@@ -195,7 +195,7 @@ final class SimTransport implements Transport, WiderTransport {
         SimNode relay = circuit.relay().node();
         simulation.transmit(node, relay, bytes, () -> {
             if (!circuit.closed()) {
-                simulation.transmit(relay, target, bytes, () -> theirs.receive(self, bytes));
+                simulation.transmitFrame(relay, target, bytes, theirs, self);
             }
         });
     }
@@ -308,17 +308,25 @@ final class SimTransport implements Transport, WiderTransport {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** Tells every connected peer, one latency later, that this node is gone; closes its circuits. */
+    /**
+     * Tells every connected peer, one latency later, that this node is gone; closes its circuits. Every peer gets the
+     * same exception (they would get equal ones), made once: a crash of a node with hundreds of connections, and the
+     * end of a large run crashing every node, made one exception with its stack trace per connection.
+     */
     void disconnectAll(String reason) {
+        PeerUnreachableException cause = null;
         for (Map.Entry<SimNode, Link> entry : connected.entrySet()) {
             if (entry.getValue().circuit() != null) {
                 continue;
             }
             SimNode peer = entry.getKey();
             SimTransport theirs = peer.transport();
-            PeerUnreachableException cause = new PeerUnreachableException(node.address(), reason, null);
+            if (cause == null) {
+                cause = new PeerUnreachableException(node.address(), reason, null);
+            }
+            PeerUnreachableException lost = cause;
             simulation.schedule(peer, entry.getValue().peerIncarnation(), simulation.latency(),
-                () -> theirs.peerLost(node, incarnation, cause));
+                () -> theirs.peerLost(node, incarnation, lost));
         }
         connected.clear();
         for (Circuit circuit : List.copyOf(circuits)) {

@@ -62,8 +62,6 @@ public final class Simulation {
     /** Mixed into the seed for the NAT plan's random stream. */
     private static final long NAT_STREAM = 0x4E41_5450_4C41_4E53L;
     private static final int FIRST_EPHEMERAL_PORT = 49_152;
-    /** Entries of the link clock below which it is never swept. */
-    private static final int MIN_LINK_CLOCK_SWEEP = 1 << 16;
 
     private final long seed;
     private final SplittableRandom random;
@@ -83,13 +81,8 @@ public final class Simulation {
     private final List<SimNode> nodes = new ArrayList<>();
     private final Map<PeerId, SimNode> byId = new HashMap<>();
     private final Map<HostPort, SimNode> byAddress = new HashMap<>();
-    /**
-     * When the last frame on each link with frames in flight arrives, so frames on a link keep their order. An entry
-     * due no later than now says nothing (a new frame arrives after now anyway), so such entries are dropped whenever
-     * the map has doubled since the last sweep: it holds the links busy now, not every pair that ever talked.
-     */
-    private final Map<Long, Long> linkClock = new HashMap<>();
-    private int linkClockSweepAt = MIN_LINK_CLOCK_SWEEP;
+    /** When the last frame on each link with frames in flight arrives, so frames on a link keep their order. */
+    private final LinkClocks linkClocks = new LinkClocks();
     private final Set<Long> blockedLinks = new HashSet<>();
     private final Map<SimNode, Integer> partitionGroup = new HashMap<>();
     private Faults faults;
@@ -509,10 +502,25 @@ public final class Simulation {
      * receiving incarnation when they arrive.
      */
     void transmit(SimNode from, SimNode to, byte[] bytes, Runnable deliver) {
+        transmit(from, to, bytes, deliver, null, null);
+    }
+
+    /**
+     * Carries a frame's bytes from one node to another like {@link #transmit(SimNode, SimNode, byte[], Runnable)},
+     * and hands them to {@code receiver} as sent by {@code sender} when they arrive: the path of nearly every frame,
+     * with no closure to allocate.
+     */
+    void transmitFrame(SimNode from, SimNode to, byte[] bytes, SimTransport receiver, PeerAddress sender) {
+        transmit(from, to, bytes, null, receiver, sender);
+    }
+
+    private void transmit(SimNode from, SimNode to, byte[] bytes, Runnable deliver, SimTransport receiver,
+                          PeerAddress sender) {
         sent++;
         long link = linkKey(from, to);
-        if (blockedLinks.contains(link)
-            || partitionGroup.getOrDefault(from, 0).intValue() != partitionGroup.getOrDefault(to, 0).intValue()) {
+        if (!blockedLinks.isEmpty() && blockedLinks.contains(link)
+            || !partitionGroup.isEmpty()
+            && partitionGroup.getOrDefault(from, 0).intValue() != partitionGroup.getOrDefault(to, 0).intValue()) {
             blocked++;
             mix(-1);
             return;
@@ -524,26 +532,49 @@ public final class Simulation {
         }
         int copies = faults.duplicationProbability() > 0 && random.nextDouble() < faults.duplicationProbability() ? 2 : 1;
         for (int copy = 0; copy < copies; copy++) {
-            long due = Math.max(nowMs + faults.latency().sample(random), linkClock.getOrDefault(link, 0L));
-            linkClock.put(link, due);
-            sweepLinkClock();
+            long due = Math.max(nowMs + faults.latency().sample(random), linkClocks.get(link, 0L));
+            linkClocks.put(link, due);
+            linkClocks.sweep(nowMs);
             if (copy == 1) {
                 duplicated++;
             }
-            schedule(to, to.incarnation(), due - nowMs, () -> {
-                delivered++;
-                mix(nowMs);
-                mix(((long) from.index() << 32) | to.index());
-                mixBytes(bytes);
-                deliver.run();
-            });
+            queue.add(new Arrival(due, from, to, bytes, deliver, receiver, sender));
         }
     }
 
-    private void sweepLinkClock() {
-        if (linkClock.size() > linkClockSweepAt) {
-            linkClock.values().removeIf(lastDueMs -> lastDueMs <= nowMs);
-            linkClockSweepAt = Math.max(MIN_LINK_CLOCK_SWEEP, 2 * linkClock.size());
+    /**
+     * Bytes arriving at a node: counted, mixed into the trace, then delivered; one object per frame in flight where a
+     * closure and an event were two.
+     */
+    private final class Arrival extends Event {
+        private final SimNode from;
+        private final byte[] bytes;
+        /** What to run on arrival, or null to hand the bytes to {@link #receiver}. */
+        private final Runnable deliver;
+        private final SimTransport receiver;
+        private final PeerAddress sender;
+
+        Arrival(long dueMs, SimNode from, SimNode to, byte[] bytes, Runnable deliver, SimTransport receiver,
+                PeerAddress sender) {
+            super(dueMs, to, to.incarnation(), null);
+            this.from = from;
+            this.bytes = bytes;
+            this.deliver = deliver;
+            this.receiver = receiver;
+            this.sender = sender;
+        }
+
+        @Override
+        void run() {
+            delivered++;
+            mix(nowMs);
+            mix(((long) from.index() << 32) | owner.index());
+            mixBytes(bytes);
+            if (deliver != null) {
+                deliver.run();
+            } else {
+                receiver.receive(sender, bytes);
+            }
         }
     }
 

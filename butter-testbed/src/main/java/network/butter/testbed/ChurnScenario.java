@@ -58,6 +58,12 @@ public final class ChurnScenario {
     /** Attempts to store each item, each from a random live node. */
     static final int STORE_ATTEMPTS = 3;
 
+    /** Nodes of a real network that join together, bootstrapping from those before them. */
+    static final int REAL_JOIN_WAVE = 100;
+
+    /** Puts in flight at once in a real network (the simulator stores one at a time, for its traces). */
+    static final int REAL_STORE_WINDOW = 16;
+
     private final ChurnConfig config;
     private final Cluster<DataPeer> cluster;
     private final DataProtocol protocol;
@@ -185,12 +191,19 @@ public final class ChurnScenario {
         if (!malicious.isEmpty()) {
             progress.accept(malicious.size() + " of them malicious, running the " + adversary.attack().label() + " attack");
         }
-        List<CompletableFuture<Void>> joins = new ArrayList<>();
-        for (ClusterNode<DataPeer> node : spawned) {
-            joins.add(join(node, spawned));
-        }
         long start = cluster.nowMs();
-        awaitJoined(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])));
+        // A real network joins in waves, each bootstrapping from the nodes before it: a thousand TLS nodes all
+        // handshaking at once on a few cores time their handshakes out and start lonely. The simulator joins all
+        // at once, as its traces were recorded.
+        int wave = config.mode() == Mode.SIM ? spawned.size() : REAL_JOIN_WAVE;
+        for (int first = 0; first < spawned.size(); first += wave) {
+            List<ClusterNode<DataPeer>> joinedSoFar = spawned.subList(0, Math.min(spawned.size(), first + wave));
+            List<CompletableFuture<Void>> joins = new ArrayList<>();
+            for (ClusterNode<DataPeer> node : joinedSoFar.subList(first, joinedSoFar.size())) {
+                joins.add(join(node, joinedSoFar));
+            }
+            awaitJoined(CompletableFuture.allOf(joins.toArray(new CompletableFuture<?>[0])));
+        }
         progress.accept("nodes joined after " + (cluster.nowMs() - start) + " ms of " + config.mode().label() + " time ("
             + wallSeconds(wallStart) + " s of wall time since spawning began" + eventsRun() + ")");
         sample();
@@ -278,21 +291,30 @@ public final class ChurnScenario {
         long wallStart = System.nanoTime();
         long start = cluster.nowMs();
         List<ClusterNode<DataPeer>> storers = honest(cluster.alive()); // nobody dies before churn
-        for (int i = 0; i < config.items(); i++) {
+        // The simulator stores one item at a time (its traces depend on the order); real networks take a window of
+        // puts at once, as a user's application would, rather than paying every put's round trips one after another.
+        int window = config.mode() == Mode.SIM ? 1 : REAL_STORE_WINDOW;
+        for (int first = 0; first < config.items(); first += window) {
             if (config.mode() != Mode.SIM && cluster.nowMs() - start > ChurnConfig.MAX_REAL_PHASE.toMillis()) {
                 progress.accept("storing took longer than " + ChurnConfig.seconds(ChurnConfig.MAX_REAL_PHASE) + ": "
-                    + (config.items() - i) + " items not tried, counted as store failures");
-                storeFailures += config.items() - i;
+                    + (config.items() - first) + " items not tried, counted as store failures");
+                storeFailures += config.items() - first;
                 break;
             }
-            ClusterNode<DataPeer> storer = storers.get(random.nextInt(storers.size()));
-            byte[] item = new byte[config.itemBytes()];
-            random.nextBytes(item);
-            Optional<ItemKey> key = store(storer, item, storers);
-            if (key.isEmpty()) {
-                storeFailures++;
-            } else if (contents.putIfAbsent(key.get(), item) == null) {
-                keys.add(key.get());
+            List<PendingPut> puts = new ArrayList<>(window);
+            for (int i = first; i < Math.min(config.items(), first + window); i++) {
+                ClusterNode<DataPeer> storer = storers.get(random.nextInt(storers.size()));
+                byte[] item = new byte[config.itemBytes()];
+                random.nextBytes(item);
+                puts.add(new PendingPut(item, storer.app().store(item)));
+            }
+            for (PendingPut put : puts) {
+                Optional<ItemKey> key = store(put, storers);
+                if (key.isEmpty()) {
+                    storeFailures++;
+                } else if (contents.putIfAbsent(key.get(), put.item()) == null) {
+                    keys.add(key.get());
+                }
             }
         }
         sample();
@@ -303,21 +325,24 @@ public final class ChurnScenario {
      * Stores one item, trying again from other nodes if the network does not acknowledge it: an unacknowledged put
      * is the application's to retry, and it is not counted as stored (nor as lost) if every attempt fails.
      */
-    private Optional<ItemKey> store(ClusterNode<DataPeer> firstStorer, byte[] item,
-                                    List<ClusterNode<DataPeer>> storers) {
-        ClusterNode<DataPeer> storer = firstStorer;
+    private Optional<ItemKey> store(PendingPut firstAttempt, List<ClusterNode<DataPeer>> storers) {
+        CompletableFuture<ItemKey> attemptResult = firstAttempt.result();
         for (int attempt = 1; ; attempt++) {
             try {
-                return Optional.of(cluster.await(storer.app().store(item), STORE_LIMIT));
+                return Optional.of(cluster.await(attemptResult, STORE_LIMIT));
             } catch (RuntimeException failedOrLate) {
                 if (attempt == STORE_ATTEMPTS) {
                     progress.accept("an item could not be stored in " + STORE_ATTEMPTS + " attempts: "
                         + failedOrLate.getMessage());
                     return Optional.empty();
                 }
-                storer = storers.get(random.nextInt(storers.size()));
+                attemptResult = storers.get(random.nextInt(storers.size())).app().store(firstAttempt.item());
             }
         }
+    }
+
+    /** An item whose first put has been started, and that put's outcome to come. */
+    private record PendingPut(byte[] item, CompletableFuture<ItemKey> result) {
     }
 
     private List<ClusterNode<DataPeer>> honest(List<ClusterNode<DataPeer>> nodes) {

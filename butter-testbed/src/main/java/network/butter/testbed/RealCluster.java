@@ -97,14 +97,19 @@ public final class RealCluster<A> implements Cluster<A> {
     }
 
     /**
-     * Known-host settings of testbed nodes: 16 hosts polled every 10 s with a 10 s timeout. A real node's default
-     * (60 hosts, 3 s) would have hundreds of nodes in one JVM on a small machine hold thousands of TLS connections
-     * and time their polls out while all of them start together.
+     * Known-host settings of testbed nodes: 16 hosts polled every 10 s with a 10 s timeout, samples of 4. A real
+     * node's default (60 hosts, 3 s, samples of 16) would have hundreds of nodes in one JVM on a small machine hold
+     * thousands of TLS connections and time their polls out while all of them start together; and every sampled
+     * candidate is polled, each poll of a new host a TLS handshake, so samples of 16 made a joining wave of 100 nodes
+     * ask for thousands of handshakes at once (500 nodes on two cores: every wave timed out).
      */
     public static KnownHostsConfig testbedKnownHosts(Limits limits) {
         return KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, limits.maxConnections())
-            .withCapacity(16).withPolling(10_000, 10_000);
+            .withCapacity(16).withPolling(10_000, 10_000).withSampleSize(TESTBED_SAMPLE_SIZE);
     }
+
+    /** Hosts in a testbed node's peer-exchange sample. */
+    static final int TESTBED_SAMPLE_SIZE = 4;
 
     @Override
     public ClusterNode<A> spawn() {

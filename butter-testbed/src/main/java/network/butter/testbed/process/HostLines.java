@@ -15,12 +15,14 @@ import network.butter.identity.PeerAddress;
  * <pre>
  *   spawn SLOT DATA_DIR          start a node keeping its key and chunks in DATA_DIR (the rest of the line)
  *   join SLOT ADDRESS...         offer these peers (id@host:port) to the node's known hosts, like a bootstrap list
+ *   stop SLOT                    end the node at once, as real mode's deaths do (no grace); the host keeps running
  * </pre>
  * and the host answers on its stdout:
  * <pre>
  *   node SLOT ADDRESS API_PORT   the node serves at ADDRESS; its control API at 127.0.0.1:API_PORT
  *   failed SLOT REASON           the node could not start (the rest of the line says why)
  *   joined SLOT                  the node admitted one of the peers (or gave up waiting)
+ *   stopped SLOT                 the node is closed: its data directory is free for another node
  *   stats SLOT KNOWN REQUESTS REPLIES BYTES [ROUTE=REQ:REP:REQBYTES:REPBYTES]...   once a second per node
  * </pre>
  * End of stdin means the testbed is gone: the host exits at once.
@@ -31,6 +33,10 @@ public final class HostLines {
     public static final String SPAWN = "spawn";
     /** Command: offer peers to a node. */
     public static final String JOIN = "join";
+    /** Command: end a node at once, its host and the host's other nodes running on. */
+    public static final String STOP = "stop";
+    /** Event: a node was stopped and its data directory released. */
+    public static final String STOPPED = "stopped";
     /** Event: a node started. */
     public static final String NODE = "node";
     /** Event: a node could not start. */

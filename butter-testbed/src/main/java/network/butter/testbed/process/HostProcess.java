@@ -19,8 +19,8 @@ import network.butter.identity.PeerAddress;
 
 /**
  * One host process seen from the testbed: its commands go to the process's stdin, its events come from its stdout
- * on a reader thread ({@link HostLines}), its stderr goes to a log file. Killing it is {@code SIGKILL}; if the
- * testbed dies instead, the host sees its stdin close and exits.
+ * on a reader thread ({@link HostLines}), its stderr goes to a log file. Killing it is {@code SIGKILL}; stopping one
+ * of its nodes leaves the others running; if the testbed dies instead, the host sees its stdin close and exits.
  */
 final class HostProcess {
 
@@ -33,6 +33,7 @@ final class HostProcess {
     private final Writer stdin;
     private final Map<Integer, CompletableFuture<Started>> starting = new ConcurrentHashMap<>();
     private final Map<Integer, CompletableFuture<Void>> joining = new ConcurrentHashMap<>();
+    private final Map<Integer, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
     private final Map<Integer, HostLines.Stats> stats = new ConcurrentHashMap<>();
     private final Set<Integer> slots = ConcurrentHashMap.newKeySet();
     private volatile boolean gone;
@@ -83,6 +84,11 @@ final class HostProcess {
         return gone || !process.isAlive();
     }
 
+    /** Whether the process has really ended, so the locks and descriptors it held are free (not only killed). */
+    boolean exited() {
+        return !process.isAlive();
+    }
+
     /** Asks the host to start a node with its data in {@code dataDirectory}; completes once it serves. */
     CompletableFuture<Started> spawn(int slot, Path dataDirectory) {
         slots.add(slot);
@@ -90,6 +96,27 @@ final class HostProcess {
         starting.put(slot, started);
         send(HostLines.SPAWN + " " + slot + " " + dataDirectory.toAbsolutePath(), started);
         return started;
+    }
+
+    /**
+     * Ends one node at once, the host running on; completes once the node is closed (its data directory free, its
+     * slot's room given back) or the host is gone (never fails).
+     */
+    CompletableFuture<Void> stop(int slot) {
+        CompletableFuture<Void> stopped = stopping.computeIfAbsent(slot, s -> new CompletableFuture<>());
+        stopped.thenRun(() -> slots.remove(slot));
+        stats.remove(slot);
+        if (gone()) {
+            stopped.complete(null);
+            return stopped;
+        }
+        CompletableFuture<Started> sent = new CompletableFuture<>();
+        send(HostLines.STOP + " " + slot, sent);
+        sent.exceptionally(hostGone -> {
+            stopped.complete(null);
+            return null;
+        });
+        return stopped;
     }
 
     /** Offers {@code peers} to a node; completes once it joined, gave up, or the host died (never fails). */
@@ -214,8 +241,8 @@ final class HostProcess {
 
     private void onEvent(String line) {
         String[] words = line.split(" ");
-        if (words.length < 2 || !List.of(HostLines.STATS, HostLines.NODE, HostLines.FAILED, HostLines.JOINED)
-            .contains(words[0])) {
+        if (words.length < 2 || !List.of(HostLines.STATS, HostLines.NODE, HostLines.FAILED, HostLines.JOINED,
+            HostLines.STOPPED).contains(words[0])) {
             return;
         }
         int slot = Integer.parseInt(words[1]);
@@ -235,6 +262,12 @@ final class HostProcess {
                     joined.complete(null);
                 }
             }
+            case HostLines.STOPPED -> {
+                CompletableFuture<Void> stopped = stopping.remove(slot);
+                if (stopped != null) {
+                    stopped.complete(null);
+                }
+            }
             default -> throw new IllegalStateException("unreachable: " + words[0]);
         }
     }
@@ -251,5 +284,7 @@ final class HostProcess {
         starting.clear();
         joining.values().forEach(f -> f.complete(null));
         joining.clear();
+        stopping.values().forEach(f -> f.complete(null));
+        stopping.clear();
     }
 }

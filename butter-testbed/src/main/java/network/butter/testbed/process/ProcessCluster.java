@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import network.butter.api.NodeStats;
 import network.butter.identity.HostPort;
@@ -41,7 +42,8 @@ import network.butter.testbed.protocol.DataPeer;
  * ({@link HostLines}), never by reading its memory.
  *
  * <p>Killing a node is {@code SIGKILL} of its process: with several nodes per process all of them die at once
- * (the scenario counts them as deaths too). A replacement is, with {@link ProcessConfig#restartFraction()}, a dead
+ * (the scenario counts them as deaths too); with {@link KillScope#NODE} the node alone is closed at once inside its
+ * host, whose room it frees. A replacement is, with {@link ProcessConfig#restartFraction()}, a dead
  * node started again from its data directory (same peer id, the chunks it held), else a fresh node.
  * {@link ProcessConfig#spareProcesses()} host processes' worth of room is always kept booted with no node in it,
  * so a replacement starts in a JVM that is already up instead of waiting seconds for one to boot.
@@ -71,7 +73,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     private final long startNanos = System.nanoTime();
     private final List<HostProcess> hosts = new ArrayList<>();
     private final Map<ClusterNode<DataPeer>, Placement> alive = new LinkedHashMap<>();
-    private final List<Path> restartable = new ArrayList<>();
+    private final List<Restartable> restartable = new ArrayList<>();
     private final java.util.ArrayDeque<Pending> starting = new java.util.ArrayDeque<>();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread killOnExit = new Thread(() -> {
@@ -95,6 +97,14 @@ public final class ProcessCluster implements Cluster<DataPeer> {
 
     /** Where a node runs: its host, its slot there, and its data directory. */
     private record Placement(HostProcess host, int slot, Path dataDirectory) {
+    }
+
+    /**
+     * A dead node's data directory, and when it is free: the directory may come back only once the node's process
+     * has exited ({@code SIGKILL}) or the node has closed ({@link KillScope#NODE}), since until then it still holds
+     * the directory's lock (a {@code SIGKILL}ed JVM can take seconds to be gone on a busy machine).
+     */
+    private record Restartable(Path dataDirectory, BooleanSupplier free) {
     }
 
     /**
@@ -144,9 +154,12 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     @Override
     public ClusterNode<DataPeer> spawn() {
         Pending pending;
-        if (!restartable.isEmpty() && random.nextDouble() < config.restartFraction()) {
+        List<Restartable> ready = restartable.stream().filter(dead -> dead.free().getAsBoolean()).toList();
+        if (!ready.isEmpty() && random.nextDouble() < config.restartFraction()) {
             restarts++;
-            pending = start(hostWithRoom(), restartable.remove(random.nextInt(restartable.size())));
+            Restartable chosen = ready.get(random.nextInt(ready.size()));
+            restartable.remove(chosen);
+            pending = start(hostWithRoom(), chosen.dataDirectory());
         } else {
             if (starting.isEmpty()) {
                 startAhead();
@@ -220,6 +233,13 @@ public final class ProcessCluster implements Cluster<DataPeer> {
             return;
         }
         HostProcess host = placement.host();
+        if (config.killScope() == KillScope.NODE) {
+            alive.remove(node);
+            node.died(node.stats());
+            CompletableFuture<Void> stopped = host.stop(placement.slot());
+            restartable.add(new Restartable(placement.dataDirectory(), stopped::isDone));
+            return;
+        }
         host.kill();
         hosts.remove(host);
         starting.removeIf(pending -> pending.host() == host);
@@ -227,7 +247,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
             Map.Entry<ClusterNode<DataPeer>, Placement> entry = it.next();
             if (entry.getValue().host() == host) {
                 entry.getKey().died(entry.getKey().stats());
-                restartable.add(entry.getValue().dataDirectory());
+                restartable.add(new Restartable(entry.getValue().dataDirectory(), host::exited));
                 it.remove();
             }
         }
@@ -291,6 +311,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         measure();
         Map<String, String> figures = new LinkedHashMap<>();
         figures.put("nodesPerProcess", Integer.toString(config.nodesPerProcess()));
+        figures.put("killScope", config.killScope().word());
         figures.put("processes", Integer.toString(launched));
         figures.put("restarts", Integer.toString(restarts));
         figures.put("peakRssMiB", Long.toString(peakResidentBytes >> 20));
@@ -415,7 +436,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
                     Map.Entry<ClusterNode<DataPeer>, Placement> entry = it.next();
                     if (entry.getValue().host() == host) {
                         entry.getKey().died(entry.getKey().stats());
-                        restartable.add(entry.getValue().dataDirectory());
+                        restartable.add(new Restartable(entry.getValue().dataDirectory(), host::exited));
                         it.remove();
                         lost++;
                     }

@@ -23,9 +23,10 @@ import java.util.Objects;
  * @param spareProcesses   host processes kept booted with no node in them, at least 1: a replacement for a killed
  *                         process then starts in a JVM that is already up instead of waiting for one to boot (on a
  *                         busy machine a boot takes seconds, while churn kills a process every second)
+ * @param killScope        what a death takes down: the node's whole process ({@code SIGKILL}) or the node alone
  */
 public record ProcessConfig(List<String> launcher, int nodesPerProcess, double restartFraction, long nodeMemoryBytes,
-                            Path workDirectory, long seed, String protocol, int spareProcesses) {
+                            Path workDirectory, long seed, String protocol, int spareProcesses, KillScope killScope) {
 
     /** Most spare host processes a run keeps booted. */
     public static final int MAX_SPARE_PROCESSES = 64;
@@ -54,6 +55,7 @@ public record ProcessConfig(List<String> launcher, int nodesPerProcess, double r
         }
         Objects.requireNonNull(workDirectory, "workDirectory");
         Objects.requireNonNull(protocol, "protocol");
+        Objects.requireNonNull(killScope, "killScope");
         if (spareProcesses < 1 || spareProcesses > MAX_SPARE_PROCESSES) {
             throw new IllegalArgumentException("spare processes must be 1.." + MAX_SPARE_PROCESSES + ", got "
                 + spareProcesses);

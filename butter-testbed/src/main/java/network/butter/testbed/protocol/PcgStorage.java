@@ -97,7 +97,7 @@ public final class PcgStorage implements DataProtocol {
             node.install(new KnownHosts(hostsConfig, () -> 0L)); // a real node has its own
         }
         detector.ifPresent(health -> node.install(new FailureDetector(health)));
-        Joiner joiner = new Joiner();
+        Joiner joiner = node instanceof ButterNode ? Joiner.knockingWhileLonely() : new Joiner();
         node.install(joiner);
         MemoryChunkStore store = new MemoryChunkStore(storeBytes);
         PeerContentGroups groups = new PeerContentGroups(config, store);
@@ -114,7 +114,7 @@ public final class PcgStorage implements DataProtocol {
         if (!(node instanceof ButterNode)) {
             node.install(new KnownHosts(hostsConfig, () -> 0L));
         }
-        Joiner joiner = new Joiner();
+        Joiner joiner = node instanceof ButterNode ? Joiner.knockingWhileLonely() : new Joiner();
         node.install(joiner);
         MemoryChunkStore store = new MemoryChunkStore(storeBytes);
         PeerContentGroups groups = new PeerContentGroups(config, store);

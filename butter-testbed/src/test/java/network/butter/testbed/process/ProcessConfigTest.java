@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ProcessConfigTest {
 
     private static ProcessConfig withSpares(int spares) {
-        return new ProcessConfig(List.of("java"), 1, 0.5, 64L << 20, Path.of("/tmp"), 1, "pcg-r3", spares);
+        return new ProcessConfig(List.of("java"), 1, 0.5, 64L << 20, Path.of("/tmp"), 1, "pcg-r3", spares, KillScope.PROCESS);
     }
 
     @Test
