@@ -70,7 +70,7 @@ public record KnownHostsConfig(int capacity, long pollIntervalMs, long maxPollIn
 
     /** A copy answering peer-exchange requests with at most {@code value} hosts (1 to 255). */
     public KnownHostsConfig withSampleSize(int value) {
-        return new KnownHostsConfig(capacity, pollIntervalMs, pollTimeoutMs, randomAcceptance, value, keptAmbassadors, geoTag);
+        return new KnownHostsConfig(capacity, pollIntervalMs, maxPollIntervalMs, pollTimeoutMs, randomAcceptance, value, keptAmbassadors, geoTag);
     }
 
     /** A copy with another random-acceptance probability. */
