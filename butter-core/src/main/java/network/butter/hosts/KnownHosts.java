@@ -36,13 +36,21 @@ import org.slf4j.LoggerFactory;
  *       known by nobody (then the host that most others also know makes way, so nobody is orphaned), if it
  *       makes the list more diverse (its {@link HostClass} is rarer than the most crowded class, whose
  *       shortest-lived member makes way), or by a small random chance.</li>
- *   <li><b>Liveness.</b> Every host is polled each {@link KnownHostsConfig#pollIntervalMs()}; one that does not
- *       answer within {@link KnownHostsConfig#pollTimeoutMs()}, or that any protocol reports unreachable, is
- *       evicted at once.</li>
- *   <li><b>Reciprocity.</b> A node that polls this one is offered as a candidate too; a known host heard from
- *       at a new address (one it advertised) is listed under that address from then on.</li>
- *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list has room,
- *       and so is a random host at every poll round, so a node that found one peer soon knows many. An
+ *   <li><b>Liveness, adaptively.</b> A host not heard from (no frame of any protocol) for its poll interval is
+ *       polled; the interval starts at {@link KnownHostsConfig#pollIntervalMs()} and doubles with every poll it
+ *       answers, up to {@link KnownHostsConfig#maxPollIntervalMs()}, which also bounds how old its quality gets.
+ *       A host that does not answer within {@link KnownHostsConfig#pollTimeoutMs()}, or that any protocol reports
+ *       unreachable, is evicted at once. So a stable host, or one that talks to this node anyway, costs few
+ *       polls.</li>
+ *   <li><b>One exchange per pair.</b> A poll carries the poller's own {@link HostQuality} ({@link PollRequest}):
+ *       the polled node refreshes a known poller's quality from it, and considers an unknown one from it without
+ *       polling back. A known host heard from at a new address (one it advertised) is listed
+ *       under that address from then on.</li>
+ *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list has room
+ *       (a young node needs many hosts soon: storage places copies on them), and a random host is asked at poll
+ *       rounds while the list has room; a round's sample that brings no host this node did not know already
+ *       doubles the time to the next round's (up to {@link KnownHostsConfig#maxPollIntervalMs()}), so a node that
+ *       knows most of a small network stops asking. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
  *       other.</li>
  *   <li><b>Introductions.</b> An ambassador that admits a host that called it, or hears a known host at a new
@@ -59,8 +67,8 @@ import org.slf4j.LoggerFactory;
 public final class KnownHosts implements Protocol, HostSink {
 
     /**
-     * Route answering a poll with this node's {@link HostQuality}. The one-byte request says whether the poller
-     * keeps this node in its list (1) or is only considering it (0); only the former counts as knowing it.
+     * Route answering a poll ({@link PollRequest}: whether the poller keeps this node in its list, only then does
+     * it count as knowing it, and the poller's quality) with this node's {@link HostQuality}.
      */
     public static final String POLL_ROUTE = "butter/hosts/poll";
     /** Route answering with a {@link HostSample} of known hosts. */
@@ -80,10 +88,6 @@ public final class KnownHosts implements Protocol, HostSink {
     private static final int MAX_REMEMBERED_REJECTIONS = 1024;
     private static final int MAX_POLLERS = 0xFFFF;
     private static final byte[] EMPTY = new byte[0];
-    /** Poll payload of a host in the poller's list: only these polls count towards "known by". */
-    private static final byte[] LISTED = {1};
-    /** Poll payload of a candidate the poller is only considering. */
-    private static final byte[] CONSIDERED = {0};
 
     private final KnownHostsConfig config;
     private volatile LongSupplier storageAvailableBytes;
@@ -106,6 +110,7 @@ public final class KnownHosts implements Protocol, HostSink {
     private final Map<PeerId, Rejection> rejectedAt = new LinkedHashMap<>();
     private final Map<PeerId, PeerAddress> toIntroduce = new LinkedHashMap<>();
     private final Map<PeerId, Long> polledBy = new HashMap<>();
+    private final Map<PeerId, PollSchedule> schedules = new HashMap<>();
     private volatile List<KnownHost> snapshot = List.of();
     private final List<Consumer<KnownHost>> admissionListeners = new ArrayList<>();
     private final List<Consumer<KnownHost>> moveListeners = new ArrayList<>();
@@ -117,6 +122,29 @@ public final class KnownHosts implements Protocol, HostSink {
     private long admitted;
     private long evicted;
     private long rejected;
+    private long sampleIntervalMs;
+    private long nextSampleAtMs;
+
+    /**
+     * When a known host is next due for a poll: it is polled once not heard from for {@code intervalMs}, or once
+     * its last poll is {@link KnownHostsConfig#maxPollIntervalMs()} old (so it keeps counting this node as knowing
+     * it, and its quality stays fresh).
+     */
+    private static final class PollSchedule {
+        private long intervalMs;
+        private long heardAtMs;
+        private long polledAtMs;
+
+        private PollSchedule(long intervalMs, long nowMs) {
+            this.intervalMs = intervalMs;
+            this.heardAtMs = nowMs;
+            this.polledAtMs = nowMs;
+        }
+
+        private boolean due(long nowMs, long maxIntervalMs) {
+            return nowMs - heardAtMs >= intervalMs || nowMs - polledAtMs >= maxIntervalMs;
+        }
+    }
 
     /**
      * @param config                capacity, polling and acceptance settings
@@ -136,13 +164,14 @@ public final class KnownHosts implements Protocol, HostSink {
     public void start(ProtocolContext ctx) {
         this.context = ctx;
         this.startedAtMs = ctx.loop().nowMillis();
+        this.sampleIntervalMs = config.pollIntervalMs();
         ctx.handle(POLL_ROUTE, request -> {
-            boolean listed = request.payload().length == 1 && request.payload()[0] == LISTED[0];
-            if (listed && (polledBy.size() < MAX_POLLERS || polledBy.containsKey(request.from().id()))) {
+            PollRequest poll = PollRequest.decode(request.payload());
+            if (poll.listed() && (polledBy.size() < MAX_POLLERS || polledBy.containsKey(request.from().id()))) {
                 polledBy.put(request.from().id(), ctx.loop().nowMillis());
             }
             HostQuality mine = quality();
-            offer(request.from(), true); // whoever polls us is a live node worth considering
+            polledWith(request.from(), poll.poller()); // whoever polls us is a live node worth considering
             return Reply.of(mine.encode());
         });
         ctx.handle(SAMPLE_ROUTE, request -> Reply.of(HostSample.encode(sample(request.from()))));
@@ -154,6 +183,7 @@ public final class KnownHosts implements Protocol, HostSink {
             return Reply.of(EMPTY);
         });
         ctx.onPeerHeardAt(this::follow);
+        ctx.onPeerHeard(this::heard);
         ctx.onPeerFailed((peer, cause) -> evict(peer, cause::getMessage));
         ticker = ctx.loop().schedule(1 + ctx.random().nextLong(config.pollIntervalMs()), this::tick);
     }
@@ -231,6 +261,7 @@ public final class KnownHosts implements Protocol, HostSink {
         return new long[] {admitted, evicted, rejected};
     }
 
+
     /** What this node reports about itself when polled. */
     public HostQuality quality() {
         return new HostQuality(context.loop().nowMillis() - startedAtMs, storageAvailableBytes.getAsLong(),
@@ -267,7 +298,7 @@ public final class KnownHosts implements Protocol, HostSink {
             return;
         }
         probation.add(id);
-        poll(candidate, CONSIDERED, quality -> {
+        poll(candidate, false, quality -> {
             probation.remove(id);
             offeredMeanwhile.remove(id);
             PeerAddress heard = heardMeanwhile.remove(id);
@@ -303,6 +334,33 @@ public final class KnownHosts implements Protocol, HostSink {
                 listener.accept(moved);
             }
             introduce(caller);
+        }
+    }
+
+    /**
+     * A poll from {@code poller} carrying its quality: a known poller's quality is refreshed by it (this node still
+     * polls it at least every {@link KnownHostsConfig#maxPollIntervalMs()}, so it stays counted as knowing the
+     * poller); an unknown one is considered on it, as if this node had polled it.
+     */
+    private void polledWith(PeerAddress poller, HostQuality quality) {
+        PeerId id = poller.id();
+        KnownHost known = hosts.get(id);
+        if (known != null) {
+            replace(known, new KnownHost(known.address(), quality, known.subnet(), known.admittedAtMs(),
+                context.loop().nowMillis()));
+            return;
+        }
+        if (stopped || id.equals(context.self().id()) || probation.contains(id) || recentlyRejected(poller)) {
+            return;
+        }
+        consider(poller, quality, true);
+    }
+
+    /** Any frame from a known host proves it alive: its liveness poll can wait. */
+    private void heard(PeerId peer) {
+        PollSchedule schedule = schedules.get(peer);
+        if (schedule != null) {
+            schedule.heardAtMs = context.loop().nowMillis();
         }
     }
 
@@ -412,6 +470,7 @@ public final class KnownHosts implements Protocol, HostSink {
         long now = context.loop().nowMillis();
         KnownHost host = new KnownHost(address, quality, subnet, now, now);
         hosts.put(address.id(), host);
+        schedules.put(address.id(), new PollSchedule(config.pollIntervalMs(), now));
         order.add(host);
         HostClass hostClass = host.hostClass();
         classes.add(hostClass);
@@ -437,6 +496,7 @@ public final class KnownHosts implements Protocol, HostSink {
     private void evict(PeerId id, Supplier<String> reason) {
         KnownHost gone = hosts.remove(id);
         if (gone != null) {
+            schedules.remove(id);
             int at = indexOf(gone);
             order.remove(at);
             classCounts.remove(classes.remove(at));
@@ -535,28 +595,37 @@ public final class KnownHosts implements Protocol, HostSink {
             return;
         }
         long now = context.loop().nowMillis();
-        polledBy.values().removeIf(at -> now - at > 2 * config.pollIntervalMs());
+        polledBy.values().removeIf(at -> now - at > 2 * config.maxPollIntervalMs());
         for (KnownHost host : snapshot) {
-            pollKnown(host);
+            if (schedules.get(host.address().id()).due(now, config.maxPollIntervalMs())) {
+                pollKnown(host);
+            }
         }
-        if (!order.isEmpty() && order.size() < config.capacity()) {
+        if (!order.isEmpty() && order.size() < config.capacity() && now >= nextSampleAtMs) {
+            nextSampleAtMs = now + sampleIntervalMs;
             exchangeWith(order.get(context.random().nextInt(order.size())).address());
         }
         ticker = context.loop().schedule(config.pollIntervalMs(), this::tick);
     }
 
     private void pollKnown(KnownHost host) {
-        poll(host.address(), LISTED, quality -> {
-            KnownHost current = hosts.get(host.address().id());
+        PeerId id = host.address().id();
+        poll(host.address(), true, quality -> {
+            KnownHost current = hosts.get(id);
             if (current != null) {
-                replace(current, new KnownHost(current.address(), quality, current.subnet(),
-                    current.admittedAtMs(), context.loop().nowMillis()));
+                long answeredAt = context.loop().nowMillis();
+                replace(current, new KnownHost(current.address(), quality, current.subnet(), current.admittedAtMs(), answeredAt));
+                PollSchedule schedule = schedules.get(id);
+                schedule.intervalMs = Math.min(2 * schedule.intervalMs, config.maxPollIntervalMs());
+                schedule.heardAtMs = answeredAt;
+                schedule.polledAtMs = answeredAt;
             }
-        }, reason -> evict(host.address().id(), () -> "missed a poll: " + reason));
+        }, reason -> evict(id, () -> "missed a poll: " + reason));
     }
 
-    private void poll(PeerAddress peer, byte[] kind, Consumer<HostQuality> onQuality, Consumer<String> onFailure) {
-        context.request(peer, POLL_ROUTE, kind, Duration.ofMillis(config.pollTimeoutMs())).whenComplete((reply, error) -> {
+    private void poll(PeerAddress peer, boolean listed, Consumer<HostQuality> onQuality, Consumer<String> onFailure) {
+        byte[] request = new PollRequest(listed, quality()).encode();
+        context.request(peer, POLL_ROUTE, request, Duration.ofMillis(config.pollTimeoutMs())).whenComplete((reply, error) -> {
             if (error != null) {
                 onFailure.accept(error.getMessage());
                 return;
@@ -575,9 +644,14 @@ public final class KnownHosts implements Protocol, HostSink {
                 return;
             }
             try {
+                boolean news = false;
                 for (PeerAddress candidate : HostSample.decode(reply.payload())) {
+                    PeerId id = candidate.id();
+                    news |= !id.equals(context.self().id()) && !hosts.containsKey(id) && !probation.contains(id)
+                        && !rejectedAt.containsKey(id);
                     offer(candidate);
                 }
+                sampleIntervalMs = news ? config.pollIntervalMs() : Math.min(2 * sampleIntervalMs, config.maxPollIntervalMs());
             } catch (WireFormatException e) {
                 log.debug("ignoring a bad host sample from {}: {}", peer, e.getMessage());
             }

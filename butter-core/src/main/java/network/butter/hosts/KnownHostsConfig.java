@@ -4,7 +4,10 @@ package network.butter.hosts;
  * How a node keeps its known-host list.
  *
  * @param capacity          most hosts kept
- * @param pollIntervalMs    how often each known host is polled, in milliseconds
+ * @param pollIntervalMs    how often a known host not heard from is polled at first, in milliseconds; each poll it
+ *                          answers doubles its interval, up to {@code maxPollIntervalMs}
+ * @param maxPollIntervalMs the longest a known host goes unpolled while it is not heard from, and the oldest its
+ *                          quality may get (a host that polls this node brings its quality along), in milliseconds
  * @param pollTimeoutMs     a host that does not answer a poll within this time is evicted, in milliseconds
  * @param randomAcceptance  chance of admitting a candidate to a full list even if it adds no diversity, 0 to 1,
  *                          so lists keep changing and no part of the network freezes out another
@@ -13,14 +16,14 @@ package network.butter.hosts;
  *                          a node behind a NAT needs them for its reservations and its introductions
  * @param geoTag            this node's geographic tag, empty if none
  */
-public record KnownHostsConfig(int capacity, long pollIntervalMs, long pollTimeoutMs, double randomAcceptance,
+public record KnownHostsConfig(int capacity, long pollIntervalMs, long maxPollIntervalMs, long pollTimeoutMs, double randomAcceptance,
                                int sampleSize, int keptAmbassadors, String geoTag) {
 
     private static final long MIB = 1024 * 1024;
 
     /** Checks the values. */
     public KnownHostsConfig {
-        if (capacity < 1 || pollIntervalMs < 1 || pollTimeoutMs < 1 || randomAcceptance < 0 || randomAcceptance > 1
+        if (capacity < 1 || pollIntervalMs < 1 || maxPollIntervalMs < pollIntervalMs || pollTimeoutMs < 1 || randomAcceptance < 0 || randomAcceptance > 1
             || sampleSize < 1 || sampleSize > 255 || keptAmbassadors < 0 || geoTag == null || geoTag.length() > HostQuality.MAX_GEO_TAG) {
             throw new IllegalArgumentException("invalid known-host settings: capacity " + capacity + ", poll every "
                 + pollIntervalMs + " ms, timeout " + pollTimeoutMs + " ms, random acceptance " + randomAcceptance
@@ -30,37 +33,48 @@ public record KnownHostsConfig(int capacity, long pollIntervalMs, long pollTimeo
 
     /**
      * Defaults for a memory budget and connection limit: one known host per 8 MiB of budget, at most half the
-     * connection limit (every known host is polled, so it holds a connection), 4 to 1024; polls every 10 s,
-     * timeout 3 s, random acceptance 5 %, samples of 16, the last 4 ambassadors kept.
+     * connection limit (every known host is polled, so it holds a connection), 4 to 1024; polls a host not heard
+     * from after 10 s at first, backing off to 60 s while it keeps answering, timeout 3 s, random acceptance 5 %, samples of 16, the last 4 ambassadors kept.
      */
     public static KnownHostsConfig forMemoryBudget(long budgetBytes, int maxConnections) {
         long byMemory = budgetBytes / (8 * MIB);
         int capacity = (int) Math.max(4, Math.min(1024, Math.min(byMemory, maxConnections / 2)));
-        return new KnownHostsConfig(capacity, 10_000, 3_000, 0.05, 16, 4, "");
+        return new KnownHostsConfig(capacity, 10_000, 60_000, 3_000, 0.05, 16, 4, "");
     }
 
     /** A copy with another capacity. */
     public KnownHostsConfig withCapacity(int value) {
-        return new KnownHostsConfig(value, pollIntervalMs, pollTimeoutMs, randomAcceptance, sampleSize, keptAmbassadors, geoTag);
+        return new KnownHostsConfig(value, pollIntervalMs, maxPollIntervalMs, pollTimeoutMs, randomAcceptance, sampleSize, keptAmbassadors, geoTag);
     }
 
-    /** A copy with another poll interval and timeout. */
+    /**
+     * A copy with another first poll interval and timeout; the longest interval keeps its ratio to the first (6 by
+     * default).
+     */
     public KnownHostsConfig withPolling(long intervalMs, long timeoutMs) {
-        return new KnownHostsConfig(capacity, intervalMs, timeoutMs, randomAcceptance, sampleSize, keptAmbassadors, geoTag);
+        return new KnownHostsConfig(capacity, intervalMs, intervalMs * maxPollIntervalMs / pollIntervalMs, timeoutMs, randomAcceptance, sampleSize, keptAmbassadors, geoTag);
+    }
+
+    /**
+     * A copy with another longest poll interval ({@code pollIntervalMs} or more); equal to {@code pollIntervalMs},
+     * every host is polled at that fixed interval unless heard from.
+     */
+    public KnownHostsConfig withMaxPollIntervalMs(long value) {
+        return new KnownHostsConfig(capacity, pollIntervalMs, value, pollTimeoutMs, randomAcceptance, sampleSize, keptAmbassadors, geoTag);
     }
 
     /** A copy keeping another number of ambassadors. */
     public KnownHostsConfig withKeptAmbassadors(int value) {
-        return new KnownHostsConfig(capacity, pollIntervalMs, pollTimeoutMs, randomAcceptance, sampleSize, value, geoTag);
+        return new KnownHostsConfig(capacity, pollIntervalMs, maxPollIntervalMs, pollTimeoutMs, randomAcceptance, sampleSize, value, geoTag);
     }
 
     /** A copy answering peer-exchange requests with at most {@code value} hosts (1 to 255). */
     public KnownHostsConfig withSampleSize(int value) {
-        return new KnownHostsConfig(capacity, pollIntervalMs, pollTimeoutMs, randomAcceptance, value, keptAmbassadors, geoTag);
+        return new KnownHostsConfig(capacity, pollIntervalMs, maxPollIntervalMs, pollTimeoutMs, randomAcceptance, value, keptAmbassadors, geoTag);
     }
 
     /** A copy with another random-acceptance probability. */
     public KnownHostsConfig withRandomAcceptance(double value) {
-        return new KnownHostsConfig(capacity, pollIntervalMs, pollTimeoutMs, value, sampleSize, keptAmbassadors, geoTag);
+        return new KnownHostsConfig(capacity, pollIntervalMs, maxPollIntervalMs, pollTimeoutMs, value, sampleSize, keptAmbassadors, geoTag);
     }
 }

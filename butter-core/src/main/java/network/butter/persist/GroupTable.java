@@ -80,11 +80,11 @@ final class GroupTable {
         return Optional.empty();
     }
 
-    /** Joins the group of a block already in the store, introducing {@code members}. */
-    Group join(OwnerStamp stamp, int sizeBytes, int replication, List<PeerAddress> members) {
+    /** Joins the group of a block already in the store, introducing {@code members} by its {@code recruiter}. */
+    Group join(OwnerStamp stamp, int sizeBytes, int replication, List<PeerAddress> members, PeerId recruiter) {
         Group group = new Group(stamp, sizeBytes, node.self, replication, node.config, node.now());
         add(group);
-        introduceAll(group, members);
+        introduceAll(group, members, recruiter);
         node.store.putRecord(stamp.block(), record(group));
         group.dirty = false;
         return group;
@@ -109,8 +109,11 @@ final class GroupTable {
         }
     }
 
-    /** Introduces members named by a trusted source (a recruiter's store, a member's beat); bounded by the view. */
-    void introduceAll(Group group, List<PeerAddress> members) {
+    /**
+     * Introduces members named by a trusted source (a recruiter's store, a member's beat: {@code by}, or null for a
+     * record read back from the store); bounded by the view.
+     */
+    void introduceAll(Group group, List<PeerAddress> members, PeerId by) {
         long now = node.now();
         for (PeerAddress member : members) {
             if (member.id().equals(node.self) || failedLately.test(member.id()) || group.isStoreBarred(member.id(), now)) {
@@ -118,7 +121,7 @@ final class GroupTable {
             }
             if (group.view.knows(member.id())) {
                 learn(member);
-            } else if (group.view.introduce(member.id(), now)) {
+            } else if (group.view.introduce(member.id(), by, now)) {
                 learn(member);
                 group.dirty = true;
             }
@@ -243,7 +246,7 @@ final class GroupTable {
                 Group group = new Group(record.stamp(), data.get().length, node.self, record.replication(), node.config, node.now());
                 group.quietUntilMs = node.now() + node.config.memberTimeoutMs(); // let the old members answer first
                 add(group);
-                introduceAll(group, record.members());
+                introduceAll(group, record.members(), null);
                 held++;
             }
         }

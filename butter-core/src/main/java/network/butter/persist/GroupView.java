@@ -40,6 +40,7 @@ public final class GroupView {
     private final long selfJoinedMs;
     private final Map<PeerId, Long> lastHeardMs = new HashMap<>();
     private final Map<PeerId, Long> introducedAtMs = new HashMap<>();
+    private final Map<PeerId, PeerId> introducedBy = new HashMap<>();
     private final Map<PeerId, Long> firstSeenMs = new HashMap<>();
     private final Map<PeerId, byte[]> ranks = new HashMap<>();
 
@@ -89,6 +90,7 @@ public final class GroupView {
         }
         lastHeardMs.merge(member, nowMs, Math::max);
         introducedAtMs.remove(member);
+        introducedBy.remove(member);
         firstSeenMs.putIfAbsent(member, nowMs);
         return true;
     }
@@ -102,12 +104,41 @@ public final class GroupView {
      * @return whether the member was new to this view
      */
     public boolean introduce(PeerId member, long nowMs) {
+        return introduce(member, null, nowMs);
+    }
+
+    /**
+     * {@link #introduce(PeerId, long)} by member {@code by} (null if nobody in particular: a record read back from
+     * the store), who may {@link #withdraw} the introduction later.
+     */
+    public boolean introduce(PeerId member, PeerId by, long nowMs) {
         if (member.equals(self) || knows(member) || isFull()) {
             return false;
         }
         introducedAtMs.put(member, nowMs);
         firstSeenMs.putIfAbsent(member, nowMs);
+        if (by != null) {
+            introducedBy.put(member, by);
+        }
         return true;
+    }
+
+    /**
+     * Member {@code by} now names {@code named} as the group: members only it introduced, still unconfirmed and no
+     * longer named, are dropped. Its word was all this view had for them, and it no longer says so (it found them
+     * gone): waiting for them as hearsay would only hold off recruiting for their places.
+     *
+     * @return whether any member was dropped
+     */
+    public boolean withdraw(PeerId by, java.util.Collection<PeerId> named) {
+        List<PeerId> dropped = new ArrayList<>();
+        introducedBy.forEach((member, introducer) -> {
+            if (introducer.equals(by) && !named.contains(member)) {
+                dropped.add(member);
+            }
+        });
+        dropped.forEach(this::forget);
+        return !dropped.isEmpty();
     }
 
     /**
@@ -186,6 +217,7 @@ public final class GroupView {
     public void forget(PeerId member) {
         lastHeardMs.remove(member);
         introducedAtMs.remove(member);
+        introducedBy.remove(member);
         firstSeenMs.remove(member);
         if (!member.equals(self)) {
             ranks.remove(member);
@@ -230,6 +262,7 @@ public final class GroupView {
         }
         expired.keySet().forEach(member -> {
             firstSeenMs.remove(member);
+            introducedBy.remove(member);
             ranks.remove(member);
         });
         return expired;

@@ -144,10 +144,10 @@ final class PcgRoutes {
         Group group = table.get(block);
         if (group == null) {
             int replication = Math.min(message.replication(), node.config.maxReplication());
-            group = table.join(message.stamp(), message.data().length, replication, message.members());
+            group = table.join(message.stamp(), message.data().length, replication, message.members(), sender);
             upkeep.announce(group, sender);
         } else if (group.view.hasHeard(sender)) {
-            table.introduceAll(group, message.members());
+            table.introduceAll(group, message.members(), sender);
         } else {
             upkeep.claim(group, request.from());
             return Reply.of(new StoreReply(StoreStatus.STORED, null, "").encode());

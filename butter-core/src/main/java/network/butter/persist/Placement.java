@@ -16,9 +16,17 @@ import network.butter.identity.PeerId;
  * Placement: which known hosts to ask to hold a block. Candidates are known hosts outside the group with room for
  * the block that neither failed nor declined lately, nor are barred from the group (a failed proof or audit). Score: uptime (saturating at an hour), a partner already
  * beating with this node and heard from within the last heartbeat interval (no new exchange, and not one that may
- * have died silently since its last beat), and a subnet no member is on; a small random term breaks ties.
+ * have died silently since its last beat), a host that answered a poll lately, and a subnet no member is on; a small
+ * random term breaks ties.
  */
 final class Placement {
+
+    /**
+     * Weight of how lately a candidate answered a poll (or polled this node), falling to nothing at the longest poll
+     * interval: known hosts are polled rarely once stable, so a host that died silently a moment ago is still
+     * listed, and the one heard from last is the likelier to be alive.
+     */
+    static final double FRESHNESS_WEIGHT = 0.5;
 
     private final PcgNode node;
     private GroupTable table;
@@ -76,6 +84,7 @@ final class Placement {
             }
         }
         Set<PeerId> partners = table.partners().keySet();
+        long longestPollMs = node.knownHosts.config().maxPollIntervalMs();
         record Scored(PeerAddress address, double score) {
         }
         List<Scored> scored = new ArrayList<>();
@@ -88,6 +97,7 @@ final class Placement {
             }
             double score = Math.min(1.0, host.quality().uptimeMs() / 3_600_000.0)
                 + (partners.contains(id) && heardLately.test(id) ? 0.5 : 0)
+                + FRESHNESS_WEIGHT * Math.max(0, 1 - (double) (node.now() - host.lastSeenMs()) / longestPollMs)
                 + (memberSubnets.contains(host.subnet()) ? 0 : 0.5)
                 + 0.25 * node.context.random().nextDouble();
             scored.add(new Scored(host.address(), score));

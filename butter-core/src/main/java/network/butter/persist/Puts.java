@@ -222,7 +222,7 @@ final class Puts {
                 log.debug("{}: block {}: this node's own copy was not written ({}); asking others only",
                     node.self.shortForm(), id, PcgNode.unwrap(error).toString());
             } else if (group == null && taken && !node.stopped) {
-                group = table.join(stamp, bytes.length, target, List.of());
+                group = table.join(stamp, bytes.length, target, List.of(), null);
             }
             new PutAttempt(id, group == null ? stamp : group.stamp, bytes, target, group, done, candidates, candidateWaitMs)
                 .start(order);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -174,6 +175,7 @@ final class Upkeep {
             Long last = lastExchangeMs.get(peer);
             boolean owes = owedNotHeld.containsKey(peer);
             if (!owes && last != null && now - last < skipWithinMs) {
+                beatUnlessExchanged(peer, last, last + node.config.heartbeatIntervalMs() - now);
                 continue;
             }
             beat(peer);
@@ -185,26 +187,45 @@ final class Upkeep {
         table.saveRecords(needed);
     }
 
+    /**
+     * A partner skipped this round (an exchange {@code delayMs} short of an interval ago) is beaten once that
+     * interval is up, unless another exchange with it happened meanwhile: skipped until the next round, a partner
+     * that died just after the exchange would be found up to two intervals after it was last heard.
+     */
+    private void beatUnlessExchanged(PeerId peer, long exchangedAtMs, long delayMs) {
+        node.context.loop().schedule(Math.max(1, delayMs), () -> {
+            Long last = lastExchangeMs.get(peer);
+            if (!node.stopped && last != null && last == exchangedAtMs && !beating.contains(peer)) {
+                beat(peer);
+            }
+        });
+    }
+
     private long nextRoundDelayMs() {
         return Heartbeats.nextBeatDelayMs(node.config.heartbeatIntervalMs(), node.config.palpitation(), node.context.random());
     }
 
     void beat(PeerId peer) {
-        beat(peer, true);
+        beat(peer, true, true);
     }
 
     /**
      * Beats {@code peer}. A beat that times out is sent once more at once, since on a lossy network one lost beat
-     * is far likelier than a death; only a second timeout in a row counts the peer as gone.
+     * is far likelier than a death; only a second timeout in a row counts the peer as gone. A beat that does not
+     * {@code postpone} the peer's next regular one (a check after a death in a group) leaves the round's schedule as
+     * it was: a check answered shortly before the next round must not make that round skip the peer, or a member
+     * dying just after the check is found only a round later, up to two intervals after it was last heard.
      */
-    private void beat(PeerId peer, boolean mayRetry) {
+    private void beat(PeerId peer, boolean mayRetry, boolean postpone) {
         PeerAddress address = table.address(peer);
         if (address == null) {
             owedNotHeld.remove(peer);
             return;
         }
         Beat beat = withPossession(peer, new Beat(table.entriesFor(peer), List.copyOf(takeOwed(peer)), List.of()));
-        exchanged(peer);
+        if (postpone) {
+            exchanged(peer);
+        }
         beating.add(peer);
         long sentMs = node.now();
         node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode(), roundTrips.timeoutMs()).whenComplete((reply, error) -> {
@@ -218,7 +239,8 @@ final class Upkeep {
             if (error != null) {
                 Throwable cause = PcgNode.unwrap(error);
                 if (mayRetry && cause instanceof RequestTimeoutException) {
-                    beat(peer, false);
+                    beat(peer, false, postpone);
+                    checkPartnersOf(peer);
                 } else {
                     peerFailed(peer, cause);
                 }
@@ -251,18 +273,8 @@ final class Upkeep {
     void absorb(PeerAddress from, Beat beat, Set<ContentId> notHeld, List<Tombstone> owedTombstones) {
         long now = node.now();
         lastHeardMs.put(from.id(), now);
-        possession.receive(from.id(), beat).ifPresent(lapse -> {
-            Group group = table.get(lapse.block());
-            if (group != null) {
-                group.view.forget(from.id());
-                if (lapse.lied() || lapse.missed()) {
-                    group.bar(from.id(), now + BAR_TIMEOUTS * node.config.memberTimeoutMs(), lapse.lied());
-                }
-                group.dirty = true;
-                repair.maintain(group);
-                checkMembers(group);
-            }
-        });
+        Optional<Possession.Lapse> lapsed = possession.receive(from.id(), beat);
+        lapsed.filter(lapse -> lapse.lied() || lapse.missed()).ifPresent(lapse -> lapsed(from.id(), lapse, now));
         for (Tombstone tombstone : beat.tombstones()) {
             tombstones.apply(tombstone, from.id());
         }
@@ -284,7 +296,10 @@ final class Upkeep {
                     group.view.heard(from.id(), now);
                 }
                 table.learn(from);
-                table.introduceAll(group, entry.members());
+                table.introduceAll(group, entry.members(), from.id());
+                if (group.view.withdraw(from.id(), entry.members().stream().map(PeerAddress::id).toList())) {
+                    group.dirty = true;
+                }
                 if (group.dirty) {
                     repair.maintain(group);
                 }
@@ -299,6 +314,8 @@ final class Upkeep {
                 }
             }
         }
+        // A lapse by "not held" comes after the members the beat names: a leaving member's goodbye names its heir.
+        lapsed.filter(lapse -> !lapse.lied() && !lapse.missed()).ifPresent(lapse -> lapsed(from.id(), lapse, now));
         for (ContentId block : beat.notHeld()) {
             Group group = table.get(block);
             if (group != null) {
@@ -310,6 +327,20 @@ final class Upkeep {
                 repair.maintain(group);
                 checkMembers(group);
             }
+        }
+    }
+
+    /** {@code from} no longer counts as a member of the lapse's group; barred too if it lied or missed its proofs. */
+    private void lapsed(PeerId from, Possession.Lapse lapse, long now) {
+        Group group = table.get(lapse.block());
+        if (group != null) {
+            group.view.forget(from);
+            if (lapse.lied() || lapse.missed()) {
+                group.bar(from, now + BAR_TIMEOUTS * node.config.memberTimeoutMs(), lapse.lied());
+            }
+            group.dirty = true;
+            repair.maintain(group);
+            checkMembers(group);
         }
     }
 
@@ -397,6 +428,19 @@ final class Upkeep {
     }
 
     /**
+     * A beat to {@code peer} went unanswered once: while it is asked again, the other members of its groups are
+     * checked too, so that if it died silently together with another member, both are found in one round trip
+     * instead of one after the other.
+     */
+    private void checkPartnersOf(PeerId peer) {
+        for (Group group : table.groups.values()) {
+            if (group.view.knows(peer)) {
+                checkMembers(group);
+            }
+        }
+    }
+
+    /**
      * {@code group} lost a member: beats each of its other members not heard from lately and not being beaten
      * already, so that a second silent death in the same group is found within a round trip or two, not a round.
      */
@@ -405,7 +449,7 @@ final class Upkeep {
         for (PeerId member : group.view.knownMembers()) {
             Long heard = lastHeardMs.get(member);
             if (!beating.contains(member) && (heard == null || node.now() - heard > freshMs)) {
-                beat(member);
+                beat(member, true, false);
             }
         }
     }

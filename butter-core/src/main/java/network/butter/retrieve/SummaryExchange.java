@@ -23,11 +23,15 @@ import network.butter.wire.WireFormatException;
 /**
  * Keeps content summaries flowing between a node and its known hosts, on the node loop.
  *
- * <p>A node subscribes to each of its known hosts (and renews every {@code summaryRefreshMs}); a host pushes its
- * summary to its subscribers when it changed, at most once per {@code summaryIntervalMs} when what it holds
- * changed, and at most once per {@link #NEIGHBOURHOOD_PUSH_INTERVALS} intervals when only its neighbourhood did. So summaries reach the
- * nodes that route by them (whose known host the sender is), unchanged summaries cost one small renewal per host
- * and refresh period, and a restarted or lost peer is repaired by the next renewal. Each node's summary is its own
+ * <p>A node subscribes to up to {@code maxSubscriptions} of its known hosts, the longest known first, and keeps them
+ * while they stay known (a place freed by a host it forgot goes to the next), renewing each every
+ * {@code summaryRefreshMs}, which brings the
+ * host's current summary if the subscriber's copy is older); a host pushes its summary to its subscribers when what
+ * it holds changed, at most once per {@code summaryIntervalMs}. A change of its neighbourhood alone is pushed at
+ * most once per {@link #NEIGHBOURHOOD_PUSH_INTERVALS} intervals: it changes with every neighbour's content and every
+ * change of its known hosts, and it only steers second hops. So what a node holds reaches the nodes that route by it
+ * (whose known host it is) soon, unchanged summaries cost one small renewal per host and refresh period, and a restarted or lost peer
+ * is repaired by the next renewal. Each node's summary is its own
  * filter plus its neighbourhood filter, the union of its known hosts' own filters: two hops of view.
  *
  * <p>Summaries are claims, so they are bounded and checked before they steer anything: only known hosts' summaries
@@ -38,8 +42,12 @@ import network.butter.wire.WireFormatException;
  */
 final class SummaryExchange {
 
-    /** A change of the neighbourhood filter alone is pushed at most once per this many summary intervals. */
-    static final int NEIGHBOURHOOD_PUSH_INTERVALS = 4;
+    /**
+     * A change of the neighbourhood filter alone is pushed at most once per this many summary intervals (20 s by
+     * default): left to the renewals (2 min), a node with few known hosts would route blind to content stored
+     * since, and searches for it would wait out their timeout.
+     */
+    static final int NEIGHBOURHOOD_PUSH_INTERVALS = 2;
     /** The largest share of set bits a received filter may have and still steer queries. */
     static final double MAX_USABLE_FILL = 0.5;
 
@@ -55,8 +63,8 @@ final class SummaryExchange {
     private Summary mine;
     private long contentVersion;
     private boolean neighbourhoodChanged = true;
-    private long pushedVersion;
     private boolean ownChangedSincePush;
+    private long pushedVersion;
     private long pushedAtMs;
 
     /** A summary as received, with whether each of its filters is sparse enough to route by. */
@@ -141,10 +149,17 @@ final class SummaryExchange {
         trust.retain(hosts);
         rebuild();
         push(now);
+        int sources = received.size() + subscribing.size();
         for (PeerAddress host : knownHosts) {
             Received from = received.get(host.id());
-            if (!subscribing.contains(host.id()) && (from == null || now - from.heardAtMs >= config.summaryRefreshMs())) {
-                subscribe(host, from == null ? -1 : from.summary.version());
+            if (subscribing.contains(host.id())) {
+                continue;
+            }
+            if (from != null && now - from.heardAtMs >= config.summaryRefreshMs()) {
+                subscribe(host, from.summary.version());
+            } else if (from == null && sources < config.maxSubscriptions()) {
+                sources++;
+                subscribe(host, -1);
             }
         }
     }
@@ -164,8 +179,9 @@ final class SummaryExchange {
     }
 
     Reply onSummary(Request request) throws WireFormatException {
-        if (known.contains(request.from().id())) {
-            accept(request.from().id(), Summary.decode(request.payload()));
+        PeerId from = request.from().id();
+        if (known.contains(from) && (received.containsKey(from) || subscribing.contains(from))) {
+            accept(from, Summary.decode(request.payload()));
         }
         return Reply.of(Retrieval.ACK);
     }

@@ -36,6 +36,24 @@ class HostCodecsTest {
     }
 
     @Test
+    void shouldRoundTripAPollCarryingThePollersQuality() throws Exception {
+        PollRequest poll = new PollRequest(true, new HostQuality(1_000, 2, 3, 4, false, "x"));
+        assertThat(PollRequest.decode(poll.encode())).isEqualTo(poll);
+    }
+
+    @Test
+    void shouldRefuseAPollOfAnUnknownKindOrWithoutAQuality() {
+        byte[] encoded = new PollRequest(false, new HostQuality(1, 2, 3, 4, false, "")).encode();
+        byte[] unknownKind = encoded.clone();
+        unknownKind[0] = 2;
+        assertThatThrownBy(() -> PollRequest.decode(unknownKind)).isInstanceOf(WireFormatException.class)
+            .hasMessageContaining("unknown poll kind 2");
+        assertThatThrownBy(() -> PollRequest.decode(new byte[] {1})).isInstanceOf(WireFormatException.class)
+            .hasMessageContaining("truncated host quality");
+        assertThatThrownBy(() -> PollRequest.decode(new byte[0])).hasMessageContaining("empty poll request");
+    }
+
+    @Test
     void shouldRoundTripHostSamplesIncludingIpv6AndNames() throws Exception {
         List<PeerAddress> hosts = List.of(address("10.0.0.1", 7000), address("::1", 1), address("node.example", 65_535));
         assertThat(HostSample.decode(HostSample.encode(hosts))).isEqualTo(hosts);

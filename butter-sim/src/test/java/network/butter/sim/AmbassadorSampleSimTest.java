@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** An ambassador introduces subnetworks to each other: its samples favour hosts of other subnets than the asker's. */
 class AmbassadorSampleSimTest {
 
-    private static final KnownHostsConfig SAMPLES_OF_FOUR = new KnownHostsConfig(64, 1_000, 300, 0.05, 4, 4, "");
+    private static final KnownHostsConfig SAMPLES_OF_FOUR = new KnownHostsConfig(64, 1_000, 6_000, 300, 0.05, 4, 4, "");
 
     @RegisterExtension
     final SimulationExtension sims = new SimulationExtension();

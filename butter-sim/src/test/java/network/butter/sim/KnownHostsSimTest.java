@@ -125,4 +125,50 @@ class KnownHostsSimTest {
         assertThat(formed).isTrue();
         nodes.forEach(node -> assertThat(known(node)).hasSizeLessThanOrEqualTo(8));
     }
+
+    private static long requestsSent(SimNode node, String route) {
+        return node.node().stats().requestsSentByRoute().getOrDefault(route, 0L);
+    }
+
+    @Test
+    void shouldPollAHostThatKeepsAnsweringLessAndLessOftenUpToTheLongestInterval() {
+        Simulation sim = sims.create();
+        SimNode first = bootstrappedNode(sim, FAST, List.of());
+        SimNode second = bootstrappedNode(sim, FAST, List.of(first.address().hostPort()));
+        sim.runFor(Duration.ofSeconds(30));
+        assertThat(known(first)).containsExactly(second.id());
+        long before = requestsSent(first, KnownHosts.POLL_ROUTE);
+        sim.runFor(Duration.ofMinutes(10));
+        long polls = requestsSent(first, KnownHosts.POLL_ROUTE) - before;
+        // A fixed interval would poll 600 times; at the longest interval (6 s, rounds of 1 s) it is 86.
+        assertThat(polls).as("polls of a stable host in 10 virtual minutes").isBetween(60L, 110L);
+        assertThat(known(first)).containsExactly(second.id());
+    }
+
+    @Test
+    void shouldAdmitAPollerOnTheQualityItSendsWithoutPollingItBack() {
+        Simulation sim = sims.create();
+        SimNode first = bootstrappedNode(sim, FAST, List.of());
+        SimNode second = bootstrappedNode(sim, FAST, List.of(first.address().hostPort()));
+        boolean admitted = sim.runUntil(() -> known(first).contains(second.id()), Duration.ofSeconds(10));
+        assertThat(admitted).isTrue();
+        assertThat(requestsSent(first, KnownHosts.POLL_ROUTE)).as("polls the first node sent to admit the poller").isZero();
+    }
+
+    @Test
+    void shouldStopAskingForSamplesOnceTheyBringNoNewHosts() {
+        Simulation sim = sims.create();
+        SimNode seed = bootstrappedNode(sim, FAST, List.of());
+        List<SimNode> nodes = new ArrayList<>(List.of(seed));
+        for (int i = 0; i < 9; i++) {
+            nodes.add(bootstrappedNode(sim, FAST, List.of(seed.address().hostPort())));
+        }
+        sim.runFor(Duration.ofSeconds(60));
+        nodes.forEach(node -> assertThat(known(node)).hasSize(9));
+        long before = nodes.stream().mapToLong(node -> requestsSent(node, KnownHosts.SAMPLE_ROUTE)).sum();
+        sim.runFor(Duration.ofMinutes(10));
+        long samples = nodes.stream().mapToLong(node -> requestsSent(node, KnownHosts.SAMPLE_ROUTE)).sum() - before;
+        // Asking at every 1 s poll round, the ten nodes (lists never full) would ask 6,000 times; backed off to 6 s, 1,000.
+        assertThat(samples).as("samples asked in 10 virtual minutes by 10 nodes that know each other").isLessThanOrEqualTo(1_010L);
+    }
 }

@@ -287,6 +287,46 @@ class RetrievalSimTest {
         }
     }
 
+    @Test
+    void shouldPushWhatANodeHoldsAtOnceAndANeighbourhoodChangeAfterTwoIntervalsNotAtTheRenewal() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 12);
+        SimNode holder = nodes.get(4);
+        List<SimNode> others = nodes.stream().filter(node -> node != holder).toList();
+        long holderBefore = requestsSent(holder, Retrieval.SUMMARY_ROUTE);
+        held.get(holder).add(block("new here"));
+        sim.runFor(Duration.ofMillis(600)); // one summary interval (0.5 s)
+        assertThat(requestsSent(holder, Retrieval.SUMMARY_ROUTE) - holderBefore).as("the holder's pushes within an interval").isPositive();
+
+        long othersBefore = others.stream().mapToLong(node -> requestsSent(node, Retrieval.SUMMARY_ROUTE)).sum();
+        sim.runFor(Duration.ofMillis(1_100)); // two summary intervals and a little, well under one refresh period (5 s)
+        assertThat(others.stream().mapToLong(node -> requestsSent(node, Retrieval.SUMMARY_ROUTE)).sum() - othersBefore)
+            .as("pushes of nodes whose neighbourhood alone changed, before any renewal").isPositive();
+    }
+
+    @Test
+    void shouldSubscribeToAtMostMaxSubscriptionsOfItsKnownHostsAndStillFindContent() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 30, FAST_SUMMARIES.withMaxSubscriptions(2));
+        ContentId block = block("two sources are enough");
+        held.get(nodes.get(3)).add(block);
+        sim.runFor(Duration.ofSeconds(12)); // two refresh periods: every renewal and every freed place taken again
+
+        int mostHeld = nodes.stream().mapToInt(node -> summariesHeld(sim, node)).max().orElseThrow();
+        assertThat(mostHeld).as("summaries one node holds, of its 6 known hosts").isEqualTo(2);
+        assertThat(find(sim, nodes.get(20), block, SearchStrategy.informed(10, 2))).isPresent();
+    }
+
+    private int summariesHeld(Simulation sim, SimNode node) {
+        CompletableFuture<Integer> count = new CompletableFuture<>();
+        loops.get(node).context.loop().execute(() -> count.complete(retrievals.get(node).summariesHeld()));
+        return sim.await(count, LIMIT);
+    }
+
+    private static long requestsSent(SimNode node, String route) {
+        return node.node().stats().requestsSentByRoute().getOrDefault(route, 0L);
+    }
+
     private boolean knows(Simulation sim, SimNode node, SimNode other) {
         CompletableFuture<Boolean> known = new CompletableFuture<>();
         ProtocolContext context = loops.get(node).context;

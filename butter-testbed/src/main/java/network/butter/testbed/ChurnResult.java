@@ -85,6 +85,14 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
         return nodeSeconds == 0 ? 0 : bytesSent / nodeSeconds;
     }
 
+    /**
+     * The traffic of the churn phase alone, per node per second and per protocol: the upkeep under churn (or, with
+     * {@code chanceToDie} 0, the idle steady state).
+     */
+    public PhaseTraffic churnTraffic() {
+        return PhaseTraffic.of(samples, "churn");
+    }
+
     /** Percentage of the stored items retrieved. */
     public double retrievedPercent() {
         return itemsStored == 0 ? 0 : 100.0 * retrieved / itemsStored;
@@ -93,8 +101,9 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
     /**
      * The one line a run prints, e.g. {@code SUMMARY testbed mode=sim protocol=local-only n=250 items=100
      * churn=30s chanceToDie=0.02/s retrieved=54/100 (54.0%) messages=12345 bytes=2345678 msgs/node/s=1.23
-     * bytes/node/s=234 retrievalRequests=100 deaths=150 wall=1.2s seed=1 trace=0123456789abcdef}. Messages and bytes
-     * are every request and answer of every route, application and protocol, counted once at the sender. Faults,
+     * bytes/node/s=234 retrievalRequests=100 churn:msgs/node/s=1.10 churn:bytes/node/s=200
+     * churn:byProtocol=butter/hosts:1.10/200 deaths=150 wall=1.2s seed=1 trace=0123456789abcdef}. Messages and bytes
+     * are every request and answer of every route, application and protocol, counted once at the sender; the {@code churn:} words are the churn phase's alone (see {@link PhaseTraffic}). Faults,
      * silent deaths, store failures and errors appear only when present.
      */
     public String summaryLine() {
@@ -124,7 +133,8 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
             .append(" bytes=").append(bytesSent)
             .append(String.format(Locale.ROOT, " msgs/node/s=%.2f bytes/node/s=%.0f", messagesPerNodeSecond(),
                 bytesPerNodeSecond()))
-            .append(" retrievalRequests=").append(retrievalRequests);
+            .append(" retrievalRequests=").append(retrievalRequests)
+            .append(' ').append(churnTraffic().summaryWords());
         if (maintenanceRequests > 0) {
             line.append(" maintenance=").append(maintenanceRequests);
         }

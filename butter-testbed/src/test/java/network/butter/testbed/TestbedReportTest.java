@@ -77,7 +77,26 @@ class TestbedReportTest {
     void shouldSummariseARunOnOneLine() {
         assertThat(result().summaryLine()).isEqualTo("SUMMARY testbed mode=sim protocol=test n=3 items=2 churn=30s "
             + "chanceToDie=0.02/s retrieved=1/2 (50.0%) messages=17 bytes=900 msgs/node/s=2.83 bytes/node/s=150 "
-            + "retrievalRequests=2 deaths=1 wall=1.2s seed=1 trace=0000000000000abc");
+            + "retrievalRequests=2 churn:msgs/node/s=4.33 churn:bytes/node/s=233 churn:byProtocol=a:2.00/117,b:2.33/117 "
+            + "deaths=1 wall=1.2s seed=1 trace=0000000000000abc");
+    }
+
+    @Test
+    void shouldCountTheChurnPhaseAloneFromTheSampleBeforeItToItsLast() {
+        PhaseTraffic churn = result().churnTraffic();
+
+        assertThat(churn.nodeSeconds()).isEqualTo(3.0);
+        assertThat(churn.total()).isEqualTo(new RouteTraffic(7, 6, 400, 300));
+        assertThat(churn.byProtocol()).containsOnlyKeys("a", "b");
+        assertThat(churn.messagesPerNodeSecond(churn.byProtocol().get("b"))).isEqualTo(7 / 3.0);
+    }
+
+    @Test
+    void shouldReportNoTrafficForAPhaseTheRunNeverReached() {
+        PhaseTraffic none = PhaseTraffic.of(SAMPLES, "retrieve");
+
+        assertThat(none.nodeSeconds()).isZero();
+        assertThat(none.messagesPerNodeSecond(none.total())).isZero();
     }
 
     @Test
