@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  *       the polled node refreshes a known poller's quality from it, and considers an unknown one from it without
  *       polling back. A known host heard from at a new address (one it advertised) is listed
  *       under that address from then on.</li>
- *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list has room
- *       (a young node needs many hosts soon: storage places copies on them), and a random host is asked at poll
- *       rounds while the list has room; a round's sample that brings no host this node did not know already
+ *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list holds fewer
+ *       than {@value #EAGER_EXCHANGE_HOSTS} (a young node needs hosts soon: storage places copies on them), and a
+ *       random host is asked at poll rounds while the list has room; a round's sample that brings no host this node did not know already
  *       doubles the time to the next round's (up to {@link KnownHostsConfig#maxPollIntervalMs()}), so a node that
  *       knows most of a small network stops asking. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
@@ -78,6 +78,14 @@ public final class KnownHosts implements Protocol, HostSink {
      * from a known host, and each introduced host is only a candidate.
      */
     public static final String INTRODUCE_ROUTE = "butter/hosts/introduce";
+    /**
+     * While the list holds fewer hosts than this, every newly admitted host is asked for a sample at once, so a
+     * young node soon knows enough hosts to place copies on; beyond it the list fills through the periodic rounds.
+     * Asking every admitted host while the list had room (64 by default) cost a sample and up to a sample's worth of
+     * polls per admission, most of those candidates turned away by then: the largest part of a churning network's
+     * upkeep.
+     */
+    static final int EAGER_EXCHANGE_HOSTS = 16;
     /** Most known hosts one batch of introductions goes to. */
     static final int INTRODUCTION_FANOUT = 8;
     /** How long an ambassador collects hosts to introduce before sending them in one batch, in milliseconds. */
@@ -487,7 +495,7 @@ public final class KnownHosts implements Protocol, HostSink {
         if (introduce) {
             introduce(address);
         }
-        if (hosts.size() < config.capacity()) {
+        if (hosts.size() < Math.min(config.capacity(), EAGER_EXCHANGE_HOSTS)) {
             exchangeWith(address);
         }
     }

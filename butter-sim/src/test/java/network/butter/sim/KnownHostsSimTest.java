@@ -171,4 +171,24 @@ class KnownHostsSimTest {
         // Asking at every 1 s poll round, the ten nodes (lists never full) would ask 6,000 times; backed off to 6 s, 1,000.
         assertThat(samples).as("samples asked in 10 virtual minutes by 10 nodes that know each other").isLessThanOrEqualTo(1_010L);
     }
+
+    private static final KnownHostsConfig DEFAULTS = KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 1_000);
+
+    @Test
+    void shouldAskNewlyAdmittedHostsForSamplesOnlyUntilItKnowsSixteen() {
+        Simulation sim = sims.create();
+        SimNode seed = bootstrappedNode(sim, DEFAULTS, List.of());
+        List<SimNode> nodes = new ArrayList<>(List.of(seed));
+        for (int i = 0; i < 50; i++) {
+            nodes.add(bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort())));
+        }
+        sim.runFor(Duration.ofSeconds(60));
+        SimNode newcomer = bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort()));
+        sim.runFor(Duration.ofSeconds(5));
+        // Before its first periodic round (10 s): asking every host it admits while its list of 64 has room, it
+        // would ask about 50; asking only while it knows fewer than 16, about 16.
+        assertThat(known(newcomer)).as("hosts the newcomer knows after 5 s").hasSizeGreaterThanOrEqualTo(16);
+        assertThat(requestsSent(newcomer, KnownHosts.SAMPLE_ROUTE)).as("samples the newcomer asked for in 5 s")
+            .isLessThanOrEqualTo(20L);
+    }
 }
