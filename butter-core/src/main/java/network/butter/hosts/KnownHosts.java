@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
  *       under that address from then on.</li>
  *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list holds fewer
  *       than {@value #EAGER_EXCHANGE_HOSTS} (a young node needs hosts soon: storage places copies on them), and a
- *       random host is asked at poll rounds while the list has room; a round's sample that brings no host this node did not know already
- *       doubles the time to the next round's (up to {@link KnownHostsConfig#maxPollIntervalMs()}), so a node that
- *       knows most of a small network stops asking. An
+ *       random host is asked at poll rounds while the list has room; of a sample, only as many candidates are
+ *       polled as the list has room for (counting those already on probation); a round's sample that brings no
+ *       host this node did not know already doubles the time to the next round's (up to
+ *       {@link KnownHostsConfig#maxPollIntervalMs()}), so a node that knows most of a small network stops asking. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
  *       other.</li>
  *   <li><b>Introductions.</b> An ambassador that admits a host that called it, or hears a known host at a new
@@ -657,7 +658,9 @@ public final class KnownHosts implements Protocol, HostSink {
                     PeerId id = candidate.id();
                     news |= !id.equals(context.self().id()) && !hosts.containsKey(id) && !probation.contains(id)
                         && !rejectedAt.containsKey(id);
-                    offer(candidate);
+                    if (hosts.size() + probation.size() < config.capacity()) {
+                        offer(candidate); // only while there is room: a poll of a host a full list turns away is wasted
+                    }
                 }
                 sampleIntervalMs = news ? config.pollIntervalMs() : Math.min(2 * sampleIntervalMs, config.maxPollIntervalMs());
             } catch (WireFormatException e) {

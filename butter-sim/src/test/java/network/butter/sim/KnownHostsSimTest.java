@@ -191,4 +191,21 @@ class KnownHostsSimTest {
         assertThat(requestsSent(newcomer, KnownHosts.SAMPLE_ROUTE)).as("samples the newcomer asked for in 5 s")
             .isLessThanOrEqualTo(20L);
     }
+
+    @Test
+    void shouldNotPollSampledCandidatesItHasNoRoomFor() {
+        Simulation sim = sims.create();
+        KnownHostsConfig eight = DEFAULTS.withCapacity(8);
+        SimNode seed = bootstrappedNode(sim, eight, List.of());
+        List<SimNode> nodes = new ArrayList<>(List.of(seed));
+        for (int i = 0; i < 60; i++) {
+            nodes.add(bootstrappedNode(sim, eight, List.of(seed.address().hostPort())));
+        }
+        sim.runFor(Duration.ofSeconds(30));
+        nodes.forEach(node -> assertThat(known(node)).hasSize(8));
+        long polls = nodes.stream().mapToLong(node -> requestsSent(node, KnownHosts.POLL_ROUTE)).sum();
+        // Polling every candidate of every sample, these 61 nodes poll 1,838 times in their first 30 s (most of those
+        // candidates turned away by lists already full); polling only candidates they have room for, 953.
+        assertThat(polls).as("polls sent by 61 nodes with room for 8 hosts each in 30 s").isLessThan(1_300L);
+    }
 }
