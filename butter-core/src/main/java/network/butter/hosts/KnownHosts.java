@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       shortest-lived member makes way), or by a small random chance.</li>
  *   <li><b>Liveness, adaptively.</b> A host not heard from (no frame of any protocol) for its poll interval is
  *       polled; the interval starts at {@link KnownHostsConfig#pollIntervalMs()} and doubles with every poll it
- *       answers, up to {@link KnownHostsConfig#maxPollIntervalMs()}, which also bounds how old its quality gets.
+ *       answers (the poll exchange that admitted it counts as the first), up to {@link KnownHostsConfig#maxPollIntervalMs()}, which also bounds how old its quality gets.
  *       A host that does not answer within {@link KnownHostsConfig#pollTimeoutMs()}, or that any protocol reports
  *       unreachable, is evicted at once. So a stable host, or one that talks to this node anyway, costs few
  *       polls.</li>
@@ -479,7 +479,9 @@ public final class KnownHosts implements Protocol, HostSink {
         long now = context.loop().nowMillis();
         KnownHost host = new KnownHost(address, quality, subnet, now, now);
         hosts.put(address.id(), host);
-        schedules.put(address.id(), new PollSchedule(config.pollIntervalMs(), now));
+        // Admitted on a poll exchange just completed (its answer to this node's poll, or its own poll carrying its
+        // quality): that counts as the first poll it answered, so its interval has doubled already.
+        schedules.put(address.id(), new PollSchedule(Math.min(2 * config.pollIntervalMs(), config.maxPollIntervalMs()), now));
         order.add(host);
         HostClass hostClass = host.hostClass();
         classes.add(hostClass);

@@ -208,4 +208,23 @@ class KnownHostsSimTest {
         // candidates turned away by lists already full); polling only candidates they have room for, 953.
         assertThat(polls).as("polls sent by 61 nodes with room for 8 hosts each in 30 s").isLessThan(1_300L);
     }
+    @Test
+    void shouldWaitTwoPollIntervalsBeforeFirstPollingAHostItAdmittedOnAPollExchange() {
+        Simulation sim = sims.create();
+        KnownHostsConfig one = FAST.withCapacity(1); // a full list: no peer exchange, only polls between the two
+        SimNode first = bootstrappedNode(sim, one, List.of());
+        SimNode second = bootstrappedNode(sim, one, List.of(first.address().hostPort()));
+        boolean admitted = sim.runUntil(() -> known(first).contains(second.id()) && known(second).contains(first.id()),
+            Duration.ofSeconds(10));
+        assertThat(admitted).isTrue();
+        long before = requestsSent(first, KnownHosts.POLL_ROUTE) + requestsSent(second, KnownHosts.POLL_ROUTE);
+        sim.runFor(Duration.ofMillis(FAST.pollIntervalMs() * 3 / 2));
+        // The exchange that admitted each (the second's poll, the first's answer) counts as the first poll answered:
+        // neither is polled again before twice the first interval.
+        assertThat(requestsSent(first, KnownHosts.POLL_ROUTE) + requestsSent(second, KnownHosts.POLL_ROUTE) - before)
+            .as("polls between the two in the 1.5 poll intervals after they admitted each other").isZero();
+        sim.runFor(Duration.ofMillis(FAST.pollIntervalMs() * 2));
+        assertThat(requestsSent(first, KnownHosts.POLL_ROUTE) + requestsSent(second, KnownHosts.POLL_ROUTE) - before)
+            .as("polls between the two by 3.5 poll intervals after they admitted each other").isPositive();
+    }
 }
