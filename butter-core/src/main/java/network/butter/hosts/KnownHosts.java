@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       shortest-lived member makes way), or by a small random chance.</li>
  *   <li><b>Liveness, adaptively.</b> A host not heard from (no frame of any protocol) for its poll interval is
  *       polled; the interval starts at {@link KnownHostsConfig#pollIntervalMs()} and doubles with every poll it
- *       answers, up to {@link KnownHostsConfig#maxPollIntervalMs()}, which also bounds how old its quality gets.
+ *       answers (the poll exchange that admitted it counts as the first), up to {@link KnownHostsConfig#maxPollIntervalMs()}, which also bounds how old its quality gets.
  *       A host that does not answer within {@link KnownHostsConfig#pollTimeoutMs()}, or that any protocol reports
  *       unreachable, is evicted at once. So a stable host, or one that talks to this node anyway, costs few
  *       polls.</li>
@@ -46,11 +46,12 @@ import org.slf4j.LoggerFactory;
  *       the polled node refreshes a known poller's quality from it, and considers an unknown one from it without
  *       polling back. A known host heard from at a new address (one it advertised) is listed
  *       under that address from then on.</li>
- *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list has room
- *       (a young node needs many hosts soon: storage places copies on them), and a random host is asked at poll
- *       rounds while the list has room; a round's sample that brings no host this node did not know already
- *       doubles the time to the next round's (up to {@link KnownHostsConfig#maxPollIntervalMs()}), so a node that
- *       knows most of a small network stops asking. An
+ *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list holds fewer
+ *       than {@value #EAGER_EXCHANGE_HOSTS} (a young node needs hosts soon: storage places copies on them), and a
+ *       random host is asked at poll rounds while the list has room; of a sample, only as many candidates are
+ *       polled as the list has room for (counting those already on probation); a round's sample that brings no
+ *       host this node did not know already doubles the time to the next round's (up to
+ *       {@link KnownHostsConfig#maxPollIntervalMs()}), so a node that knows most of a small network stops asking. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
  *       other.</li>
  *   <li><b>Introductions.</b> An ambassador that admits a host that called it, or hears a known host at a new
@@ -78,6 +79,14 @@ public final class KnownHosts implements Protocol, HostSink {
      * from a known host, and each introduced host is only a candidate.
      */
     public static final String INTRODUCE_ROUTE = "butter/hosts/introduce";
+    /**
+     * While the list holds fewer hosts than this, every newly admitted host is asked for a sample at once, so a
+     * young node soon knows enough hosts to place copies on; beyond it the list fills through the periodic rounds.
+     * Asking every admitted host while the list had room (64 by default) cost a sample and up to a sample's worth of
+     * polls per admission, most of those candidates turned away by then: the largest part of a churning network's
+     * upkeep.
+     */
+    static final int EAGER_EXCHANGE_HOSTS = 16;
     /** Most known hosts one batch of introductions goes to. */
     static final int INTRODUCTION_FANOUT = 8;
     /** How long an ambassador collects hosts to introduce before sending them in one batch, in milliseconds. */
@@ -470,7 +479,9 @@ public final class KnownHosts implements Protocol, HostSink {
         long now = context.loop().nowMillis();
         KnownHost host = new KnownHost(address, quality, subnet, now, now);
         hosts.put(address.id(), host);
-        schedules.put(address.id(), new PollSchedule(config.pollIntervalMs(), now));
+        // Admitted on a poll exchange just completed (its answer to this node's poll, or its own poll carrying its
+        // quality): that counts as the first poll it answered, so its interval has doubled already.
+        schedules.put(address.id(), new PollSchedule(Math.min(2 * config.pollIntervalMs(), config.maxPollIntervalMs()), now));
         order.add(host);
         HostClass hostClass = host.hostClass();
         classes.add(hostClass);
@@ -487,7 +498,7 @@ public final class KnownHosts implements Protocol, HostSink {
         if (introduce) {
             introduce(address);
         }
-        if (hosts.size() < config.capacity()) {
+        if (hosts.size() < Math.min(config.capacity(), EAGER_EXCHANGE_HOSTS)) {
             exchangeWith(address);
         }
     }
@@ -649,7 +660,9 @@ public final class KnownHosts implements Protocol, HostSink {
                     PeerId id = candidate.id();
                     news |= !id.equals(context.self().id()) && !hosts.containsKey(id) && !probation.contains(id)
                         && !rejectedAt.containsKey(id);
-                    offer(candidate);
+                    if (hosts.size() + probation.size() < config.capacity()) {
+                        offer(candidate); // only while there is room: a poll of a host a full list turns away is wasted
+                    }
                 }
                 sampleIntervalMs = news ? config.pollIntervalMs() : Math.min(2 * sampleIntervalMs, config.maxPollIntervalMs());
             } catch (WireFormatException e) {

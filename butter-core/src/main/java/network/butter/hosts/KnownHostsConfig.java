@@ -5,7 +5,8 @@ package network.butter.hosts;
  *
  * @param capacity          most hosts kept
  * @param pollIntervalMs    how often a known host not heard from is polled at first, in milliseconds; each poll it
- *                          answers doubles its interval, up to {@code maxPollIntervalMs}
+ *                          answers doubles its interval, up to {@code maxPollIntervalMs} (the poll exchange that
+ *                          admitted it counts as one: a newly admitted host is first polled after twice this)
  * @param maxPollIntervalMs the longest a known host goes unpolled while it is not heard from, and the oldest its
  *                          quality may get (a host that polls this node brings its quality along), in milliseconds
  * @param pollTimeoutMs     a host that does not answer a poll within this time is evicted, in milliseconds

@@ -171,4 +171,60 @@ class KnownHostsSimTest {
         // Asking at every 1 s poll round, the ten nodes (lists never full) would ask 6,000 times; backed off to 6 s, 1,000.
         assertThat(samples).as("samples asked in 10 virtual minutes by 10 nodes that know each other").isLessThanOrEqualTo(1_010L);
     }
+
+    private static final KnownHostsConfig DEFAULTS = KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 1_000);
+
+    @Test
+    void shouldAskNewlyAdmittedHostsForSamplesOnlyUntilItKnowsSixteen() {
+        Simulation sim = sims.create();
+        SimNode seed = bootstrappedNode(sim, DEFAULTS, List.of());
+        List<SimNode> nodes = new ArrayList<>(List.of(seed));
+        for (int i = 0; i < 50; i++) {
+            nodes.add(bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort())));
+        }
+        sim.runFor(Duration.ofSeconds(60));
+        SimNode newcomer = bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort()));
+        sim.runFor(Duration.ofSeconds(5));
+        // Before its first periodic round (10 s): asking every host it admits while its list of 64 has room, it
+        // would ask about 50; asking only while it knows fewer than 16, about 16.
+        assertThat(known(newcomer)).as("hosts the newcomer knows after 5 s").hasSizeGreaterThanOrEqualTo(16);
+        assertThat(requestsSent(newcomer, KnownHosts.SAMPLE_ROUTE)).as("samples the newcomer asked for in 5 s")
+            .isLessThanOrEqualTo(20L);
+    }
+
+    @Test
+    void shouldNotPollSampledCandidatesItHasNoRoomFor() {
+        Simulation sim = sims.create();
+        KnownHostsConfig eight = DEFAULTS.withCapacity(8);
+        SimNode seed = bootstrappedNode(sim, eight, List.of());
+        List<SimNode> nodes = new ArrayList<>(List.of(seed));
+        for (int i = 0; i < 60; i++) {
+            nodes.add(bootstrappedNode(sim, eight, List.of(seed.address().hostPort())));
+        }
+        sim.runFor(Duration.ofSeconds(30));
+        nodes.forEach(node -> assertThat(known(node)).hasSize(8));
+        long polls = nodes.stream().mapToLong(node -> requestsSent(node, KnownHosts.POLL_ROUTE)).sum();
+        // Polling every candidate of every sample, these 61 nodes poll 1,838 times in their first 30 s (most of those
+        // candidates turned away by lists already full); polling only candidates they have room for, 953.
+        assertThat(polls).as("polls sent by 61 nodes with room for 8 hosts each in 30 s").isLessThan(1_300L);
+    }
+    @Test
+    void shouldWaitTwoPollIntervalsBeforeFirstPollingAHostItAdmittedOnAPollExchange() {
+        Simulation sim = sims.create();
+        KnownHostsConfig one = FAST.withCapacity(1); // a full list: no peer exchange, only polls between the two
+        SimNode first = bootstrappedNode(sim, one, List.of());
+        SimNode second = bootstrappedNode(sim, one, List.of(first.address().hostPort()));
+        boolean admitted = sim.runUntil(() -> known(first).contains(second.id()) && known(second).contains(first.id()),
+            Duration.ofSeconds(10));
+        assertThat(admitted).isTrue();
+        long before = requestsSent(first, KnownHosts.POLL_ROUTE) + requestsSent(second, KnownHosts.POLL_ROUTE);
+        sim.runFor(Duration.ofMillis(FAST.pollIntervalMs() * 3 / 2));
+        // The exchange that admitted each (the second's poll, the first's answer) counts as the first poll answered:
+        // neither is polled again before twice the first interval.
+        assertThat(requestsSent(first, KnownHosts.POLL_ROUTE) + requestsSent(second, KnownHosts.POLL_ROUTE) - before)
+            .as("polls between the two in the 1.5 poll intervals after they admitted each other").isZero();
+        sim.runFor(Duration.ofMillis(FAST.pollIntervalMs() * 2));
+        assertThat(requestsSent(first, KnownHosts.POLL_ROUTE) + requestsSent(second, KnownHosts.POLL_ROUTE) - before)
+            .as("polls between the two by 3.5 poll intervals after they admitted each other").isPositive();
+    }
 }
