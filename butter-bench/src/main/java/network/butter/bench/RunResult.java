@@ -5,7 +5,7 @@ package network.butter.bench;
  *
  * @param system            the system's name
  * @param concurrency       requests kept outstanding
- * @param round             which round, from 1
+ * @param pair              which trial pair, from 1 (0 for a warm-up)
  * @param requests          requests completed inside the measured window
  * @param errors            requests that failed, during warm-up or measurement (a healthy run has none)
  * @param requestsPerSecond {@code requests} divided by the window's length
@@ -15,6 +15,6 @@ package network.butter.bench;
  *                          microseconds (see {@link ThreadCpu})
  * @param firstFailure      the first failure, described, or null if none failed
  */
-record RunResult(String system, int concurrency, int round, long requests, long errors, double requestsPerSecond,
+record RunResult(String system, int concurrency, int pair, long requests, long errors, double requestsPerSecond,
                  long p50Micros, long p99Micros, double cpuMicrosPerRequest, String firstFailure) {
 }
