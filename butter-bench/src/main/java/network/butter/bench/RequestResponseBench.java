@@ -40,7 +40,7 @@ public final class RequestResponseBench implements Callable<Integer> {
             + BenchOptions.SETTLE_MS + " ms unmeasured.")
     private long trialMs;
 
-    @Option(names = {"--pairs", "--rounds"}, defaultValue = "15", paramLabel = "N",
+    @Option(names = {"--pairs", "--rounds"}, defaultValue = "20", paramLabel = "N",
         description = "Trial pairs (baseline and Butter back to back, order alternating) per concurrency; the report"
             + " shows the median and spread of the per-pair ratios (default ${DEFAULT-VALUE}).")
     private int pairs;
