@@ -765,6 +765,14 @@ public final class NettyTransport implements Transport, WiderTransport {
     }
 
     /**
+     * A frame of a read whose earlier frames may already have had the peer reported heard ({@code heardInThisRead}, see
+     * {@link TransportListener#onFrame(PeerAddress, Frame, boolean)}).
+     */
+    void onFrame(Connection connection, Frame frame, boolean heardInThisRead) {
+        listener.onFrame(connection.peerAddress(), frame, heardInThisRead);
+    }
+
+    /**
      * Whether a connection may be closed for idleness: only when nothing is in flight with its peer, since the
      * peer may be answering on it even when this end sends on another.
      */
