@@ -234,7 +234,6 @@ public final class NettyTransport implements Transport, WiderTransport {
         ch.pipeline()
             .addLast("decoder", new FrameDecoder(codec))
             .addLast("encoder", new FrameEncoder(codec))
-            .addLast("link-encoder", new LinkFrameEncoder())
             .addLast("connection", connection);
     }
 
