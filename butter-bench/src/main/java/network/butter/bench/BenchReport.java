@@ -25,7 +25,7 @@ final class BenchReport {
     /** Name of the baseline's second instance in an A/A run. */
     static final String BASELINE_AGAIN = "netty2";
 
-    private static final String RUN_FORMAT = "%5s  %-6s  %5s  %10s  %10s  %8s  %8s  %10s  %6s%n";
+    private static final String RUN_FORMAT = "%5s  %-6s  %5s  %10s  %10s  %8s  %8s  %10s  %8s  %6s%n";
 
     private final BenchOptions options;
     private final List<RunResult> runs = new ArrayList<>();
@@ -36,7 +36,7 @@ final class BenchReport {
 
     /** The median of one system at one concurrency over all its trials; each figure is its own median. */
     record Median(double requestsPerSecond, double p50Micros, double p99Micros, double cpuMicrosPerRequest,
-                  long errors) {
+                  double bytesPerRequest, long errors) {
     }
 
     /**
@@ -100,14 +100,15 @@ final class BenchReport {
     /** The column titles for {@link #row(RunResult)}. */
     static String runHeader() {
         return String.format(Locale.ROOT, RUN_FORMAT, "pair", "system", "conc", "requests", "req/s", "p50 us",
-            "p99 us", "cpu us/req", "errors").stripTrailing();
+            "p99 us", "cpu us/req", "B/req", "errors").stripTrailing();
     }
 
     /** One finished trial as a table row. */
     static String row(RunResult run) {
         return String.format(Locale.ROOT, RUN_FORMAT, run.pair(), run.system(), run.concurrency(), run.requests(),
             String.format(Locale.ROOT, "%.0f", run.requestsPerSecond()), run.p50Micros(), run.p99Micros(),
-            String.format(Locale.ROOT, "%.2f", run.cpuMicrosPerRequest()), run.errors()).stripTrailing();
+            String.format(Locale.ROOT, "%.2f", run.cpuMicrosPerRequest()),
+            String.format(Locale.ROOT, "%.0f", run.bytesPerRequest()), run.errors()).stripTrailing();
     }
 
     /** The median of {@code system} at {@code concurrency} over the trials recorded. */
@@ -121,6 +122,7 @@ final class BenchReport {
             Spread.of(matching.stream().mapToDouble(RunResult::p50Micros).toArray()).median(),
             Spread.of(matching.stream().mapToDouble(RunResult::p99Micros).toArray()).median(),
             Spread.of(matching.stream().mapToDouble(RunResult::cpuMicrosPerRequest).toArray()).median(),
+            Spread.of(matching.stream().mapToDouble(RunResult::bytesPerRequest).toArray()).median(),
             matching.stream().mapToLong(RunResult::errors).sum());
     }
 
@@ -153,21 +155,23 @@ final class BenchReport {
     void printSummary(PrintStream out) {
         String measured = options.measuredName();
         out.printf(Locale.ROOT, "%nmedian of %d trial(s) per system%n", options.pairs());
-        out.println(String.format(Locale.ROOT, "%-6s  %5s  %10s  %8s  %8s  %10s  %6s", "system", "conc", "req/s",
-            "p50 us", "p99 us", "cpu us/req", "errors"));
+        out.println(String.format(Locale.ROOT, "%-6s  %5s  %10s  %8s  %8s  %10s  %8s  %6s", "system", "conc", "req/s",
+            "p50 us", "p99 us", "cpu us/req", "B/req", "errors"));
         for (int c : options.concurrencies()) {
             for (String system : List.of(BASELINE, measured)) {
                 Median m = median(system, c);
-                out.println(String.format(Locale.ROOT, "%-6s  %5d  %10.0f  %8.0f  %8.0f  %10.2f  %6d", system, c,
-                    m.requestsPerSecond(), m.p50Micros(), m.p99Micros(), m.cpuMicrosPerRequest(), m.errors()));
+                out.println(String.format(Locale.ROOT, "%-6s  %5d  %10.0f  %8.0f  %8.0f  %10.2f  %8.0f  %6d", system, c,
+                    m.requestsPerSecond(), m.p50Micros(), m.p99Micros(), m.cpuMicrosPerRequest(), m.bytesPerRequest(),
+                    m.errors()));
             }
         }
         out.printf(Locale.ROOT, "%nratio %s/%s per pair, median [interquartile range] (min-max); throughput: higher is"
             + " better; latency and CPU: lower is better%n", measured, BASELINE);
         for (int c : options.concurrencies()) {
-            out.printf(Locale.ROOT, "c=%d  throughput %s  p50 %s  p99 %s  cpu/req %s%n", c,
+            out.printf(Locale.ROOT, "c=%d  throughput %s  p50 %s  p99 %s  cpu/req %s  bytes/req %s%n", c,
                 pairRatios(c, RunResult::requestsPerSecond).full(), pairRatios(c, RunResult::p50Micros).full(),
-                pairRatios(c, RunResult::p99Micros).full(), pairRatios(c, RunResult::cpuMicrosPerRequest).full());
+                pairRatios(c, RunResult::p99Micros).full(), pairRatios(c, RunResult::cpuMicrosPerRequest).full(),
+                pairRatios(c, RunResult::bytesPerRequest).full());
         }
         out.println();
         out.println(summaryLine());
@@ -203,7 +207,7 @@ final class BenchReport {
     }
 
     private static String describe(String system, Median m) {
-        return String.format(Locale.ROOT, "%s %.0f req/s p50 %.0fus p99 %.0fus cpu %.2fus/req", system,
-            m.requestsPerSecond(), m.p50Micros(), m.p99Micros(), m.cpuMicrosPerRequest());
+        return String.format(Locale.ROOT, "%s %.0f req/s p50 %.0fus p99 %.0fus cpu %.2fus/req alloc %.0fB/req", system,
+            m.requestsPerSecond(), m.p50Micros(), m.p99Micros(), m.cpuMicrosPerRequest(), m.bytesPerRequest());
     }
 }

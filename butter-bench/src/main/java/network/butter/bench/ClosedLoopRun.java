@@ -62,9 +62,11 @@ final class ClosedLoopRun {
         }
         run.waitUntil(run.measureStartNanos);
         long cpuAtStart = target.cpuNanos();
+        long bytesAtStart = target.allocatedBytes();
         run.waitUntil(run.measureEndNanos);
         long cpuInWindow = target.cpuNanos() - cpuAtStart;
-        return run.awaitResult(cpuInWindow);
+        long bytesInWindow = target.allocatedBytes() - bytesAtStart;
+        return run.awaitResult(cpuInWindow, bytesInWindow);
     }
 
     /** Sleeps until {@code System.nanoTime()} reaches {@code deadlineNanos}. */
@@ -74,7 +76,7 @@ final class ClosedLoopRun {
         }
     }
 
-    private RunResult awaitResult(long cpuNanosInWindow) throws InterruptedException {
+    private RunResult awaitResult(long cpuNanosInWindow, long bytesInWindow) throws InterruptedException {
         long waitNanos = Math.max(0, measureEndNanos - System.nanoTime())
             + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
         if (!slotsStopped.await(waitNanos, TimeUnit.NANOSECONDS)) {
@@ -87,7 +89,8 @@ final class ClosedLoopRun {
         double perSecond = requests * 1e9 / measureNanos;
         return new RunResult(target.name(), concurrency, pair, requests, errors.sum(), perSecond,
             latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(99),
-            requests == 0 ? 0 : cpuNanosInWindow / 1e3 / requests, error == null ? null : error.toString());
+            requests == 0 ? 0 : cpuNanosInWindow / 1e3 / requests, requests == 0 ? 0 : (double) bytesInWindow / requests,
+            error == null ? null : error.toString());
     }
 
     /** One of the concurrent request chains: at most one request outstanding, the next sent when it is done. */

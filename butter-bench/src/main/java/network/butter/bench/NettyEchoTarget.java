@@ -138,6 +138,11 @@ final class NettyEchoTarget implements EchoTarget {
     }
 
     @Override
+    public long allocatedBytes() {
+        return ThreadCpu.allocatedBytes(threadPrefix);
+    }
+
+    @Override
     public void call(int slot, byte[] payload, Completion done) {
         EventLoop loop = clientChannel.eventLoop();
         if (loop.inEventLoop()) {

@@ -13,8 +13,11 @@ package network.butter.bench;
  * @param p99Micros         99th-percentile latency in microseconds
  * @param cpuMicrosPerRequest CPU time of the system's threads in the measured window per request completed in it, in
  *                          microseconds (see {@link ThreadCpu})
+ * @param bytesPerRequest   bytes allocated by the system's threads in the measured window per request completed in
+ *                          it (see {@link ThreadCpu#allocatedBytes})
  * @param firstFailure      the first failure, described, or null if none failed
  */
 record RunResult(String system, int concurrency, int pair, long requests, long errors, double requestsPerSecond,
-                 long p50Micros, long p99Micros, double cpuMicrosPerRequest, String firstFailure) {
+                 long p50Micros, long p99Micros, double cpuMicrosPerRequest,
+                 double bytesPerRequest, String firstFailure) {
 }

@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class RequestResponseBenchTest {
 
     private static final String SPREAD = "\\d+\\.\\d\\d \\[\\d+\\.\\d\\d-\\d+\\.\\d\\d\\]";
-    private static final String FIGURES = "butter \\d+ req/s p50 \\d+us p99 \\d+us cpu \\d+\\.\\d\\dus/req, netty \\d+"
-        + " req/s p50 \\d+us p99 \\d+us cpu \\d+\\.\\d\\dus/req, ratio throughput " + SPREAD + " p50 " + SPREAD
-        + " p99 " + SPREAD + " cpu/req " + SPREAD;
+    private static final String SYSTEM = " \\d+ req/s p50 \\d+us p99 \\d+us cpu \\d+\\.\\d\\dus/req alloc \\d+B/req";
+    private static final String FIGURES = "butter" + SYSTEM + ", netty" + SYSTEM + ", ratio throughput " + SPREAD
+        + " p50 " + SPREAD + " p99 " + SPREAD + " cpu/req " + SPREAD;
 
     @Test
     void shouldCompleteRequestsOnBothSystemsInAlternatingPairsAndPrintAWellFormedSummary() throws InterruptedException {
@@ -33,6 +33,7 @@ class RequestResponseBenchTest {
                 .isZero();
             assertThat(run.concurrency()).isEqualTo(4);
             assertThat(run.cpuMicrosPerRequest()).as("CPU per request of %s", run.system()).isPositive();
+            assertThat(run.bytesPerRequest()).as("bytes allocated per request by %s", run.system()).isPositive();
         });
         String output = printed.toString(StandardCharsets.UTF_8);
         assertThat(report.summaryLine()).matches("SUMMARY request/response loopback TLS1\\.3 payload=64B busy=0"
@@ -56,20 +57,20 @@ class RequestResponseBenchTest {
     @Test
     void shouldReportTheMedianOfEachFigureOverTheTrials() {
         BenchReport report = new BenchReport(new BenchOptions(0, 1, 3, 64, List.of(1), 0, false, false));
-        report.add(new RunResult("butter", 1, 1, 100, 0, 1000, 50, 400, 9.0, null));
-        report.add(new RunResult("butter", 1, 2, 300, 0, 3000, 10, 900, 7.0, null));
-        report.add(new RunResult("butter", 1, 3, 200, 0, 2000, 30, 100, 8.0, null));
+        report.add(new RunResult("butter", 1, 1, 100, 0, 1000, 50, 400, 9.0, 100, null));
+        report.add(new RunResult("butter", 1, 2, 300, 0, 3000, 10, 900, 7.0, 100, null));
+        report.add(new RunResult("butter", 1, 3, 200, 0, 2000, 30, 100, 8.0, 100, null));
 
-        assertThat(report.median("butter", 1)).isEqualTo(new BenchReport.Median(2000, 30, 400, 8.0, 0));
+        assertThat(report.median("butter", 1)).isEqualTo(new BenchReport.Median(2000, 30, 400, 8.0, 100, 0));
     }
 
     @Test
     void shouldAverageTheMiddleTwoForAnEvenNumberOfTrials() {
         BenchReport report = new BenchReport(new BenchOptions(0, 1, 2, 64, List.of(1), 0, false, false));
-        report.add(new RunResult("netty", 1, 1, 100, 0, 1000, 50, 400, 4.0, null));
-        report.add(new RunResult("netty", 1, 2, 300, 1, 3000, 10, 900, 6.0, null));
+        report.add(new RunResult("netty", 1, 1, 100, 0, 1000, 50, 400, 4.0, 100, null));
+        report.add(new RunResult("netty", 1, 2, 300, 1, 3000, 10, 900, 6.0, 100, null));
 
-        assertThat(report.median("netty", 1)).isEqualTo(new BenchReport.Median(2000, 30, 650, 5.0, 1));
+        assertThat(report.median("netty", 1)).isEqualTo(new BenchReport.Median(2000, 30, 650, 5.0, 100, 1));
     }
 
     @Test
@@ -78,10 +79,10 @@ class RequestResponseBenchTest {
         // The machine slows down 4x over the pairs; Butter is 0.9x of the baseline in every pair.
         for (int pair = 1; pair <= 3; pair++) {
             double baseline = 4000.0 / (1 << (pair - 1));
-            report.add(new RunResult("netty", 64, pair, 1, 0, baseline, 1, 1, 1, null));
-            report.add(new RunResult("butter", 64, pair, 1, 0, 0.9 * baseline, 1, 1, 1, null));
+            report.add(new RunResult("netty", 64, pair, 1, 0, baseline, 1, 1, 1, 100, null));
+            report.add(new RunResult("butter", 64, pair, 1, 0, 0.9 * baseline, 1, 1, 1, 100, null));
         }
-        report.add(new RunResult("butter", 64, 4, 1, 0, 99_999, 1, 1, 1, null)); // no baseline trial: no pair
+        report.add(new RunResult("butter", 64, 4, 1, 0, 99_999, 1, 1, 1, 100, null)); // no baseline trial: no pair
 
         BenchReport.Spread throughput = report.pairRatios(64, RunResult::requestsPerSecond);
 
