@@ -95,6 +95,11 @@ final class ButterEchoTarget implements EchoTarget {
     }
 
     @Override
+    public long allocatedBytes() {
+        return ThreadCpu.allocatedBytes(THREAD_PREFIX, CARRIER_PREFIX);
+    }
+
+    @Override
     public void call(int slot, byte[] payload, Completion done) {
         try {
             if (virtualThreads) {

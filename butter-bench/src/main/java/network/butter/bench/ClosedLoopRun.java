@@ -25,7 +25,7 @@ final class ClosedLoopRun {
 
     private final EchoTarget target;
     private final int concurrency;
-    private final int round;
+    private final int pair;
     private final byte[] payload;
     private final long measureStartNanos;
     private final long measureEndNanos;
@@ -36,11 +36,11 @@ final class ClosedLoopRun {
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
     private final CountDownLatch slotsStopped;
 
-    private ClosedLoopRun(EchoTarget target, int concurrency, int round, byte[] payload, long warmupMs,
+    private ClosedLoopRun(EchoTarget target, int concurrency, int pair, byte[] payload, long warmupMs,
                           long measureMs) {
         this.target = target;
         this.concurrency = concurrency;
-        this.round = round;
+        this.pair = pair;
         this.payload = payload;
         this.measureNanos = TimeUnit.MILLISECONDS.toNanos(measureMs);
         this.measureStartNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMs);
@@ -54,17 +54,19 @@ final class ClosedLoopRun {
      * @throws IllegalStateException if requests are still outstanding {@link #DRAIN_TIMEOUT_MS} after the
      *                               window closed: the system hangs, and later runs would be disturbed
      */
-    static RunResult drive(EchoTarget target, int concurrency, int round, byte[] payload, long warmupMs,
+    static RunResult drive(EchoTarget target, int concurrency, int pair, byte[] payload, long warmupMs,
                            long measureMs) throws InterruptedException {
-        ClosedLoopRun run = new ClosedLoopRun(target, concurrency, round, payload, warmupMs, measureMs);
+        ClosedLoopRun run = new ClosedLoopRun(target, concurrency, pair, payload, warmupMs, measureMs);
         for (int slot = 0; slot < concurrency; slot++) {
             run.new Slot(slot).issue();
         }
         run.waitUntil(run.measureStartNanos);
         long cpuAtStart = target.cpuNanos();
+        long bytesAtStart = target.allocatedBytes();
         run.waitUntil(run.measureEndNanos);
         long cpuInWindow = target.cpuNanos() - cpuAtStart;
-        return run.awaitResult(cpuInWindow);
+        long bytesInWindow = target.allocatedBytes() - bytesAtStart;
+        return run.awaitResult(cpuInWindow, bytesInWindow);
     }
 
     /** Sleeps until {@code System.nanoTime()} reaches {@code deadlineNanos}. */
@@ -74,7 +76,7 @@ final class ClosedLoopRun {
         }
     }
 
-    private RunResult awaitResult(long cpuNanosInWindow) throws InterruptedException {
+    private RunResult awaitResult(long cpuNanosInWindow, long bytesInWindow) throws InterruptedException {
         long waitNanos = Math.max(0, measureEndNanos - System.nanoTime())
             + TimeUnit.MILLISECONDS.toNanos(DRAIN_TIMEOUT_MS);
         if (!slotsStopped.await(waitNanos, TimeUnit.NANOSECONDS)) {
@@ -85,9 +87,10 @@ final class ClosedLoopRun {
         Throwable error = firstError.get();
         long requests = completed.sum();
         double perSecond = requests * 1e9 / measureNanos;
-        return new RunResult(target.name(), concurrency, round, requests, errors.sum(), perSecond,
+        return new RunResult(target.name(), concurrency, pair, requests, errors.sum(), perSecond,
             latencyMicros.getValueAtPercentile(50), latencyMicros.getValueAtPercentile(99),
-            requests == 0 ? 0 : cpuNanosInWindow / 1e3 / requests, error == null ? null : error.toString());
+            requests == 0 ? 0 : cpuNanosInWindow / 1e3 / requests, requests == 0 ? 0 : (double) bytesInWindow / requests,
+            error == null ? null : error.toString());
     }
 
     /** One of the concurrent request chains: at most one request outstanding, the next sent when it is done. */

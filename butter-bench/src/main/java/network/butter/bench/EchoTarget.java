@@ -27,6 +27,9 @@ interface EchoTarget extends AutoCloseable {
      */
     long cpuNanos();
 
+    /** Bytes allocated so far by the same threads as {@link #cpuNanos()}; differences between two calls are what counts. */
+    long allocatedBytes();
+
     /** Stops the system and frees its threads and sockets. */
     @Override
     void close();

@@ -40,16 +40,17 @@ final class NettyEchoTarget implements EchoTarget {
 
     private static final int LENGTH_FIELD_BYTES = 4;
     private static final long START_TIMEOUT_MS = 10_000;
-    /** Name prefix of the baseline's event loop threads. */
-    private static final String THREAD_PREFIX = "netty-baseline";
-
+    private final String name;
+    private final String threadPrefix;
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final Channel clientChannel;
     private final NettyEchoClientHandler client;
 
-    private NettyEchoTarget(EventLoopGroup group, Channel serverChannel, Channel clientChannel,
-                            NettyEchoClientHandler client) {
+    private NettyEchoTarget(String name, String threadPrefix, EventLoopGroup group, Channel serverChannel,
+                            Channel clientChannel, NettyEchoClientHandler client) {
+        this.name = name;
+        this.threadPrefix = threadPrefix;
         this.group = group;
         this.serverChannel = serverChannel;
         this.clientChannel = clientChannel;
@@ -59,14 +60,17 @@ final class NettyEchoTarget implements EchoTarget {
     /**
      * Starts the server, connects the client and completes the TLS handshake.
      *
+     * @param name           the name in the report; its event loop threads are named after it, so that two instances
+     *                       in one process (an A/A run) count their CPU apart
      * @param maxConcurrency the most requests the client will have outstanding
      * @throws IllegalStateException if any of that fails within {@value #START_TIMEOUT_MS} ms
      */
-    static NettyEchoTarget start(int maxConcurrency) {
+    static NettyEchoTarget start(String name, int maxConcurrency) {
+        String threadPrefix = name + "-baseline";
         NodeTls serverTls = NodeTls.create(NodeIdentity.generate(new SecureRandom()), new SecureRandom(), Instant.now());
         NodeTls clientTls = NodeTls.create(NodeIdentity.generate(new SecureRandom()), new SecureRandom(), Instant.now());
         int maxFrameBytes = Limits.defaults().maxFrameBytes();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(THREAD_PREFIX, true),
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory(threadPrefix, true),
             NioIoHandler.newFactory());
         try {
             EventLoop serverLoop = group.next();
@@ -109,7 +113,7 @@ final class NettyEchoTarget implements EchoTarget {
             if (!handshake.isSuccess()) {
                 throw new IllegalStateException("the baseline's TLS handshake failed", handshake.cause());
             }
-            return new NettyEchoTarget(group, serverChannel, clientChannel, handler);
+            return new NettyEchoTarget(name, threadPrefix, group, serverChannel, clientChannel, handler);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
@@ -125,12 +129,17 @@ final class NettyEchoTarget implements EchoTarget {
 
     @Override
     public String name() {
-        return "netty";
+        return name;
     }
 
     @Override
     public long cpuNanos() {
-        return ThreadCpu.nanos(THREAD_PREFIX);
+        return ThreadCpu.nanos(threadPrefix);
+    }
+
+    @Override
+    public long allocatedBytes() {
+        return ThreadCpu.allocatedBytes(threadPrefix);
     }
 
     @Override

@@ -12,14 +12,18 @@ import picocli.CommandLine.Option;
  * TLS 1.3 setup, in the same process and the same run, so the ratio between them means something even on a
  * noisy machine where absolute figures do not.
  *
- * <p>Each run keeps a fixed number of requests outstanding (closed loop), warms up, then measures
- * throughput and p50/p99 latency. Runs are interleaved: for every concurrency the baseline and Butter run
- * back to back, the one going first alternating between rounds, and the report gives the median per
- * system and concurrency over the rounds plus a one-line {@code SUMMARY}.
+ * <p>Each run keeps a fixed number of requests outstanding (closed loop). For every concurrency both systems warm up
+ * once, then the benchmark measures many short trial pairs: the baseline and Butter back to back, the one going first
+ * alternating from pair to pair (A,B then B,A). A change in the machine's load lasting longer than a pair hits both
+ * halves of it alike, so the ratio of each pair is far steadier than any absolute figure; the report gives the median
+ * of the per-pair ratios with their spread, and a one-line {@code SUMMARY}. {@code --baseline-twice} measures the
+ * baseline against a second instance of itself (an A/A run): its ratios should be 1.00, and their spread is the noise
+ * floor of the method on the machine at hand.
  *
  * <p>By default every CPU is kept busy for the whole run by a background loop at the lowest priority
- * ({@link BusyBackground}), the same for both systems: no CPU ever sleeps, so the figures do not depend on how fast
- * an idle CPU wakes, and whatever the systems under test want of the CPU they still get first.
+ * ({@link BusyBackground}: {@code SCHED_IDLE} and nice 19), the same for both systems: no CPU ever sleeps, so the
+ * figures do not depend on how fast an idle CPU wakes, and whatever the systems under test want of the CPU they still
+ * get first.
  *
  * <p>Run it with {@code scripts/bench.sh} ({@code --help} lists the options, {@code --quick} is a smoke run).
  */
@@ -28,16 +32,18 @@ import picocli.CommandLine.Option;
 public final class RequestResponseBench implements Callable<Integer> {
 
     @Option(names = "--warmup-ms", defaultValue = "3000", paramLabel = "MS",
-        description = "Warm-up per run before measuring (default ${DEFAULT-VALUE}).")
+        description = "Warm-up of each system at each concurrency before its first trial (default ${DEFAULT-VALUE}).")
     private long warmupMs;
 
-    @Option(names = "--measure-ms", defaultValue = "10000", paramLabel = "MS",
-        description = "Measured window per run (default ${DEFAULT-VALUE}).")
-    private long measureMs;
+    @Option(names = {"--trial-ms", "--measure-ms"}, defaultValue = "1000", paramLabel = "MS",
+        description = "Measured window of one trial (default ${DEFAULT-VALUE}); each trial first runs "
+            + BenchOptions.SETTLE_MS + " ms unmeasured.")
+    private long trialMs;
 
-    @Option(names = "--rounds", defaultValue = "2", paramLabel = "N",
-        description = "Rounds of every configuration; the report shows the median (default ${DEFAULT-VALUE}).")
-    private int rounds;
+    @Option(names = {"--pairs", "--rounds"}, defaultValue = "20", paramLabel = "N",
+        description = "Trial pairs (baseline and Butter back to back, order alternating) per concurrency; the report"
+            + " shows the median and spread of the per-pair ratios (default ${DEFAULT-VALUE}).")
+    private int pairs;
 
     @Option(names = "--payload-bytes", defaultValue = "64", paramLabel = "BYTES",
         description = "Request and reply payload size (default ${DEFAULT-VALUE}).")
@@ -57,8 +63,13 @@ public final class RequestResponseBench implements Callable<Integer> {
             + " instead of the event-loop opt-ins handleOnLoop and requestOnLoop.")
     private boolean virtualThreads;
 
+    @Option(names = "--baseline-twice",
+        description = "A/A run: measure the baseline against a second instance of itself instead of Butter; the ratios"
+            + " should be 1.00 and their spread is the method's noise floor.")
+    private boolean baselineTwice;
+
     @Option(names = "--quick",
-        description = "Smoke run: 1000 ms warm-up and 1000 ms measurement per run, overriding the two options above.")
+        description = "Smoke run: 500 ms warm-up, 3 pairs of 300 ms trials, overriding the options above.")
     private boolean quick;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
@@ -77,15 +88,16 @@ public final class RequestResponseBench implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         int busy = busyCpus != null ? busyCpus : Runtime.getRuntime().availableProcessors();
         BenchOptions options = quick
-            ? new BenchOptions(1_000, 1_000, rounds, payloadBytes, concurrencies, busy, virtualThreads)
-            : new BenchOptions(warmupMs, measureMs, rounds, payloadBytes, concurrencies, busy, virtualThreads);
+            ? new BenchOptions(500, 300, 3, payloadBytes, concurrencies, busy, virtualThreads, baselineTwice)
+            : new BenchOptions(warmupMs, trialMs, pairs, payloadBytes, concurrencies, busy, virtualThreads,
+                baselineTwice);
         run(options, System.out);
         return 0;
     }
 
     /**
-     * Runs the whole benchmark: starts both systems once, drives every configuration in every round, prints
-     * each run as it finishes and then the summary, and stops both systems.
+     * Runs the whole benchmark: starts both systems once, warms both up and drives every trial pair at every
+     * concurrency, prints each trial as it finishes and then the summary, and stops both systems.
      *
      * @return the report, for callers (such as the smoke test) that inspect the figures
      */
@@ -100,15 +112,20 @@ public final class RequestResponseBench implements Callable<Integer> {
         out.println(BenchReport.runHeader());
         try (BusyBackground busy = BusyBackground.start(options.busyCpus(),
                 options.plannedSeconds() + BusyBackground.MARGIN_SECONDS);
-             EchoTarget baseline = NettyEchoTarget.start(options.maxConcurrency());
-             EchoTarget butter = ButterEchoTarget.start(options.maxConcurrency(), options.virtualThreads())) {
-            for (int round = 1; round <= options.rounds(); round++) {
-                // Alternate which system goes first, so neither always runs on a cooler or warmer machine.
-                List<EchoTarget> order = round % 2 == 1 ? List.of(baseline, butter) : List.of(butter, baseline);
-                for (int concurrency : options.concurrencies()) {
+             EchoTarget baseline = NettyEchoTarget.start(BenchReport.BASELINE, options.maxConcurrency());
+             EchoTarget measured = options.baselineTwice()
+                 ? NettyEchoTarget.start(BenchReport.BASELINE_AGAIN, options.maxConcurrency())
+                 : ButterEchoTarget.start(options.maxConcurrency(), options.virtualThreads())) {
+            for (int concurrency : options.concurrencies()) {
+                for (EchoTarget target : List.of(baseline, measured)) {
+                    ClosedLoopRun.drive(target, concurrency, 0, payload, 0, Math.max(1, options.warmupMs()));
+                }
+                for (int pair = 1; pair <= options.pairs(); pair++) {
+                    // Alternate which system goes first, so neither always runs right after the other's load.
+                    List<EchoTarget> order = pair % 2 == 1 ? List.of(baseline, measured) : List.of(measured, baseline);
                     for (EchoTarget target : order) {
-                        RunResult result = ClosedLoopRun.drive(target, concurrency, round, payload,
-                            options.warmupMs(), options.measureMs());
+                        RunResult result = ClosedLoopRun.drive(target, concurrency, pair, payload,
+                            BenchOptions.SETTLE_MS, options.trialMs());
                         report.add(result);
                         out.println(BenchReport.row(result));
                         if (result.firstFailure() != null) {

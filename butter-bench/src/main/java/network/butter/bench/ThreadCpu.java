@@ -4,13 +4,15 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 /**
- * CPU time used by the threads whose names start with given prefixes: a system's event loops (and, for Butter on
- * virtual threads, their carrier pool). Divided by the requests served it gives the CPU a request costs, a figure
- * that, unlike throughput, hardly depends on what else the machine is doing.
+ * CPU time used, and bytes allocated, by the threads whose names start with given prefixes: a system's event loops
+ * (and, for Butter on virtual threads, their carrier pool). Divided by the requests served they give the CPU and the
+ * memory a request costs, figures that, unlike throughput, hardly depend on what else the machine is doing.
  */
 final class ThreadCpu {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.ThreadMXBean ALLOCATIONS =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     private ThreadCpu() {
     }
@@ -22,6 +24,23 @@ final class ThreadCpu {
             for (String prefix : prefixes) {
                 if (thread.getName().startsWith(prefix)) {
                     total += Math.max(0, THREADS.getThreadCpuTime(thread.threadId()));
+                    break;
+                }
+            }
+        }
+        return total;
+    }
+
+    /**
+     * The bytes allocated so far by every live platform thread whose name starts with one of {@code prefixes} (the
+     * JVM's exact per-thread count, not a sample).
+     */
+    static long allocatedBytes(String... prefixes) {
+        long total = 0;
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            for (String prefix : prefixes) {
+                if (thread.getName().startsWith(prefix)) {
+                    total += Math.max(0, ALLOCATIONS.getThreadAllocatedBytes(thread.threadId()));
                     break;
                 }
             }

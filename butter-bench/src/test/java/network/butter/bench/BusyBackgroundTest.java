@@ -29,9 +29,10 @@ class BusyBackgroundTest {
     }
 
     @Test
-    void shouldPlanTheWholeRunForBothSystemsEveryConcurrencyAndRound() {
-        BenchOptions options = new BenchOptions(3_000, 10_000, 2, 64, List.of(1, 64), 2, false);
+    void shouldPlanTheWholeRunForBothSystemsEveryConcurrencyAndPair() {
+        BenchOptions options = new BenchOptions(3_000, 1_000, 15, 64, List.of(1, 64), 2, false, false);
 
-        assertThat(options.plannedSeconds()).isEqualTo(2 * 2 * 2 * 13);
+        // per concurrency: two warm-ups of 3 s, then 15 pairs of two trials of 1 s, each after 0.2 s of settling
+        assertThat(options.plannedSeconds()).isEqualTo(2 * (2 * 3 + 15 * 2 * 6 / 5));
     }
 }

@@ -15,6 +15,18 @@ public interface TransportListener {
     void onFrame(PeerAddress from, Frame frame);
 
     /**
+     * Like {@link #onFrame(PeerAddress, Frame)}, from a transport that receives frames in batches (all those of one
+     * read from a connection). {@code heardInThisRead} says that an earlier request, response or failure of the same
+     * read, from the same {@code from}, was already passed up: the runtime has told its "peer heard" listeners at that
+     * instant and need not tell them again for a frame that arrived with it (called for every frame, they were a few
+     * per cent of a busy loop's time). Only requests, responses and failures count, as they are what the runtime
+     * reports heard. The default ignores the hint.
+     */
+    default void onFrame(PeerAddress from, Frame frame, boolean heardInThisRead) {
+        onFrame(from, frame);
+    }
+
+    /**
      * Requests to {@code peer} cannot be delivered or answered any more: dialling failed, the handshake or
      * identity check failed, or the connection closed. Everything in flight to that peer should fail with
      * {@code cause}.

@@ -259,13 +259,22 @@ public final class NodeRuntime implements Node, TransportListener {
 
     @Override
     public void onFrame(PeerAddress from, Frame frame) {
+        onFrame(from, frame, false);
+    }
+
+    @Override
+    public void onFrame(PeerAddress from, Frame frame, boolean heardInThisRead) {
         // Tested with instanceof, most frequent first: nearly every frame is a request or a response.
         if (frame instanceof Frame.Response r) {
-            heard(from);
+            if (!heardInThisRead) {
+                heard(from);
+            }
             counters.replyReceived();
             outgoing.onResponse(from.id(), r);
         } else if (frame instanceof Frame.Request r) {
-            heard(from);
+            if (!heardInThisRead) {
+                heard(from);
+            }
             counters.requestReceived();
             if (state == State.RUNNING) {
                 incoming.accept(from, r);
@@ -273,7 +282,9 @@ public final class NodeRuntime implements Node, TransportListener {
                 incoming.refuseShuttingDown(from, r, id());
             }
         } else if (frame instanceof Frame.Failure f) {
-            heard(from);
+            if (!heardInThisRead) {
+                heard(from);
+            }
             counters.replyReceived();
             outgoing.onFailure(from.id(), f);
         } else if (frame instanceof Frame.Cancel c) {

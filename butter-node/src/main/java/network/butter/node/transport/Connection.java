@@ -70,6 +70,11 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> handshakeDeadline;
     private long lastReadNanos;
     private boolean carriedRequest;
+    /**
+     * The address the current read's requests, responses and failures were passed up from, once one was (the runtime
+     * then told its "peer heard" listeners); null between reads.
+     */
+    private PeerAddress heardInRead;
 
     /**
      * How a connection came to be, beyond who dialled: a plain TCP connection, a punched one, a circuit through a
@@ -399,7 +404,9 @@ final class Connection extends ChannelInboundHandlerAdapter {
         // Tested with instanceof rather than a pattern switch: this runs for every frame.
         if (frame instanceof Frame.Request) {
             carriedRequest = true;
-            transport.onFrame(this, frame);
+            passUpHeard(frame);
+        } else if (frame instanceof Frame.Response || frame instanceof Frame.Failure) {
+            passUpHeard(frame);
         } else if (frame instanceof Frame.GoAway g) {
             ButterException reason = new PeerUnreachableException(peerAddress,
                 "it closed the connection (" + g.code() + ": " + g.message() + ")", null);
@@ -409,6 +416,22 @@ final class Connection extends ChannelInboundHandlerAdapter {
         } else {
             transport.onFrame(this, frame);
         }
+    }
+
+    /**
+     * Passes up a frame the runtime reports as the peer heard, saying whether an earlier one of this read, from the
+     * same address, already was: its listeners are then told once per read, not once per frame.
+     */
+    private void passUpHeard(Frame frame) {
+        PeerAddress from = peerAddress;
+        transport.onFrame(this, frame, from == heardInRead);
+        heardInRead = from;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        heardInRead = null;
+        ctx.fireChannelReadComplete();
     }
 
     /** Writes a frame, unless it is larger than the peer accepts: then the request fails precisely instead. */

@@ -10,28 +10,44 @@ import network.butter.wire.FrameCodec;
 import network.butter.wire.FrameTooLargeException;
 
 /**
- * Encodes frames straight into a pooled buffer of exactly the right size. Requests and responses, nearly all the
+ * Encodes every frame a connection writes: the runtime's {@link Frame}s and the transport's own {@link LinkFrame}s,
+ * each with its length field. One encoder for both, so that a write passes one pipeline step here rather than two.
+ *
+ * <p>Frames are encoded straight into a pooled buffer of exactly the right size. Requests and responses, nearly all the
  * traffic, are written with the buffer's own calls, which copy into it in place; a view of the buffer as an NIO
  * {@link ByteBuffer} for {@link FrameCodec} cost an object per frame. Their bytes are the codec's to the byte
- * ({@code FrameEncoderTest} checks it); every other frame is encoded by the codec.
+ * ({@code FrameEncoderProperties} checks it); every other frame is encoded by the codec, and link frames by
+ * {@link LinkCodec}.
  */
-public final class FrameEncoder extends MessageToByteEncoder<Frame> {
+public final class FrameEncoder extends MessageToByteEncoder<Object> {
 
     private final FrameCodec codec;
 
     /** @param codec the codec; frames above its maximum are refused */
     public FrameEncoder(FrameCodec codec) {
-        super(Frame.class);
+        super(Object.class);
         this.codec = codec;
     }
 
+    /** Takes {@link Frame}s and {@link LinkFrame}s; anything else passes on unchanged. */
     @Override
-    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Frame frame, boolean preferDirect) {
-        return ctx.alloc().ioBuffer(FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(frame));
+    public boolean acceptOutboundMessage(Object msg) {
+        return msg instanceof Frame || msg instanceof LinkFrame;
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) throws FrameTooLargeException {
+    protected ByteBuf allocateBuffer(ChannelHandlerContext ctx, Object msg, boolean preferDirect) {
+        return msg instanceof Frame frame ? ctx.alloc().ioBuffer(FrameCodec.LENGTH_FIELD_BYTES + codec.frameLength(frame))
+            : ctx.alloc().ioBuffer();
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Object msg, ByteBuf out) throws FrameTooLargeException {
+        if (!(msg instanceof Frame frame)) {
+            byte[] body = LinkCodec.encode((LinkFrame) msg);
+            out.writeInt(body.length).writeBytes(body);
+            return;
+        }
         int length = codec.frameLength(frame);
         if (length <= codec.maxFrameBytes()) {
             if (frame instanceof Frame.Response r) {

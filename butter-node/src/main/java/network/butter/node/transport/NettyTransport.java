@@ -234,7 +234,6 @@ public final class NettyTransport implements Transport, WiderTransport {
         ch.pipeline()
             .addLast("decoder", new FrameDecoder(codec))
             .addLast("encoder", new FrameEncoder(codec))
-            .addLast("link-encoder", new LinkFrameEncoder())
             .addLast("connection", connection);
     }
 
@@ -762,6 +761,14 @@ public final class NettyTransport implements Transport, WiderTransport {
 
     void onFrame(Connection connection, Frame frame) {
         listener.onFrame(connection.peerAddress(), frame);
+    }
+
+    /**
+     * A frame of a read whose earlier frames may already have had the peer reported heard ({@code heardInThisRead}, see
+     * {@link TransportListener#onFrame(PeerAddress, Frame, boolean)}).
+     */
+    void onFrame(Connection connection, Frame frame, boolean heardInThisRead) {
+        listener.onFrame(connection.peerAddress(), frame, heardInThisRead);
     }
 
     /**

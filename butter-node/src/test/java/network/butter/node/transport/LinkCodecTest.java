@@ -36,7 +36,7 @@ class LinkCodecTest {
             new LinkFrame.CircuitData(9, new byte[] {1, 2, 3}),
             new LinkFrame.CircuitData(9, new byte[0]),
             new LinkFrame.CircuitClose(4, ErrorCode.OVERLOADED, "the circuit reached its limit of 20000 bytes"));
-        EmbeddedChannel out = new EmbeddedChannel(new LinkFrameEncoder());
+        EmbeddedChannel out = new EmbeddedChannel(new FrameEncoder(new FrameCodec(FrameCodec.MIN_MAX_FRAME_BYTES)));
         EmbeddedChannel in = new EmbeddedChannel(new FrameDecoder(new FrameCodec(FrameCodec.MIN_MAX_FRAME_BYTES)));
 
         for (LinkFrame frame : frames) {
@@ -57,7 +57,7 @@ class LinkCodecTest {
 
     @Test
     void shouldEncodeAdvertiseAsDocumented() {
-        EmbeddedChannel out = new EmbeddedChannel(new LinkFrameEncoder());
+        EmbeddedChannel out = new EmbeddedChannel(new FrameEncoder(new FrameCodec(FrameCodec.MIN_MAX_FRAME_BYTES)));
 
         out.writeOutbound(new LinkFrame.Advertise(new PeerAddress(PEER, "192.0.2.1", 7000)));
 
