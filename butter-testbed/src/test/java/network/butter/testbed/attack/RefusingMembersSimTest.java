@@ -41,6 +41,7 @@ class RefusingMembersSimTest {
         .forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120).withPolling(1_000, 300);
     private static final PcgConfig CONFIG = PcgConfig.defaults().withHeartbeatIntervalMs(1_000).withChunkBytes(1024);
     private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final int MAX_ITEMS = 24;
 
     private final Map<SimNode, PeerContentGroups> honest = new HashMap<>();
     private final Set<PeerId> refusers = new HashSet<>();
@@ -84,14 +85,19 @@ class RefusingMembersSimTest {
             }
         }
         sim.runFor(Duration.ofSeconds(5));
+        // Placement picks members at random among the known hosts: put until some group has a refuser among its
+        // members (six of twelve nodes refuse, so a few puts do), at most MAX_ITEMS.
         List<ContentId> items = new ArrayList<>();
-        for (int item = 0; item < 6; item++) {
-            items.add(sim.await(honest.get(nodes.get(item % nodes.size()))
-                .put(("served to members only, item " + item).getBytes(StandardCharsets.UTF_8)), LIMIT));
+        long before = 0;
+        for (int item = 0; item < MAX_ITEMS && before == 0; item++) {
+            ContentId id = sim.await(honest.get(nodes.get(item % nodes.size()))
+                .put(("served to members only, item " + item).getBytes(StandardCharsets.UTF_8)), LIMIT);
+            items.add(id);
+            sim.runFor(Duration.ofSeconds(1));
+            before = countingARefuser(sim, id);
         }
-        sim.runFor(Duration.ofSeconds(1));
-        long before = items.stream().mapToLong(item -> countingARefuser(sim, item)).sum();
-        assertThat(before).as("honest members counting a refuser right after the puts (precondition)").isPositive();
+        assertThat(before).as("honest members counting a refuser right after %d puts (precondition)", items.size())
+            .isPositive();
 
         // A group with a refuser among its three members keeps two honest copies for good unless it finds it out.
         boolean replaced = sim.runUntil(() -> items.stream().allMatch(item -> honestHolders(item) >= CONFIG.replication()), LIMIT);
