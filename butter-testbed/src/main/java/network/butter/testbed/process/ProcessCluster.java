@@ -77,9 +77,15 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     private final java.util.ArrayDeque<Pending> starting = new java.util.ArrayDeque<>();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread killOnExit = new Thread(() -> {
+        shuttingDown = true;
         killAll();
         deleteWorkDirectory();
     }, "butter-testbed-kill-hosts");
+    /**
+     * Set once the hosts are being killed (the run closes, or the JVM exits on a signal while the scenario still
+     * spawns): from then on no host process is launched, so none outlives the run.
+     */
+    private volatile boolean shuttingDown;
     private int launched;
     private int nextSlot;
     private int spawned;
@@ -329,6 +335,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
             return;
         }
         closed = true;
+        shuttingDown = true;
         for (Map.Entry<ClusterNode<DataPeer>, Placement> entry : alive.entrySet()) {
             entry.getKey().died(entry.getKey().stats());
         }
@@ -356,6 +363,9 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     }
 
     private void launch() {
+        if (shuttingDown) {
+            throw new ClusterLimitException("the testbed is shutting down: no more host processes", null);
+        }
         int number = launched++;
         HostProcess host;
         try {
@@ -365,6 +375,11 @@ public final class ProcessCluster implements Cluster<DataPeer> {
                 + alive.size() + " nodes alive in " + liveHosts() + " processes", e);
         }
         synchronized (hosts) {
+            if (shuttingDown) {
+                // Shutdown began while it booted: the hosts were already killed, this one would be left running.
+                host.kill();
+                throw new ClusterLimitException("the testbed is shutting down: no more host processes", null);
+            }
             hosts.add(host);
         }
     }
