@@ -51,9 +51,7 @@ import org.slf4j.LoggerFactory;
  *       random host is asked at poll rounds while the list has room; of a sample, only as many candidates are
  *       polled as the list has room for (counting those already on probation); a round's sample that brings no
  *       host this node did not know already doubles the time to the next round's (up to
- *       {@link KnownHostsConfig#maxPollIntervalMs()}) once the list holds {@value #EAGER_EXCHANGE_HOSTS}, so a node
- *       that knows most of a network stops asking, while a short list keeps asking every round (its hosts may meet
- *       other subnetworks' at any time). An
+ *       {@link KnownHostsConfig#maxPollIntervalMs()}), so a node that knows most of a small network stops asking. An
  *       ambassador answers with hosts of other subnets than the asker's first: it introduces subnetworks to each
  *       other.</li>
  *   <li><b>Introductions.</b> An ambassador that admits a host that called it, or hears a known host at a new
@@ -666,10 +664,7 @@ public final class KnownHosts implements Protocol, HostSink {
                         offer(candidate); // only while there is room: a poll of a host a full list turns away is wasted
                     }
                 }
-                // A short list keeps asking at every round: its hosts may meet others (another LAN's, say) any time.
-                boolean shortList = hosts.size() < Math.min(config.capacity(), EAGER_EXCHANGE_HOSTS);
-                sampleIntervalMs = news || shortList ? config.pollIntervalMs()
-                    : Math.min(2 * sampleIntervalMs, config.maxPollIntervalMs());
+                sampleIntervalMs = news ? config.pollIntervalMs() : Math.min(2 * sampleIntervalMs, config.maxPollIntervalMs());
             } catch (WireFormatException e) {
                 log.debug("ignoring a bad host sample from {}: {}", peer, e.getMessage());
             }
