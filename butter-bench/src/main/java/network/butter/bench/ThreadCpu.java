@@ -2,6 +2,7 @@ package network.butter.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.function.LongUnaryOperator;
 
 /**
  * CPU time used, and bytes allocated, by the threads whose names start with given prefixes: a system's event loops
@@ -19,16 +20,7 @@ final class ThreadCpu {
 
     /** The CPU time so far of every live platform thread whose name starts with one of {@code prefixes}, in ns. */
     static long nanos(String... prefixes) {
-        long total = 0;
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            for (String prefix : prefixes) {
-                if (thread.getName().startsWith(prefix)) {
-                    total += Math.max(0, THREADS.getThreadCpuTime(thread.threadId()));
-                    break;
-                }
-            }
-        }
-        return total;
+        return sumOverThreads(THREADS::getThreadCpuTime, prefixes);
     }
 
     /**
@@ -36,11 +28,16 @@ final class ThreadCpu {
      * JVM's exact per-thread count, not a sample).
      */
     static long allocatedBytes(String... prefixes) {
+        return sumOverThreads(ALLOCATIONS::getThreadAllocatedBytes, prefixes);
+    }
+
+    /** {@code perThread} of every live platform thread named with one of {@code prefixes}; -1 (unknown) counts 0. */
+    private static long sumOverThreads(LongUnaryOperator perThread, String... prefixes) {
         long total = 0;
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
             for (String prefix : prefixes) {
                 if (thread.getName().startsWith(prefix)) {
-                    total += Math.max(0, ALLOCATIONS.getThreadAllocatedBytes(thread.threadId()));
+                    total += Math.max(0, perThread.applyAsLong(thread.threadId()));
                     break;
                 }
             }
