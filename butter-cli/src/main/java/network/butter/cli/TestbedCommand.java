@@ -345,9 +345,9 @@ final class TestbedCommand implements Callable<Integer> {
      */
     private ChurnResult runProcesses(ChurnConfig config, String protocolName, Consumer<String> progress)
         throws IOException {
-        if ("local-only".equalsIgnoreCase(protocol) || failureDetector || maxReplication > replication) {
+        if ("local-only".equalsIgnoreCase(protocol) || failureDetector) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: processes mode runs the nodes' "
-                + "own storage (pcg, fixed replication, no failure detector)");
+                + "own storage (pcg, no failure detector)");
         }
         // Node deaths free room in the running hosts: one spare covers the odd host that fills up.
         int spares = spareProcesses != null ? spareProcesses : killScope == KillScope.NODE ? 1
@@ -383,7 +383,8 @@ final class TestbedCommand implements Callable<Integer> {
         command.addAll(List.of("-XX:+ExitOnOutOfMemoryError",
             "-cp", System.getProperty("java.class.path"), ButterCli.class.getName(), "node-host",
             "--memory", Long.toString(nodeMemory.bytes() >> 20) + "m", "--network-size", Integer.toString(networkSize),
-            "--replication", Integer.toString(replication), "--heartbeat", heartbeat.toMillis() + "ms"));
+            "--replication", Integer.toString(replication), "--max-replication", Integer.toString(maxReplication),
+            "--heartbeat", heartbeat.toMillis() + "ms"));
         return command;
     }
 

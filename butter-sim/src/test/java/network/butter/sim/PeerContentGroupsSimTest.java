@@ -91,6 +91,17 @@ class PeerContentGroupsSimTest {
         assertThat(sim.await(storage.get(nodes.get(7)).get(id), LIMIT)).isEqualTo(text("hello groups"));
     }
 
+    @Test
+    void shouldAcknowledgeContentPutAgainOnceAWriteQuorumHoldsItThoughTheNetworkIsSmallerThanItsTargetGroup() {
+        config = CONFIG.withAdaptiveReplication(5, 1e-6); // a fresh node aims at 5 members; only 3 nodes exist
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 3);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("a small network")), LIMIT);
+        assertThat(sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT)).as("every node holds it").isTrue();
+
+        assertThat(sim.await(storage.get(nodes.get(0)).put(text("a small network")), LIMIT)).isEqualTo(id);
+    }
+
     /** Longer than the global per-test limit: 25 minutes of simulated calm. */
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
