@@ -9,4 +9,4 @@
 set -euo pipefail
 source "$(dirname "$0")/bench-jar.sh"
 # shellcheck disable=SC2086 # BENCH_JAVA_OPTS is a list of options, split on purpose
-java ${BENCH_JAVA_OPTS:-} -cp "$jar" network.butter.bench.ChunkSizeBench "$@"
+java ${BENCH_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -cp "$jar" network.butter.bench.ChunkSizeBench "$@"

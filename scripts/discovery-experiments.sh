@@ -5,4 +5,4 @@
 # Builds butter-bench/target/butter-bench.jar first if it is missing (see bench-jar.sh).
 set -euo pipefail
 source "$(dirname "$0")/bench-jar.sh"
-java -cp "$jar" network.butter.bench.DiscoveryExperiments "$@"
+java --enable-native-access=ALL-UNNAMED -cp "$jar" network.butter.bench.DiscoveryExperiments "$@"

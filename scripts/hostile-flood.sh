@@ -14,5 +14,5 @@ classpath_file=$(mktemp)
 trap 'rm -f "$classpath_file"' EXIT
 ./mvnw -q -B -ntp dependency:build-classpath -pl butter-node -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file"
 # The modules' own classes first, ahead of any butter jar installed in the local repository.
-"$JAVA_HOME/bin/java" -cp "butter-node/target/test-classes:butter-node/target/classes:butter-core/target/classes:$(cat "$classpath_file")" \
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "butter-node/target/test-classes:butter-node/target/classes:butter-core/target/classes:$(cat "$classpath_file")" \
   network.butter.node.HostileFloodBench "$@"

@@ -7,4 +7,4 @@
 # Builds butter-bench/target/butter-bench.jar first if it is missing (see bench-jar.sh).
 set -euo pipefail
 source "$(dirname "$0")/bench-jar.sh"
-java -Xmx12g -cp "$jar" network.butter.bench.RetrievalExperiments "$@"
+java -Xmx12g --enable-native-access=ALL-UNNAMED -cp "$jar" network.butter.bench.RetrievalExperiments "$@"

@@ -23,6 +23,7 @@ import network.butter.testbed.process.ProcessConfig;
 import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.attack.Attack;
 import network.butter.health.HealthConfig;
+import network.butter.node.NativeAccess;
 import network.butter.persist.PcgConfig;
 import network.butter.sim.NatPlan;
 import network.butter.testbed.protocol.DataProtocol;
@@ -380,7 +381,7 @@ final class TestbedCommand implements Callable<Integer> {
             : List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heapMb + "m", "-Xss512k", "-XX:+UseSerialGC"));
         command.addAll(compiler);
-        command.addAll(List.of("-XX:+ExitOnOutOfMemoryError",
+        command.addAll(List.of("-XX:+ExitOnOutOfMemoryError", NativeAccess.JVM_OPTION,
             "-cp", System.getProperty("java.class.path"), ButterCli.class.getName(), "node-host",
             "--memory", Long.toString(nodeMemory.bytes() >> 20) + "m", "--network-size", Integer.toString(networkSize),
             "--replication", Integer.toString(replication), "--max-replication", Integer.toString(maxReplication),

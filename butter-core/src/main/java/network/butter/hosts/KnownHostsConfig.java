@@ -8,7 +8,9 @@ package network.butter.hosts;
  *                          answers doubles its interval, up to {@code maxPollIntervalMs} (the poll exchange that
  *                          admitted it counts as one: a newly admitted host is first polled after twice this)
  * @param maxPollIntervalMs the longest a known host goes unpolled while it is not heard from, and the oldest its
- *                          quality may get (a host that polls this node brings its quality along), in milliseconds
+ *                          quality may get (a host that polls this node brings its quality along), in milliseconds;
+ *                          keep it below the transport's idle timeout, or each poll of a quiet host opens a new
+ *                          connection (a TLS handshake, a hundred times the cost of the poll)
  * @param pollTimeoutMs     a host that does not answer a poll within this time is evicted, in milliseconds
  * @param randomAcceptance  chance of admitting a candidate to a full list even if it adds no diversity, 0 to 1,
  *                          so lists keep changing and no part of the network freezes out another

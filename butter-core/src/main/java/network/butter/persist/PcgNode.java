@@ -20,9 +20,18 @@ import network.butter.store.DiskWork;
  */
 final class PcgNode {
 
+    /** The longest a store may take, in request timeouts. */
+    static final int MAX_STORE_TIMEOUT_FACTOR = 16;
+
     final PcgConfig config;
     /** The chunk store; its writes run through the node's {@link DiskWork} and complete on the node loop. */
     final AsyncChunkStore store;
+    /**
+     * How long a store and its proof may take, learnt from the node's stores: shared by puts and repairs, so a
+     * loaded network that answers in seconds stretches both (a repair that gave up after the configured two seconds
+     * on every proof recruited again and again: 200 real nodes sent 75,000 stores in three minutes).
+     */
+    final StoreTimeouts storeTimeouts;
     ProtocolContext context;
     KnownHosts knownHosts;
     PeerId self;
@@ -31,6 +40,7 @@ final class PcgNode {
     PcgNode(PcgConfig config, ChunkStore store, DiskWork disk) {
         this.config = Objects.requireNonNull(config, "config");
         this.store = new AsyncChunkStore(store, disk);
+        this.storeTimeouts = new StoreTimeouts(config.requestTimeoutMs(), MAX_STORE_TIMEOUT_FACTOR * config.requestTimeoutMs());
     }
 
     void start(ProtocolContext ctx) {

@@ -39,8 +39,6 @@ final class Puts {
     static final int MAX_SPREAD = 16;
     /** Tries of one block of a content before the put fails. */
     static final int BLOCK_ATTEMPTS = 5;
-    /** The longest a store may take, in request timeouts. */
-    static final int MAX_STORE_TIMEOUT_FACTOR = 16;
 
     /**
      * How long a block's put keeps looking for candidates when the ones it had ran out, in storage request timeouts:
@@ -69,8 +67,7 @@ final class Puts {
         this.tombstones = tombstones;
         this.proofs = proofs;
         this.chunker = new Chunker(node.config.chunkBytes());
-        this.storeTimeouts = new StoreTimeouts(node.config.requestTimeoutMs(),
-            MAX_STORE_TIMEOUT_FACTOR * node.config.requestTimeoutMs());
+        this.storeTimeouts = node.storeTimeouts;
     }
 
     CompletableFuture<ContentId> put(byte[] content) {

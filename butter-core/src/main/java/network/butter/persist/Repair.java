@@ -139,17 +139,25 @@ final class Repair {
         // inherited: a floor passed on from recruit to recruit would keep a group raised long after the churn ended.
         int offered = node.config.adaptive() ? targetReplication() : target;
         byte[] payload = new Store(group.stamp, offered, members, data.get()).encode();
+        // As long as the node's stores take lately: a loaded network answers in seconds, and giving up on the proof
+        // after the configured timeout recruits again for a copy that is in place. Only answers teach the estimate
+        // here: a repair's timeout is most often a dead recruit, which says nothing about how busy the network is.
+        long timeoutMs = node.storeTimeouts.timeoutMs();
         for (PeerAddress recruit : recruits) {
             table.learn(recruit);
             group.recruiting.put(recruit.id(), node.now());
-            node.request(recruit, PeerContentGroups.STORE_ROUTE, payload).whenComplete((reply, error) -> {
+            long sentAtMs = node.now();
+            node.request(recruit, PeerContentGroups.STORE_ROUTE, payload, timeoutMs).whenComplete((reply, error) -> {
+                if (error == null) {
+                    node.storeTimeouts.answered(node.now() - sentAtMs);
+                }
                 StoreReply answer = error == null ? decodeStoreReply(recruit, reply) : null;
                 if (answer != null && answer.status() == StoreStatus.STORED && tombstones.tellIfDeleted(group, recruit)) {
                     group.recruiting.remove(recruit.id());
                     return;
                 }
                 if (answer != null && answer.status() == StoreStatus.STORED) {
-                    proofs.check(recruit, group.block(), data.get()).thenAccept(proved -> joined(group, recruit, proved));
+                    proofs.check(recruit, group.block(), data.get(), timeoutMs).thenAccept(proved -> joined(group, recruit, proved));
                     return;
                 }
                 group.recruiting.remove(recruit.id());

@@ -95,6 +95,7 @@ public final class ButterNode implements Node {
 
     ButterNode(NodeConfig config) {
         this.config = config;
+        NativeAccess.warnIfDisabled();
     }
 
     /**
