@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -43,11 +44,20 @@ import org.slf4j.LoggerFactory;
  * {@link network.butter.api.Limits#handshakeTimeout()}. Until then, inbound connections are strangers: their
  * failures go to the {@link BadConnectionLog}, one short DEBUG line each.
  *
+ * <p>Frames are written without a flush each: a write during a read from this connection is flushed when the read
+ * completes (a request's answer, the next request of a caller answered), any other once the loop is done with the
+ * task that wrote it, or after {@value #WRITES_PER_FLUSH} writes, whichever comes first; so a burst becomes one TLS
+ * record and one system call, with no handler of its own in the pipeline. An in-memory circuit channel, whose loop
+ * runs tasks only when its relay connection pushes data, flushes every frame.
+ *
  * <p>Runs on the node's event loop, like everything of its node.
  */
 final class Connection extends ChannelInboundHandlerAdapter {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    /** Frames written before a flush at the latest, as the consolidating handler this replaces did. */
+    static final int WRITES_PER_FLUSH = 256;
 
     private enum Phase { HANDSHAKE, HELLO, READY, CLOSED }
 
@@ -75,6 +85,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
      * then told its "peer heard" listeners); null between reads.
      */
     private PeerAddress heardInRead;
+    /** Whether frames of a read from this connection are being handled: writes then flush when it completes. */
+    private boolean reading;
+    /** Frames written and not flushed yet. */
+    private int unflushedWrites;
+    /** Whether a flush is scheduled on the loop for writes made outside a read. */
+    private boolean flushScheduled;
+    private boolean consolidateFlushes;
+    private final Runnable scheduledFlush = this::scheduledFlush;
 
     /**
      * How a connection came to be, beyond who dialled: a plain TCP connection, a punched one, a circuit through a
@@ -180,6 +198,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.consolidateFlushes = !(ctx.channel() instanceof EmbeddedChannel);
     }
 
     @Override
@@ -305,6 +324,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         lastReadNanos = System.nanoTime();
         if (msg instanceof LinkFrame link) {
             onLinkFrame(link);
@@ -431,7 +451,39 @@ final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         heardInRead = null;
+        reading = false;
+        flushWrites();
         ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * Writes a frame and sees that it is flushed: when the read in progress completes, else by a task on the loop
+     * (see the class comment).
+     */
+    private void write(Object frame) {
+        if (!consolidateFlushes) {
+            ctx.writeAndFlush(frame, ctx.voidPromise());
+            return;
+        }
+        ctx.write(frame, ctx.voidPromise());
+        if (++unflushedWrites >= WRITES_PER_FLUSH) {
+            flushWrites();
+        } else if (!reading && !flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(scheduledFlush);
+        }
+    }
+
+    private void scheduledFlush() {
+        flushScheduled = false;
+        flushWrites();
+    }
+
+    private void flushWrites() {
+        if (unflushedWrites > 0) {
+            unflushedWrites = 0;
+            ctx.flush();
+        }
     }
 
     /** Writes a frame, unless it is larger than the peer accepts: then the request fails precisely instead. */
@@ -445,19 +497,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
             switch (frame) {
                 case Frame.Request r -> transport.onFrame(this,
                     new Frame.Failure(r.requestId(), ErrorCode.PAYLOAD_TOO_LARGE, why));
-                case Frame.Response r -> ctx.writeAndFlush(
-                    new Frame.Failure(r.requestId(), ErrorCode.PAYLOAD_TOO_LARGE, why), ctx.voidPromise());
+                case Frame.Response r -> write(new Frame.Failure(r.requestId(), ErrorCode.PAYLOAD_TOO_LARGE, why));
                 default -> log.warn("not sending {}: {}", frame, why);
             }
             return;
         }
-        ctx.writeAndFlush(frame, ctx.voidPromise());
+        write(frame);
     }
 
     /** Writes one of the transport's own frames, if the connection is open. */
     void sendLink(LinkFrame frame) {
         if (phase == Phase.READY) {
-            ctx.writeAndFlush(frame, ctx.voidPromise());
+            write(frame);
         }
     }
 
