@@ -1,9 +1,10 @@
 package network.butter.node.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
@@ -47,12 +48,14 @@ import org.slf4j.LoggerFactory;
  * <p>Frames are written without a flush each: a write during a read from this connection is flushed when the read
  * completes (a request's answer, the next request of a caller answered), any other once the loop is done with the
  * task that wrote it, or after {@value #WRITES_PER_FLUSH} writes, whichever comes first; so a burst becomes one TLS
- * record and one system call, with no handler of its own in the pipeline. An in-memory circuit channel, whose loop
- * runs tasks only when its relay connection pushes data, flushes every frame.
+ * record and one system call, with no handler of its own in the pipeline. Writes still pending when the channel is
+ * closed, by this connection or by anyone else, are flushed before the close, so a reply or a GOAWAY written just
+ * before it is not lost. An in-memory circuit channel, whose loop runs tasks only when its relay connection pushes
+ * data, flushes every frame.
  *
  * <p>Runs on the node's event loop, like everything of its node.
  */
-final class Connection extends ChannelInboundHandlerAdapter {
+final class Connection extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
@@ -212,7 +215,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (refusal != null) {
             fail(new OverloadedException("cannot connect to " + remoteLabel + ": " + refusal));
             markClosed();
-            ctx.close();
+            closeChannel();
             return;
         }
         long timeoutMs = transport.handshakeTimeoutMs();
@@ -242,7 +245,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private void onHandshake(SslHandshakeCompletionEvent handshake) {
         if (!handshake.isSuccess()) {
             Throwable cause = handshake.cause();
-            closeWithoutGoAway(cause instanceof SslHandshakeTimeoutException ? Kind.TIMED_OUT : Kind.TLS_FAILED,
+            closeWithoutGoAway(handshakeFailureKind(cause),
                 new PeerUnreachableException(remoteLabel, handshakeFailure(cause), cause));
             return;
         }
@@ -288,6 +291,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (phase == Phase.READY || phase == Phase.HELLO && outbound) {
             ctx.writeAndFlush(new LinkFrame.Advertise(self), ctx.voidPromise());
         }
+    }
+
+    /** A handshake that timed out, one the remote end closed (Netty reports a closed channel), or a TLS failure. */
+    private static Kind handshakeFailureKind(Throwable cause) {
+        if (cause instanceof SslHandshakeTimeoutException) {
+            return Kind.TIMED_OUT;
+        }
+        return cause instanceof ClosedChannelException ? Kind.ABANDONED : Kind.TLS_FAILED;
     }
 
     /** Closes this connection for {@code reason}, without a GOAWAY: what carried it is gone. */
@@ -474,6 +485,19 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Flushes pending writes before any close of the channel passes on (see the class comment). */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        flushWrites();
+        ctx.close(promise);
+    }
+
+    /** Closes the channel from this handler, flushing pending writes first: {@code ctx.close()} skips this handler. */
+    private void closeChannel() {
+        flushWrites();
+        ctx.close();
+    }
+
     private void scheduledFlush() {
         flushScheduled = false;
         flushWrites();
@@ -589,7 +613,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             fail(reason);
             transport.badConnection(this, kind, reason.getMessage());
             markClosed();
-            ctx.close();
+            closeChannel();
         } else {
             closeWithoutGoAway(reason, false);
         }
@@ -606,7 +630,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             log.info("connection with {} closed: {}", label(), reason.getMessage());
         }
         markClosed();
-        ctx.close();
+        closeChannel();
     }
 
     private void fail(ButterException reason) {
