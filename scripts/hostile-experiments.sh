@@ -11,8 +11,9 @@
 # interrupted table can be resumed); the jar is copied first, so a rebuild during the runs changes nothing.
 # Env: SEEDS (1 2 3 4 5), RATES (1/50 1/100), ROWS (all), OUT (hostile-experiments), RUN_TIMEOUT (1800 s),
 #      BUDGET_MINUTES (total wall-clock bound, 0 = none; runs not started by then are left out of the table),
-#      EXTRA (testbed options added to every row, e.g. "--max-replication 5" for adaptive replication; a row's own
-#      --max-replication wins), JAR (a butter.jar to run instead of building this tree's).
+#      EXTRA (testbed options added to every row, e.g. "--max-replication 3" for the fixed r = 3 of the time before
+#      adaptive replication was the default; a row's own --max-replication wins), JAR (a butter.jar to run instead
+#      of building this tree's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${SEEDS:-1 2 3 4 5}

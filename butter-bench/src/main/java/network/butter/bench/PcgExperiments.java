@@ -132,12 +132,12 @@ public final class PcgExperiments implements Callable<Integer> {
             header();
             ChurnConfig config = ChurnConfig.builder().nodes(250).items(100).chanceToDie(0.1)
                 .churn(Duration.ofSeconds(30)).build();
-            Row fixed = run("r = 3 fixed", config, new PcgStorage(PcgConfig.defaults()));
+            Row fixed = run("r = 3 fixed", config, new PcgStorage(PcgConfig.defaults().withFixedReplication(3)));
             print(fixed, "");
             Row adaptive = run("r = 3..6 adaptive", config,
                 new PcgStorage(PcgConfig.defaults().withAdaptiveReplication(6, 1e-6)));
             print(adaptive, "");
-            Row five = run("r = 5 fixed", config, new PcgStorage(PcgConfig.defaults().withReplication(5)));
+            Row five = run("r = 5 fixed", config, new PcgStorage(PcgConfig.defaults().withFixedReplication(5)));
             print(five, "");
             csv.append(csvLine("harsh", fixed)).append(csvLine("harsh", adaptive)).append(csvLine("harsh", five));
             summary.add(String.format(Locale.ROOT, "harsh 1/10 fixed %.2f%% (%.0f msgs) adaptive %.2f%% (%.0f msgs) r5 %.2f%% (%.0f msgs)",

@@ -23,6 +23,7 @@ import network.butter.node.Butter;
 import network.butter.node.ButterNode;
 import network.butter.node.NodeConfig;
 import network.butter.node.StorageConfig;
+import network.butter.persist.PcgConfig;
 import network.butter.testbed.RealCluster;
 import network.butter.testbed.process.HostLines;
 import network.butter.testbed.protocol.Joiner;
@@ -65,6 +66,10 @@ final class NodeHostCommand implements Callable<Integer> {
 
     @Option(names = "--replication", defaultValue = "3", paramLabel = "R", description = "Members per group.")
     private int replication;
+
+    @Option(names = "--max-replication", defaultValue = "" + PcgConfig.DEFAULT_MAX_REPLICATION, paramLabel = "R",
+        description = "Largest group adaptive replication may grow to; R at or below --replication keeps it fixed.")
+    private int maxReplication;
 
     @Option(names = "--heartbeat", converter = TestbedCommand.DurationConverter.class, defaultValue = "2s",
         paramLabel = "DURATION", description = "Heartbeat interval of the groups.")
@@ -121,8 +126,7 @@ final class NodeHostCommand implements Callable<Integer> {
                 .withHandshakeTimeout(HANDSHAKE_TIMEOUT);
             NodeConfig config = NodeConfig.builder().host(RealCluster.HOST).port(0).dataDirectory(dataDirectory)
                 .memoryBudgetBytes(memory.bytes()).limits(limits).knownHosts(RealCluster.testbedKnownHosts(limits))
-                .storageProtocol(StorageConfig.defaultProtocol(limits).withReplication(replication)
-                    .withHeartbeatIntervalMs(heartbeat.toMillis()))
+                .storageProtocol(storageProtocol(StorageConfig.defaultProtocol(limits)))
                 .portMapping(false).build();
             node = Butter.node(config);
             Joiner joiner = Joiner.knockingWhileLonely();
@@ -141,6 +145,12 @@ final class NodeHostCommand implements Callable<Integer> {
             }
             emit(out, HostLines.failed(slot, e.getMessage()));
         }
+    }
+
+    /** The node's storage settings: {@code base} with this host's replication, heartbeat and adaptation. */
+    private PcgConfig storageProtocol(PcgConfig base) {
+        PcgConfig fixed = base.withFixedReplication(replication).withHeartbeatIntervalMs(heartbeat.toMillis());
+        return maxReplication > replication ? fixed.withAdaptiveReplication(maxReplication, fixed.targetLossPerDay()) : fixed;
     }
 
     /** Ends a node as real mode's deaths do: no grace, connections dropped; says so once its directory is free. */

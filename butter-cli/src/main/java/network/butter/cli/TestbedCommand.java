@@ -190,9 +190,10 @@ final class TestbedCommand implements Callable<Integer> {
         description = "pcg: heartbeat interval. Default: ${DEFAULT-VALUE}.")
     private Duration heartbeat;
 
-    @Option(names = "--max-replication", defaultValue = "0", paramLabel = "R",
-        description = "pcg: let the group size grow up to R under the churn nodes observe (adaptive replication); "
-            + "0 keeps it fixed. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-replication", defaultValue = "" + PcgConfig.DEFAULT_MAX_REPLICATION, paramLabel = "R",
+        description = "pcg: let the group size grow up to R under the churn nodes observe (adaptive replication, "
+            + "the library's default); R at or below --replication keeps it fixed (e.g. --max-replication 3 for the "
+            + "seed's fixed r = 3). Default: ${DEFAULT-VALUE}.")
     private int maxReplication;
 
     @Option(names = "--malicious", converter = ProbabilityConverter.class, defaultValue = "0", paramLabel = "FRACTION",
@@ -273,7 +274,7 @@ final class TestbedCommand implements Callable<Integer> {
                     yield new LocalOnlyStorage();
                 }
                 case "pcg" -> {
-                    PcgConfig pcg = PcgConfig.defaults().withReplication(replication)
+                    PcgConfig pcg = PcgConfig.defaults().withFixedReplication(replication)
                         .withHeartbeatIntervalMs(heartbeat.toMillis());
                     PcgStorage storage = new PcgStorage(maxReplication > replication
                         ? pcg.withAdaptiveReplication(maxReplication, pcg.targetLossPerDay()) : pcg);
@@ -344,9 +345,9 @@ final class TestbedCommand implements Callable<Integer> {
      */
     private ChurnResult runProcesses(ChurnConfig config, String protocolName, Consumer<String> progress)
         throws IOException {
-        if ("local-only".equalsIgnoreCase(protocol) || failureDetector || maxReplication > replication) {
+        if ("local-only".equalsIgnoreCase(protocol) || failureDetector) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: processes mode runs the nodes' "
-                + "own storage (pcg, fixed replication, no failure detector)");
+                + "own storage (pcg, no failure detector)");
         }
         // Node deaths free room in the running hosts: one spare covers the odd host that fills up.
         int spares = spareProcesses != null ? spareProcesses : killScope == KillScope.NODE ? 1
@@ -382,7 +383,8 @@ final class TestbedCommand implements Callable<Integer> {
         command.addAll(List.of("-XX:+ExitOnOutOfMemoryError",
             "-cp", System.getProperty("java.class.path"), ButterCli.class.getName(), "node-host",
             "--memory", Long.toString(nodeMemory.bytes() >> 20) + "m", "--network-size", Integer.toString(networkSize),
-            "--replication", Integer.toString(replication), "--heartbeat", heartbeat.toMillis() + "ms"));
+            "--replication", Integer.toString(replication), "--max-replication", Integer.toString(maxReplication),
+            "--heartbeat", heartbeat.toMillis() + "ms"));
         return command;
     }
 

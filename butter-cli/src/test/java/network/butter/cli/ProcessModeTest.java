@@ -57,7 +57,7 @@ class ProcessModeTest {
 
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
         String summary = result.out().strip();
-        assertThat(summary).startsWith("SUMMARY testbed mode=processes protocol=pcg-r3 n=4 items=")
+        assertThat(summary).startsWith("SUMMARY testbed mode=processes protocol=pcg-r3-5 n=4 items=")
             .contains(" nodesPerProcess=2 ", " peakRssMiB=", " peakFds=").doesNotContain("stopped=");
         java.util.Map<String, Integer> found = figures(summary);
         assertThat(found.get("items")).as("items stored through the nodes' API").isPositive();

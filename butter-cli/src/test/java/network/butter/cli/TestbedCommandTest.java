@@ -175,7 +175,7 @@ class TestbedCommandTest {
 
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
         assertThat(result.out().lines()).singleElement().asString()
-            .startsWith("SUMMARY testbed mode=sim protocol=pcg-r3 n=20 items=5 churn=5s chanceToDie=0.1/s retrieved=")
+            .startsWith("SUMMARY testbed mode=sim protocol=pcg-r3-5 n=20 items=5 churn=5s chanceToDie=0.1/s retrieved=")
             .contains("maintenance=", "seed=3", "trace=");
         assertThat(result.err()).contains("testbed: churn 5s", "churn-sim.csv", "churn-sim.png");
         assertThat(out.resolve("churn-sim.csv")).exists();
@@ -226,6 +226,6 @@ class TestbedCommandTest {
             "--failure-detector", "--out", out.toString());
 
         assertThat(result.exitCode()).as("exit code; stderr: %s", result.err()).isZero();
-        assertThat(result.out()).contains("protocol=pcg-r3+fd", "deathMode=silent silent=", "bytes=", "msgs/node/s=");
+        assertThat(result.out()).contains("protocol=pcg-r3-5+fd", "deathMode=silent silent=", "bytes=", "msgs/node/s=");
     }
 }

@@ -15,8 +15,8 @@ package network.butter.persist;
  * @param chunkBytes          size of a chunk; content up to this size is one block (default
  *                            {@link #DEFAULT_CHUNK_BYTES}); it must fit in the peers' frames
  * @param maxLookups          most peers a {@code get} asks when it must look for a block (default 256)
- * @param maxReplication      the largest group adaptive replication may grow to; equal to {@code replication}
- *                            turns adaptation off (the default)
+ * @param maxReplication      the largest group adaptive replication may grow to (default 5); equal to
+ *                            {@code replication} turns adaptation off
  * @param targetLossPerDay    adaptive replication's goal: the chance a group loses all its members within one
  *                            repair time, scaled to a day; r grows while the churn this node observes makes that
  *                            chance larger (only with {@code maxReplication > replication})
@@ -96,9 +96,22 @@ public record PcgConfig(int replication, int writeQuorum, long heartbeatInterval
         }
     }
 
-    /** r = 3, w = 2, 2 s heartbeats with 25 % palpitation, 2.5 beats to time out, 256 KiB chunks, no adaptation. */
+    /** The replication adaptive replication may grow to by default. */
+    public static final int DEFAULT_MAX_REPLICATION = 5;
+
+    /**
+     * r = 3, w = 2, 2 s heartbeats with 25 % palpitation, 2.5 beats to time out, 256 KiB chunks, and adaptive
+     * replication from 3 up to {@link #DEFAULT_MAX_REPLICATION} for a loss target of 10⁻⁶ per day.
+     *
+     * <p>Adaptive by default because fixed r = 3 is not enough on an open network: with silent deaths at 1/50 per
+     * node and second (and with 10 % of the nodes flooding) a group's three members can all go dark within one
+     * detection window, and the seed's retention experiment kept 499 of 500 items; growing to 5 while a node
+     * observes churn (or has not yet watched long enough to know there is none) kept 500 of 500 in every row
+     * ({@code docs/EXPERIMENTS.md}, "Hostile peers and silent failures"). Calm networks come back down to 3
+     * within minutes. Use {@link #withFixedReplication(int)} for a fixed group size.
+     */
     public static PcgConfig defaults() {
-        return new PcgConfig(3, 2, 2_000, 0.25, 2.5, 2_000, DEFAULT_CHUNK_BYTES, 256, 3, 1e-6);
+        return new PcgConfig(3, 2, 2_000, 0.25, 2.5, 2_000, DEFAULT_CHUNK_BYTES, 256, 5, 1e-6);
     }
 
     /**
@@ -141,6 +154,16 @@ public record PcgConfig(int replication, int writeQuorum, long heartbeatInterval
     public PcgConfig withReplication(int r) {
         return new PcgConfig(r, r / 2 + 1, heartbeatIntervalMs, palpitation, memberTimeoutBeats, requestTimeoutMs,
             chunkBytes, maxLookups, Math.max(r, maxReplication), targetLossPerDay);
+    }
+
+    /**
+     * These settings with replication fixed at {@code r} and a majority write quorum: groups neither grow under
+     * churn nor start larger on a node that has not yet watched any, e.g. to compare with a fixed-r system or to
+     * specify exact group sizes.
+     */
+    public PcgConfig withFixedReplication(int r) {
+        return new PcgConfig(r, r / 2 + 1, heartbeatIntervalMs, palpitation, memberTimeoutBeats, requestTimeoutMs,
+            chunkBytes, maxLookups, r, targetLossPerDay);
     }
 
     /** These settings with write quorum {@code w}. */

@@ -284,11 +284,13 @@ final class Puts {
                 first.add(queue.poll());
             }
             members.addAll(first);
-            if (stored >= node.config.writeQuorum() && wanted == 0) {
+            first.forEach(this::ask);
+            if (stored >= node.config.writeQuorum()) {
+                // A write quorum holds it already (content put again): asking the rest only fills the group, as
+                // repair would, and a network too small for the group's target must not fail the put.
                 done.complete(null);
                 return;
             }
-            first.forEach(this::ask);
             finishIfStuck();
         }
 

@@ -33,7 +33,8 @@ class LargePutsSimTest {
 
     private static final KnownHostsConfig FAST_HOSTS = KnownHostsConfig
         .forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120).withPolling(1_000, 300);
-    private static final PcgConfig CONFIG = PcgConfig.defaults().withHeartbeatIntervalMs(1_000).withChunkBytes(1024);
+    private static final PcgConfig CONFIG = PcgConfig.defaults().withFixedReplication(3).withHeartbeatIntervalMs(1_000)
+        .withChunkBytes(1024);
     private static final Duration LIMIT = Duration.ofSeconds(120);
 
     private final Map<SimNode, PeerContentGroups> storage = new HashMap<>();

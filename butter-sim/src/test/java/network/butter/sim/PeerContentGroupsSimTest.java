@@ -40,7 +40,8 @@ class PeerContentGroupsSimTest {
 
     private static final KnownHostsConfig FAST_HOSTS = KnownHostsConfig
         .forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120).withPolling(1_000, 300);
-    private static final PcgConfig CONFIG = PcgConfig.defaults().withHeartbeatIntervalMs(1_000).withChunkBytes(1024);
+    private static final PcgConfig CONFIG = PcgConfig.defaults().withFixedReplication(3).withHeartbeatIntervalMs(1_000)
+        .withChunkBytes(1024);
     private static final Duration LIMIT = Duration.ofSeconds(60);
 
     /** Stores outlive crashes, like disks: a restarted node finds its chunks again. */
@@ -88,6 +89,17 @@ class PeerContentGroupsSimTest {
         sim.runFor(Duration.ofSeconds(10));
         assertThat(holders(sim, id)).as("stays at r").hasSize(3);
         assertThat(sim.await(storage.get(nodes.get(7)).get(id), LIMIT)).isEqualTo(text("hello groups"));
+    }
+
+    @Test
+    void shouldAcknowledgeContentPutAgainOnceAWriteQuorumHoldsItThoughTheNetworkIsSmallerThanItsTargetGroup() {
+        config = CONFIG.withAdaptiveReplication(5, 1e-6); // a fresh node aims at 5 members; only 3 nodes exist
+        Simulation sim = sims.create();
+        List<SimNode> nodes = cluster(sim, 3);
+        ContentId id = sim.await(storage.get(nodes.get(0)).put(text("a small network")), LIMIT);
+        assertThat(sim.runUntil(() -> holders(sim, id).size() == 3, LIMIT)).as("every node holds it").isTrue();
+
+        assertThat(sim.await(storage.get(nodes.get(0)).put(text("a small network")), LIMIT)).isEqualTo(id);
     }
 
     /** Longer than the global per-test limit: 25 minutes of simulated calm. */

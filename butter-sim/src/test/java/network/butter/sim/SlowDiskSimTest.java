@@ -42,7 +42,8 @@ class SlowDiskSimTest {
 
     private static final KnownHostsConfig FAST_HOSTS = KnownHostsConfig
         .forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 120).withPolling(1_000, 300);
-    private static final PcgConfig CONFIG = PcgConfig.defaults().withHeartbeatIntervalMs(1_000).withChunkBytes(1024);
+    private static final PcgConfig CONFIG = PcgConfig.defaults().withFixedReplication(3).withHeartbeatIntervalMs(1_000)
+        .withChunkBytes(1024);
     private static final Duration LIMIT = Duration.ofSeconds(60);
     /** Status codes of a store reply on the wire (docs/PROTOCOL.md). */
     private static final int STORED = 0;
