@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * Keeps the log readable under attack: every inbound connection refused, evicted, failed before it was
  * authenticated or closed for breaking the protocol costs one short DEBUG line, and WARN gets at most one line when trouble starts and one summary per
  * window ("2000 bad or refused inbound connections in the last 60 s, 1990 from 127.0.0.2, …"), however many
- * connections there were. Netty's own messages for such connections (a TLS record error carries a hex dump of
+ * connections there were. A handshake its remote end abandoned is routine on its own (a peer shutting down while
+ * its dial was under way), so those start the WARN lines only once {@value #ABANDONED_BEFORE_WARNING} of them
+ * arrived in one window. Netty's own messages for such connections (a TLS record error carries a hex dump of
  * the bytes received) never reach the log.
  *
  * <p>Bounded: counts for at most {@value #MAX_ADDRESSES} source addresses per window; the rest appear only in the
@@ -30,6 +32,11 @@ final class BadConnectionLog {
         EVICTED("evicted to make room for newer handshakes"),
         TIMED_OUT("handshake too slow"),
         TLS_FAILED("TLS failed"),
+        /**
+         * The remote end closed the socket before the handshake finished: a peer shutting down or dropping the
+         * spare of two simultaneous dials, a port probe — or, in numbers, an attack.
+         */
+        ABANDONED("closed by its remote end during the handshake"),
         PROTOCOL_ERROR("broke the protocol"),
         OVER_LIMIT("refused with GOAWAY OVERLOADED");
 
@@ -42,6 +49,8 @@ final class BadConnectionLog {
 
     /** The most source addresses counted one by one in a window. */
     static final int MAX_ADDRESSES = 64;
+    /** Abandoned handshakes in one window that make trouble worth a WARN line. */
+    static final int ABANDONED_BEFORE_WARNING = 16;
     /** How many addresses a summary names. */
     private static final int NAMED_IN_SUMMARY = 5;
 
@@ -53,6 +62,7 @@ final class BadConnectionLog {
     private final Map<Kind, Long> byKind = new EnumMap<>(Kind.class);
     private long total;
     private boolean windowOpen;
+    private boolean warned;
 
     /**
      * @param loop     the node's event loop, which runs the end-of-window summary
@@ -78,15 +88,18 @@ final class BadConnectionLog {
         }
         if (!windowOpen) {
             windowOpen = true;
+            loop.schedule(this::summarise, windowMs, TimeUnit.MILLISECONDS);
+        }
+        if (!warned && (kind != Kind.ABANDONED || byKind.get(Kind.ABANDONED) >= ABANDONED_BEFORE_WARNING)) {
+            warned = true;
             log.warn("inbound connection from {} {}; further bad connections are summed up every {}",
                 remote, kind.description, window());
-            loop.schedule(this::summarise, windowMs, TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Logs the window's summary, if anything happened after its first line, and starts a new window. */
+    /** Logs the window's summary, if it warned and anything happened after its first line, and starts a new window. */
     private void summarise() {
-        if (total > 1) {
+        if (warned && total > 1) {
             String kinds = byKind.entrySet().stream()
                 .map(e -> e.getValue() + " " + e.getKey().description)
                 .collect(Collectors.joining(", "));
@@ -105,6 +118,7 @@ final class BadConnectionLog {
         byKind.clear();
         total = 0;
         windowOpen = false;
+        warned = false;
     }
 
     private String window() {

@@ -1,9 +1,11 @@
 package network.butter.node.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -43,11 +45,22 @@ import org.slf4j.LoggerFactory;
  * {@link network.butter.api.Limits#handshakeTimeout()}. Until then, inbound connections are strangers: their
  * failures go to the {@link BadConnectionLog}, one short DEBUG line each.
  *
+ * <p>Frames are written without a flush each: a write during a read from this connection is flushed when the read
+ * completes (a request's answer, the next request of a caller answered), any other once the loop is done with the
+ * task that wrote it, or after {@value #WRITES_PER_FLUSH} writes, whichever comes first; so a burst becomes one TLS
+ * record and one system call, with no handler of its own in the pipeline. Writes still pending when the channel is
+ * closed, by this connection or by anyone else, are flushed before the close, so a reply or a GOAWAY written just
+ * before it is not lost. An in-memory circuit channel, whose loop runs tasks only when its relay connection pushes
+ * data, flushes every frame.
+ *
  * <p>Runs on the node's event loop, like everything of its node.
  */
-final class Connection extends ChannelInboundHandlerAdapter {
+final class Connection extends ChannelDuplexHandler {
 
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    /** Frames written before a flush at the latest, as the consolidating handler this replaces did. */
+    static final int WRITES_PER_FLUSH = 256;
 
     private enum Phase { HANDSHAKE, HELLO, READY, CLOSED }
 
@@ -75,6 +88,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
      * then told its "peer heard" listeners); null between reads.
      */
     private PeerAddress heardInRead;
+    /** Whether frames of a read from this connection are being handled: writes then flush when it completes. */
+    private boolean reading;
+    /** Frames written and not flushed yet. */
+    private int unflushedWrites;
+    /** Whether a flush is scheduled on the loop for writes made outside a read. */
+    private boolean flushScheduled;
+    private boolean consolidateFlushes;
+    private final Runnable scheduledFlush = this::scheduledFlush;
 
     /**
      * How a connection came to be, beyond who dialled: a plain TCP connection, a punched one, a circuit through a
@@ -180,6 +201,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.consolidateFlushes = !(ctx.channel() instanceof EmbeddedChannel);
     }
 
     @Override
@@ -193,7 +215,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
         if (refusal != null) {
             fail(new OverloadedException("cannot connect to " + remoteLabel + ": " + refusal));
             markClosed();
-            ctx.close();
+            closeChannel();
             return;
         }
         long timeoutMs = transport.handshakeTimeoutMs();
@@ -223,7 +245,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
     private void onHandshake(SslHandshakeCompletionEvent handshake) {
         if (!handshake.isSuccess()) {
             Throwable cause = handshake.cause();
-            closeWithoutGoAway(cause instanceof SslHandshakeTimeoutException ? Kind.TIMED_OUT : Kind.TLS_FAILED,
+            closeWithoutGoAway(handshakeFailureKind(cause),
                 new PeerUnreachableException(remoteLabel, handshakeFailure(cause), cause));
             return;
         }
@@ -271,6 +293,14 @@ final class Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A handshake that timed out, one the remote end closed (Netty reports a closed channel), or a TLS failure. */
+    private static Kind handshakeFailureKind(Throwable cause) {
+        if (cause instanceof SslHandshakeTimeoutException) {
+            return Kind.TIMED_OUT;
+        }
+        return cause instanceof ClosedChannelException ? Kind.ABANDONED : Kind.TLS_FAILED;
+    }
+
     /** Closes this connection for {@code reason}, without a GOAWAY: what carried it is gone. */
     void closeBecause(ButterException reason) {
         closeWithoutGoAway(reason, false);
@@ -305,6 +335,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        reading = true;
         lastReadNanos = System.nanoTime();
         if (msg instanceof LinkFrame link) {
             onLinkFrame(link);
@@ -431,7 +462,52 @@ final class Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         heardInRead = null;
+        reading = false;
+        flushWrites();
         ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * Writes a frame and sees that it is flushed: when the read in progress completes, else by a task on the loop
+     * (see the class comment).
+     */
+    private void write(Object frame) {
+        if (!consolidateFlushes) {
+            ctx.writeAndFlush(frame, ctx.voidPromise());
+            return;
+        }
+        ctx.write(frame, ctx.voidPromise());
+        if (++unflushedWrites >= WRITES_PER_FLUSH) {
+            flushWrites();
+        } else if (!reading && !flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(scheduledFlush);
+        }
+    }
+
+    /** Flushes pending writes before any close of the channel passes on (see the class comment). */
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        flushWrites();
+        ctx.close(promise);
+    }
+
+    /** Closes the channel from this handler, flushing pending writes first: {@code ctx.close()} skips this handler. */
+    private void closeChannel() {
+        flushWrites();
+        ctx.close();
+    }
+
+    private void scheduledFlush() {
+        flushScheduled = false;
+        flushWrites();
+    }
+
+    private void flushWrites() {
+        if (unflushedWrites > 0) {
+            unflushedWrites = 0;
+            ctx.flush();
+        }
     }
 
     /** Writes a frame, unless it is larger than the peer accepts: then the request fails precisely instead. */
@@ -445,19 +521,18 @@ final class Connection extends ChannelInboundHandlerAdapter {
             switch (frame) {
                 case Frame.Request r -> transport.onFrame(this,
                     new Frame.Failure(r.requestId(), ErrorCode.PAYLOAD_TOO_LARGE, why));
-                case Frame.Response r -> ctx.writeAndFlush(
-                    new Frame.Failure(r.requestId(), ErrorCode.PAYLOAD_TOO_LARGE, why), ctx.voidPromise());
+                case Frame.Response r -> write(new Frame.Failure(r.requestId(), ErrorCode.PAYLOAD_TOO_LARGE, why));
                 default -> log.warn("not sending {}: {}", frame, why);
             }
             return;
         }
-        ctx.writeAndFlush(frame, ctx.voidPromise());
+        write(frame);
     }
 
     /** Writes one of the transport's own frames, if the connection is open. */
     void sendLink(LinkFrame frame) {
         if (phase == Phase.READY) {
-            ctx.writeAndFlush(frame, ctx.voidPromise());
+            write(frame);
         }
     }
 
@@ -538,7 +613,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             fail(reason);
             transport.badConnection(this, kind, reason.getMessage());
             markClosed();
-            ctx.close();
+            closeChannel();
         } else {
             closeWithoutGoAway(reason, false);
         }
@@ -555,7 +630,7 @@ final class Connection extends ChannelInboundHandlerAdapter {
             log.info("connection with {} closed: {}", label(), reason.getMessage());
         }
         markClosed();
-        ctx.close();
+        closeChannel();
     }
 
     private void fail(ButterException reason) {

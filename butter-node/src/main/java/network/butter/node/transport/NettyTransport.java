@@ -14,7 +14,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
@@ -227,11 +226,7 @@ public final class NettyTransport implements Transport, WiderTransport {
         // something to read, and watching writes would cost a promise and a listener on every frame.
         ch.pipeline()
             .addLast("tls", ssl)
-            .addLast("idle", new IdleStateHandler(idleCheckIntervalMs(connection), 0, 0, TimeUnit.MILLISECONDS));
-        if (!(ch instanceof EmbeddedChannel)) {
-            ch.pipeline().addLast("flush", new FlushConsolidationHandler(256, true));
-        }
-        ch.pipeline()
+            .addLast("idle", new IdleStateHandler(idleCheckIntervalMs(connection), 0, 0, TimeUnit.MILLISECONDS))
             .addLast("decoder", new FrameDecoder(codec))
             .addLast("encoder", new FrameEncoder(codec))
             .addLast("connection", connection);

@@ -76,6 +76,34 @@ class BadConnectionLogTest {
         assertThat(messages(Level.DEBUG)).hasSize(1_001).allSatisfy(line -> assertThat(line).hasSizeLessThan(250));
     }
 
+    @Test
+    void shouldNotWarnAboutAFewHandshakesTheirRemoteEndAbandonedButWarnWhenTheyPileUp() throws Exception {
+        EventLoop loop = group.next();
+        BadConnectionLog badConnections = new BadConnectionLog(loop, WINDOW_MS);
+        InetAddress peer = InetAddress.getByName("127.0.0.2");
+        int routine = BadConnectionLog.ABANDONED_BEFORE_WARNING - 1;
+
+        loop.submit(() -> {
+            for (int i = 0; i < routine; i++) {
+                badConnections.record(peer, "127.0.0.2:" + (10_000 + i), Kind.ABANDONED, "ClosedChannelException");
+            }
+        }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        // A task the loop runs after the window's end: the summary, scheduled earlier for that time, ran before it.
+        loop.schedule(() -> null, WINDOW_MS + 1, TimeUnit.MILLISECONDS).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(warnings()).as("a peer shutting down while dialling is no trouble").isEmpty();
+
+        loop.submit(() -> {
+            for (int i = 0; i <= routine; i++) {
+                badConnections.record(peer, "127.0.0.2:" + (20_000 + i), Kind.ABANDONED, "ClosedChannelException");
+            }
+        }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        await("the second window's summary").atMost(WAIT).until(() -> warnings().size() == 2);
+        assertThat(warnings().getFirst()).contains("closed by its remote end during the handshake");
+        assertThat(warnings().get(1)).startsWith(BadConnectionLog.ABANDONED_BEFORE_WARNING
+            + " bad or refused inbound connections");
+        assertThat(messages(Level.DEBUG)).hasSize(routine + BadConnectionLog.ABANDONED_BEFORE_WARNING);
+    }
+
     private List<String> warnings() {
         return messages(Level.WARN);
     }
