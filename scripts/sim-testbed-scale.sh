@@ -7,7 +7,9 @@
 #   scripts/sim-testbed-scale.sh NODES [JAR] [extra testbed options...]
 #   SIM_XMX=16g scripts/sim-testbed-scale.sh 100000 /tmp/butter.jar --items 1000 --churn 60s
 # Defaults: the worktree's butter-cli/target/butter.jar, -Xmx8g, --items 1000 --churn 60s --seed 1.
-# SIM_JAVA_OPTS adds JVM options (a JFR recording, say); SIM_OUT names the output directory.
+# SIM_JAVA_OPTS adds JVM options (a JFR recording, say); SIM_OUT names the output directory; SIM_TIMEOUT (a
+# duration for timeout(1), e.g. 75m) stops the JVM after that long of wall time (the lines so far still say how far
+# it got: the phase reached and its events).
 # Output: the testbed's lines, a "cpu:" line at each phase end (CPU seconds of the JVM so far and events per CPU
 # second), each "heap:" line (live MiB and bytes per node), "/usr/bin/time" figures, then "SCALE ..." and
 # "| ... |" (a markdown row of the table in docs/EXPERIMENTS.md, "Scaling curves").
@@ -30,7 +32,7 @@ cpu_seconds() {
   awk -v t="$ticks" '{ printf "%.1f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo "?"
 }
 /usr/bin/time -f "time: %e s wall, %U s user, %M KiB peak RSS" \
-  "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" ${SIM_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
+  timeout "${SIM_TIMEOUT:-0}" "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" ${SIM_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
   --nodes "$nodes" --out "$out" "${options[@]}" >"$log" 2>&1 &
 time_pid=$!
 java_pid=""
@@ -38,7 +40,10 @@ seen=0
 heap_after_form=""
 while kill -0 "$time_pid" 2>/dev/null; do
   sleep 2
-  [ -n "$java_pid" ] || java_pid=$(pgrep -P "$time_pid" java || true)
+  if [ -z "$java_pid" ]; then
+    timeout_pid=$(pgrep -P "$time_pid" timeout || true)
+    [ -z "$timeout_pid" ] || java_pid=$(pgrep -P "$timeout_pid" java || true)
+  fi
   lines=$(wc -l <"$log")
   if [ "$lines" -gt "$seen" ]; then
     new=$(tail -n +"$((seen + 1))" "$log" | head -n "$((lines - seen))")
