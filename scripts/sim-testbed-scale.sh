@@ -3,11 +3,13 @@
 # wall time, CPU time and events of every phase (from the testbed's own progress lines and /proc), the live heap
 # after forming and after churn (a full GC through jcmd when the phase ends, so the figure is live data, not
 # garbage), the SUMMARY line, and at the end one row of the scaling table (retention, retrieval, messages per
-# query, upkeep messages per node per second) computed from the run's CSV.
+# query, upkeep requests and messages per node per second, events to formed per node) computed from the run's CSV.
 #   scripts/sim-testbed-scale.sh NODES [JAR] [extra testbed options...]
 #   SIM_XMX=16g scripts/sim-testbed-scale.sh 100000 /tmp/butter.jar --items 1000 --churn 60s
 # Defaults: the worktree's butter-cli/target/butter.jar, -Xmx8g, --items 1000 --churn 60s --seed 1.
-# SIM_JAVA_OPTS adds JVM options (a JFR recording, say); SIM_OUT names the output directory.
+# SIM_JAVA_OPTS adds JVM options (a JFR recording, say); SIM_OUT names the output directory; SIM_TIMEOUT (a
+# duration for timeout(1), e.g. 75m) stops the JVM after that long of wall time (the lines so far still say how far
+# it got: the phase reached and its events).
 # Output: the testbed's lines, a "cpu:" line at each phase end (CPU seconds of the JVM so far and events per CPU
 # second), each "heap:" line (live MiB and bytes per node), "/usr/bin/time" figures, then "SCALE ..." and
 # "| ... |" (a markdown row of the table in docs/EXPERIMENTS.md, "Scaling curves").
@@ -30,7 +32,7 @@ cpu_seconds() {
   awk -v t="$ticks" '{ printf "%.1f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo "?"
 }
 /usr/bin/time -f "time: %e s wall, %U s user, %M KiB peak RSS" \
-  "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" ${SIM_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
+  timeout "${SIM_TIMEOUT:-0}" "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" ${SIM_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
   --nodes "$nodes" --out "$out" "${options[@]}" >"$log" 2>&1 &
 time_pid=$!
 java_pid=""
@@ -38,7 +40,10 @@ seen=0
 heap_after_form=""
 while kill -0 "$time_pid" 2>/dev/null; do
   sleep 2
-  [ -n "$java_pid" ] || java_pid=$(pgrep -P "$time_pid" java || true)
+  if [ -z "$java_pid" ]; then
+    timeout_pid=$(pgrep -P "$time_pid" timeout || true)
+    [ -z "$timeout_pid" ] || java_pid=$(pgrep -P "$timeout_pid" java || true)
+  fi
   lines=$(wc -l <"$log")
   if [ "$lines" -gt "$seen" ]; then
     new=$(tail -n +"$((seen + 1))" "$log" | head -n "$((lines - seen))")
@@ -63,31 +68,41 @@ wait "$time_pid" || true
 tail -n +"$((seen + 1))" "$log"
 csv=$(ls "$out"/churn-*.csv 2>/dev/null | head -1 || true)
 summary=$(grep -E '^SUMMARY' "$log" | tail -1 || true)
+formed_events=$(grep -E '^testbed: form done' "$log" | grep -oE '[0-9]+ events run so far' | tail -1 | cut -d' ' -f1 || true)
 if [ -n "$csv" ] && [ -n "$summary" ]; then
   items=$(grep -oE ' items=[0-9]+' <<<"$summary" | cut -d= -f2)
   retrieved=$(grep -oE 'retrieved=[0-9]+/[0-9]+ \([0-9.]+%\)' <<<"$summary")
+  churn_messages=$(grep -oE 'churn:msgs/node/s=[0-9.]+' <<<"$summary" | cut -d= -f2)
   # Retention: availability when settling ends. Messages per query: search messages of the retrieve phase (queries
   # forwarded and hits) per item. Upkeep: every request sent from the end of storing to the end of settling but the
-  # search ones, per node per second, and the known hosts' share of it.
-  awk -F, -v nodes="$nodes" -v items="$items" -v retrieved="$retrieved" -v heap="${heap_after_form:-?}" '
+  # search ones, per node per second, and the known hosts' share of it; the same as messages (a message is a request
+  # or an answer: every request and answer sent in that window but the search requests and their answers, one per
+  # request). "churn" is the SUMMARY's churn:msgs/node/s (every message of the churn phase over its live
+  # node-seconds), the figure the 100-node heartbeat experiment reports.
+  awk -F, -v nodes="$nodes" -v items="$items" -v retrieved="$retrieved" -v heap="${heap_after_form:-?}" \
+    -v formed="${formed_events:-0}" -v churn="${churn_messages:-?}" '
     NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     { phase = $col["phase"] }
     function search(f) { return f[col["requests:butter/retrieve/query"]] + f[col["requests:butter/retrieve/hit"]] }
+    function sent(f) { return f[col["requests_sent"]] + f[col["replies_sent"]] }
     phase == "store" { split($0, store, ","); next }
     phase == "churn" || phase == "settle" { split($0, settled, ","); next }
     phase == "retrieve" { split($0, end, ",") }
     END {
       seconds = settled[col["t_s"]] - store[col["t_s"]]
-      upkeep = (settled[col["requests_sent"]] - store[col["requests_sent"]]) - (search(settled) - search(store))
+      searches = search(settled) - search(store)
+      upkeep = (settled[col["requests_sent"]] - store[col["requests_sent"]]) - searches
+      messages = (sent(settled) - sent(store)) - 2 * searches
       hosts = (settled[col["requests:butter/hosts/poll"]] + settled[col["requests:butter/hosts/sample"]]) \
         - (store[col["requests:butter/hosts/poll"]] + store[col["requests:butter/hosts/sample"]])
       perQuery = (search(end) - search(settled)) / items
-      perNodeSecond = upkeep / nodes / seconds
-      printf "SCALE nodes=%d retention=%.4f %s msgs/query=%.1f upkeep msgs/node/s=%.1f (known hosts %.1f) heap/node=%s B\n",
-        nodes, settled[col["availability"]], retrieved, perQuery, perNodeSecond, hosts / nodes / seconds, heap
+      printf "SCALE nodes=%d retention=%.4f %s msgs/query=%.1f upkeep requests/node/s=%.1f (known hosts %.1f) upkeep msgs/node/s=%.1f churn:msgs/node/s=%s events-to-formed/node=%.0f heap/node=%s B\n",
+        nodes, settled[col["availability"]], retrieved, perQuery, upkeep / nodes / seconds, hosts / nodes / seconds,
+        messages / nodes / seconds, churn, formed / nodes, heap
       sub(/^retrieved=/, "", retrieved)
-      printf "| %d | %.1f %% | %s | %.1f | %.1f (known hosts %.1f) |\n", nodes, 100 * settled[col["availability"]],
-        retrieved, perQuery, perNodeSecond, hosts / nodes / seconds
+      printf "| %d | %.1f %% | %s | %.1f | %.1f (known hosts %.1f) | %.1f | %s | %.0f | %s |\n", nodes,
+        100 * settled[col["availability"]], retrieved, perQuery, upkeep / nodes / seconds, hosts / nodes / seconds,
+        messages / nodes / seconds, churn, formed / nodes, heap == "?" ? "?" : sprintf("%.1f KB", heap / 1000)
     }' "$csv"
 fi
 echo "output: $out"
