@@ -126,7 +126,8 @@ final class NodeHostCommand implements Callable<Integer> {
                 .withHandshakeTimeout(HANDSHAKE_TIMEOUT);
             NodeConfig config = NodeConfig.builder().host(RealCluster.HOST).port(0).dataDirectory(dataDirectory)
                 .memoryBudgetBytes(memory.bytes()).limits(limits).knownHosts(RealCluster.testbedKnownHosts(limits))
-                .storageProtocol(storageProtocol(StorageConfig.defaultProtocol(limits)))
+                .storageProtocol(StorageConfig.defaultProtocol(limits).withReplication(replication, maxReplication)
+                    .withHeartbeatIntervalMs(heartbeat.toMillis()))
                 .portMapping(false).build();
             node = Butter.node(config);
             Joiner joiner = Joiner.knockingWhileLonely();
@@ -145,12 +146,6 @@ final class NodeHostCommand implements Callable<Integer> {
             }
             emit(out, HostLines.failed(slot, e.getMessage()));
         }
-    }
-
-    /** The node's storage settings: {@code base} with this host's replication, heartbeat and adaptation. */
-    private PcgConfig storageProtocol(PcgConfig base) {
-        PcgConfig fixed = base.withFixedReplication(replication).withHeartbeatIntervalMs(heartbeat.toMillis());
-        return maxReplication > replication ? fixed.withAdaptiveReplication(maxReplication, fixed.targetLossPerDay()) : fixed;
     }
 
     /** Ends a node as real mode's deaths do: no grace, connections dropped; says so once its directory is free. */

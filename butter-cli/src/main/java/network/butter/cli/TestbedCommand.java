@@ -275,10 +275,8 @@ final class TestbedCommand implements Callable<Integer> {
                     yield new LocalOnlyStorage();
                 }
                 case "pcg" -> {
-                    PcgConfig pcg = PcgConfig.defaults().withFixedReplication(replication)
-                        .withHeartbeatIntervalMs(heartbeat.toMillis());
-                    PcgStorage storage = new PcgStorage(maxReplication > replication
-                        ? pcg.withAdaptiveReplication(maxReplication, pcg.targetLossPerDay()) : pcg);
+                    PcgStorage storage = new PcgStorage(PcgConfig.defaults().withReplication(replication, maxReplication)
+                        .withHeartbeatIntervalMs(heartbeat.toMillis()));
                     yield failureDetector ? storage.withFailureDetector(HealthConfig.defaults()) : storage;
                 }
                 default -> throw new IllegalArgumentException("unknown protocol '" + protocol + "': use pcg or local-only");

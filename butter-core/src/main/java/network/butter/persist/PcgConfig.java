@@ -166,6 +166,15 @@ public record PcgConfig(int replication, int writeQuorum, long heartbeatInterval
             chunkBytes, maxLookups, r, targetLossPerDay);
     }
 
+    /**
+     * These settings with replication {@code r} (a majority write quorum) adapting up to {@code max}, or fixed at
+     * {@code r} if {@code max <= r}: how a command line's {@code --replication} and {@code --max-replication} map on.
+     */
+    public PcgConfig withReplication(int r, int max) {
+        PcgConfig fixed = withFixedReplication(r);
+        return max > r ? fixed.withAdaptiveReplication(max, targetLossPerDay) : fixed;
+    }
+
     /** These settings with write quorum {@code w}. */
     public PcgConfig withWriteQuorum(int w) {
         return new PcgConfig(replication, w, heartbeatIntervalMs, palpitation, memberTimeoutBeats, requestTimeoutMs,

@@ -25,6 +25,8 @@ public final class NativeAccess {
     static final int FIRST_AFFECTED_FEATURE_RELEASE = 24;
 
     private static final Logger log = LoggerFactory.getLogger(NativeAccess.class);
+    /** Whether a warning is due in this JVM at all: native access cannot change while it runs, so asked once. */
+    private static final boolean WARNING_DUE = Runtime.version().feature() >= FIRST_AFFECTED_FEATURE_RELEASE && !enabled();
     private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private NativeAccess() {
@@ -45,7 +47,7 @@ public final class NativeAccess {
 
     /** Logs one WARN per JVM if this JDK is affected and native access is off. */
     static void warnIfDisabled() {
-        if (Runtime.version().feature() >= FIRST_AFFECTED_FEATURE_RELEASE && !enabled() && WARNED.compareAndSet(false, true)) {
+        if (WARNING_DUE && WARNED.compareAndSet(false, true)) {
             log.warn("native access is not enabled: Netty will free each direct buffer by closing a shared arena, which "
                 + "stops every thread of this JVM; start java with {} (butter.jar's manifest does it for java -jar)",
                 JVM_OPTION);
