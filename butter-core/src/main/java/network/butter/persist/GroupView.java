@@ -35,7 +35,8 @@ public final class GroupView {
     private final ContentId block;
     private final PeerId self;
     private final int replication;
-    private final long memberTimeoutMs;
+    private final long baseMemberTimeoutMs;
+    private long memberTimeoutMs;
     private final int maxMembers;
     private final long selfJoinedMs;
     private final Map<PeerId, Long> lastHeardMs = new HashMap<>();
@@ -60,9 +61,19 @@ public final class GroupView {
                 + replication + ", " + memberTimeoutMs + ", " + maxMembers);
         }
         this.replication = replication;
+        this.baseMemberTimeoutMs = memberTimeoutMs;
         this.memberTimeoutMs = memberTimeoutMs;
         this.maxMembers = maxMembers;
         this.selfJoinedMs = joinedMs;
+    }
+
+    /**
+     * Lets members be silent {@code extraMs} longer than the member timeout before they stop counting as live: what
+     * this member allows while its own loop runs behind, since then its partners' beats and answers reach it late.
+     * 0 restores the member timeout.
+     */
+    void allowLateness(long extraMs) {
+        memberTimeoutMs = baseMemberTimeoutMs + Math.max(0, extraMs);
     }
 
     /** The block this group keeps. */

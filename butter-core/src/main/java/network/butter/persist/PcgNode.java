@@ -32,6 +32,8 @@ final class PcgNode {
      * on every proof recruited again and again: 200 real nodes sent 75,000 stores in three minutes).
      */
     final StoreTimeouts storeTimeouts;
+    /** How far behind the node loop runs, from the upkeep rounds' lateness: beats and repairs allow for it. */
+    final LoopLag loopLag = new LoopLag();
     ProtocolContext context;
     KnownHosts knownHosts;
     PeerId self;

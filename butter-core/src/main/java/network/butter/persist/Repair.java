@@ -29,8 +29,17 @@ final class Repair {
     private static final long DAY_MS = 86_400_000L;
     /** Heartbeat intervals a cold group waits for introduced members to show up before recruiting anyway. */
     private static final int HEARSAY_GRACE_BEATS = 2;
-    /** How long a recruit that has not answered holds its vacancy. */
+    /** How long a recruit that has not answered holds its vacancy at least; longer where stores take longer. */
     static final long RECRUIT_PATIENCE_MS = 500;
+    /**
+     * Most recruits this node waits on at once (stores sent, not yet answered), over all its groups. Each carries a
+     * whole chunk and costs its recruit a signature check and a disk write: after a burst of deaths a node leading
+     * many groups would otherwise send them all at once, into a network that may be slow for the very reason the
+     * members looked dead. Groups over the bound are repaired at their next round.
+     */
+    static final int MAX_RECRUITS_IN_FLIGHT = 16;
+    /** The bound while this node's loop runs behind ({@link LoopLag}): a machine with no time to spare repairs slowly. */
+    static final int MAX_RECRUITS_IN_FLIGHT_LAGGING = 2;
     /**
      * How long a group keeps the replication it was created with as a floor, under adaptive replication: two half-lives
      * of the churn estimate, long enough for a recruit to have seen the churn that raised it for itself.
@@ -44,6 +53,7 @@ final class Repair {
     private final BlockReads reads;
     private final Proofs proofs;
     private final ChurnEstimate churn = new ChurnEstimate();
+    private int recruitsInFlight;
 
     Repair(PcgNode node, GroupTable table, Placement placement, Tombstones tombstones, BlockReads reads, Proofs proofs) {
         this.node = node;
@@ -93,7 +103,13 @@ final class Repair {
             return;
         }
         if (missing > 0) {
-            recruit(group, placement.candidates(group, missing), target);
+            // While this node runs behind, a group with its base replication of live members waits: the members it
+            // lacks were likely lost to this node's own lateness, and the extra copies can come once it keeps time.
+            boolean urgent = !node.loopLag.lagging() || live.size() < node.config.replication();
+            int room = (node.loopLag.lagging() ? MAX_RECRUITS_IN_FLIGHT_LAGGING : MAX_RECRUITS_IN_FLIGHT) - recruitsInFlight;
+            if (urgent && room > 0) {
+                recruit(group, placement.candidates(group, Math.min(missing, room)), target);
+            }
         } else if (live.size() > target && now - group.hotSinceMs >= node.config.heartbeatIntervalMs()
             && group.view.heardWithin(now, node.config.heartbeatIntervalMs()) > target
             && pendingRecruits(group, now) == 0 && group.trimming.isEmpty() && group.view.isLeader(now)) {
@@ -108,14 +124,26 @@ final class Repair {
      * silently, and waiting for its request to time out would leave the group short; a spare is recruited instead,
      * and the group trimmed later if both join.
      */
-    private static int pendingRecruits(Group group, long now) {
+    private int pendingRecruits(Group group, long now) {
+        long patienceMs = recruitPatienceMs();
         int pending = 0;
         for (long askedAt : group.recruiting.values()) {
-            if (now - askedAt < RECRUIT_PATIENCE_MS) {
+            if (now - askedAt < patienceMs) {
                 pending++;
             }
         }
         return pending;
+    }
+
+    /**
+     * How long an unanswered recruit holds its vacancy: {@link #RECRUIT_PATIENCE_MS}, or twice a store's typical
+     * round trip lately if that is longer, plus, while this node's loop runs behind, what it allows for that on each
+     * of a recruit's two exchanges (the store and its proof; {@link LoopLag#allowanceMs()}). On a loaded network whose
+     * stores take seconds, a fixed half second made every maintenance pass recruit a spare for each recruit still on
+     * its way, and each spare loaded the network further.
+     */
+    private long recruitPatienceMs() {
+        return Math.max(RECRUIT_PATIENCE_MS, 2 * node.storeTimeouts.typicalMs()) + 2 * node.loopLag.allowanceMs();
     }
 
     /** The leader acts at once; a deputy only once the group has been cold for its position × the member timeout. */
@@ -142,12 +170,14 @@ final class Repair {
         // As long as the node's stores take lately: a loaded network answers in seconds, and giving up on the proof
         // after the configured timeout recruits again for a copy that is in place. Only answers teach the estimate
         // here: a repair's timeout is most often a dead recruit, which says nothing about how busy the network is.
-        long timeoutMs = node.storeTimeouts.timeoutMs();
+        long timeoutMs = node.storeTimeouts.timeoutMs() + node.loopLag.allowanceMs();
         for (PeerAddress recruit : recruits) {
             table.learn(recruit);
             group.recruiting.put(recruit.id(), node.now());
             long sentAtMs = node.now();
+            recruitsInFlight++;
             node.request(recruit, PeerContentGroups.STORE_ROUTE, payload, timeoutMs).whenComplete((reply, error) -> {
+                recruitsInFlight--;
                 if (error == null) {
                     node.storeTimeouts.answered(node.now() - sentAtMs);
                 }

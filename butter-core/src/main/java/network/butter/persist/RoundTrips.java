@@ -35,6 +35,11 @@ final class RoundTrips {
         smoothedMs += GAIN * (roundTripMs - smoothedMs);
     }
 
+    /** The smoothed round trip, in milliseconds; 0 before one was seen. */
+    long smoothedMs() {
+        return smoothedMs < 0 ? 0 : Math.round(smoothedMs);
+    }
+
     /** The timeout for the next beat: the full request timeout until a round trip has been seen. */
     long timeoutMs() {
         if (smoothedMs < 0) {

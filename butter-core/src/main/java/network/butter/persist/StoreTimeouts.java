@@ -54,6 +54,11 @@ final class StoreTimeouts {
         doublings = Math.min(MAX_DOUBLINGS, doublings + 1);
     }
 
+    /** A store's typical round trip lately (smoothed, timeouts counted), in milliseconds; 0 before any was seen. */
+    long typicalMs() {
+        return measured ? roundTrips.smoothedMs() : 0;
+    }
+
     /** The timeout for the next store, in milliseconds. */
     long timeoutMs() {
         long fitted = measured ? Math.max(floorMs, roundTrips.timeoutMs()) : floorMs;

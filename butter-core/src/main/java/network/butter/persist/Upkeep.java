@@ -69,6 +69,7 @@ final class Upkeep {
     private final Set<PeerId> beating = new TreeSet<>();
     private final RoundTrips roundTrips;
     private Cancellable ticker = Cancellable.NONE;
+    private long roundDueMs;
     private long rounds;
 
     Upkeep(PcgNode node, GroupTable table, Tombstones tombstones, Repair repair, Placement placement) {
@@ -84,7 +85,14 @@ final class Upkeep {
     }
 
     void start() {
-        ticker = node.context.loop().schedule(nextRoundDelayMs(), this::tick);
+        scheduleRound();
+    }
+
+    /** Schedules the next round and notes when it is due, so the round can tell how late the loop runs. */
+    private void scheduleRound() {
+        long delayMs = nextRoundDelayMs();
+        roundDueMs = node.now() + delayMs;
+        ticker = node.context.loop().schedule(delayMs, this::tick);
     }
 
     void stop() {
@@ -129,20 +137,24 @@ final class Upkeep {
         if (node.stopped) {
             return;
         }
+        node.loopLag.observe(node.now() - roundDueMs); 
         try {
             round();
         } catch (RuntimeException e) {
             log.error("{}: a storage upkeep round failed; the next one runs as scheduled", node.self.shortForm(), e);
         } finally {
             if (!node.stopped) {
-                ticker = node.context.loop().schedule(nextRoundDelayMs(), this::tick);
+                scheduleRound();
             }
         }
     }
 
     private void round() {
         long now = node.now();
+        // While this node runs behind, its partners' beats reach it late: members may be silent that much longer.
+        long allowanceMs = node.loopLag.allowanceMs();
         for (Group group : table.groups.values()) {
+            group.view.allowLateness(allowanceMs);
             Set<PeerId> heard = new TreeSet<>();
             group.view.knownMembers().stream().filter(group.view::hasHeard).forEach(heard::add);
             Map<PeerId, Long> expired = group.view.expire(now);
@@ -228,7 +240,7 @@ final class Upkeep {
         }
         beating.add(peer);
         long sentMs = node.now();
-        node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode(), roundTrips.timeoutMs()).whenComplete((reply, error) -> {
+        node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode(), beatTimeoutMs()).whenComplete((reply, error) -> {
             beating.remove(peer);
             if (node.stopped) {
                 return;
@@ -238,9 +250,17 @@ final class Upkeep {
             }
             if (error != null) {
                 Throwable cause = PcgNode.unwrap(error);
-                if (mayRetry && cause instanceof RequestTimeoutException) {
+                boolean timedOut = cause instanceof RequestTimeoutException;
+                if (mayRetry && timedOut) {
                     beat(peer, false, postpone);
-                    checkPartnersOf(peer);
+                    if (!node.loopLag.lagging()) {
+                        checkPartnersOf(peer);
+                    }
+                } else if (timedOut && node.loopLag.lagging()) {
+                    // This node runs behind: the answer may be waiting in its own queue. A partner that really died
+                    // still expires once it has been silent for the member timeout.
+                    log.debug("{}: beats to {} timed out while this node's loop runs {} ms behind; not counted as a death",
+                        node.self.shortForm(), peer.shortForm(), node.loopLag.lagMs());
                 } else {
                     peerFailed(peer, cause);
                 }
@@ -257,6 +277,18 @@ final class Upkeep {
                 log.debug("{}: bad heartbeat answer from {}: {}", node.self.shortForm(), address, e.getMessage());
             }
         });
+    }
+
+    /**
+     * How long a beat may take: fitted to the beats' round trips; the member timeout while this node's loop runs
+     * behind. An answer then waits in this node's queue, and a partner on the same saturated machine is as late at
+     * every step, so the round trip says nothing about the partner's health; waiting as long as silence may last
+     * before a member counts as gone keeps a late answer from costing a member its place.
+     */
+    private long beatTimeoutMs() {
+        return node.loopLag.lagging()
+            ? Math.max(roundTrips.timeoutMs(), node.config.memberTimeoutMs() + node.loopLag.allowanceMs())
+            : roundTrips.timeoutMs();
     }
 
     /** Adds the possession proof {@code peer} asked for, and now and then a challenge, to a beat for it. */

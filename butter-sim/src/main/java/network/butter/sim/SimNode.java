@@ -45,6 +45,8 @@ public final class SimNode {
     private boolean forgotten;
     /** The plain direct link to this node's current incarnation, shared by every node connected to it that way. */
     private Link directLink;
+    /** How far behind the node's loop runs: every task and every frame it receives is handled this much later. */
+    private long loopLagMs;
 
     /** Sets a node up at each boot: routes, behaviours, protocols. */
     @FunctionalInterface
@@ -227,6 +229,27 @@ public final class SimNode {
 
     boolean diedSilently(int value) {
         return silentIncarnations.contains(value);
+    }
+
+    /**
+     * Makes the node's loop run {@code lagMs} behind from now on, as on a host whose CPU is saturated: every task it
+     * schedules (timers, hand-offs) and every frame it receives runs that much later than it is due, while the clock
+     * it reads keeps real time. What a node sees on an overloaded machine: timers that fire late and answers that take
+     * longer than the network explains. 0 (the default) ends the lag.
+     *
+     * @throws IllegalArgumentException if {@code lagMs} is negative
+     */
+    public void lagLoop(long lagMs) {
+        if (lagMs < 0) {
+            throw new IllegalArgumentException("lagMs must not be negative, got " + lagMs);
+        }
+        loopLagMs = lagMs;
+        simulation.recordLifecycle(this, "lag " + lagMs);
+    }
+
+    /** How far behind the node's loop runs, in milliseconds (see {@link #lagLoop(long)}). */
+    public long loopLagMs() {
+        return loopLagMs;
     }
 
     /** Boots a crashed or shut-down node again, with the same identity. */

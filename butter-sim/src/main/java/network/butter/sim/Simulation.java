@@ -415,7 +415,7 @@ public final class Simulation {
     }
 
     Event schedule(SimNode owner, int incarnation, long delayMs, Runnable action) {
-        Event event = new Event(nowMs + Math.max(0, delayMs), owner, incarnation, action);
+        Event event = new Event(nowMs + Math.max(0, delayMs) + owner.loopLagMs(), owner, incarnation, action);
         queue.add(event);
         return event;
     }
@@ -538,7 +538,7 @@ public final class Simulation {
             if (copy == 1) {
                 duplicated++;
             }
-            queue.add(new Arrival(due, from, to, bytes, deliver, receiver, sender));
+            queue.add(new Arrival(due + to.loopLagMs(), from, to, bytes, deliver, receiver, sender));
         }
     }
 
