@@ -87,6 +87,7 @@ public final class ChurnScenario {
     private long silentDeaths;
     private int storeFailures;
     private String currentPhase = "spawn";
+    private int failedStarts;
     private boolean started;
 
     /**
@@ -421,10 +422,27 @@ public final class ChurnScenario {
         }
         List<ClusterNode<DataPeer>> alive = died == 0 ? List.of() : new ArrayList<>(cluster.alive());
         for (int i = 0; i < died; i++) {
-            ClusterNode<DataPeer> fresh = cluster.spawn();
+            ClusterNode<DataPeer> fresh;
+            try {
+                fresh = cluster.spawn();
+            } catch (NodeStartException failed) {
+                // One replacement that did not start leaves the network a node short, which the experiment carries;
+                // many mean the machine holds fewer nodes than asked, and the run stops with its figures so far.
+                if (++failedStarts > maxFailedStarts()) {
+                    throw failed;
+                }
+                progress.accept("a replacement did not start, churn goes on a node short (" + failedStarts + " of at most "
+                    + maxFailedStarts() + "): " + failed.getMessage());
+                continue;
+            }
             alive.add(fresh); // as cluster.alive() would list it now, without copying every live node per newcomer
             join(fresh, alive);
         }
+    }
+
+    /** Most replacements that may fail to start before the run stops: a tenth of the network, at least 3. */
+    private int maxFailedStarts() {
+        return Math.max(3, config.nodes() / 10);
     }
 
     private Retrieval retrieveAll() {

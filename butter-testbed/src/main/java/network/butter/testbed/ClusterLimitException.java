@@ -4,7 +4,7 @@ package network.butter.testbed;
  * A cluster cannot go on because the machine ran out of something it needs (file descriptors, memory, processes):
  * the run stops with this message and the figures measured so far, instead of aborting with a stack trace.
  */
-public final class ClusterLimitException extends RuntimeException {
+public class ClusterLimitException extends RuntimeException {
 
     /** A limit hit, said so a person knows which one and what to change. */
     public ClusterLimitException(String message, Throwable cause) {

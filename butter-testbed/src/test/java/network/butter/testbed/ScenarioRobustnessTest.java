@@ -22,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What keeps real runs honest, checked on a simulated cluster dressed up as a real one: nodes that die together
  * (several nodes in one killed process) are counted and replaced, storing waits until the known-host lists have
- * filled, and a cluster that runs out of a resource stops the run with the figures so far.
+ * filled, a replacement that does not start leaves the network a node short (too many stop the run), and a cluster
+ * that runs out of a resource stops the run with the figures so far.
  */
 class ScenarioRobustnessTest {
 
@@ -112,12 +113,40 @@ class ScenarioRobustnessTest {
         }
     }
 
-    /** A simulated cluster that can kill nodes in pairs, report known hosts and run out of descriptors. */
+    @Test
+    void shouldGoOnANodeShortWhenAReplacementDoesNotStartDuringChurn() {
+        try (Wrapped cluster = new Wrapped(sims.seed(), protocol)) {
+            cluster.failingSpawns = java.util.Set.of(21, 23);
+            List<String> progress = new java.util.ArrayList<>();
+            ChurnResult result = new ChurnScenario(small().build(), cluster, protocol, progress::add).run();
+
+            assertThat(result.stoppedBy()).isEmpty();
+            assertThat(progress).filteredOn(line -> line.startsWith("a replacement did not start, churn goes on a node short"))
+                .hasSize(2);
+            assertThat(result.samples()).as("the run went on to settle and retrieve (seed %d)", sims.seed())
+                .anyMatch(sample -> sample.phase().equals("settle"));
+            assertThat(result.summaryLine()).doesNotContain("stopped=");
+        }
+    }
+
+    @Test
+    void shouldStopWhenMoreReplacementsFailToStartThanTheNetworkCanCarry() {
+        try (Wrapped cluster = new Wrapped(sims.seed(), protocol)) {
+            cluster.failingSpawns = java.util.Set.of(21, 22, 23, 24);
+            ChurnResult result = new ChurnScenario(small().build(), cluster, protocol, p -> { }).run();
+
+            assertThat(result.stoppedBy()).startsWith("in the churn phase: ").contains("did not start");
+            assertThat(result.retrieved()).isZero();
+        }
+    }
+
+    /** A simulated cluster that can kill nodes in pairs, report known hosts, fail starts and run out of descriptors. */
     private static final class Wrapped implements Cluster<DataPeer> {
         private final SimCluster<DataPeer> sim;
         boolean sharedFate;
         ToIntFunction<ClusterNode<DataPeer>> knownHosts;
         int spawnsAllowed = Integer.MAX_VALUE;
+        java.util.Set<Integer> failingSpawns = java.util.Set.of();
         int spawns;
         int asked;
         int killed;
@@ -135,6 +164,9 @@ class ScenarioRobustnessTest {
         public ClusterNode<DataPeer> spawn() {
             if (++spawns > spawnsAllowed) {
                 throw new ClusterLimitException("cannot listen on 127.0.0.1:0: Too many open files", null);
+            }
+            if (failingSpawns.contains(spawns)) {
+                throw new NodeStartException("node " + spawns + " did not start: the node loop did not start the protocols in time", null);
             }
             return sim.spawn();
         }

@@ -29,6 +29,7 @@ import network.butter.identity.HostPort;
 import network.butter.testbed.WallTime;
 import network.butter.testbed.Cluster;
 import network.butter.testbed.ClusterLimitException;
+import network.butter.testbed.NodeStartException;
 import network.butter.testbed.ClusterNode;
 import network.butter.testbed.Mode;
 import network.butter.testbed.NetworkFaults;
@@ -90,6 +91,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     private int nextSlot;
     private int spawned;
     private int restarts;
+    private int failedStarts;
     private long peakResidentBytes;
     private long peakDescriptors;
     private long lastMeasuredMs = -MEASURE_EVERY_MS;
@@ -178,9 +180,15 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             keepLogs = true;
-            throw new ClusterLimitException("node " + spawned + " did not start in host process "
-                + pending.host().number() + " (" + cause.getMessage() + "; see " + logOf(pending.host().number())
-                + "); " + alive.size() + " nodes alive in " + liveHosts() + " processes", cause);
+            String message = "node " + spawned + " did not start in host process " + pending.host().number() + " ("
+                + cause.getMessage() + "; see " + logOf(pending.host().number()) + "); " + alive.size()
+                + " nodes alive in " + liveHosts() + " processes";
+            if (e instanceof ExecutionException && !pending.host().gone()) {
+                // The host said the node failed and closed it: nothing of it runs on.
+                failedStarts++;
+                throw new NodeStartException(message, cause);
+            }
+            throw new ClusterLimitException(message, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while a node started", e);
@@ -320,6 +328,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         figures.put("killScope", config.killScope().word());
         figures.put("processes", Integer.toString(launched));
         figures.put("restarts", Integer.toString(restarts));
+        figures.put("failedStarts", Integer.toString(failedStarts));
         figures.put("peakRssMiB", Long.toString(peakResidentBytes >> 20));
         figures.put("peakFds", Long.toString(peakDescriptors));
         return figures;
