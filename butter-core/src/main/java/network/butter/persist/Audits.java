@@ -93,7 +93,7 @@ final class Audits {
 
     private void judge(PeerId peer, Group group, FetchReply answer) {
         if (answer.status() == FetchStatus.FOUND && answer.stamp().block().equals(group.block())
-            && answer.stamp().validFor(answer.data())) {
+            && group.isBlock(answer.stamp(), answer.data())) {
             return;
         }
         if (answer.status() == FetchStatus.GONE && answer.tombstone().covers(group.stamp) && answer.tombstone().valid()) {

@@ -55,7 +55,7 @@ final class Claims {
             try {
                 FetchReply answer = FetchReply.decode(reply.payload());
                 if (answer.status() == FetchStatus.FOUND && answer.stamp().block().equals(group.block())
-                    && answer.stamp().validFor(answer.data())) {
+                    && group.isBlock(answer.stamp(), answer.data())) {
                     group.unbar(peer);
                     if (!group.view.heard(peer, node.now())) {
                         return;

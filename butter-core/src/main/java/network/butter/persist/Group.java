@@ -131,4 +131,14 @@ final class Group {
         return stamp.block();
     }
 
+    /**
+     * Whether {@code data}, sent under {@code claimed}, is this group's block as its owner stamped it. A stamp equal to
+     * the group's own needs no second signature check: this member checked it when it took the block (or signed it
+     * itself). Audits and claims read a partner's copy every few rounds, and an Ed25519 verification each was a tenth
+     * of a real host's CPU while 200 nodes stored.
+     */
+    boolean isBlock(OwnerStamp claimed, byte[] data) {
+        return claimed.equals(stamp) ? claimed.describes(data) : claimed.validFor(data);
+    }
+
 }

@@ -47,8 +47,15 @@ public record OwnerStamp(ContentId block, PeerId owner, byte[] signature) {
      * checks before taking a copy and a reader before trusting one.
      */
     public boolean validFor(byte[] data) {
-        return block.matches(data) && OwnedBlock.isOwned(data)
-            && java.util.Arrays.equals(OwnedBlock.owner(data), owner.toBytes()) && valid();
+        return describes(data) && valid();
+    }
+
+    /**
+     * Whether {@code data} is this block and names this stamp's owner: {@link #validFor(byte[])} without the signature
+     * check, for a stamp already checked (e.g. equal to the one a member checked when it took the block).
+     */
+    boolean describes(byte[] data) {
+        return block.matches(data) && OwnedBlock.isOwned(data) && java.util.Arrays.equals(OwnedBlock.owner(data), owner.toBytes());
     }
 
     @Override

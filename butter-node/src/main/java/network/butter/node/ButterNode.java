@@ -74,12 +74,8 @@ public final class ButterNode implements Node {
     private static final Logger log = LoggerFactory.getLogger(ButterNode.class);
     /** First pause before a lonely node knocks at its bootstrap addresses again, in milliseconds. */
     private static final long BOOTSTRAP_RETRY_MS = 1_000;
-    /**
-     * How long {@link #start()} waits for the node loop to have started the built-in protocols: bounded, so a loop
-     * that died is reported, but generous, since a loop shared by many nodes on a saturated machine can run many
-     * seconds behind (10 s turned slow starts into failed ones with 200 nodes in six JVMs on two cores).
-     */
-    private static final long PROTOCOLS_START_LIMIT_MS = 60_000;
+    /** How long {@link #start()} waits for the node loop to have started the built-in protocols. */
+    private static final long PROTOCOLS_START_LIMIT_MS = 10_000;
     /** How long a closing node waits for its queued chunk-store writes. */
     private static final long DISK_DRAIN_LIMIT_MS = 10_000;
 
