@@ -180,9 +180,9 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             keepLogs = true;
-            String message = "node " + spawned + " did not start in host process " + pending.host().number() + " ("
-                + cause.getMessage() + "; see " + logOf(pending.host().number()) + "); " + alive.size()
-                + " nodes alive in " + liveHosts() + " processes";
+            String message = "node " + spawned + " (slot " + pending.slot() + ") did not start in host process "
+                + pending.host().number() + " (" + cause.getMessage() + "; see " + logOf(pending.host().number()) + "); "
+                + alive.size() + " nodes alive in " + liveHosts() + " processes";
             if (e instanceof ExecutionException && !pending.host().gone()) {
                 // The host said the node failed and closed it: nothing of it runs on.
                 failedStarts++;
