@@ -54,6 +54,12 @@ public record Informed(int ttl, int walkers) implements SearchStrategy {
         return walkers;
     }
 
+    /** Twice the walkers, up to {@link #MAX_WALKERS}: a round that found nobody walked too small a part of the network. */
+    @Override
+    public SearchStrategy nextRound() {
+        return walkers >= MAX_WALKERS ? null : new Informed(ttl, Math.min(MAX_WALKERS, 2 * walkers));
+    }
+
     @Override
     public List<PeerAddress> likelyHolders(ContentId block, Neighbourhood here) {
         List<PeerAddress> holders = new ArrayList<>();

@@ -176,9 +176,7 @@ public final class Retrieval implements Protocol {
         remember(query.id());
         Search search = new Search(this, query, chosen, listener);
         searches.put(query.id(), search);
-        List<Candidate> likely = new ArrayList<>();
-        chosen.likelyHolders(block, neighbourhood(Set.of())).forEach(peer -> likely.add(new Candidate(peer, List.of(), false)));
-        search.start(likely);
+        search.start(likelyHolders(block, chosen));
         return search;
     }
 
@@ -231,6 +229,21 @@ public final class Retrieval implements Protocol {
 
     ProtocolContext context() {
         return context;
+    }
+
+    List<Candidate> likelyHolders(ContentId block, SearchStrategy strategy) {
+        List<Candidate> likely = new ArrayList<>();
+        strategy.likelyHolders(block, neighbourhood(Set.of())).forEach(peer -> likely.add(new Candidate(peer, List.of(), false)));
+        return likely;
+    }
+
+    /** The query of a search's next round: a new id, registered for {@code search}, and {@code wider}'s parameter. */
+    SearchQuery nextRound(Search search, SearchQuery last, SearchStrategy wider) {
+        SearchQuery next = new SearchQuery(QueryId.random(context.random()), last.block(), last.requester(),
+            wider.code(), wider.ttl(), wider.parameter());
+        remember(next.id());
+        searches.put(next.id(), search);
+        return next;
     }
 
     int sendFirstHops(SearchQuery query, SearchStrategy strategy) {

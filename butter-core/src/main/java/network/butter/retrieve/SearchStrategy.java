@@ -46,6 +46,15 @@ public interface SearchStrategy {
      */
     List<PeerAddress> nextHops(SearchQuery query, Neighbourhood here, PeerId from);
 
+    /**
+     * The strategy of a search's next round, sent when a round brought no candidate within the search timeout; null
+     * (the default) for no further round. A walk reaches a random part of a large network, so a wider walk is worth
+     * a second try; a flood has already covered what its TTL allows.
+     */
+    default SearchStrategy nextRound() {
+        return null;
+    }
+
     /** Breadth-first search: every known host, up to {@code ttl} hops (the seed's BFS). */
     static SearchStrategy bfs(int ttl) {
         return new Bfs(ttl);

@@ -217,14 +217,45 @@ class RetrievalSimTest {
     }
 
     @Test
-    void shouldFindNothingAndEndTheSearchWhenNobodyHoldsTheBlock() {
+    void shouldFindNothingAndEndTheSearchAfterItsWiderRoundsWhenNobodyHoldsTheBlock() {
         Simulation sim = sims.create();
         List<SimNode> nodes = network(sim, 20);
         long start = sim.nowMs();
 
         assertThat(sim.await(retrievals.get(nodes.get(0)).find(block("absent"), SearchStrategy.informed(6, 2)), LIMIT))
             .isEmpty();
-        assertThat(sim.nowMs() - start).as("ends at the search timeout").isLessThan(FAST_SUMMARIES.searchTimeoutMs() + 1_000);
+        long rounds = 3; // 2, 4 and 8 walkers
+        assertThat(sim.nowMs() - start).as("ends at the last round's search timeout")
+            .isGreaterThanOrEqualTo(rounds * FAST_SUMMARIES.searchTimeoutMs())
+            .isLessThan(rounds * FAST_SUMMARIES.searchTimeoutMs() + 1_000);
+    }
+
+    @Test
+    void shouldSendTheQueryAgainWithTwiceTheWalkersWhileRoundsFindNobody() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 20);
+        SimNode requester = nodes.get(0);
+        long before = requestsSent(requester, Retrieval.QUERY_ROUTE);
+
+        assertThat(sim.await(retrievals.get(requester).find(block("absent"), SearchStrategy.informed(1, 1)), LIMIT))
+            .isEmpty();
+        assertThat(requestsSent(requester, Retrieval.QUERY_ROUTE) - before)
+            .as("rounds of 1, 2 and 4 walkers, each a first hop only (TTL 1); the requester knows 6 hosts")
+            .isEqualTo(1 + 2 + 4);
+    }
+
+    @Test
+    void shouldSendNoFurtherRoundOnceARoundFoundAHolder() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 20);
+        SimNode requester = nodes.get(0);
+        ContentId block = block("everywhere");
+        nodes.forEach(node -> held.get(node).add(block));
+        long before = requestsSent(requester, Retrieval.QUERY_ROUTE);
+
+        assertThat(find(sim, requester, block, SearchStrategy.informed(1, 1))).isPresent();
+        assertThat(requestsSent(requester, Retrieval.QUERY_ROUTE) - before).as("the first round's walker found it")
+            .isEqualTo(1);
     }
 
     @Test
