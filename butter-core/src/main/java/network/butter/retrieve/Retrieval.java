@@ -182,7 +182,8 @@ public final class Retrieval implements Protocol {
 
     /**
      * Finds a peer that holds {@code block}, for applications: sends the query at once and completes with the
-     * first holder that answered, or empty when none answered within the search timeout. Safe from any thread.
+     * first holder that answered, or empty when none answered within its rounds' search timeouts (see
+     * {@link Search#over()}). Safe from any thread.
      *
      * @param strategy how to search, or null for the default
      * @throws IllegalStateException if the node has not started

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param summaryIntervalMs how often changed summaries are sent to subscribers and subscriptions checked
  * @param summaryRefreshMs  how often a subscription to each known host is renewed even if nothing was heard, which
  *                          also repairs a summary lost with a restarted or unreachable peer
- * @param searchTimeoutMs   how long a search waits for hits after its last query went out
+ * @param searchTimeoutMs   how long a search round waits for hits after its query went out (a round that found
+ *                          nobody is followed by a wider one, up to three rounds, see {@link SearchStrategy#nextRound()})
  * @param maxSeenQueries    query ids remembered to handle each query once
  * @param maxSearches       searches this node may run at once
  * @param maxSubscribers    peers that may subscribe to this node's summaries
