@@ -132,6 +132,7 @@ public final class Retrieval implements Protocol {
         this.knownHosts = ctx.protocol(KnownHosts.class).orElseThrow(() -> new IllegalStateException(
             "retrieval searches through the known hosts: install KnownHosts on the node first"));
         summaries.start(ctx);
+        knownHosts.onAdmitted(host -> summaries.admitted(host.address()));
         ctx.handle(QUERY_ROUTE, this::onQuery);
         ctx.handle(HIT_ROUTE, this::onHit);
         ctx.handle(SUBSCRIBE_ROUTE, summaries::onSubscribe);

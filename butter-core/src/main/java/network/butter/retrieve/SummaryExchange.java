@@ -23,7 +23,8 @@ import network.butter.wire.WireFormatException;
 /**
  * Keeps content summaries flowing between a node and its known hosts, on the node loop.
  *
- * <p>A node subscribes to up to {@code maxSubscriptions} of its known hosts, the longest known first, and keeps them
+ * <p>A node subscribes to up to {@code maxSubscriptions} of its known hosts, the longest known first (each as it is
+ * admitted, while there is room, so a node that just joined has summaries for its first search), and keeps them
  * while they stay known (a place freed by a host it forgot goes to the next), renewing each every
  * {@code summaryRefreshMs}, which brings the
  * host's current summary if the subscriber's copy is older); a host pushes its summary to its subscribers when what
@@ -162,6 +163,23 @@ final class SummaryExchange {
                 subscribe(host, -1);
             }
         }
+    }
+
+    /**
+     * A host was just admitted to the known hosts: subscribed to at once if there is room, so a node that just joined
+     * routes its first searches by summaries instead of waiting up to a round for them. The round would subscribe
+     * to it anyway; this only does it sooner.
+     */
+    void admitted(PeerAddress host) {
+        PeerId id = host.id();
+        if (received.containsKey(id) || subscribing.contains(id)
+            || received.size() + subscribing.size() >= config.maxSubscriptions()) {
+            return;
+        }
+        Set<PeerId> hosts = new HashSet<>(known);
+        hosts.add(id);
+        known = hosts;
+        subscribe(host, -1);
     }
 
     Reply onSubscribe(Request request) throws WireFormatException {

@@ -245,6 +245,17 @@ class RetrievalSimTest {
     }
 
     @Test
+    void shouldSubscribeToSummariesAsSoonAsAHostIsAdmittedNotAtTheNextRound() {
+        Simulation sim = sims.create();
+        // Rounds ten minutes apart: a node's first round falls within the 20 s the network forms in only by chance.
+        List<SimNode> nodes = network(sim, 12, RetrievalConfig.defaults().withSummaries(1 << 12, 600_000, 600_000));
+
+        for (SimNode node : nodes) {
+            assertThat(summariesHeld(sim, node)).as("summaries held by %s", node).isPositive();
+        }
+    }
+
+    @Test
     void shouldSendNoFurtherRoundOnceARoundFoundAHolder() {
         Simulation sim = sims.create();
         List<SimNode> nodes = network(sim, 20);
