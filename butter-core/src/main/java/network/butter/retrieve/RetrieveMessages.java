@@ -18,6 +18,12 @@ final class RetrieveMessages {
     static final byte NOT_HELD = 0;
     /** Query acknowledgement: the node holds the block and sent the requester a hit. */
     static final byte HELD = 1;
+    /**
+     * Answer to a pushed summary by a node that does not route by the pusher's summaries (it forgot the pusher, or
+     * never subscribed): the pusher drops it from its subscribers instead of pushing to it until the subscription
+     * lapses. An empty answer is the plain acknowledgement.
+     */
+    static final byte NOT_SUBSCRIBED = 0;
 
     private RetrieveMessages() {
     }

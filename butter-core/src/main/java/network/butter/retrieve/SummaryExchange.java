@@ -2,6 +2,7 @@ package network.butter.retrieve;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -51,6 +52,8 @@ final class SummaryExchange {
     static final int NEIGHBOURHOOD_PUSH_INTERVALS = 2;
     /** The largest share of set bits a received filter may have and still steer queries. */
     static final double MAX_USABLE_FILL = 0.5;
+    /** The answer to a push from a host this node does not route by (see {@link RetrieveMessages#NOT_SUBSCRIBED}). */
+    private static final byte[] NOT_SUBSCRIBED = {RetrieveMessages.NOT_SUBSCRIBED};
 
     private final RetrievalConfig config;
     private final HeldContent content;
@@ -200,8 +203,9 @@ final class SummaryExchange {
         PeerId from = request.from().id();
         if (known.contains(from) && (received.containsKey(from) || subscribing.contains(from))) {
             accept(from, Summary.decode(request.payload()));
+            return Reply.of(Retrieval.ACK);
         }
-        return Reply.of(Retrieval.ACK);
+        return Reply.of(NOT_SUBSCRIBED);
     }
 
     private void accept(PeerId from, Summary summary) {
@@ -279,7 +283,7 @@ final class SummaryExchange {
             context.request(subscriber.address, Retrieval.SUMMARY_ROUTE, payload,
                     Duration.ofMillis(config.summaryIntervalMs()))
                 .whenComplete((reply, error) -> {
-                    if (error != null) {
+                    if (error != null || Arrays.equals(reply.payload(), NOT_SUBSCRIBED)) {
                         subscribers.remove(subscriber.address.id());
                     }
                 });

@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import network.butter.api.Limits;
 import network.butter.api.OverloadedException;
 import network.butter.api.RemoteHandlerException;
+import network.butter.api.Reply;
 import network.butter.discover.LanDiscovery;
 import network.butter.discover.LanDiscoveryConfig;
 import network.butter.hosts.KnownHosts;
@@ -126,6 +127,26 @@ class RetrievalSimTest {
         @Override
         public void start(ProtocolContext ctx) {
             this.context = ctx;
+        }
+    }
+
+    /** A node that subscribed to summaries by hand and answers every push as one that does not route by the pusher. */
+    private static final class NotRouting implements Protocol {
+        ProtocolContext context;
+        int pushes;
+
+        @Override
+        public String name() {
+            return "test-not-routing";
+        }
+
+        @Override
+        public void start(ProtocolContext ctx) {
+            this.context = ctx;
+            ctx.handle(Retrieval.SUMMARY_ROUTE, request -> {
+                pushes++;
+                return Reply.of(new byte[] {0});
+            });
         }
     }
 
@@ -253,6 +274,43 @@ class RetrievalSimTest {
         for (SimNode node : nodes) {
             assertThat(summariesHeld(sim, node)).as("summaries held by %s", node).isPositive();
         }
+    }
+
+    @Test
+    void shouldStopPushingToASubscriberThatSaysItDoesNotRouteByThisNode() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 8);
+        SimNode holder = nodes.get(0);
+        NotRouting stranger = new NotRouting();
+        sim.spawn(Limits.defaults(), (self, api) -> api.install(stranger));
+        sim.runFor(Duration.ofSeconds(1));
+        CompletableFuture<Reply> subscribed = new CompletableFuture<>();
+        stranger.context.loop().execute(() -> stranger.context.request(holder.address(), Retrieval.SUBSCRIBE_ROUTE,
+                new PayloadWriter(8).u64(-1).toByteArray(), Duration.ofSeconds(2))
+            .whenComplete((reply, error) -> subscribed.complete(reply)));
+        assertThat(sim.await(subscribed, LIMIT)).as("subscribed").isNotNull();
+
+        held.get(holder).add(block("first change"));
+        sim.runFor(Duration.ofMillis(1_200)); // more than two summary intervals (0.5 s)
+        held.get(holder).add(block("second change"));
+        sim.runFor(Duration.ofMillis(1_200));
+
+        assertThat(stranger.pushes).as("pushes, the first answered 'not subscribed'").isEqualTo(1);
+    }
+
+    @Test
+    void shouldAnswerAPushFromAHostItDoesNotRouteByWithNotSubscribed() {
+        Simulation sim = sims.create();
+        List<SimNode> nodes = network(sim, 8);
+        LoopAccess outsider = new LoopAccess();
+        sim.spawn(Limits.defaults(), (self, api) -> api.install(outsider));
+        sim.runFor(Duration.ofSeconds(1));
+        CompletableFuture<Reply> answer = new CompletableFuture<>();
+        outsider.context.loop().execute(() -> outsider.context.request(nodes.get(0).address(), Retrieval.SUMMARY_ROUTE,
+                new byte[0], Duration.ofSeconds(2))
+            .whenComplete((reply, error) -> answer.complete(reply)));
+
+        assertThat(sim.await(answer, LIMIT).payload()).containsExactly(0);
     }
 
     @Test
