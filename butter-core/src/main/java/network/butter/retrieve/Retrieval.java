@@ -82,7 +82,9 @@ public final class Retrieval implements Protocol {
     private final SummaryExchange summaries;
     private final Map<Integer, SearchStrategy> strategies = new HashMap<>();
     private final Map<QueryId, Long> seen = new LinkedHashMap<>();
+    /** The running searches by the ids of their rounds' queries (a search in its third round is here three times). */
     private final Map<QueryId, Search> searches = new HashMap<>();
+    private int runningSearches;
     private final QueryBudget fromBudget;
     private final QueryBudget requesterBudget;
     private long queriesRefused;
@@ -143,7 +145,7 @@ public final class Retrieval implements Protocol {
     @Override
     public void stop() {
         ticker.cancel();
-        List.copyOf(searches.values()).forEach(Search::close);
+        Set.copyOf(searches.values()).forEach(Search::close);
     }
 
     /** The settings in force. */
@@ -169,14 +171,15 @@ public final class Retrieval implements Protocol {
             throw new IllegalArgumentException("strategy " + chosen.name() + " (code " + chosen.code()
                 + ") is not registered on this node");
         }
-        if (searches.size() >= config.maxSearches()) {
-            throw new IllegalStateException(searches.size() + " searches are running, the most this node allows");
+        if (runningSearches >= config.maxSearches()) {
+            throw new IllegalStateException(runningSearches + " searches are running, the most this node allows");
         }
         SearchQuery query = new SearchQuery(QueryId.random(context.random()), block, context.self(), chosen.code(),
             chosen.ttl(), chosen.parameter());
         remember(query.id());
         Search search = new Search(this, query, chosen, listener);
         searches.put(query.id(), search);
+        runningSearches++;
         search.start(likelyHolders(block, chosen));
         return search;
     }
@@ -262,8 +265,9 @@ public final class Retrieval implements Protocol {
         }
     }
 
-    void finished(QueryId id) {
-        searches.remove(id);
+    void finished(List<QueryId> ids) {
+        ids.forEach(searches::remove);
+        runningSearches--;
     }
 
     // ---- routes ----

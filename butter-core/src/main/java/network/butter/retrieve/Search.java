@@ -90,11 +90,6 @@ public final class Search {
         timeout = retrieval.context().loop().schedule(retrieval.config().searchTimeoutMs(), this::roundOver);
     }
 
-    /** Which round the search is in: 1, and one more for each wider round sent (at most {@link #MAX_ROUNDS}). */
-    public int round() {
-        return round;
-    }
-
     /**
      * A round's timeout passed. If it brought no candidate at all, and the strategy has a wider round, the query goes
      * out again, with a new id (nodes the last walk passed would otherwise drop it) and the wider strategy's
@@ -128,7 +123,7 @@ public final class Search {
             return;
         }
         timeout.cancel();
-        ids.forEach(retrieval::finished);
+        retrieval.finished(ids);
         over.complete(null);
     }
 

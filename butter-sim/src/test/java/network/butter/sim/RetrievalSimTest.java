@@ -314,6 +314,39 @@ class RetrievalSimTest {
     }
 
     @Test
+    void shouldCountASearchOnceAgainstMaxSearchesWhateverRoundItIsIn() {
+        Simulation sim = sims.create();
+        RetrievalConfig twoSearches = new RetrievalConfig(FAST_SUMMARIES.defaultStrategy(), FAST_SUMMARIES.summaryBits(),
+            FAST_SUMMARIES.summaryIntervalMs(), FAST_SUMMARIES.summaryRefreshMs(), FAST_SUMMARIES.searchTimeoutMs(),
+            FAST_SUMMARIES.maxSeenQueries(), 2, FAST_SUMMARIES.maxSubscribers(), FAST_SUMMARIES.maxSubscriptions(),
+            FAST_SUMMARIES.queryLimits());
+        SimNode requester = network(sim, 12, twoSearches).get(0);
+        Retrieval retrieval = retrievals.get(requester);
+        List<Search> running = new CopyOnWriteArrayList<>();
+        onLoop(sim, requester, () -> {
+            running.add(retrieval.search(block("absent 1"), SearchStrategy.informed(2, 1), candidate -> { }));
+            running.add(retrieval.search(block("absent 2"), SearchStrategy.informed(2, 1), candidate -> { }));
+            running.forEach(Search::widen);
+        });
+        sim.runFor(Duration.ofMillis(twoSearches.searchTimeoutMs() + 500)); // both in their second round
+
+        onLoop(sim, requester, () -> {
+            running.getFirst().close();
+            running.add(retrieval.search(block("absent 3"), SearchStrategy.informed(2, 1), candidate -> { }));
+        });
+        assertThat(running).as("a third search once one of two in their second round ended").hasSize(3);
+    }
+
+    private void onLoop(Simulation sim, SimNode node, Runnable action) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loops.get(node).context.loop().execute(() -> {
+            action.run();
+            done.complete(null);
+        });
+        sim.await(done, LIMIT);
+    }
+
+    @Test
     void shouldSendNoFurtherRoundOnceARoundFoundAHolder() {
         Simulation sim = sims.create();
         List<SimNode> nodes = network(sim, 20);
@@ -438,13 +471,7 @@ class RetrievalSimTest {
     /** The zero-message candidates a search starts with, taken on the node's loop without sending the query. */
     private List<Candidate> likelyHolders(Simulation sim, SimNode node, ContentId block, SearchStrategy strategy) {
         List<Candidate> candidates = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        loops.get(node).context.loop().execute(() -> {
-            Search search = retrievals.get(node).search(block, strategy, candidates::add);
-            search.close();
-            done.complete(null);
-        });
-        sim.await(done, LIMIT);
+        onLoop(sim, node, () -> retrievals.get(node).search(block, strategy, candidates::add).close());
         return candidates;
     }
 
