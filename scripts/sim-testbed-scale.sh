@@ -56,7 +56,7 @@ while kill -0 "$time_pid" 2>/dev/null; do
         && awk -v e="$events" -v c="$cpu" 'BEGIN { if (c > 0) printf ", %.0f events per CPU second", e / c }')"
     fi
     if [ -n "$java_pid" ] && grep -qE '^testbed: (form|churn) done' <<<"$new"; then
-      live=$("$JAVA_HOME/bin/jcmd" "$java_pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}')
+      live=$("$JAVA_HOME/bin/jcmd" "$java_pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}' || true)
       if [ -n "$live" ]; then
         echo "heap: $((live / 1048576)) MiB live after a full GC, $((live / nodes)) bytes per node"
         if grep -qE '^testbed: form done' <<<"$new"; then heap_after_form=$((live / nodes)); fi
