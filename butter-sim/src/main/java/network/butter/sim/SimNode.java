@@ -27,7 +27,8 @@ public final class SimNode {
     private final NodeIdentity identity;
     private final PeerAddress address;
     private final Limits limits;
-    private final Setup setup;
+    /** Sets the node up at each boot; dropped once the node is forgotten, with whatever its closure holds. */
+    private Setup setup;
     /** The home LAN the node sits in, or null for a public node. */
     private final HomeLan lan;
     private final SimPortMapper portMapper;
@@ -218,6 +219,9 @@ public final class SimNode {
             transport.forget();
             runtime = null;
             multicast = null;
+            // The setup function may hold what it installed (a testbed keeps the application it built): a forgotten
+            // node never boots again, and the simulation lists every node it ever spawned.
+            setup = null;
             forgotten = true;
         }
     }

@@ -3,12 +3,15 @@ package network.butter.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import network.butter.api.Limits;
 import network.butter.api.NodeStats;
 import network.butter.api.PeerUnreachableException;
 import network.butter.api.Reply;
@@ -108,6 +111,29 @@ class SimulationTest {
         assertThat(forgotten.vanished().multicast()).isNull();
         assertThatThrownBy(() -> forgotten.crashed().restart()).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("cannot restart");
+    }
+
+    /** A node whose setup keeps what it built, as a testbed's keeps the application, and a weak handle on that. */
+    private record Keeping(SimNode node, WeakReference<Object> application) {
+    }
+
+    private static Keeping spawnKeepingAnApplication(Simulation sim) {
+        Object application = new Object();
+        SimNode node = sim.spawn(Limits.defaults(), (self, api) -> Objects.requireNonNull(application));
+        return new Keeping(node, new WeakReference<>(application));
+    }
+
+    @Test
+    void shouldLetGoOfWhatItsSetupHeldOnceAForgottenNodeDies() {
+        Simulation sim = Simulation.builder().seed(sims.seed()).forgetDeadNodes(true).build();
+        Keeping kept = spawnKeepingAnApplication(sim);
+        sim.runFor(Duration.ofSeconds(1));
+
+        kept.node().crash();
+        for (int collections = 0; collections < 20 && kept.application().get() != null; collections++) {
+            System.gc();
+        }
+        assertThat(kept.application().get()).as("the dead node's application, after 20 collections").isNull();
     }
 
     @Test
