@@ -14,8 +14,9 @@ import network.butter.store.ContentId;
  * One search in progress on the requester, driven from the node loop: it hands each {@link Candidate} it learns
  * of to its listener, once per holder (and once more if a holder a summary suggested confirms it). It begins with the strategy's zero-message {@linkplain
  * SearchStrategy#likelyHolders likely holders}; the query itself goes out on {@link #widen()} (at once if there
- * are no likely holders), and again, wider, if a round finds nobody (see {@link SearchStrategy#nextRound()}). The requester {@link #close()}s it once it has what it needs: later hits are ignored.
- * Every method must be called on the node loop.
+ * are no likely holders), and again, wider, if a round finds nobody (see {@link SearchStrategy#nextRound()}). The
+ * requester {@link #close()}s it once it has what it needs: later hits are ignored. Every method must be called on
+ * the node loop.
  */
 public final class Search {
 
