@@ -69,6 +69,12 @@ public record RetrievalConfig(SearchStrategy defaultStrategy, int summaryBits, l
             maxSeenQueries, maxSearches, maxSubscribers, maxSubscriptions, value);
     }
 
+    /** A copy running at most {@code value} searches at once. */
+    public RetrievalConfig withMaxSearches(int value) {
+        return new RetrievalConfig(defaultStrategy, summaryBits, summaryIntervalMs, summaryRefreshMs, searchTimeoutMs,
+            maxSeenQueries, value, maxSubscribers, maxSubscriptions, queryLimits);
+    }
+
     /** A copy subscribing to at most {@code value} known hosts' summaries. */
     public RetrievalConfig withMaxSubscriptions(int value) {
         return new RetrievalConfig(defaultStrategy, summaryBits, summaryIntervalMs, summaryRefreshMs, searchTimeoutMs,

@@ -33,7 +33,6 @@ public final class Search {
     private final List<QueryId> ids = new ArrayList<>(MAX_ROUNDS);
     private SearchQuery query;
     private SearchStrategy roundStrategy;
-    private int round = 1;
     /** Candidates heard of since this round's query went out. */
     private int candidatesThisRound;
     private final Consumer<Candidate> listener;
@@ -99,11 +98,10 @@ public final class Search {
      */
     private void roundOver() {
         SearchStrategy wider = roundStrategy.nextRound();
-        if (over.isDone() || round >= MAX_ROUNDS || wider == null || candidatesThisRound > 0) {
+        if (over.isDone() || ids.size() >= MAX_ROUNDS || wider == null || candidatesThisRound > 0) {
             close();
             return;
         }
-        round++;
         roundStrategy = wider;
         query = retrieval.nextRound(this, query, wider);
         ids.add(query.id());

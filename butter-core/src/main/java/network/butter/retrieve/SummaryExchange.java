@@ -153,7 +153,7 @@ final class SummaryExchange {
         trust.retain(hosts);
         rebuild();
         push(now);
-        int sources = received.size() + subscribing.size();
+        int sources = sources();
         for (PeerAddress host : knownHosts) {
             Received from = received.get(host.id());
             if (subscribing.contains(host.id())) {
@@ -178,13 +178,18 @@ final class SummaryExchange {
     void admitted(PeerAddress host) {
         PeerId id = host.id();
         if (received.containsKey(id) || subscribing.contains(id)
-            || 2 * (received.size() + subscribing.size()) >= config.maxSubscriptions()) {
+            || 2 * sources() >= config.maxSubscriptions()) {
             return;
         }
         Set<PeerId> hosts = new HashSet<>(known);
         hosts.add(id);
         known = hosts;
         subscribe(host, -1);
+    }
+
+    /** Hosts this node holds a summary from or is subscribing to now. */
+    private int sources() {
+        return received.size() + subscribing.size();
     }
 
     Reply onSubscribe(Request request) throws WireFormatException {

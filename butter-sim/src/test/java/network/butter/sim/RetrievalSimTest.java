@@ -316,10 +316,7 @@ class RetrievalSimTest {
     @Test
     void shouldCountASearchOnceAgainstMaxSearchesWhateverRoundItIsIn() {
         Simulation sim = sims.create();
-        RetrievalConfig twoSearches = new RetrievalConfig(FAST_SUMMARIES.defaultStrategy(), FAST_SUMMARIES.summaryBits(),
-            FAST_SUMMARIES.summaryIntervalMs(), FAST_SUMMARIES.summaryRefreshMs(), FAST_SUMMARIES.searchTimeoutMs(),
-            FAST_SUMMARIES.maxSeenQueries(), 2, FAST_SUMMARIES.maxSubscribers(), FAST_SUMMARIES.maxSubscriptions(),
-            FAST_SUMMARIES.queryLimits());
+        RetrievalConfig twoSearches = FAST_SUMMARIES.withMaxSearches(2);
         SimNode requester = network(sim, 12, twoSearches).get(0);
         Retrieval retrieval = retrievals.get(requester);
         List<Search> running = new CopyOnWriteArrayList<>();
