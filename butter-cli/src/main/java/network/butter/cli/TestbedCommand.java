@@ -139,6 +139,11 @@ final class TestbedCommand implements Callable<Integer> {
         description = "Random live nodes each new node is told about (there is no discovery yet).")
     private int bootstrapPeers;
 
+    @Option(names = "--read-window", defaultValue = "10", paramLabel = "READS",
+        description = "Reads the fresh node keeps in flight at the end (1..256); one that ends makes room for the "
+            + "next. Large simulated networks read faster with more.")
+    private int readWindow;
+
     @Option(names = "--partition", defaultValue = "0", paramLabel = "GROUPS",
         description = "Sim only: split the network into this many random groups during churn, healed before "
             + "settling; 0 for none.")
@@ -239,6 +244,7 @@ final class TestbedCommand implements Callable<Integer> {
                 .lossProbability(loss)
                 .deaths(deaths)
                 .nat(behindNat > 0 ? new NatPlan(behindNat, symmetricNat, portMapping, nodesPerLan) : NatPlan.none())
+                .readWindow(readWindow)
                 .build();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid testbed options: " + e.getMessage());

@@ -32,10 +32,13 @@ import network.butter.sim.NatPlan;
  * @param deaths          how churn kills nodes: crashes every peer notices, silent deaths (sim only), or a mix
  * @param nat             which share of the nodes sits behind home routers, and of what kinds (sim only);
  *                        {@link NatPlan#none()} for all public
+ * @param readWindow      reads the fresh node keeps in flight at once at the end: a read that ends makes room for the
+ *                        next, so one slow read holds up no other
  */
 public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double chanceToDie, Duration grace,
                           Duration form, Duration churn, Duration settle, long seed, int bootstrapPeers,
-                          int partitionGroups, double lossProbability, Deaths deaths, NatPlan nat) {
+                          int partitionGroups, double lossProbability, Deaths deaths, NatPlan nat,
+                          int readWindow) {
 
     /** Most nodes of a simulated run. */
     public static final int MAX_SIM_NODES = 100_000;
@@ -48,6 +51,12 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
      * when the processes are planned, and usually bind first.
      */
     public static final int MAX_PROCESS_NODES = 2_000;
+
+    /**
+     * Most reads in flight at once: well under a node's default limit of concurrent searches, and low enough that a
+     * real cluster's fresh node is not refused by its peers' per-peer query budgets.
+     */
+    public static final int MAX_READ_WINDOW = 256;
 
     /** Longest phase of a simulated run, in virtual time. */
     public static final Duration MAX_SIM_PHASE = Duration.ofHours(1);
@@ -109,6 +118,9 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
             throw new IllegalArgumentException("loss probability must be within 0 (none) and 1 (excluded), got "
                 + lossProbability);
         }
+        if (readWindow < 1 || readWindow > MAX_READ_WINDOW) {
+            throw new IllegalArgumentException("read window must be 1.." + MAX_READ_WINDOW + " reads, got " + readWindow);
+        }
         if (mode != Mode.SIM && (partitionGroups != 0 || lossProbability != 0)) {
             throw new IllegalArgumentException("partition and loss phases need the simulator (mode sim): real "
                 + "nodes on loopback cannot be split or made lossy");
@@ -140,7 +152,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
     public Builder toBuilder() {
         return new Builder().mode(mode).nodes(nodes).items(items).itemBytes(itemBytes).chanceToDie(chanceToDie)
             .grace(grace).form(form).churn(churn).settle(settle).seed(seed).bootstrapPeers(bootstrapPeers)
-            .partitionGroups(partitionGroups).lossProbability(lossProbability).deaths(deaths).nat(nat);
+            .partitionGroups(partitionGroups).lossProbability(lossProbability).deaths(deaths).nat(nat).readWindow(readWindow);
     }
 
     /** A duration as the summary and the CLI write it, e.g. {@code 30s}. */
@@ -156,7 +168,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
     /**
      * Builds a {@link ChurnConfig}. Defaults: sim mode, 250 nodes, 100 items of 1 KiB, chanceToDie 0.02 per
      * second (1/50), grace 5 s, form 5 s, churn 30 s, settle 10 s, seed 1, 8 bootstrap peers, no partition, no
-     * loss, crash deaths, every node public.
+     * loss, crash deaths, every node public, 10 reads in flight at once.
      */
     public static final class Builder {
         private Mode mode = Mode.SIM;
@@ -174,6 +186,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
         private double lossProbability;
         private Deaths deaths = Deaths.CRASH;
         private NatPlan nat = NatPlan.none();
+        private int readWindow = 10;
 
         Builder() {
         }
@@ -268,6 +281,12 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
             return this;
         }
 
+        /** Reads the fresh node keeps in flight at once while retrieving every item at the end. */
+        public Builder readWindow(int value) {
+            this.readWindow = value;
+            return this;
+        }
+
         /**
          * The config.
          *
@@ -275,7 +294,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
          */
         public ChurnConfig build() {
             return new ChurnConfig(mode, nodes, items, itemBytes, chanceToDie, grace, form, churn, settle, seed,
-                bootstrapPeers, partitionGroups, lossProbability, deaths, nat);
+                bootstrapPeers, partitionGroups, lossProbability, deaths, nat, readWindow);
         }
     }
 }

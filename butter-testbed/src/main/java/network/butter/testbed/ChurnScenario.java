@@ -1,10 +1,12 @@
 package network.butter.testbed;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,10 +43,7 @@ public final class ChurnScenario {
     /** How often the scenario acts (churn) and samples. */
     static final long TICK_MS = 1000;
 
-    /** Retrievals in flight at once: enough to overlap waiting, few enough not to flood a real cluster. */
-    static final int RETRIEVAL_WINDOW = 10;
-
-    /** The longest one window of retrievals may take, in cluster time. */
+    /** The longest one read of the fresh node may take, in cluster time. */
     static final Duration RETRIEVAL_LIMIT = Duration.ofSeconds(60);
     /** Misses of one run whose reason is reported on the progress stream. */
     static final int MISSES_REPORTED = 20;
@@ -452,29 +451,34 @@ public final class ChurnScenario {
         awaitJoined(join(fresh, cluster.alive()));
         long requestsBefore = fresh.stats().requestsSent();
         Retrieval retrieval = new Retrieval();
-        for (int from = 0; from < keys.size(); from += RETRIEVAL_WINDOW) {
-            List<ItemKey> window = keys.subList(from, Math.min(keys.size(), from + RETRIEVAL_WINDOW));
-            List<CompletableFuture<Optional<byte[]>>> pending = new ArrayList<>();
-            for (ItemKey key : window) {
-                pending.add(fresh.app().retrieve(key));
+        ArrayDeque<Read> inFlight = new ArrayDeque<>();
+        int next = 0;
+        while (next < keys.size() || !inFlight.isEmpty()) {
+            while (inFlight.size() < config.readWindow() && next < keys.size()) {
+                ItemKey key = keys.get(next++);
+                inFlight.add(new Read(key, fresh.app().retrieve(key), cluster.nowMs() + RETRIEVAL_LIMIT.toMillis()));
             }
-            long deadline = cluster.nowMs() + RETRIEVAL_LIMIT.toMillis();
-            for (int i = 0; i < window.size(); i++) {
-                try {
-                    Duration left = Duration.ofMillis(Math.max(1, deadline - cluster.nowMs()));
-                    Optional<byte[]> found = cluster.await(pending.get(i), left);
-                    if (found.isPresent() && Arrays.equals(found.get(), contents.get(window.get(i)))) {
-                        retrieval.retrieved++;
-                    } else if (found.isPresent()) {
-                        retrieval.wrong++;
-                        reportMiss(retrieval, window.get(i), "returned other bytes");
-                    } else {
-                        reportMiss(retrieval, window.get(i), "not found");
-                    }
-                } catch (RuntimeException failedOrLate) {
+            RuntimeException waitFailure = awaitAnyRead(inFlight);
+            int ended = 0;
+            for (Iterator<Read> reads = inFlight.iterator(); reads.hasNext(); ) {
+                Read read = reads.next();
+                if (read.result().isDone()) {
+                    tally(retrieval, read);
+                } else if (cluster.nowMs() >= read.deadlineMs()) {
                     retrieval.errors++;
-                    reportMiss(retrieval, window.get(i), "failed: " + failedOrLate);
+                    reportMiss(retrieval, read.key(), "failed: not done within " + ChurnConfig.seconds(RETRIEVAL_LIMIT));
+                } else {
+                    continue;
                 }
+                reads.remove();
+                ended++;
+            }
+            if (ended == 0 && waitFailure != null) {
+                // The wait broke without any read ending or falling due: charge it to the oldest, so that the loop
+                // always moves on.
+                Read oldest = inFlight.removeFirst();
+                retrieval.errors++;
+                reportMiss(retrieval, oldest.key(), "failed: " + waitFailure);
             }
         }
         retrieval.requests = fresh.stats().requestsSent() - requestsBefore;
@@ -483,6 +487,45 @@ public final class ChurnScenario {
     }
 
     // ---- helpers ----
+
+    /** One read of the fresh node in flight: what it reads, its answer to be, and when it counts as failed. */
+    private record Read(ItemKey key, CompletableFuture<Optional<byte[]>> result, long deadlineMs) {
+    }
+
+    /**
+     * Waits until any read in flight ends, or the first one falls due (reads start in order with the same limit, so
+     * the first is due first). Returns what broke the wait, if anything did: a read that failed, or the deadline.
+     */
+    private RuntimeException awaitAnyRead(ArrayDeque<Read> inFlight) {
+        CompletableFuture<?>[] results = inFlight.stream().map(Read::result).toArray(CompletableFuture<?>[]::new);
+        try {
+            cluster.await(CompletableFuture.anyOf(results),
+                Duration.ofMillis(Math.max(1, inFlight.getFirst().deadlineMs() - cluster.nowMs())));
+            return null;
+        } catch (RuntimeException failedOrDue) {
+            return failedOrDue;
+        }
+    }
+
+    /** Counts an ended read: the item's bytes, other bytes, nothing, or a failure. */
+    private void tally(Retrieval retrieval, Read read) {
+        CompletableFuture<Optional<byte[]>> result = read.result();
+        if (result.isCompletedExceptionally()) {
+            retrieval.errors++;
+            reportMiss(retrieval, read.key(), "failed: " + result.exceptionNow());
+            return;
+        }
+        Optional<byte[]> found = result.resultNow();
+        if (found.isPresent() && Arrays.equals(found.get(), contents.get(read.key()))) {
+            retrieval.retrieved++;
+        } else if (found.isPresent()) {
+            retrieval.wrong++;
+            reportMiss(retrieval, read.key(), "returned other bytes");
+        } else {
+            reportMiss(retrieval, read.key(), "not found");
+        }
+    }
+
 
     /** Says on the progress stream why a read missed, for the first {@link #MISSES_REPORTED} misses of a run. */
     private void reportMiss(Retrieval retrieval, ItemKey key, String why) {

@@ -53,6 +53,9 @@ class ChurnConfigTest {
         assertThatThrownBy(() -> ChurnConfig.builder().partitionGroups(1).build()).hasMessageContaining("partition");
         assertThatThrownBy(() -> ChurnConfig.builder().lossProbability(1).build()).hasMessageContaining("loss");
         assertThatThrownBy(() -> ChurnConfig.builder().bootstrapPeers(0).build()).hasMessageContaining("bootstrapPeers");
+        assertThatThrownBy(() -> ChurnConfig.builder().readWindow(0).build()).hasMessageContaining("read window");
+        assertThatThrownBy(() -> ChurnConfig.builder().readWindow(ChurnConfig.MAX_READ_WINDOW + 1).build())
+            .hasMessageContaining("read window");
     }
 
     @Test

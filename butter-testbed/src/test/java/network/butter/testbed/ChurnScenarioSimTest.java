@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import network.butter.api.Node;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
@@ -154,43 +156,12 @@ class ChurnScenarioSimTest {
 
     @Test
     void shouldCountAReadReturningOtherBytesThanThosePutAsWrongNotAsRetrieved() {
-        LocalOnlyStorage honest = new LocalOnlyStorage();
-        DataProtocol corrupting = new DataProtocol() {
-            @Override
-            public String name() {
-                return "corrupting";
-            }
-
-            @Override
-            public DataPeer install(Node node) {
-                DataPeer peer = honest.install(node);
-                return new DataPeer() {
-                    @Override
-                    public CompletableFuture<Void> join(List<PeerAddress> peers) {
-                        return peer.join(peers);
-                    }
-
-                    @Override
-                    public CompletableFuture<ItemKey> store(byte[] item) {
-                        return peer.store(item);
-                    }
-
-                    @Override
-                    public CompletableFuture<Optional<byte[]>> retrieve(ItemKey key) {
-                        return peer.retrieve(key).thenApply(found -> found.map(bytes -> {
-                            byte[] other = bytes.clone();
-                            other[0] ^= 1;
-                            return other;
-                        }));
-                    }
-                };
-            }
-
-            @Override
-            public Set<PeerId> holders(ItemKey key) {
-                return honest.holders(key);
-            }
-        };
+        DataProtocol corrupting = withReads("corrupting", (peer, key) -> peer.retrieve(key).thenApply(found ->
+            found.map(bytes -> {
+                byte[] other = bytes.clone();
+                other[0] ^= 1;
+                return other;
+            })));
 
         ChurnResult result = Testbed.runChurn(small().chanceToDie(0).build(), corrupting, phase -> { });
 
@@ -198,6 +169,26 @@ class ChurnScenarioSimTest {
         assertThat(result.attack().wrongReads()).as(result.summaryLine()).isEqualTo(10);
         assertThat(result.failedReads()).isZero();
         assertThat(result.summaryLine()).contains("retrieved=0/10", " failed=0 wrong=10");
+    }
+
+    @Test
+    void shouldLetOtherReadsGoOnWhileOneHangsSoThatTwoHangingReadsCostOneReadLimit() {
+        AtomicInteger reads = new AtomicInteger();
+        DataProtocol hangingFirstAndThirdRead = withReads("hanging", (peer, key) -> {
+            int read = reads.incrementAndGet();
+            return read == 1 || read == 3 ? new CompletableFuture<>() : peer.retrieve(key);
+        });
+
+        ChurnResult result = Testbed.runChurn(small().chanceToDie(0).readWindow(2).build(), hangingFirstAndThirdRead,
+            phase -> { });
+
+        assertThat(result.retrieved()).as(result.summaryLine()).isEqualTo(8);
+        assertThat(result.failedReads()).as(result.summaryLine()).isEqualTo(2);
+        long settled = result.samples().stream().filter(s -> s.phase().equals("settle")).mapToLong(Sample::timeMs)
+            .max().orElseThrow();
+        long readFor = result.samples().getLast().timeMs() - settled;
+        assertThat(readFor).as("virtual time spent reading").isGreaterThanOrEqualTo(ChurnScenario.RETRIEVAL_LIMIT.toMillis())
+            .isLessThan(2 * ChurnScenario.RETRIEVAL_LIMIT.toMillis());
     }
 
     @Test
@@ -227,5 +218,43 @@ class ChurnScenarioSimTest {
         assertThat(routeMessages).isEqualTo(result.messages());
         assertThat(routeBytes).isEqualTo(result.bytesSent()).isPositive();
         assertThat(result.summaryLine()).contains("bytes=" + result.bytesSent(), "msgs/node/s=", "bytes/node/s=");
+    }
+
+    /** The local-only protocol with its reads answered by {@code reads}, given the honest peer and the key. */
+    private static DataProtocol withReads(String name,
+                                          BiFunction<DataPeer, ItemKey, CompletableFuture<Optional<byte[]>>> reads) {
+        LocalOnlyStorage honest = new LocalOnlyStorage();
+        return new DataProtocol() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public DataPeer install(Node node) {
+                DataPeer peer = honest.install(node);
+                return new DataPeer() {
+                    @Override
+                    public CompletableFuture<Void> join(List<PeerAddress> peers) {
+                        return peer.join(peers);
+                    }
+
+                    @Override
+                    public CompletableFuture<ItemKey> store(byte[] item) {
+                        return peer.store(item);
+                    }
+
+                    @Override
+                    public CompletableFuture<Optional<byte[]>> retrieve(ItemKey key) {
+                        return reads.apply(peer, key);
+                    }
+                };
+            }
+
+            @Override
+            public Set<PeerId> holders(ItemKey key) {
+                return honest.holders(key);
+            }
+        };
     }
 }

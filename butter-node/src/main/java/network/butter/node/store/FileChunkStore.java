@@ -117,7 +117,12 @@ public final class FileChunkStore implements ChunkStore {
     /** Temp file, fsync, atomic rename, directory fsync: after a crash the target is either whole or as before. */
     private void writeAtomically(Path target, byte[] bytes, String what) {
         try {
-            Files.createDirectories(target.getParent());
+            Path directory = target.getParent();
+            if (!Files.isDirectory(directory)) {
+                // createDirectories on a directory that exists throws and catches two exceptions inside the JDK:
+                // a profile of real hosts showed 64 a second from records rewritten in place.
+                Files.createDirectories(directory);
+            }
             Path temp = target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
