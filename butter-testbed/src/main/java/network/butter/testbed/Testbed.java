@@ -10,6 +10,7 @@ import network.butter.testbed.attack.Adversary;
 import network.butter.testbed.protocol.DataPeer;
 import network.butter.testbed.protocol.DataProtocol;
 import network.butter.testbed.protocol.LocalOnlyStorage;
+import network.butter.testbed.process.HandshakeCost;
 import network.butter.testbed.process.MachineBudget;
 import network.butter.testbed.process.NodeStorage;
 import network.butter.testbed.process.ProcessCluster;
@@ -22,6 +23,9 @@ import network.butter.wider.WiderConfig;
  * under test on every node, runs the scenario and closes the cluster. What {@code butter testbed} calls.
  */
 public final class Testbed {
+
+    /** Handshakes timed before a process run to estimate the cores its churn needs: a fraction of a second. */
+    static final int MEASURED_HANDSHAKES = 20;
 
     private Testbed() {
     }
@@ -71,9 +75,12 @@ public final class Testbed {
         if (config.mode() != Mode.PROCESSES) {
             throw new IllegalArgumentException("the config is for " + config.mode().label() + " mode, not processes");
         }
-        MachineBudget.Needs needs = MachineBudget.ofThisMachine().check(config.nodes() + 1, processes.nodesPerProcess(),
+        MachineBudget budget = MachineBudget.ofThisMachine();
+        MachineBudget.Needs needs = budget.check(config.nodes() + 1, processes.nodesPerProcess(),
             processes.spareProcesses());
         progress.accept(needs.describe());
+        progress.accept(budget.cpuNeeds(config.nodes(), config.chanceToDie(),
+            HandshakeCost.measureCpuMs(MEASURED_HANDSHAKES)).describe());
         DataProtocol nodesOwn = new NodeStorage(processes.protocol());
         try (Cluster<DataPeer> cluster = new ProcessCluster(processes, config.nodes() + 1, progress)) {
             return new ChurnScenario(config, cluster, nodesOwn, progress).run();

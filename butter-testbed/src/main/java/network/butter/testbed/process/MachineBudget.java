@@ -39,6 +39,12 @@ public record MachineBudget(long availableMemoryBytes, long fileDescriptorLimit,
     static final int SUPERVISOR_DESCRIPTORS_PER_HOST = 3;
     /** Nodes one core can run on loopback with the testbed's settings (known-host polls, heartbeats, TLS). */
     static final int NODES_PER_CORE = 600;
+    /**
+     * Full TLS handshakes one replacement causes: its bootstrap peers, the candidates its known-host list polls, its
+     * groups' partners, each a new connection. Measured: 57 new TCP connections a second while 200 real nodes churned
+     * at 1/50 (4 replacements a second; {@code nstat} over 10 s, 2026-12-02).
+     */
+    static final int HANDSHAKES_PER_REPLACEMENT = 14;
     /** Share of the available memory a run may plan to use: the rest is for the machine's other work. */
     static final double MEMORY_SHARE = 0.8;
 
@@ -62,6 +68,50 @@ public record MachineBudget(long availableMemoryBytes, long fileDescriptorLimit,
                     + "per process and %d in the testbed", nodes, processes, memoryBytes / (double) (1L << 30),
                 descriptorsPerProcess, supervisorDescriptors);
         }
+    }
+
+    /**
+     * The cores a run keeps busy, as estimated before it starts: the upkeep of its nodes ({@link #NODES_PER_CORE})
+     * and the handshakes of the replacements churn brings ({@link #HANDSHAKES_PER_REPLACEMENT} each, at the cost
+     * {@link HandshakeCost} measured on this machine). Past the machine's cores a run falls behind: answers slow,
+     * handshakes time out and are tried again, and it collapses rather than degrades.
+     *
+     * @param nodes                 nodes alive at any time
+     * @param replacementsPerSecond nodes that die and are replaced each second of churn
+     * @param handshakeCpuMs        CPU milliseconds of one handshake, both sides together
+     * @param cores                 the machine's cores
+     */
+    public record CpuNeeds(int nodes, double replacementsPerSecond, double handshakeCpuMs, int cores) {
+
+        /** Cores the nodes' upkeep keeps busy (polls, heartbeats, summaries over TLS). */
+        public double upkeepCores() {
+            return nodes / (double) NODES_PER_CORE;
+        }
+
+        /** Cores the replacements' handshakes keep busy during churn. */
+        public double handshakeCores() {
+            return replacementsPerSecond * HANDSHAKES_PER_REPLACEMENT * handshakeCpuMs / 1000;
+        }
+
+        /** Whether the estimate fits the machine's cores. */
+        public boolean fits() {
+            return upkeepCores() + handshakeCores() <= cores;
+        }
+
+        /** The estimate in a line, with what it is made of, and a warning when it exceeds the cores. */
+        public String describe() {
+            return String.format(Locale.ROOT, "churn keeps about %.1f of this machine's %d cores busy: %.1f for the "
+                    + "upkeep of %d nodes, %.1f for %.1f replacements a second of %d TLS handshakes each, %.1f ms of "
+                    + "CPU a handshake (measured here)%s", upkeepCores() + handshakeCores(), cores, upkeepCores(), nodes,
+                handshakeCores(), replacementsPerSecond, HANDSHAKES_PER_REPLACEMENT, handshakeCpuMs, fits() ? ""
+                    : "; more than the machine has, so expect timeouts and a run that falls behind (fewer nodes or "
+                    + "less churn fit)");
+        }
+    }
+
+    /** The cores a run of {@code nodes} nodes churning at {@code chanceToDie} a second needs on this machine. */
+    public CpuNeeds cpuNeeds(int nodes, double chanceToDie, double handshakeCpuMs) {
+        return new CpuNeeds(nodes, nodes * chanceToDie, handshakeCpuMs, cores);
     }
 
     /**

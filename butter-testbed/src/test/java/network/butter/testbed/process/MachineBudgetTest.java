@@ -2,6 +2,7 @@ package network.butter.testbed.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +66,32 @@ class MachineBudgetTest {
         assertThat(budget.availableMemoryBytes()).isPositive();
         assertThat(budget.fileDescriptorLimit()).isPositive();
         assertThat(budget.cores()).isPositive();
+    }
+
+    @Test
+    void shouldEstimateTheCoresOfUpkeepAndOfTheReplacementsHandshakes() {
+        MachineBudget.CpuNeeds needs = here.cpuNeeds(200, 0.02, 10.0);
+
+        assertThat(needs.upkeepCores()).isCloseTo(200 / 600.0, within(1e-9));
+        assertThat(needs.handshakeCores()).isCloseTo(4 * 14 * 10.0 / 1000, within(1e-9));
+        assertThat(needs.fits()).isTrue();
+        assertThat(needs.describe()).contains("about 0.9 of this machine's 2 cores", "4.0 replacements a second")
+            .doesNotContain("falls behind");
+    }
+
+    @Test
+    void shouldWarnThatAThousandNodesAtOneInFiftyNeedMoreCoresThanTwo() {
+        MachineBudget.CpuNeeds needs = here.cpuNeeds(1_000, 0.02, 8.0);
+
+        assertThat(needs.fits()).isFalse();
+        assertThat(needs.describe()).contains("20.0 replacements a second", "falls behind");
+    }
+
+    @Test
+    void shouldMeasureAHandshakeBetweenTwoNodesTlsContextsInMemory() {
+        double cpuMs = HandshakeCost.measureCpuMs(2);
+
+        assertThat(cpuMs).isPositive().isLessThan(10_000);
+        assertThatThrownBy(() -> HandshakeCost.measureCpuMs(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }
