@@ -75,7 +75,7 @@ class MachineBudgetTest {
         assertThat(needs.upkeepCores()).isCloseTo(200 / 600.0, within(1e-9));
         assertThat(needs.handshakeCores()).isCloseTo(4 * 14 * 10.0 / 1000, within(1e-9));
         assertThat(needs.fits()).isTrue();
-        assertThat(needs.describe()).contains("about 0.9 of this machine's 2 cores", "4.0 replacements a second")
+        assertThat(needs.describe()).contains("at least 0.9 of this machine's 2 cores", "4.0 replacements a second")
             .doesNotContain("falls behind");
     }
 
