@@ -105,6 +105,11 @@ public final class KnownHosts implements Protocol, HostSink {
     /** The hosts in admission order, and beside each its diversity class: scanned without hashing or copying. */
     private final List<KnownHost> order = new ArrayList<>();
     private final List<HostClass> classes = new ArrayList<>();
+    /**
+     * Beside each host of {@link #order}, how many hosts said they know it: a candidate known by nobody is weighed
+     * against these, and reading them from each host's quality was two cache misses a host in a large simulation.
+     */
+    private int[] knownByOf = new int[16];
     private final ClassCounts classCounts = new ClassCounts();
     /** How many listed hosts said in their last poll that they are ambassadors. */
     private int ambassadors;
@@ -443,15 +448,14 @@ public final class KnownHosts implements Protocol, HostSink {
         }
         if (quality.knownBy() == 0) {
             // Known by nobody: take it, in place of the host most others know too, so that host stays known.
-            KnownHost best = null;
-            for (KnownHost host : order) {
-                if (evictable(host, keepAmbassadors) && host.quality().knownBy() >= 2
-                    && (best == null || host.quality().knownBy() > best.quality().knownBy())) {
-                    best = host;
+            int best = -1;
+            for (int i = 0; i < order.size(); i++) {
+                if (knownByOf[i] >= 2 && (best < 0 || knownByOf[i] > knownByOf[best]) && evictable(i, keepAmbassadors)) {
+                    best = i;
                 }
             }
-            if (best != null) {
-                return best;
+            if (best >= 0) {
+                return order.get(best);
             }
         }
         int crowded = classCounts.mostCrowded();
@@ -459,7 +463,7 @@ public final class KnownHosts implements Protocol, HostSink {
             KnownHost shortestLived = null;
             for (int i = 0; i < order.size(); i++) {
                 KnownHost host = order.get(i);
-                if (classCounts.count(classes.get(i)) == crowded && evictable(host, keepAmbassadors)
+                if (classCounts.count(classes.get(i)) == crowded && evictable(i, keepAmbassadors)
                     && (shortestLived == null || host.quality().uptimeMs() < shortestLived.quality().uptimeMs())) {
                     shortestLived = host;
                 }
@@ -470,17 +474,18 @@ public final class KnownHosts implements Protocol, HostSink {
         }
         if (config.randomAcceptance() > 0 && context.random().nextDouble() < config.randomAcceptance()) {
             int skip = context.random().nextInt(evictable);
-            for (KnownHost host : order) {
-                if (evictable(host, keepAmbassadors) && skip-- == 0) {
-                    return host;
+            for (int i = 0; i < order.size(); i++) {
+                if (evictable(i, keepAmbassadors) && skip-- == 0) {
+                    return order.get(i);
                 }
             }
         }
         return null;
     }
 
-    private static boolean evictable(KnownHost host, boolean keepAmbassadors) {
-        return !(keepAmbassadors && host.quality().ambassador());
+    /** Whether the host at {@code index} of {@link #order} may make way: its quality is read only if it may matter. */
+    private boolean evictable(int index, boolean keepAmbassadors) {
+        return !keepAmbassadors || ambassadors == 0 || !order.get(index).quality().ambassador();
     }
 
     private void admit(PeerAddress address, HostQuality quality, String subnet, boolean introduce) {
@@ -492,6 +497,10 @@ public final class KnownHosts implements Protocol, HostSink {
         schedules.put(address.id(), new PollSchedule(host, Math.min(2 * config.pollIntervalMs(),
             config.maxPollIntervalMs()), now));
         order.add(host);
+        if (order.size() > knownByOf.length) {
+            knownByOf = Arrays.copyOf(knownByOf, 2 * knownByOf.length);
+        }
+        knownByOf[order.size() - 1] = quality.knownBy();
         HostClass hostClass = host.hostClass();
         classes.add(hostClass);
         classCounts.add(hostClass);
@@ -519,6 +528,7 @@ public final class KnownHosts implements Protocol, HostSink {
             schedules.remove(id);
             int at = indexOf(gone);
             order.remove(at);
+            System.arraycopy(knownByOf, at + 1, knownByOf, at, order.size() - at);
             classCounts.remove(classes.remove(at));
             ambassadors -= gone.quality().ambassador() ? 1 : 0;
             evicted++;
@@ -535,6 +545,7 @@ public final class KnownHosts implements Protocol, HostSink {
         schedules.get(updated.address().id()).host = updated;
         int at = indexOf(current);
         order.set(at, updated);
+        knownByOf[at] = updated.quality().knownBy();
         HostClass before = classes.get(at);
         HostClass after = updated.hostClass();
         if (!after.equals(before)) {
