@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -459,21 +458,9 @@ public final class ChurnScenario {
                 inFlight.add(new Read(key, fresh.app().retrieve(key), cluster.nowMs() + RETRIEVAL_LIMIT.toMillis()));
             }
             RuntimeException waitFailure = awaitAnyRead(inFlight);
-            int ended = 0;
-            for (Iterator<Read> reads = inFlight.iterator(); reads.hasNext(); ) {
-                Read read = reads.next();
-                if (read.result().isDone()) {
-                    tally(retrieval, read);
-                } else if (cluster.nowMs() >= read.deadlineMs()) {
-                    retrieval.errors++;
-                    reportMiss(retrieval, read.key(), "failed: not done within " + ChurnConfig.seconds(RETRIEVAL_LIMIT));
-                } else {
-                    continue;
-                }
-                reads.remove();
-                ended++;
-            }
-            if (ended == 0 && waitFailure != null) {
+            int before = inFlight.size();
+            inFlight.removeIf(read -> endIfOver(retrieval, read));
+            if (inFlight.size() == before && waitFailure != null) {
                 // The wait broke without any read ending or falling due: charge it to the oldest, so that the loop
                 // always moves on.
                 Read oldest = inFlight.removeFirst();
@@ -507,13 +494,24 @@ public final class ChurnScenario {
         }
     }
 
-    /** Counts an ended read: the item's bytes, other bytes, nothing, or a failure. */
-    private void tally(Retrieval retrieval, Read read) {
+    /**
+     * Counts a read that has ended (the item's bytes, other bytes, nothing, or a failure) or fallen due, and says
+     * whether it did; a read still running within its limit is left alone.
+     */
+    private boolean endIfOver(Retrieval retrieval, Read read) {
         CompletableFuture<Optional<byte[]>> result = read.result();
+        if (!result.isDone()) {
+            if (cluster.nowMs() < read.deadlineMs()) {
+                return false;
+            }
+            retrieval.errors++;
+            reportMiss(retrieval, read.key(), "failed: not done within " + ChurnConfig.seconds(RETRIEVAL_LIMIT));
+            return true;
+        }
         if (result.isCompletedExceptionally()) {
             retrieval.errors++;
             reportMiss(retrieval, read.key(), "failed: " + result.exceptionNow());
-            return;
+            return true;
         }
         Optional<byte[]> found = result.resultNow();
         if (found.isPresent() && Arrays.equals(found.get(), contents.get(read.key()))) {
@@ -524,8 +522,8 @@ public final class ChurnScenario {
         } else {
             reportMiss(retrieval, read.key(), "not found");
         }
+        return true;
     }
-
 
     /** Says on the progress stream why a read missed, for the first {@link #MISSES_REPORTED} misses of a run. */
     private void reportMiss(Retrieval retrieval, ItemKey key, String why) {
