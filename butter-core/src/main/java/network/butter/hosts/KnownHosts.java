@@ -102,9 +102,12 @@ public final class KnownHosts implements Protocol, HostSink {
     private volatile LongSupplier storageAvailableBytes;
     private volatile BooleanSupplier ambassador = () -> false;
     private final Map<PeerId, KnownHost> hosts = new HashMap<>();
-    /** The hosts in admission order, and beside each its diversity class: scanned without hashing or copying. */
+    /**
+     * The hosts in admission order, and beside each the tally of its diversity class: scanned without hashing or
+     * copying.
+     */
     private final List<KnownHost> order = new ArrayList<>();
-    private final List<HostClass> classes = new ArrayList<>();
+    private final List<ClassCounts.Tally> tallies = new ArrayList<>();
     /**
      * Beside each host of {@link #order}, how many hosts said they know it: a candidate known by nobody is weighed
      * against these, and reading them from each host's quality was two cache misses a host in a large simulation.
@@ -463,7 +466,7 @@ public final class KnownHosts implements Protocol, HostSink {
             KnownHost shortestLived = null;
             for (int i = 0; i < order.size(); i++) {
                 KnownHost host = order.get(i);
-                if (classCounts.count(classes.get(i)) == crowded && evictable(i, keepAmbassadors)
+                if (tallies.get(i).hosts() == crowded && evictable(i, keepAmbassadors)
                     && (shortestLived == null || host.quality().uptimeMs() < shortestLived.quality().uptimeMs())) {
                     shortestLived = host;
                 }
@@ -501,9 +504,7 @@ public final class KnownHosts implements Protocol, HostSink {
             knownByOf = Arrays.copyOf(knownByOf, 2 * knownByOf.length);
         }
         knownByOf[order.size() - 1] = quality.knownBy();
-        HostClass hostClass = host.hostClass();
-        classes.add(hostClass);
-        classCounts.add(hostClass);
+        tallies.add(classCounts.add(host.hostClass()));
         ambassadors += quality.ambassador() ? 1 : 0;
         admitted++;
         publish();
@@ -529,7 +530,7 @@ public final class KnownHosts implements Protocol, HostSink {
             int at = indexOf(gone);
             order.remove(at);
             System.arraycopy(knownByOf, at + 1, knownByOf, at, order.size() - at);
-            classCounts.remove(classes.remove(at));
+            classCounts.remove(tallies.remove(at));
             ambassadors -= gone.quality().ambassador() ? 1 : 0;
             evicted++;
             publish();
@@ -546,12 +547,11 @@ public final class KnownHosts implements Protocol, HostSink {
         int at = indexOf(current);
         order.set(at, updated);
         knownByOf[at] = updated.quality().knownBy();
-        HostClass before = classes.get(at);
+        ClassCounts.Tally before = tallies.get(at);
         HostClass after = updated.hostClass();
-        if (!after.equals(before)) {
-            classes.set(at, after);
+        if (!after.equals(before.hostClass())) {
             classCounts.remove(before);
-            classCounts.add(after);
+            tallies.set(at, classCounts.add(after));
         }
         ambassadors += (updated.quality().ambassador() ? 1 : 0) - (current.quality().ambassador() ? 1 : 0);
         publish();

@@ -17,7 +17,7 @@ package network.butter.hosts;
  * @param sampleSize        most hosts given in answer to a peer-exchange request
  * @param keptAmbassadors   ambassadors the list never gives up to make room (the last ones stay until they die):
  *                          a node behind a NAT needs them for its reservations and its introductions
- * @param geoTag            this node's geographic tag, empty if none
+ * @param geoTag            this node's geographic tag, empty if none; at most 16 printable ASCII characters
  */
 public record KnownHostsConfig(int capacity, long pollIntervalMs, long maxPollIntervalMs, long pollTimeoutMs, double randomAcceptance,
                                int sampleSize, int keptAmbassadors, String geoTag) {
@@ -27,7 +27,8 @@ public record KnownHostsConfig(int capacity, long pollIntervalMs, long maxPollIn
     /** Checks the values. */
     public KnownHostsConfig {
         if (capacity < 1 || pollIntervalMs < 1 || maxPollIntervalMs < pollIntervalMs || pollTimeoutMs < 1 || randomAcceptance < 0 || randomAcceptance > 1
-            || sampleSize < 1 || sampleSize > 255 || keptAmbassadors < 0 || geoTag == null || geoTag.length() > HostQuality.MAX_GEO_TAG) {
+            || sampleSize < 1 || sampleSize > 255 || keptAmbassadors < 0 || geoTag == null || geoTag.length() > HostQuality.MAX_GEO_TAG
+            || !HostQuality.printableAscii(geoTag)) {
             throw new IllegalArgumentException("invalid known-host settings: capacity " + capacity + ", poll every "
                 + pollIntervalMs + " ms, timeout " + pollTimeoutMs + " ms, random acceptance " + randomAcceptance
                 + ", sample " + sampleSize + ", kept ambassadors " + keptAmbassadors + ", geo tag '" + geoTag + "'");

@@ -22,32 +22,38 @@ class ClassCountsTest {
         long seed = 13;
         SplittableRandom random = new SplittableRandom(seed);
         ClassCounts counts = new ClassCounts();
-        List<HostClass> listed = new ArrayList<>();
+        List<ClassCounts.Tally> listed = new ArrayList<>();
         for (int step = 0; step < 5_000; step++) {
             if (listed.isEmpty() || listed.size() < 64 && random.nextBoolean()) {
                 HostClass added = classOf(random.nextInt(6));
-                listed.add(added);
-                counts.add(added);
+                ClassCounts.Tally tally = counts.add(added);
+                assertThat(tally.hostClass()).isEqualTo(added);
+                listed.add(tally);
             } else {
                 counts.remove(listed.remove(random.nextInt(listed.size())));
             }
             Map<HostClass, Integer> recount = new HashMap<>();
-            listed.forEach(hostClass -> recount.merge(hostClass, 1, Integer::sum));
+            listed.forEach(tally -> recount.merge(tally.hostClass(), 1, Integer::sum));
             int crowded = recount.values().stream().mapToInt(Integer::intValue).max().orElse(0);
             assertThat(counts.mostCrowded()).as("seed %d step %d", seed, step).isEqualTo(crowded);
             for (int subnet = 0; subnet < 6; subnet++) {
                 assertThat(counts.count(classOf(subnet))).as("seed %d step %d", seed, step)
                     .isEqualTo(recount.getOrDefault(classOf(subnet), 0));
             }
+            for (ClassCounts.Tally tally : listed) {
+                assertThat(tally.hosts()).as("seed %d step %d", seed, step).isEqualTo(recount.get(tally.hostClass()));
+            }
         }
     }
 
     @Test
-    void shouldRefuseToUncountAClassNeverCounted() {
+    void shouldRefuseToUncountATallyNoLongerCounting() {
         ClassCounts counts = new ClassCounts();
+        ClassCounts.Tally gone = counts.add(classOf(2));
         counts.add(classOf(1));
+        counts.remove(gone);
 
-        assertThatThrownBy(() -> counts.remove(classOf(2))).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> counts.remove(gone)).isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("10.0.2.0/24");
         assertThat(counts.mostCrowded()).isEqualTo(1);
     }

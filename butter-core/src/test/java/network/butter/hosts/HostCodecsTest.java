@@ -33,6 +33,17 @@ class HostCodecsTest {
         byte[] control = encoded.clone();
         control[control.length - 1] = 7;
         assertThatThrownBy(() -> HostQuality.decode(control)).hasMessageContaining("printable");
+        byte[] highByte = encoded.clone();
+        highByte[highByte.length - 1] = (byte) 0xE9;
+        assertThatThrownBy(() -> HostQuality.decode(highByte)).hasMessageContaining("printable");
+    }
+
+    @Test
+    void shouldRefuseAGeoTagThatIsNotPrintableAsciiWhereItIsSet() {
+        assertThatThrownBy(() -> new HostQuality(1, 2, 3, 4, false, "eu\twest"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("eu\twest");
+        assertThatThrownBy(() -> new KnownHostsConfig(64, 10_000, 60_000, 3_000, 0.05, 16, 4, "zürich"))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zürich");
     }
 
     @Test
