@@ -1,5 +1,8 @@
 package network.butter.identity;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.KeyFactory;
@@ -32,11 +35,22 @@ public final class PeerId implements Comparable<PeerId> {
         0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
     };
 
-    private final byte[] key;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    // The key as four big-endian longs, held in the object itself: ids are compared in every map lookup of a
+    // protocol, and a separate array was one more cache miss per comparison (and 40 bytes more per id) in a large
+    // simulation. Unsigned comparison of the longs in order is the unsigned order of the bytes.
+    private final long key0;
+    private final long key1;
+    private final long key2;
+    private final long key3;
     private final int hash;
 
     private PeerId(byte[] key) {
-        this.key = key;
+        this.key0 = (long) LONGS.get(key, 0);
+        this.key1 = (long) LONGS.get(key, 8);
+        this.key2 = (long) LONGS.get(key, 16);
+        this.key3 = (long) LONGS.get(key, 24);
         this.hash = Arrays.hashCode(key);
     }
 
@@ -50,7 +64,7 @@ public final class PeerId implements Comparable<PeerId> {
             throw new IllegalArgumentException("a peer id is a " + LENGTH_BYTES + "-byte Ed25519 public key, got "
                 + (rawKey == null ? "null" : rawKey.length + " bytes"));
         }
-        return new PeerId(rawKey.clone());
+        return new PeerId(rawKey);
     }
 
     /**
@@ -80,13 +94,18 @@ public final class PeerId implements Comparable<PeerId> {
 
     /** The raw 32-byte public key (a copy). */
     public byte[] toBytes() {
-        return key.clone();
+        byte[] key = new byte[LENGTH_BYTES];
+        LONGS.set(key, 0, key0);
+        LONGS.set(key, 8, key1);
+        LONGS.set(key, 16, key2);
+        LONGS.set(key, 24, key3);
+        return key;
     }
 
     /** The public key as a JCA key, for verifying signatures and certificates. */
     public PublicKey toPublicKey() {
         byte[] encoded = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + LENGTH_BYTES);
-        System.arraycopy(key, 0, encoded, X509_PREFIX.length, LENGTH_BYTES);
+        System.arraycopy(toBytes(), 0, encoded, X509_PREFIX.length, LENGTH_BYTES);
         try {
             return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
         } catch (GeneralSecurityException e) {
@@ -119,12 +138,20 @@ public final class PeerId implements Comparable<PeerId> {
 
     @Override
     public int compareTo(PeerId other) {
-        return Arrays.compareUnsigned(key, other.key);
+        int order = Long.compareUnsigned(key0, other.key0);
+        if (order == 0) {
+            order = Long.compareUnsigned(key1, other.key1);
+        }
+        if (order == 0) {
+            order = Long.compareUnsigned(key2, other.key2);
+        }
+        return order != 0 ? order : Long.compareUnsigned(key3, other.key3);
     }
 
     @Override
     public boolean equals(Object o) {
-        return this == o || o instanceof PeerId other && hash == other.hash && Arrays.equals(key, other.key);
+        return this == o || o instanceof PeerId other && hash == other.hash && key0 == other.key0
+            && key1 == other.key1 && key2 == other.key2 && key3 == other.key3;
     }
 
     @Override
@@ -135,6 +162,6 @@ public final class PeerId implements Comparable<PeerId> {
     /** The canonical text form: 43 characters of unpadded base64url. */
     @Override
     public String toString() {
-        return Base64Url32.encode(key);
+        return Base64Url32.encode(toBytes());
     }
 }

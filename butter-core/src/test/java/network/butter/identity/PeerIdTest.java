@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class PeerIdTest {
@@ -56,6 +58,35 @@ class PeerIdTest {
         byte[] high = new byte[32];
         high[0] = (byte) 0x80;
         assertThat(PeerId.fromBytes(low)).isLessThan(PeerId.fromBytes(high));
+    }
+
+    @Test
+    void shouldCompareEqualAndHashExactlyAsItsBytesDoWhereverTheyDiffer() {
+        long seed = 29;
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int trial = 0; trial < 2_000; trial++) {
+            byte[] a = new byte[32];
+            random.nextBytes(a);
+            byte[] b = a.clone();
+            if (trial % 4 != 0) {
+                b[random.nextInt(32)] = (byte) random.nextInt(256); // one byte apart, in any of the four words
+            }
+            PeerId first = PeerId.fromBytes(a);
+            PeerId second = PeerId.fromBytes(b);
+            assertThat(Integer.signum(first.compareTo(second))).as("seed %d trial %d", seed, trial)
+                .isEqualTo(Integer.signum(Arrays.compareUnsigned(a, b)));
+            assertThat(first.equals(second)).as("seed %d trial %d", seed, trial).isEqualTo(Arrays.equals(a, b));
+            assertThat(first.hashCode()).isEqualTo(Arrays.hashCode(a));
+            assertThat(first.toBytes()).isEqualTo(a);
+        }
+    }
+
+    @Test
+    void shouldNotChangeWhenTheArrayItWasMadeFromChanges() {
+        byte[] key = new byte[32];
+        PeerId id = PeerId.fromBytes(key);
+        key[31] = 1;
+        assertThat(id.toBytes()).isEqualTo(new byte[32]);
     }
 
     @Test
