@@ -61,6 +61,8 @@ public final class Simulation {
     private static final long FNV_PRIME = 0x100000001b3L;
     /** Mixed into the seed for the NAT plan's random stream. */
     private static final long NAT_STREAM = 0x4E41_5450_4C41_4E53L;
+    /** Mixed into the seed for the stream of node keys. */
+    private static final long IDENTITY_STREAM = 0x4944_454E_5449_5459L;
     private static final int FIRST_EPHEMERAL_PORT = 49_152;
 
     private final long seed;
@@ -71,6 +73,8 @@ public final class Simulation {
     private final boolean forgetDeadNodes;
     /** The NAT plan's own draws, apart from the main stream so that a plan without NATs changes nothing. */
     private final SplittableRandom natRandom;
+    /** Node keys, from their own stream so that they can be made ahead of need on another thread. */
+    private final IdentityMint identities;
     private final List<HomeLan> homeLans = new ArrayList<>();
     private final Map<String, HomeLan> homeLanByIp = new HashMap<>();
     private HomeLan filling;
@@ -104,6 +108,7 @@ public final class Simulation {
         this.hostsPerSubnet = hostsPerSubnet;
         this.natPlan = natPlan;
         this.natRandom = new SplittableRandom(seed ^ NAT_STREAM);
+        this.identities = new IdentityMint(seed ^ IDENTITY_STREAM);
         this.random = new SplittableRandom(seed);
         this.faults = faults;
         this.defaultLimits = defaultLimits;
@@ -208,7 +213,7 @@ public final class Simulation {
         if (homeLans.size() <= lan.index() || homeLans.get(lan.index()) != lan) {
             throw new IllegalArgumentException(lan + " belongs to another simulation");
         }
-        NodeIdentity identity = NodeIdentity.generate(new SeededEntropy(random.nextLong()));
+        NodeIdentity identity = identities.next();
         return spawn(identity, limits, setup, lan);
     }
 
@@ -283,14 +288,15 @@ public final class Simulation {
     public SimNode spawn(Limits limits, SimNode.Setup setup) {
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(setup, "setup");
-        NodeIdentity identity = NodeIdentity.generate(new SeededEntropy(random.nextLong()));
+        NodeIdentity identity = identities.next();
         return spawn(identity, limits, setup);
     }
 
     /**
      * Spawns a running node with default limits and an identity of the caller's choosing, e.g. one ground to a
-     * high peer id to play a Sybil attacker. It draws from the simulation's randomness exactly as
-     * {@link #spawn(Consumer)} does, so the rest of the run sees the same random stream either way.
+     * high peer id to play a Sybil attacker. It takes the place of the next key of the simulation's stream of keys
+     * and draws from its randomness exactly as {@link #spawn(Consumer)} does, so the rest of the run sees the same
+     * keys and the same random stream either way.
      *
      * @throws IllegalArgumentException if a node with this identity was spawned already
      */
@@ -300,7 +306,7 @@ public final class Simulation {
         if (byId.containsKey(identity.peerId())) {
             throw new IllegalArgumentException("a node with id " + identity.peerId().shortForm() + " exists already");
         }
-        random.nextLong(); // the key this node would have had, so the stream stays aligned
+        identities.skip(); // the key this node would have had, so the other nodes' keys stay the same
         return spawn(identity, defaultLimits, (self, node) -> setup.accept(node));
     }
 
