@@ -3,6 +3,7 @@ package network.butter.hosts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -128,6 +129,12 @@ public final class KnownHosts implements Protocol, HostSink {
     private final Map<PeerId, PeerAddress> toIntroduce = new LinkedHashMap<>();
     private final Map<PeerId, Long> polledBy = new HashMap<>();
     private final Map<PeerId, PollSchedule> schedules = new HashMap<>();
+    /**
+     * The list as published: a new array when a host comes or goes, and a host's entry written in place when it is
+     * refreshed (its quality, its address), because copying the whole list for every poll answer was the largest
+     * allocation of a large simulation. {@link #snapshot} is a read-only view of it.
+     */
+    private KnownHost[] published = new KnownHost[0];
     private volatile List<KnownHost> snapshot = List.of();
     private final List<Consumer<KnownHost>> admissionListeners = new ArrayList<>();
     private final List<Consumer<KnownHost>> moveListeners = new ArrayList<>();
@@ -215,7 +222,11 @@ public final class KnownHosts implements Protocol, HostSink {
         introductions.cancel();
     }
 
-    /** The known hosts now, in admission order; safe to read from any thread. */
+    /**
+     * The known hosts now, in admission order; safe to read from any thread. The list is read-only and keeps its hosts
+     * and their order (a host admitted or evicted later is not in it, or still in it); until a host comes or goes, an
+     * entry may be refreshed in place by the same host with a newer quality or address.
+     */
     public List<KnownHost> hosts() {
         return snapshot;
     }
@@ -540,7 +551,7 @@ public final class KnownHosts implements Protocol, HostSink {
         }
     }
 
-    /** Puts {@code updated} in the place of {@code current}, a listed host with the same id, and publishes. */
+    /** Puts {@code updated} in the place of {@code current}, a listed host with the same id, also in the published list. */
     private void replace(KnownHost current, KnownHost updated) {
         hosts.put(updated.address().id(), updated);
         schedules.get(updated.address().id()).host = updated;
@@ -554,7 +565,7 @@ public final class KnownHosts implements Protocol, HostSink {
             tallies.set(at, classCounts.add(after));
         }
         ambassadors += (updated.quality().ambassador() ? 1 : 0) - (current.quality().ambassador() ? 1 : 0);
-        publish();
+        published[at] = updated; // the same host: the published list keeps its hosts and order
     }
 
     /** Where a listed host stands in {@link #order}: compared by reference, so no id is read. */
@@ -567,8 +578,10 @@ public final class KnownHosts implements Protocol, HostSink {
         throw new IllegalStateException("a listed host is missing from the admission order");
     }
 
+    /** Publishes the list after a host came or went. */
     private void publish() {
-        snapshot = List.copyOf(order);
+        published = order.toArray(new KnownHost[0]);
+        snapshot = Collections.unmodifiableList(Arrays.asList(published));
     }
 
     /**

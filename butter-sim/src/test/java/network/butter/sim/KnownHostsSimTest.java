@@ -1,6 +1,7 @@
 package network.butter.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -128,6 +129,28 @@ class KnownHostsSimTest {
 
     private static long requestsSent(SimNode node, String route) {
         return node.node().stats().requestsSentByRoute().getOrDefault(route, 0L);
+    }
+
+    @Test
+    void shouldRefreshAPublishedListsHostsInPlaceButKeepItsMembersWhenHostsComeLater() {
+        Simulation sim = sims.create();
+        SimNode first = bootstrappedNode(sim, FAST, List.of());
+        SimNode second = bootstrappedNode(sim, FAST, List.of(first.address().hostPort()));
+        sim.runFor(Duration.ofSeconds(5));
+        List<KnownHost> published = lists.get(first).hosts();
+        assertThat(published).extracting(host -> host.address().id()).containsExactly(second.id());
+        long uptimeThen = published.get(0).quality().uptimeMs();
+
+        sim.runFor(Duration.ofSeconds(30));
+        assertThat(published.get(0).quality().uptimeMs()).as("refreshed in place by later polls").isGreaterThan(uptimeThen);
+        assertThat(published.get(0)).isSameAs(lists.get(first).hosts().get(0));
+
+        bootstrappedNode(sim, FAST, List.of(first.address().hostPort()));
+        sim.runFor(Duration.ofSeconds(30));
+        assertThat(lists.get(first).hosts()).hasSize(2);
+        assertThat(published).extracting(host -> host.address().id()).as("the list read before the third came")
+            .containsExactly(second.id());
+        assertThatThrownBy(() -> published.remove(0)).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @Test
