@@ -74,9 +74,10 @@ public record NodeTls(SslContext server, SslContext client) {
     }
 
     /**
-     * The peer id proven by a completed handshake.
+     * The peer id proven by a completed handshake of these contexts: their trust manager checked the peer's certificate
+     * during the handshake (or the one the session resumes), so its signature is not checked again here.
      *
-     * @throws SSLException if the session carries no valid Butter node certificate
+     * @throws SSLException if the session carries no certificate of the form a Butter node presents
      */
     public static PeerId peerOf(SSLSession session) throws SSLException {
         Certificate[] chain = session.getPeerCertificates();
@@ -88,7 +89,7 @@ public record NodeTls(SslContext server, SslContext client) {
             x509[i] = cert;
         }
         try {
-            return PeerCertificateTrustManager.verify(x509);
+            return PeerCertificateTrustManager.idOf(x509);
         } catch (CertificateException e) {
             throw new SSLException(e.getMessage(), e);
         }
