@@ -7,6 +7,9 @@
 #   scripts/sim-testbed-scale.sh NODES [JAR] [extra testbed options...]
 #   SIM_XMX=16g scripts/sim-testbed-scale.sh 100000 /tmp/butter.jar --items 1000 --churn 60s
 # Defaults: the worktree's butter-cli/target/butter.jar, -Xmx8g, --items 1000 --churn 60s --seed 1.
+# The JVM runs the parallel collector, as `butter testbed --mode sim` does (G1's write barriers and refinement cost a
+# 100,000-node run more than its short pauses saved: docs/EXPERIMENTS.md, "Which collector for the simulator");
+# SIM_GC names another (SIM_GC=-XX:+UseG1GC, say).
 # SIM_JAVA_OPTS adds JVM options (a JFR recording, say); SIM_OUT names the output directory; SIM_TIMEOUT (a
 # duration for timeout(1), e.g. 75m) stops the JVM after that long of wall time (the lines so far still say how far
 # it got: the phase reached and its events).
@@ -32,7 +35,8 @@ cpu_seconds() {
   awk -v t="$ticks" '{ printf "%.1f", ($14 + $15) / t }' "/proc/$1/stat" 2>/dev/null || echo "?"
 }
 /usr/bin/time -f "time: %e s wall, %U s user, %M KiB peak RSS" \
-  timeout "${SIM_TIMEOUT:-0}" "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" ${SIM_JAVA_OPTS:-} -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
+  timeout "${SIM_TIMEOUT:-0}" "$JAVA_HOME/bin/java" "-Xmx${SIM_XMX:-8g}" "${SIM_GC:--XX:+UseParallelGC}" ${SIM_JAVA_OPTS:-} \
+  -XX:+ExitOnOutOfMemoryError -jar "$jar" testbed --mode sim \
   --nodes "$nodes" --out "$out" "${options[@]}" >"$log" 2>&1 &
 time_pid=$!
 java_pid=""
@@ -56,7 +60,10 @@ while kill -0 "$time_pid" 2>/dev/null; do
         && awk -v e="$events" -v c="$cpu" 'BEGIN { if (c > 0) printf ", %.0f events per CPU second", e / c }')"
     fi
     if [ -n "$java_pid" ] && grep -qE '^testbed: (form|churn) done' <<<"$new"; then
-      live=$("$JAVA_HOME/bin/jcmd" "$java_pid" GC.class_histogram 2>/dev/null | awk '/^Total/ {print $3}' || true)
+      # The histogram counts the filler arrays a collector leaves in dead space (jdk.internal.vm.FillerElement[]:
+      # 5 MB at 10,000 nodes under G1, 45 MB under the parallel collector): not live data, so not counted here.
+      live=$("$JAVA_HOME/bin/jcmd" "$java_pid" GC.class_histogram 2>/dev/null \
+        | awk '/FillerElement;/ {filler += $3} /^Total/ {total = $3} END {if (total) print total - filler}' || true)
       if [ -n "$live" ]; then
         echo "heap: $((live / 1048576)) MiB live after a full GC, $((live / nodes)) bytes per node"
         if grep -qE '^testbed: form done' <<<"$new"; then heap_after_form=$((live / nodes)); fi
