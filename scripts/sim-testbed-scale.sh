@@ -63,7 +63,7 @@ while kill -0 "$time_pid" 2>/dev/null; do
       # The histogram counts the filler arrays a collector leaves in dead space (jdk.internal.vm.FillerElement[]:
       # 5 MB at 10,000 nodes under G1, 45 MB under the parallel collector): not live data, so not counted here.
       live=$("$JAVA_HOME/bin/jcmd" "$java_pid" GC.class_histogram 2>/dev/null \
-        | awk '/FillerElement;/ {filler += $3} /^Total/ {total = $3} END {if (total) print total - filler}' || true)
+        | awk '/FillerElement;/ {filler += $3} /^Total/ {total = $3} END {if (total) printf "%.0f\n", total - filler}' || true)
       if [ -n "$live" ]; then
         echo "heap: $((live / 1048576)) MiB live after a full GC, $((live / nodes)) bytes per node"
         if grep -qE '^testbed: form done' <<<"$new"; then heap_after_form=$((live / nodes)); fi
