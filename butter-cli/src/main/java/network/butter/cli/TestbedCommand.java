@@ -139,9 +139,9 @@ final class TestbedCommand implements Callable<Integer> {
         description = "Random live nodes each new node is told about (there is no discovery yet).")
     private int bootstrapPeers;
 
-    @Option(names = "--read-window", defaultValue = "10", paramLabel = "READS",
+    @Option(names = "--read-window", defaultValue = "" + ChurnConfig.DEFAULT_READ_WINDOW, paramLabel = "READS",
         description = "Reads the fresh node keeps in flight at the end (1..256); one that ends makes room for the "
-            + "next. Large simulated networks read faster with more.")
+            + "next. Large simulated networks read faster with more. The SUMMARY line names it when not 10.")
     private int readWindow;
 
     @Option(names = "--partition", defaultValue = "0", paramLabel = "GROUPS",

@@ -17,6 +17,7 @@ import network.butter.api.PeerUnreachableException;
 import network.butter.api.Reply;
 import network.butter.api.RequestTimeoutException;
 import network.butter.api.RouteTraffic;
+import network.butter.identity.PeerId;
 import network.butter.wire.Frame;
 import network.butter.wire.FrameCodec;
 import org.junit.jupiter.api.Test;
@@ -141,6 +142,26 @@ class SimulationTest {
         long seed = sims.seed();
         assertThat(traceOf(seed)).isEqualTo(traceOf(seed));
         assertThat(traceOf(seed + 1)).isNotEqualTo(traceOf(seed));
+    }
+
+    @Test
+    void shouldGiveNodesTheSameKeysFromTheSameSeedWhenMadeAheadAndOthersThanTheMainStreamGives() {
+        long seed = sims.seed();
+        List<PeerId> ahead = idsOfSpawned(Simulation.builder().seed(seed).makeKeysAhead(true).build(), 30);
+
+        assertThat(idsOfSpawned(Simulation.builder().seed(seed).makeKeysAhead(true).build(), 30)).as("seed %d", seed)
+            .isEqualTo(ahead);
+        assertThat(idsOfSpawned(Simulation.builder().seed(seed).build(), 30)).as("seed %d", seed)
+            .isEqualTo(idsOfSpawned(Simulation.builder().seed(seed).build(), 30))
+            .doesNotContainAnyElementsOf(ahead);
+    }
+
+    private static List<PeerId> idsOfSpawned(Simulation sim, int nodes) {
+        List<PeerId> ids = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            ids.add(sim.spawn().id());
+        }
+        return ids;
     }
 
     @Test

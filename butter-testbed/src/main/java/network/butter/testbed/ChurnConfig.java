@@ -58,6 +58,9 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
      */
     public static final int MAX_READ_WINDOW = 256;
 
+    /** Reads in flight at once unless a run says otherwise; the SUMMARY line names the window only when it differs. */
+    public static final int DEFAULT_READ_WINDOW = 10;
+
     /** Longest phase of a simulated run, in virtual time. */
     public static final Duration MAX_SIM_PHASE = Duration.ofHours(1);
 
@@ -186,7 +189,7 @@ public record ChurnConfig(Mode mode, int nodes, int items, int itemBytes, double
         private double lossProbability;
         private Deaths deaths = Deaths.CRASH;
         private NatPlan nat = NatPlan.none();
-        private int readWindow = 10;
+        private int readWindow = DEFAULT_READ_WINDOW;
 
         Builder() {
         }

@@ -104,7 +104,7 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
      * bytes/node/s=234 retrievalRequests=100 churn:msgs/node/s=1.10 churn:bytes/node/s=200
      * churn:byProtocol=butter/hosts:1.10/200 deaths=150 wall=1.2s seed=1 trace=0123456789abcdef}. Messages and bytes
      * are every request and answer of every route, application and protocol, counted once at the sender; the {@code churn:} words are the churn phase's alone (see {@link PhaseTraffic}). Faults,
-     * silent deaths, store failures and errors appear only when present.
+     * silent deaths, store failures, errors and a read window other than the default appear only when present.
      */
     public String summaryLine() {
         StringBuilder line = new StringBuilder("SUMMARY testbed");
@@ -126,6 +126,9 @@ public record ChurnResult(ChurnConfig config, String protocol, int itemsStored, 
         }
         if (config.nat().active()) {
             appendNat(line);
+        }
+        if (config.readWindow() != ChurnConfig.DEFAULT_READ_WINDOW) {
+            line.append(" readWindow=").append(config.readWindow());
         }
         line.append(" retrieved=").append(retrieved).append('/').append(itemsStored)
             .append(String.format(Locale.ROOT, " (%.1f%%)", retrievedPercent()))

@@ -103,8 +103,9 @@ public final class Testbed {
      */
     private static Cluster<DataPeer> simCluster(ChurnConfig config, DataProtocol protocol) {
         // The scenario never restarts a node: the dead are replaced, and only their frozen counters are read again.
+        // Keys are made ahead on the second core: a large run spawns a node for every death.
         Simulation simulation = Simulation.builder().seed(config.seed()).faults(Faults.lan()).nat(config.nat())
-            .forgetDeadNodes(true).build();
+            .forgetDeadNodes(true).makeKeysAhead(true).build();
         if (!config.nat().active()) {
             return new SimCluster<>(simulation, protocol::install);
         }

@@ -82,6 +82,14 @@ class TestbedReportTest {
     }
 
     @Test
+    void shouldNameTheReadWindowOnlyWhenARunChoseAnotherThanTheDefault() {
+        ChurnConfig wide = ChurnConfig.builder().nodes(3).items(2).readWindow(100).build();
+
+        assertThat(result(wide).summaryLine()).contains(" chanceToDie=0.02/s readWindow=100 retrieved=1/2 ");
+        assertThat(result().summaryLine()).doesNotContain("readWindow");
+    }
+
+    @Test
     void shouldCountTheChurnPhaseAloneFromTheSampleBeforeItToItsLast() {
         PhaseTraffic churn = result().churnTraffic();
 
