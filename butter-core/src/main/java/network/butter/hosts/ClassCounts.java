@@ -53,7 +53,7 @@ final class ClassCounts {
         return tally;
     }
 
-    /** Counts one host of {@code tally}'s class less; the tally must be one {@link #add} returned and still count it. */
+    /** Counts one host of {@code tally}'s class less; the tally must be one {@link #add} returned, still counting. */
     void remove(Tally tally) {
         if (tally.hosts <= 0 || tallies.get(tally.hostClass) != tally) {
             throw new IllegalStateException("no host of class " + tally.hostClass + " is counted by this tally");

@@ -551,7 +551,7 @@ public final class KnownHosts implements Protocol, HostSink {
         }
     }
 
-    /** Puts {@code updated} in the place of {@code current}, a listed host with the same id, also in the published list. */
+    /** Puts {@code updated} in the place of {@code current}, a listed host with the same id, also where published. */
     private void replace(KnownHost current, KnownHost updated) {
         hosts.put(updated.address().id(), updated);
         schedules.get(updated.address().id()).host = updated;
