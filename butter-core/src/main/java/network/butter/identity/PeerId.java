@@ -95,17 +95,22 @@ public final class PeerId implements Comparable<PeerId> {
     /** The raw 32-byte public key (a copy). */
     public byte[] toBytes() {
         byte[] key = new byte[LENGTH_BYTES];
-        LONGS.set(key, 0, key0);
-        LONGS.set(key, 8, key1);
-        LONGS.set(key, 16, key2);
-        LONGS.set(key, 24, key3);
+        writeKey(key, 0);
         return key;
+    }
+
+    /** Writes the 32 key bytes into {@code target} from {@code offset} on. */
+    private void writeKey(byte[] target, int offset) {
+        LONGS.set(target, offset, key0);
+        LONGS.set(target, offset + 8, key1);
+        LONGS.set(target, offset + 16, key2);
+        LONGS.set(target, offset + 24, key3);
     }
 
     /** The public key as a JCA key, for verifying signatures and certificates. */
     public PublicKey toPublicKey() {
         byte[] encoded = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + LENGTH_BYTES);
-        System.arraycopy(toBytes(), 0, encoded, X509_PREFIX.length, LENGTH_BYTES);
+        writeKey(encoded, X509_PREFIX.length);
         try {
             return KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(encoded));
         } catch (GeneralSecurityException e) {
