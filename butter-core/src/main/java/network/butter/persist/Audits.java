@@ -26,13 +26,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Cost, bounded: each partner is audited at most once per {@link #AUDIT_EVERY_ROUNDS} rounds (the next round
  * again after a refusal, for its other groups), at most {@link #MAX_AUDITS_PER_ROUND} audits a round, one block
- * and its reply each.
+ * and its reply each. A partner is first audited that many rounds after it became one: under churn most partners are
+ * new, and each has just shown the block, to the member that stored it there or by a claim this node checked; the
+ * members that stay (an attacker's) are audited all the same.
  */
 final class Audits {
 
     private static final Logger log = LoggerFactory.getLogger(Audits.class);
-    /** Rounds between two audits of one partner. */
-    static final int AUDIT_EVERY_ROUNDS = 4;
+    /** Rounds between two audits of one partner, and before the first audit of a new one. */
+    static final int AUDIT_EVERY_ROUNDS = 8;
     /** Audits one node starts per round at most. */
     static final int MAX_AUDITS_PER_ROUND = 2;
 
@@ -54,9 +56,11 @@ final class Audits {
     void round(Map<PeerId, Set<ContentId>> partners) {
         long now = node.now();
         dueAtMs.keySet().retainAll(partners.keySet());
+        long periodMs = AUDIT_EVERY_ROUNDS * node.config.heartbeatIntervalMs();
         List<PeerId> due = new ArrayList<>();
         partners.keySet().forEach(peer -> {
-            if (!peer.equals(node.self) && dueAtMs.getOrDefault(peer, 0L) <= now) {
+            // A new partner is first audited a period on: it just proved the block by storing or serving it.
+            if (!peer.equals(node.self) && dueAtMs.computeIfAbsent(peer, p -> now + periodMs) <= now) {
                 due.add(peer);
             }
         });
@@ -71,7 +75,7 @@ final class Audits {
                 }
             }
             if (!shared.isEmpty() && table.address(peer) != null) {
-                dueAtMs.put(peer, now + AUDIT_EVERY_ROUNDS * node.config.heartbeatIntervalMs());
+                dueAtMs.put(peer, now + periodMs);
                 audit(peer, shared.get((int) (audits++ % shared.size())));
             }
         }

@@ -23,18 +23,23 @@ import org.slf4j.LoggerFactory;
 /**
  * Heartbeats and group upkeep. Beats are batched per peer pair: one exchange per partner per interval covers every
  * group the two share, in both directions (the reply is the partner's beat), so the cost grows with partners, not
- * with groups. Rounds have random palpitations, and a node skips a partner it exchanged with recently, so two
- * partners rarely both start an exchange.
+ * with groups. Each pair has one exchange per interval, not two: the partner with the smaller id starts it an
+ * interval after the last one, the other only if a tenth of an interval more passes without it
+ * ({@link #PASSIVE_SLACK}), which happens only when the first is gone or its beat was lost. Rounds (with random
+ * palpitations) expire members and schedule the exchanges that come due before the next round.
  *
  * <p>A beat changes only its sender's own membership: it refreshes the sender in groups where this node already
  * counts it a member, and a member's beat may introduce others (hearsay, bounded by the view), but a stranger
  * claiming a group is not admitted by saying so. A member is gone when it misses
  * {@link PcgConfig#memberTimeoutBeats()} beats, or at once when any protocol finds it unreachable.
  *
- * <p>A group that loses a member checks its other members at once (a beat to each not heard from within
- * {@link #CHECK_FRESH_FRACTION} of an interval) instead of at their next round: deaths come in bursts, and a second
- * member that died silently around the same time would otherwise be found only a round or two later, when the
- * group may have no copy left. The check is one batched exchange per partner, bounded by the group's members.
+ * <p>A group that loses a member to silence (a member timeout, or a beat or other request that timed out) checks
+ * its other members at once (a beat to each not heard from within {@link #CHECK_FRESH_FRACTION} of an interval)
+ * instead of at their next exchange: silent deaths come in bursts (a power cut, a dropped link), and a second member
+ * that went dark around the same time would otherwise be found only an interval or two later, when the group may
+ * have no copy left. A member that is refused or reset, or says it left, is no such sign: its partners are not
+ * checked (each is found at its next exchange if it died too). The check is one batched exchange per partner,
+ * bounded by the group's members.
  *
  * <p>Each round also starts a few audit reads of partners ({@link Audits}): a member that proves it holds a block but
  * refuses to serve it stops counting.
@@ -53,6 +58,14 @@ final class Upkeep {
     static final int BAR_TIMEOUTS = 10;
     /** A member heard from within this share of a heartbeat interval is not checked again when its group loses another. */
     static final double CHECK_FRESH_FRACTION = 0.25;
+    /**
+     * Share of an interval the partner with the larger id waits beyond it before it starts the pair's exchange
+     * itself: the other starts it on time, so each pair exchanges once per interval, and a partner that died is
+     * still found within little more than an interval. The other's beat leaves an interval after its last one and
+     * the answer to that reached this node one trip later, so it is due here an interval after this node's last
+     * exchange; the slack only covers a trip that takes longer than the last one, or a loop running late.
+     */
+    static final double PASSIVE_SLACK = 0.1;
 
     private final PcgNode node;
     private final GroupTable table;
@@ -173,7 +186,6 @@ final class Upkeep {
         }
         placement.expire(now);
         repair.observe(now);
-        long skipWithinMs = Math.round(node.config.heartbeatIntervalMs() * (1 - node.config.palpitation()) * 0.9);
         Map<PeerId, Set<ContentId>> partners = table.partners();
         lastExchangeMs.keySet().retainAll(partners.keySet());
         lastHeardMs.keySet().retainAll(partners.keySet());
@@ -185,9 +197,8 @@ final class Upkeep {
         targets.addAll(owedNotHeld.keySet());
         for (PeerId peer : targets) {
             Long last = lastExchangeMs.get(peer);
-            boolean owes = owedNotHeld.containsKey(peer);
-            if (!owes && last != null && now - last < skipWithinMs) {
-                beatUnlessExchanged(peer, last, last + node.config.heartbeatIntervalMs() - now);
+            if (last != null && !owedNotHeld.containsKey(peer) && now < last + beatGapMs(peer)) {
+                beatUnlessExchanged(peer, last, last + beatGapMs(peer) - now);
                 continue;
             }
             beat(peer);
@@ -200,9 +211,18 @@ final class Upkeep {
     }
 
     /**
-     * A partner skipped this round (an exchange {@code delayMs} short of an interval ago) is beaten once that
-     * interval is up, unless another exchange with it happened meanwhile: skipped until the next round, a partner
-     * that died just after the exchange would be found up to two intervals after it was last heard.
+     * How long after the pair's last exchange this node starts the next one with {@code peer}: an interval if its id
+     * is the smaller, an interval and {@link #PASSIVE_SLACK} more if not.
+     */
+    private long beatGapMs(PeerId peer) {
+        long intervalMs = node.config.heartbeatIntervalMs();
+        return node.self.compareTo(peer) < 0 ? intervalMs : Math.round(intervalMs * (1 + PASSIVE_SLACK));
+    }
+
+    /**
+     * A partner whose exchange is not due yet (due in {@code delayMs}) is beaten once it is, unless another exchange
+     * with it happened meanwhile: left to the next round, a partner that died just after the exchange would be found
+     * up to two intervals after it was last heard.
      */
     private void beatUnlessExchanged(PeerId peer, long exchangedAtMs, long delayMs) {
         node.context.loop().schedule(Math.max(1, delayMs), () -> {
@@ -222,8 +242,10 @@ final class Upkeep {
     }
 
     /**
-     * Beats {@code peer}. A beat that times out is sent once more at once, since on a lossy network one lost beat
-     * is far likelier than a death; only a second timeout in a row counts the peer as gone. A beat that does not
+     * Beats {@code peer}. A beat that times out is sent once more at once, with twice the time to answer (as TCP
+     * backs off a retransmission), since on a lossy network one lost beat is far likelier than a death, and round
+     * trips that just grew (a loop falling behind) are likelier still than two losses; only a second timeout in a
+     * row counts the peer as gone. A beat that does not
      * {@code postpone} the peer's next regular one (a check after a death in a group) leaves the round's schedule as
      * it was: a check answered shortly before the next round must not make that round skip the peer, or a member
      * dying just after the check is found only a round later, up to two intervals after it was last heard.
@@ -240,7 +262,8 @@ final class Upkeep {
         }
         beating.add(peer);
         long sentMs = node.now();
-        node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode(), beatTimeoutMs()).whenComplete((reply, error) -> {
+        long timeoutMs = mayRetry ? beatTimeoutMs() : Math.min(node.config.requestTimeoutMs(), 2 * beatTimeoutMs());
+        node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode(), timeoutMs).whenComplete((reply, error) -> {
             beating.remove(peer);
             if (node.stopped) {
                 return;
@@ -357,7 +380,6 @@ final class Upkeep {
                 group.view.forget(from.id());
                 group.dirty = true;
                 repair.maintain(group);
-                checkMembers(group);
             }
         }
     }
@@ -428,7 +450,8 @@ final class Upkeep {
 
     /**
      * A peer failed. A refused or reset connection means it is gone; a timeout may be a partition, so the peer is
-     * kept as a former member and probed now and then, and the groups merge again once it answers.
+     * kept as a former member and probed now and then, and the groups merge again once it answers. Only a timeout
+     * gets the other members of its groups checked (see the class comment).
      */
     void peerFailed(PeerId peer, Throwable cause) {
         if (node.stopped) {
@@ -451,7 +474,9 @@ final class Upkeep {
                 group.dirty = true;
                 lost++;
                 repair.maintain(group);
-                checkMembers(group);
+                if (silent) {
+                    checkMembers(group);
+                }
             }
         }
         if (lost > 0) {

@@ -216,6 +216,25 @@ class KnownHostsSimTest {
     }
 
     @Test
+    void shouldFillItsListBeyondSixteenHostsAFewARoundNotAllFromItsFirstSamples() {
+        Simulation sim = sims.create();
+        SimNode seed = bootstrappedNode(sim, DEFAULTS, List.of());
+        List<SimNode> nodes = new ArrayList<>(List.of(seed));
+        for (int i = 0; i < 50; i++) {
+            nodes.add(bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort())));
+        }
+        sim.runFor(Duration.ofSeconds(60));
+        SimNode newcomer = bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort()));
+        sim.runFor(Duration.ofSeconds(5));
+        // The samples it asked for while it knew fewer than 16 name most of the 51 hosts: polling all of them while
+        // its list had room cost about 50 polls in its first seconds.
+        assertThat(known(newcomer)).as("hosts the newcomer knows after 5 s").hasSizeGreaterThanOrEqualTo(16);
+        assertThat(requestsSent(newcomer, KnownHosts.POLL_ROUTE)).as("polls the newcomer sent in 5 s").isLessThanOrEqualTo(30L);
+        sim.runFor(Duration.ofMinutes(3));
+        assertThat(known(newcomer)).as("hosts the newcomer knows after 3 minutes").hasSizeGreaterThanOrEqualTo(40);
+    }
+
+    @Test
     void shouldNotPollSampledCandidatesItHasNoRoomFor() {
         Simulation sim = sims.create();
         KnownHostsConfig eight = DEFAULTS.withCapacity(8);
