@@ -197,17 +197,22 @@ class KnownHostsSimTest {
 
     private static final KnownHostsConfig DEFAULTS = KnownHostsConfig.forMemoryBudget(Limits.DEFAULT_MEMORY_BUDGET_BYTES, 1_000);
 
-    @Test
-    void shouldAskNewlyAdmittedHostsForSamplesOnlyUntilItKnowsSixteen() {
-        Simulation sim = sims.create();
+    /** 51 nodes with the default settings that formed for a minute, and a newcomer bootstrapped 5 s ago. */
+    private SimNode newcomerFiveSecondsIntoAFormedNetworkOf51(Simulation sim) {
         SimNode seed = bootstrappedNode(sim, DEFAULTS, List.of());
-        List<SimNode> nodes = new ArrayList<>(List.of(seed));
         for (int i = 0; i < 50; i++) {
-            nodes.add(bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort())));
+            bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort()));
         }
         sim.runFor(Duration.ofSeconds(60));
         SimNode newcomer = bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort()));
         sim.runFor(Duration.ofSeconds(5));
+        return newcomer;
+    }
+
+    @Test
+    void shouldAskNewlyAdmittedHostsForSamplesOnlyUntilItKnowsSixteen() {
+        Simulation sim = sims.create();
+        SimNode newcomer = newcomerFiveSecondsIntoAFormedNetworkOf51(sim);
         // Before its first periodic round (10 s): asking every host it admits while its list of 64 has room, it
         // would ask about 50; asking only while it knows fewer than 16, about 16.
         assertThat(known(newcomer)).as("hosts the newcomer knows after 5 s").hasSizeGreaterThanOrEqualTo(16);
@@ -218,14 +223,7 @@ class KnownHostsSimTest {
     @Test
     void shouldFillItsListBeyondSixteenHostsAFewARoundNotAllFromItsFirstSamples() {
         Simulation sim = sims.create();
-        SimNode seed = bootstrappedNode(sim, DEFAULTS, List.of());
-        List<SimNode> nodes = new ArrayList<>(List.of(seed));
-        for (int i = 0; i < 50; i++) {
-            nodes.add(bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort())));
-        }
-        sim.runFor(Duration.ofSeconds(60));
-        SimNode newcomer = bootstrappedNode(sim, DEFAULTS, List.of(seed.address().hostPort()));
-        sim.runFor(Duration.ofSeconds(5));
+        SimNode newcomer = newcomerFiveSecondsIntoAFormedNetworkOf51(sim);
         // The samples it asked for while it knew fewer than 16 name most of the 51 hosts: polling all of them while
         // its list had room cost about 50 polls in its first seconds.
         assertThat(known(newcomer)).as("hosts the newcomer knows after 5 s").hasSizeGreaterThanOrEqualTo(16);
