@@ -8,10 +8,7 @@ import java.util.Objects;
  * @param defaultStrategy   the strategy of searches that name none ({@link Informed} with TTL 10 and 2 walkers)
  * @param summaryBits       size of the content summaries, a power of two (default 65,536 bits: 8 KiB when full;
  *                          a neighbourhood of 60 hosts holding 100 blocks each is then wrong about 1.3 % of the time)
- * @param summaryIntervalMs how often changed summaries are sent to subscribers and subscriptions checked (default
- *                          20 s: under churn what a node holds changes all the time, and each push goes to every
- *                          subscriber; 10 s cost a third of all upkeep messages in the seed's heartbeat experiment,
- *                          while a new block's other holders have usually pushed theirs before it is searched for)
+ * @param summaryIntervalMs how often changed summaries are sent to subscribers and subscriptions checked
  * @param summaryRefreshMs  how often a subscription to each known host is renewed even if nothing was heard, which
  *                          also repairs a summary lost with a restarted or unreachable peer
  * @param searchTimeoutMs   how long a search round waits for hits after its query went out (a round that found
@@ -44,7 +41,7 @@ public record RetrievalConfig(SearchStrategy defaultStrategy, int summaryBits, l
 
     /** The defaults. */
     public static RetrievalConfig defaults() {
-        return new RetrievalConfig(SearchStrategy.informed(10, 2), 1 << 16, 20_000, 120_000, 3_000, 16_384, 1_024, 512,
+        return new RetrievalConfig(SearchStrategy.informed(10, 2), 1 << 16, 10_000, 120_000, 3_000, 16_384, 1_024, 512,
             16, QueryLimits.defaults());
     }
 

@@ -45,7 +45,7 @@ import network.butter.wire.WireFormatException;
 final class SummaryExchange {
 
     /**
-     * A change of the neighbourhood filter alone is pushed at most once per this many summary intervals (40 s by
+     * A change of the neighbourhood filter alone is pushed at most once per this many summary intervals (20 s by
      * default): left to the renewals (2 min), a node with few known hosts would route blind to content stored
      * since, and searches for it would wait out their timeout.
      */

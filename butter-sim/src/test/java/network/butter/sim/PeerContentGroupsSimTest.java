@@ -227,7 +227,7 @@ class PeerContentGroupsSimTest {
         long before = beatsSent(nodes);
         sim.runFor(Duration.ofSeconds(60));
         // Three pairs, 1 s heartbeats: 180 exchanges in 60 s if each pair beats once per interval. Each side starting
-        // one whenever its own round found the last more than three quarters of an interval old made about 240.
+        // one whenever its own round found the last more than three quarters of an interval old made 267.
         assertThat(beatsSent(nodes) - before).as("beats sent by three partners in 60 virtual seconds")
             .isBetween(170L, 195L);
     }
