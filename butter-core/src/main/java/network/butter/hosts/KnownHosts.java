@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -47,8 +48,9 @@ import org.slf4j.LoggerFactory;
  *       the polled node refreshes a known poller's quality from it, and considers an unknown one from it without
  *       polling back. A known host heard from at a new address (one it advertised) is listed
  *       under that address from then on.</li>
- *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list holds fewer
- *       than {@value #EAGER_EXCHANGE_HOSTS} (a young node needs hosts soon: storage places copies on them), and a
+ *   <li><b>Peer exchange.</b> A newly admitted host is asked for a sample of its hosts while the list, with the
+ *       candidates being polled, holds fewer than {@value #EAGER_EXCHANGE_HOSTS} (a young node needs hosts soon:
+ *       storage places copies on them), one such sample at a time (one names up to 16 candidates), and a
  *       random host is asked at poll rounds while the list has room. Of a sample asked on admission, candidates
  *       are polled only until the list (counting those on probation) would hold {@value #EAGER_EXCHANGE_HOSTS}; of a
  *       round's sample, up to {@value #FILL_PER_ROUND} more, within the room the list has. A round's sample that brings no
@@ -156,6 +158,8 @@ public final class KnownHosts implements Protocol, HostSink {
     private long rejected;
     private long sampleIntervalMs;
     private long nextSampleAtMs;
+    /** Whether a sample asked on an admission is on its way: one at a time, each names up to a sample's size. */
+    private boolean eagerSampleAsked;
 
     /**
      * When a known host is next due for a poll: it is polled once not heard from for {@code intervalMs}, or once
@@ -536,8 +540,9 @@ public final class KnownHosts implements Protocol, HostSink {
         if (introduce) {
             introduce(address);
         }
-        if (hosts.size() < Math.min(config.capacity(), EAGER_EXCHANGE_HOSTS)) {
-            exchangeWith(address, 0);
+        if (hosts.size() + probation.size() < Math.min(config.capacity(), EAGER_EXCHANGE_HOSTS) && !eagerSampleAsked) {
+            eagerSampleAsked = true;
+            exchangeWith(address, 0).whenComplete((answered, error) -> eagerSampleAsked = false);
         }
     }
 
@@ -696,8 +701,8 @@ public final class KnownHosts implements Protocol, HostSink {
      * probation) would hold {@value #EAGER_EXCHANGE_HOSTS}, or {@code beyondEager} more than now if that is more,
      * and never beyond its capacity: a poll of a host a full list turns away is wasted.
      */
-    private void exchangeWith(PeerAddress peer, int beyondEager) {
-        context.request(peer, SAMPLE_ROUTE, EMPTY, Duration.ofMillis(config.pollTimeoutMs())).whenComplete((reply, error) -> {
+    private CompletableFuture<Reply> exchangeWith(PeerAddress peer, int beyondEager) {
+        return context.request(peer, SAMPLE_ROUTE, EMPTY, Duration.ofMillis(config.pollTimeoutMs())).whenComplete((reply, error) -> {
             if (error != null || stopped) {
                 return;
             }

@@ -45,7 +45,8 @@ class KnownHostsEvictionTest {
         for (int i = 0; i < 3; i++) {
             node(ROOMY).list().offer(popular.address()); // listed by three, which poll it as a listed host
         }
-        net.time().advance(5_000);
+        // Each polls it at least once a longest poll interval, whether or not it heard from it meanwhile.
+        net.time().advance(ROOMY.maxPollIntervalMs() + 5_000);
         Host self = node(ROOMY.withCapacity(2));
         self.list().offer(popular.address());
         self.list().offer(lonely.address());
