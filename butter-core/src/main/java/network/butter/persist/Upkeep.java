@@ -197,8 +197,9 @@ final class Upkeep {
         targets.addAll(owedNotHeld.keySet());
         for (PeerId peer : targets) {
             Long last = lastExchangeMs.get(peer);
-            if (last != null && !owedNotHeld.containsKey(peer) && now < last + beatGapMs(peer)) {
-                beatUnlessExchanged(peer, last, last + beatGapMs(peer) - now);
+            long dueMs = last == null ? now : last + beatGapMs(peer);
+            if (now < dueMs && !owedNotHeld.containsKey(peer)) {
+                beatUnlessExchanged(peer, last, dueMs - now);
                 continue;
             }
             beat(peer);
@@ -262,7 +263,7 @@ final class Upkeep {
         }
         beating.add(peer);
         long sentMs = node.now();
-        long timeoutMs = mayRetry ? beatTimeoutMs() : Math.min(node.config.requestTimeoutMs(), 2 * beatTimeoutMs());
+        long timeoutMs = mayRetry ? beatTimeoutMs() : retryTimeoutMs();
         node.request(address, PeerContentGroups.BEAT_ROUTE, beat.encode(), timeoutMs).whenComplete((reply, error) -> {
             beating.remove(peer);
             if (node.stopped) {
@@ -312,6 +313,15 @@ final class Upkeep {
         return node.loopLag.lagging()
             ? Math.max(roundTrips.timeoutMs(), node.config.memberTimeoutMs() + node.loopLag.allowanceMs())
             : roundTrips.timeoutMs();
+    }
+
+    /**
+     * How long a beat sent again after a timeout may take: twice the first one's time, up to the request timeout,
+     * and never less than the first (while the loop runs behind, that is already the member timeout and more).
+     */
+    private long retryTimeoutMs() {
+        long firstMs = beatTimeoutMs();
+        return Math.max(firstMs, Math.min(node.config.requestTimeoutMs(), 2 * firstMs));
     }
 
     /** Adds the possession proof {@code peer} asked for, and now and then a challenge, to a beat for it. */

@@ -275,13 +275,15 @@ class PeerContentGroupsSimTest {
     }
 
     private static long beatsSent(List<SimNode> nodes) {
-        return nodes.stream().mapToLong(node -> node.node().stats().requestsSentByRoute()
-            .getOrDefault(PeerContentGroups.BEAT_ROUTE, 0L)).sum();
+        return requestsSent(nodes, PeerContentGroups.BEAT_ROUTE);
     }
 
     private static long fetchesSent(List<SimNode> nodes) {
-        return nodes.stream().mapToLong(node -> node.node().stats().requestsSentByRoute()
-            .getOrDefault(PeerContentGroups.FETCH_ROUTE, 0L)).sum();
+        return requestsSent(nodes, PeerContentGroups.FETCH_ROUTE);
+    }
+
+    private static long requestsSent(List<SimNode> nodes, String route) {
+        return nodes.stream().mapToLong(node -> node.node().stats().requestsSentByRoute().getOrDefault(route, 0L)).sum();
     }
 
     @Test
