@@ -6,7 +6,7 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
 import java.util.Objects;
 
 /**
@@ -19,10 +19,25 @@ public final class NodeIdentity {
 
     private final KeyPair keyPair;
     private final PeerId peerId;
+    private final byte[] seed;
+    private final byte[] publicKeyBytes;
 
     private NodeIdentity(KeyPair keyPair) {
         this.keyPair = keyPair;
         this.peerId = PeerId.fromPublicKey(keyPair.getPublic());
+        this.seed = seedOf(keyPair.getPrivate());
+        this.publicKeyBytes = peerId.toBytes();
+    }
+
+    /** The 32-byte seed of an Ed25519 private key: what RFC 8032 signs with. */
+    private static byte[] seedOf(PrivateKey key) {
+        if (key instanceof EdECPrivateKey edKey && edKey.getParams().getName().equalsIgnoreCase("Ed25519")) {
+            byte[] bytes = edKey.getBytes().orElse(null);
+            if (bytes != null && bytes.length == Ed25519Signatures.SEED_BYTES) {
+                return bytes;
+            }
+        }
+        throw new IllegalArgumentException("not an Ed25519 private key whose bytes can be read: " + key.getAlgorithm());
     }
 
     /**
@@ -73,14 +88,7 @@ public final class NodeIdentity {
 
     /** Signs {@code data} with this node's key (Ed25519, 64-byte signature). */
     public byte[] sign(byte[] data) {
-        try {
-            Signature signer = Signature.getInstance("Ed25519");
-            signer.initSign(keyPair.getPrivate());
-            signer.update(data);
-            return signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign with the node's Ed25519 key", e);
-        }
+        return Ed25519Signatures.sign(seed, publicKeyBytes, data);
     }
 
     /** Shows the peer id only; the private key never appears in logs. */

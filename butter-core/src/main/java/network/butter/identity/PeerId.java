@@ -4,10 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import network.butter.wire.Base64Url32;
@@ -124,16 +122,7 @@ public final class PeerId implements Comparable<PeerId> {
      * @return true only if {@code signature} is this peer's valid signature of {@code data}
      */
     public boolean verify(byte[] data, byte[] signature) {
-        try {
-            Signature verifier = Signature.getInstance("Ed25519");
-            verifier.initVerify(toPublicKey());
-            verifier.update(data);
-            return verifier.verify(signature);
-        } catch (InvalidKeyException | java.security.SignatureException e) {
-            return false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot verify Ed25519 signatures", e);
-        }
+        return Ed25519Signatures.verify(toBytes(), data, signature);
     }
 
     /** The first 8 characters of the text form: enough to tell peers apart in logs. */
