@@ -19,6 +19,13 @@ final class Ed25519Signatures {
     private Ed25519Signatures() {
     }
 
+    /** The public key of the private key whose seed is {@code seed}. */
+    static byte[] publicKeyOf(byte[] seed) {
+        byte[] publicKey = new byte[Ed25519.PUBLIC_KEY_SIZE];
+        Ed25519.generatePublicKey(seed, 0, publicKey, 0);
+        return publicKey;
+    }
+
     /** Signs {@code data} with the key whose seed is {@code seed} and whose public key is {@code publicKey}. */
     static byte[] sign(byte[] seed, byte[] publicKey, byte[] data) {
         byte[] signature = new byte[SIGNATURE_BYTES];

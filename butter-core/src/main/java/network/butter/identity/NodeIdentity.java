@@ -1,12 +1,14 @@
 package network.butter.identity;
 
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.EdECPrivateKeySpec;
+import java.security.spec.NamedParameterSpec;
 import java.util.Objects;
 
 /**
@@ -62,12 +64,17 @@ public final class NodeIdentity {
      *                the simulator so runs repeat
      */
     public static NodeIdentity generate(SecureRandom entropy) {
+        // As the JDK's generator does: the private key is 32 bytes drawn from the entropy, so a seeded source gives
+        // the same identity either way; the public key is derived with the faster arithmetic of Ed25519Signatures.
+        byte[] seed = new byte[Ed25519Signatures.SEED_BYTES];
+        entropy.nextBytes(seed);
+        PeerId id = PeerId.fromBytes(Ed25519Signatures.publicKeyOf(seed));
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-            generator.initialize(255, entropy);
-            return new NodeIdentity(generator.generateKeyPair());
+            PrivateKey privateKey = KeyFactory.getInstance("Ed25519")
+                .generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, seed));
+            return new NodeIdentity(new KeyPair(id.toPublicKey(), privateKey));
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot generate Ed25519 keys", e);
+            throw new IllegalStateException("this JDK cannot make Ed25519 keys", e);
         }
     }
 

@@ -49,6 +49,24 @@ class Ed25519SignaturesTest {
     }
 
     @Test
+    void shouldGenerateTheKeyTheJdkGeneratesFromTheSameEntropySoSeededRunsKeepTheirIdentities() throws Exception {
+        long seed = new SecureRandom().nextLong();
+        for (int trial = 0; trial < 20; trial++) {
+            SecureRandom forJdk = SecureRandom.getInstance("SHA1PRNG");
+            forJdk.setSeed(seed + trial);
+            SecureRandom forButter = SecureRandom.getInstance("SHA1PRNG");
+            forButter.setSeed(seed + trial);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519", "SunEC");
+            generator.initialize(255, forJdk);
+            KeyPair jdk = generator.generateKeyPair();
+            NodeIdentity butter = NodeIdentity.generate(forButter);
+            assertThat(butter.peerId()).as("seed %d", seed + trial).isEqualTo(PeerId.fromPublicKey(jdk.getPublic()));
+            assertThat(butter.privateKey().getEncoded()).isEqualTo(jdk.getPrivate().getEncoded());
+            assertThat(NodeIdentity.of(new KeyPair(butter.publicKey(), butter.privateKey())).peerId()).isEqualTo(butter.peerId());
+        }
+    }
+
+    @Test
     void shouldRefuseMalformedSignaturesAndKeysWithoutError() {
         NodeIdentity identity = NodeIdentity.generate(new SecureRandom());
         byte[] data = {1, 2, 3};
