@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * that went dark around the same time would otherwise be found only an interval or two later, when the group may
  * have no copy left. A member that is refused or reset, or says it left, is no such sign: its partners are not
  * checked (each is found at its next exchange if it died too). The check is one batched exchange per partner,
- * bounded by the group's members.
+ * bounded by the group's members. A node whose loop runs behind checks nobody (see {@link LoopLag}).
  *
  * <p>Each round also starts a few audit reads of partners ({@link Audits}): a member that proves it holds a block but
  * refuses to serve it stops counting.
@@ -213,11 +213,16 @@ final class Upkeep {
 
     /**
      * How long after the pair's last exchange this node starts the next one with {@code peer}: an interval if its id
-     * is the smaller, an interval and {@link #PASSIVE_SLACK} more if not.
+     * is the smaller, an interval and {@link #PASSIVE_SLACK} more if not, plus the lateness allowance while this
+     * node's loop runs behind. On a saturated machine the other side's timers run as late as this node's, and its
+     * beat comes that much after the slack: without the allowance both sides start exchanges, which doubles the beats
+     * on a machine that has no time for them (41 % of the exchanges of a saturated 100-node process run were started
+     * by the partner that should have waited; {@code OverloadedNodesSimTest} shows the same with loops that run late).
      */
     private long beatGapMs(PeerId peer) {
         long intervalMs = node.config.heartbeatIntervalMs();
-        return node.self.compareTo(peer) < 0 ? intervalMs : Math.round(intervalMs * (1 + PASSIVE_SLACK));
+        return node.self.compareTo(peer) < 0 ? intervalMs
+            : Math.round(intervalMs * (1 + PASSIVE_SLACK)) + node.loopLag.allowanceMs();
     }
 
     /**
@@ -510,8 +515,14 @@ final class Upkeep {
     /**
      * {@code group} lost a member: beats each of its other members not heard from lately and not being beaten
      * already, so that a second silent death in the same group is found within a round trip or two, not a round.
+     * Not while this node's loop runs behind: its members then expire only after the lateness allowance anyway, and
+     * on a saturated machine losses are mostly answers that came late, each of which would set off a round of
+     * checks that come late too.
      */
     private void checkMembers(Group group) {
+        if (node.loopLag.lagging()) {
+            return;
+        }
         long freshMs = Math.round(node.config.heartbeatIntervalMs() * CHECK_FRESH_FRACTION);
         for (PeerId member : group.view.knownMembers()) {
             Long heard = lastHeardMs.get(member);

@@ -19,7 +19,10 @@ class Ed25519SignaturesTest {
     void shouldSignExactlyAsTheJdkDoesAndAcceptOnlyWhatTheJdkAccepts() throws Exception {
         long seed = new SecureRandom().nextLong();
         SplittableRandom random = new SplittableRandom(seed);
+        SecureRandom keyEntropy = SecureRandom.getInstance("SHA1PRNG");
+        keyEntropy.setSeed(seed);
         KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519", "SunEC");
+        generator.initialize(255, keyEntropy);
         for (int trial = 0; trial < TRIALS; trial++) {
             KeyPair keys = generator.generateKeyPair();
             NodeIdentity identity = NodeIdentity.of(keys);
