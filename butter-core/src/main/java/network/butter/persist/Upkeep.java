@@ -282,9 +282,7 @@ final class Upkeep {
                 boolean timedOut = cause instanceof RequestTimeoutException;
                 if (mayRetry && timedOut) {
                     beat(peer, false, postpone);
-                    if (!node.loopLag.lagging()) {
-                        checkPartnersOf(peer);
-                    }
+                    checkPartnersOf(peer);
                 } else if (timedOut && node.loopLag.lagging()) {
                     // This node runs behind: the answer may be waiting in its own queue. A partner that really died
                     // still expires once it has been silent for the member timeout.
