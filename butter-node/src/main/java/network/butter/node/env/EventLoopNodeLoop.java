@@ -8,7 +8,8 @@ import network.butter.env.NodeLoop;
 
 /**
  * A node loop on a Netty event loop. The node's channels are registered on the same event loop, so frames
- * reach the protocol code without a thread hop, and many nodes in one JVM share a few threads.
+ * reach the protocol code without a thread hop, and many nodes in one JVM share a few threads. Timers fire on the
+ * {@link TimerGrid}, so that the timers of all nodes on a loop wake it together.
  *
  * @param eventLoop the Netty event loop this node is pinned to
  */
@@ -21,7 +22,7 @@ public record EventLoopNodeLoop(EventLoop eventLoop) implements NodeLoop {
 
     @Override
     public Cancellable schedule(long delayMs, Runnable task) {
-        ScheduledFuture<?> future = eventLoop.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> future = TimerGrid.schedule(eventLoop, delayMs, task);
         return () -> future.cancel(false);
     }
 

@@ -9,13 +9,11 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import network.butter.api.ButterException;
 import network.butter.api.OverloadedException;
@@ -24,6 +22,7 @@ import network.butter.api.PeerUnreachableException;
 import network.butter.env.PathKind;
 import network.butter.identity.PeerAddress;
 import network.butter.identity.PeerId;
+import network.butter.node.env.TimerGrid;
 import network.butter.node.tls.NodeTls;
 import network.butter.node.transport.BadConnectionLog.Kind;
 import network.butter.wire.ErrorCode;
@@ -78,9 +77,9 @@ final class Connection extends ChannelDuplexHandler {
     private PeerAddress peerAddress;
     private int peerMaxFrameBytes = FrameCodec.MIN_MAX_FRAME_BYTES;
     private ButterException closeReason;
-    private long silentIntervals;
     private InetAddress remoteAddress;
     private ScheduledFuture<?> handshakeDeadline;
+    private ScheduledFuture<?> idleCheck;
     private long lastReadNanos;
     private boolean carriedRequest;
     /**
@@ -219,8 +218,9 @@ final class Connection extends ChannelDuplexHandler {
             return;
         }
         long timeoutMs = transport.handshakeTimeoutMs();
-        handshakeDeadline = ctx.executor().schedule(() -> closeUnlessReady(Kind.TIMED_OUT,
-            "no HELLO within " + timeoutMs + " ms of connecting"), timeoutMs, TimeUnit.MILLISECONDS);
+        handshakeDeadline = TimerGrid.schedule(ctx.executor(), timeoutMs, () -> closeUnlessReady(Kind.TIMED_OUT,
+            "no HELLO within " + timeoutMs + " ms of connecting"));
+        scheduleIdleCheck();
         ctx.fireChannelActive();
     }
 
@@ -235,8 +235,6 @@ final class Connection extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
             onHandshake(handshake);
-        } else if (event instanceof IdleStateEvent idle) {
-            onIdle(idle);
         } else {
             ctx.fireUserEventTriggered(event);
         }
@@ -319,18 +317,28 @@ final class Connection extends ChannelDuplexHandler {
         return "TLS handshake failed: " + root;
     }
 
-    /** Called every idle-check interval while nothing is read; {@code isFirst} marks the first after a read. */
-    private void onIdle(IdleStateEvent idle) {
-        silentIntervals = idle.isFirst() ? 1 : silentIntervals + 1;
-        long silentMs = silentIntervals * transport.idleCheckIntervalMs(this);
+    /** Checks for idleness or a stalled frame in an idle-check interval, on the loop's {@link TimerGrid}. */
+    private void scheduleIdleCheck() {
+        idleCheck = TimerGrid.schedule(ctx.executor(), transport.idleCheckIntervalMs(this), this::checkIdle);
+    }
+
+    /** Closes a connection silent for its idle timeout with nothing in flight, or one stalled inside a frame. */
+    private void checkIdle() {
+        if (phase == Phase.CLOSED) {
+            return;
+        }
         FrameDecoder decoder = ctx.pipeline().get(FrameDecoder.class);
+        long silentMs = decoder == null ? silentMs() : decoder.silentMs();
         if (decoder != null && decoder.hasPartialFrame()) {
             if (silentMs >= NettyTransport.STALLED_FRAME_MS) {
                 goAway(ErrorCode.PROTOCOL_ERROR, "sender stalled in the middle of a frame for " + silentMs + " ms");
+                return;
             }
         } else if (phase == Phase.READY && silentMs >= transport.idleTimeoutMs(this) && transport.idle(this)) {
             goAway(ErrorCode.IDLE, "connection idle for " + silentMs + " ms");
+            return;
         }
+        scheduleIdleCheck();
     }
 
     @Override
@@ -579,6 +587,9 @@ final class Connection extends ChannelDuplexHandler {
             phase = Phase.CLOSED;
             if (handshakeDeadline != null) {
                 handshakeDeadline.cancel(false);
+            }
+            if (idleCheck != null) {
+                idleCheck.cancel(false);
             }
             transport.onClosed(this);
         }

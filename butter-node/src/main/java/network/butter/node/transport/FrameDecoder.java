@@ -18,10 +18,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private final FrameCodec codec;
     private boolean failed;
+    private long lastBytesNanos = System.nanoTime();
 
     /** @param codec the codec, which also sets the maximum frame size */
     public FrameDecoder(FrameCodec codec) {
         this.codec = codec;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        lastBytesNanos = System.nanoTime();
+        super.channelRead(ctx, msg);
     }
 
     @Override
@@ -61,6 +68,11 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      */
     private static ByteBuffer view(ByteBuf in, int start, int length) {
         return in.nioBufferCount() == 1 ? in.internalNioBuffer(start, length) : in.nioBuffer(start, length);
+    }
+
+    /** How long no bytes have arrived, in milliseconds: while a frame is only partly here, how long it has stalled. */
+    long silentMs() {
+        return (System.nanoTime() - lastBytesNanos) / 1_000_000;
     }
 
     /** Whether part of a frame has arrived and the rest has not: a stalled sender if it stays so. */

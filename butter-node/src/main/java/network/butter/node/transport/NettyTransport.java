@@ -15,7 +15,6 @@ import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -222,11 +221,10 @@ public final class NettyTransport implements Transport, WiderTransport {
 
     private void pipeline(Channel ch, SslHandler ssl, Connection connection) {
         ssl.setHandshakeTimeoutMillis(handshakeTimeoutMs());
-        // Only read idleness is watched: every request is answered, so a connection in use always has
-        // something to read, and watching writes would cost a promise and a listener on every frame.
+        // Only read idleness is watched (by the connection, on the timer grid): every request is answered, so a
+        // connection in use always has something to read, and watching writes would cost work on every frame.
         ch.pipeline()
             .addLast("tls", ssl)
-            .addLast("idle", new IdleStateHandler(idleCheckIntervalMs(connection), 0, 0, TimeUnit.MILLISECONDS))
             .addLast("decoder", new FrameDecoder(codec))
             .addLast("encoder", new FrameEncoder(codec))
             .addLast("connection", connection);
