@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import network.butter.testbed.ChurnConfig;
@@ -86,6 +88,13 @@ final class TestbedCommand implements Callable<Integer> {
             + "in a JVM that is already up (1.." + ProcessConfig.MAX_SPARE_PROCESSES + "). Default: the processes "
             + "churn kills in " + SPARES_COVER_SECONDS + " s, at least 1.")
     private Integer spareProcesses;
+
+    /**
+     * How long a processes run stopped by a signal (Ctrl-C, {@code kill}, {@code timeout}) may take to write the
+     * figures so far before the JVM exits: the run stops as soon as its host processes are killed, and writing takes
+     * seconds.
+     */
+    static final Duration REPORT_AFTER_SIGNAL = Duration.ofSeconds(30);
 
     /** Nodes per host from which a host JVM compiles with C2 too (fewer: the quick compiler only). */
     static final int OPTIMISING_HOST_NODES = 10;
@@ -330,16 +339,46 @@ final class TestbedCommand implements Callable<Integer> {
                 err.flush();
             }
         };
-        ChurnResult result = mode == Mode.PROCESSES ? runProcesses(config, dataProtocol.name(), progress)
-            : Testbed.runChurn(config, adversary, dataProtocol, progress);
+        if (mode != Mode.PROCESSES) {
+            report(Testbed.runChurn(config, adversary, dataProtocol, progress));
+            return 0;
+        }
+        // Stopped by a signal, the JVM kills the host processes (ProcessCluster's hook), the run then stops with
+        // the figures so far, and this hook keeps the JVM alive until they are written, as a resource limit does.
+        CountDownLatch reported = new CountDownLatch(1);
+        Thread awaitReport = new Thread(() -> awaitQuietly(reported, REPORT_AFTER_SIGNAL), "butter-testbed-report");
+        Runtime.getRuntime().addShutdownHook(awaitReport);
+        try {
+            report(runProcesses(config, dataProtocol.name(), progress));
+            return 0;
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(awaitReport);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is exiting on a signal; the hook returns now that the figures are out
+            }
+        }
+    }
+
+    /** Writes the CSV and the chart, then prints the summary line. */
+    private void report(ChurnResult result) throws IOException {
         TestbedReport.Outputs files = TestbedReport.write(result, outDirectory());
+        PrintWriter err = spec.commandLine().getErr();
         err.println("csv:   " + files.csv());
         err.println("chart: " + files.chart());
         err.flush();
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println(result.summaryLine());
         stdout.flush();
-        return 0;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration limit) {
+        try {
+            latch.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

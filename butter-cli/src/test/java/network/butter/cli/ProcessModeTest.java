@@ -1,12 +1,15 @@
 package network.butter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -113,5 +116,34 @@ class ProcessModeTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).contains("--nodes-per-process, --restart-fraction, --spare-processes and --kill-scope "
             + "need --mode processes");
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldWriteTheFiguresSoFarAndLeaveNoProcessBehindWhenStoppedByASignal(@TempDir Path out) throws Exception {
+        Path stdout = out.resolve("stdout.txt");
+        Path stderr = out.resolve("stderr.txt");
+        Process testbed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), ButterCli.class.getName(), "testbed", "--mode", "processes",
+            "--nodes", "4", "--nodes-per-process", "2", "--items", "4", "--item-bytes", "256", "--chance-to-die", "0",
+            "--grace", "0s", "--form", "0s", "--churn", "300s", "--settle", "0s", "--bootstrap-peers", "3",
+            "--seed", "5", "--out", out.toString())
+            .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        try {
+            await("the churn phase").atMost(Duration.ofSeconds(120))
+                .until(() -> Files.readString(stderr).contains("testbed: churn 300s"));
+            List<ProcessHandle> itsHosts = testbed.descendants().toList();
+
+            testbed.destroy(); // SIGTERM, as Ctrl-C, kill or timeout send
+            assertThat(testbed.waitFor(60, TimeUnit.SECONDS)).as("the testbed exits on SIGTERM").isTrue();
+
+            assertThat(Files.readString(stdout)).as("stderr: %s", Files.readString(stderr))
+                .startsWith("SUMMARY testbed mode=processes protocol=pcg-r3-5 n=4 items=").contains(" stopped=\"");
+            assertThat(out.resolve("churn-processes.csv")).exists();
+            assertThat(itsHosts).as("its host processes").isNotEmpty().noneMatch(ProcessHandle::isAlive);
+        } finally {
+            testbed.destroyForcibly();
+            testbed.descendants().forEach(ProcessHandle::destroyForcibly);
+        }
     }
 }

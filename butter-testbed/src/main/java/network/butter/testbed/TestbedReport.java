@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import javax.imageio.ImageIO;
 import network.butter.api.RouteTraffic;
 import network.butter.testbed.protocol.NodeState;
 import org.jfree.chart.ChartFactory;
@@ -47,6 +48,9 @@ public final class TestbedReport {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
+        // Encode in memory: ImageIO's default cache is a temporary file deleted on exit, which cannot be made while
+        // the JVM shuts down, and a run stopped by a signal still writes its chart then.
+        ImageIO.setUseCache(false);
     }
 
     private TestbedReport() {

@@ -78,6 +78,7 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     private final java.util.ArrayDeque<Pending> starting = new java.util.ArrayDeque<>();
     private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread killOnExit = new Thread(() -> {
+        signalled = true;
         shuttingDown = true;
         killAll();
         deleteWorkDirectory();
@@ -87,6 +88,9 @@ public final class ProcessCluster implements Cluster<DataPeer> {
      * spawns): from then on no host process is launched, so none outlives the run.
      */
     private volatile boolean shuttingDown;
+    /** Set when the JVM exits on a signal while the run goes on: its next step stops it with the figures so far. */
+    private volatile boolean signalled;
+    private boolean workDeleted;
     private int launched;
     private int nextSlot;
     private int spawned;
@@ -282,15 +286,29 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     /** Sleeps until the wall clock reaches {@code targetMs}, reading the processes' memory now and then. */
     @Override
     public void advanceTo(long targetMs) {
+        stopIfSignalled();
         if (nowMs() - lastMeasuredMs >= MEASURE_EVERY_MS) {
             measure();
         }
         WallTime.sleep(targetMs - nowMs());
+        stopIfSignalled();
     }
 
     @Override
     public <T> T await(CompletableFuture<T> future, Duration limit) {
-        return WallTime.await(future, limit);
+        stopIfSignalled();
+        try {
+            return WallTime.await(future, limit);
+        } finally {
+            stopIfSignalled();
+        }
+    }
+
+    /** Ends the run once a signal killed the hosts, rather than let it go on against processes that are gone. */
+    private void stopIfSignalled() {
+        if (signalled) {
+            throw new ClusterLimitException("the testbed was stopped by a signal, which killed its host processes", null);
+        }
     }
 
     /** Loopback links between processes cannot be split or degraded from here. */
@@ -480,7 +498,12 @@ public final class ProcessCluster implements Cluster<DataPeer> {
         }
     }
 
-    private void deleteWorkDirectory() {
+    /** Removes the work directory (but the logs if they are kept); once, whether the run closes or a signal came. */
+    private synchronized void deleteWorkDirectory() {
+        if (workDeleted) {
+            return;
+        }
+        workDeleted = true;
         try (var paths = Files.walk(work)) {
             paths.sorted(Comparator.reverseOrder())
                 .filter(path -> !keepLogs || !path.equals(work) && !path.getFileName().toString().endsWith(".log"))
