@@ -297,11 +297,15 @@ public final class ProcessCluster implements Cluster<DataPeer> {
     @Override
     public <T> T await(CompletableFuture<T> future, Duration limit) {
         stopIfSignalled();
+        T value;
         try {
-            return WallTime.await(future, limit);
-        } finally {
-            stopIfSignalled();
+            value = WallTime.await(future, limit);
+        } catch (RuntimeException failure) {
+            stopIfSignalled(); // the hosts' deaths failed it: say why
+            throw failure;
         }
+        stopIfSignalled();
+        return value;
     }
 
     /** Ends the run once a signal killed the hosts, rather than let it go on against processes that are gone. */
